@@ -1,0 +1,50 @@
+// explain: the plan in plain words, then every command the script would run, taken
+// from the script itself (its --dry-run), so the explanation cannot drift from it.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolve } from '../plan/resolve.js';
+import { aptSources } from '../plan/sources.js';
+import type { OutputFile, RenderEntry } from '../render/outputs.js';
+
+export function explainText(entry: RenderEntry, files: readonly OutputFile[]): string {
+  const r = resolve(entry.settings);
+  const s = entry.settings;
+  const lines = [
+    `${entry.id}: ${r.baseReference}, ${s.distro} ${r.release.version} (${s.suite}, ${r.release.status}), ${s.arch}, variant ${s.variant}`,
+    '',
+    'Release facts used:',
+    `  security suite: ${r.release.security === 'none' ? 'none' : r.release.security === 'slash-updates' ? `${s.suite}/updates` : `${s.suite}-security`}   (${r.release.sources.security})`,
+    `  network package: ${r.release.networkPackage}   (${r.release.sources.networkPackage})`,
+    `  upstart era: ${r.release.upstart ? 'yes' : 'no'}; initctl diverted: ${r.divertInitctl ? 'yes' : 'no'}   (${r.release.sources.upstart})`,
+    `  apt sources format: ${r.sourcesFormat}   (${r.release.sources.sourcesFormat})`,
+    '',
+    'Apt sources in the image:',
+    ...aptSources(r).map((src) => `  ${src.uri} ${src.suite} ${src.components.join(' ')}`),
+    '',
+    `Tags: ${[...r.staticTags, '<release version read from the rootfs>'].map((t) => `${s.name}:${t}`).join(', ')}`,
+    '',
+    'Files generated:',
+    ...files.map((f) => `  ${entry.id}/${f.path}`),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** Run the rendered script with --dry-run; it needs bash, but no root and writes nothing. */
+export function dryRun(script: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mkimage-explain-'));
+  try {
+    const path = join(dir, 'mkimage.sh');
+    writeFileSync(path, script, { mode: 0o755 });
+    const result = spawnSync('bash', [path, '--dry-run', '--output-dir', '<output-dir>', '--work-dir', '<work-dir>'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    });
+    if (result.error) return `(could not run bash for the command list: ${result.error.message})\n`;
+    return result.stdout + (result.status === 0 ? '' : result.stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

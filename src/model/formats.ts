@@ -1,0 +1,91 @@
+// The formats of single values in the build model. Each one is strict enough that
+// what passes can be printed into a root script or a Dockerfile without surprise;
+// the quoting helpers still quote everything, this is the first of two walls.
+
+/** Debian policy 5.6.7: lowercase, starts alphanumeric, then [a-z0-9+.-]; optional :arch. */
+export const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?$/;
+
+/** dpkg architecture names that Debian or Ubuntu publish. */
+export const ARCHES = [
+  'amd64',
+  'arm64',
+  'armel',
+  'armhf',
+  'i386',
+  'loong64',
+  'mips64el',
+  'mipsel',
+  'ppc64el',
+  'riscv64',
+  's390x',
+] as const;
+
+/** Archive components as they appear in Debian and Ubuntu Release files. */
+export const COMPONENT = /^[a-z][a-z0-9-]*$/;
+
+/** Character sets that glibc's localedata/SUPPORTED pairs with locales. */
+export const LOCALE_CHARSETS = [
+  'UTF-8',
+  'ISO-8859-1',
+  'ISO-8859-2',
+  'ISO-8859-3',
+  'ISO-8859-5',
+  'ISO-8859-6',
+  'ISO-8859-7',
+  'ISO-8859-8',
+  'ISO-8859-9',
+  'ISO-8859-13',
+  'ISO-8859-14',
+  'ISO-8859-15',
+  'EUC-JP',
+  'EUC-KR',
+  'EUC-TW',
+  'GB2312',
+  'GBK',
+  'GB18030',
+  'BIG5',
+  'BIG5-HKSCS',
+  'KOI8-R',
+  'KOI8-U',
+  'KOI8-T',
+  'CP1251',
+  'CP1255',
+  'TIS-620',
+  'ARMSCII-8',
+  'GEORGIAN-PS',
+  'TCVN5712-1',
+] as const;
+
+/** ll_CC.CHARSET, with an optional @modifier (e.g. sr_RS.UTF-8@latin). */
+export const LOCALE = /^([a-z]{2,3})_([A-Z]{2})\.([A-Z0-9-]+)(@[a-z]+)?$/;
+
+/** Docker reference grammar: [host[:port]/]component(/component)*, lowercase. */
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const DOMAIN = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)';
+export const IMAGE_REPOSITORY = new RegExp(`^${DOMAIN}?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+
+/** Docker tag grammar: at most 128 characters. */
+export const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+/** POSIX-style environment variable names, as a Dockerfile ENV key. */
+export const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** An IANA zone name: Area/Location, or UTC-like single names. */
+export const TIMEZONE = /^(?:[A-Z][A-Za-z_+-]*)(?:\/[A-Za-z0-9_+-]+){0,2}$/;
+
+/** Mirror and proxy URLs: a scheme we can pass to debootstrap and apt, nothing a shell or apt line would split on. */
+export const URL_SAFE = /^[^\s'"`\\$;|&<>(){}[\]*?!#^\x00-\x1f\x7f]+$/;
+
+/** A file name for the tarball, without directories. */
+export const FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/;
+
+/** True where the zone exists in this Node's IANA database. */
+export function isKnownTimezone(zone: string): boolean {
+  if (!TIMEZONE.test(zone)) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

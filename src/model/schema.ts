@@ -1,0 +1,266 @@
+// The build model: every setting of an image build, validated with zod. Defaults are
+// filled here and nowhere else, so the rest of the pipeline sees complete settings.
+import { z } from 'zod';
+import { codenames, distroFacts, findRelease, RELEASES } from '../releases/index.js';
+import {
+  ARCHES,
+  COMPONENT,
+  ENV_KEY,
+  FILE_NAME,
+  IMAGE_REPOSITORY,
+  IMAGE_TAG,
+  isKnownTimezone,
+  LOCALE,
+  LOCALE_CHARSETS,
+  PACKAGE_NAME,
+  URL_SAFE,
+} from './formats.js';
+import { didYouMean } from './suggest.js';
+
+/** A strict object whose unknown keys are reported with the nearest known key. */
+function strictObject<T extends z.ZodRawShape>(shape: T) {
+  const known = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code !== 'unrecognized_keys') return undefined;
+      const keys = issue.keys.map((k) => `"${k}"${didYouMean(k, known)}`);
+      return `unknown key ${keys.join(', ')}; known keys: ${known.join(', ')}`;
+    },
+  });
+}
+
+/** An enum whose error lists the choices and suggests the nearest one. */
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, {
+    error: (issue) => {
+      const given = typeof issue.input === 'string' ? issue.input : undefined;
+      const hint = given === undefined ? '' : didYouMean(given, values);
+      return `expected one of ${values.join(', ')}${given === undefined ? '' : `, got "${given}"`}${hint}`;
+    },
+  });
+}
+
+function pattern(re: RegExp, what: string, example: string) {
+  return z.string().regex(re, { error: (issue) => `${describeInput(issue.input)} is not ${what} (e.g. ${example})` });
+}
+
+/** Values are quoted back in errors, shortened, with control characters made visible. */
+export function describeInput(input: unknown): string {
+  if (typeof input !== 'string') return String(input);
+  const shown = input.length > 60 ? `${input.slice(0, 57)}...` : input;
+  return JSON.stringify(shown);
+}
+
+const packageName = pattern(PACKAGE_NAME, 'a Debian package name', 'iproute2, libc6:amd64');
+
+const url = (what: string, example: string) =>
+  z.string().superRefine((value, ctx) => {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(value);
+    } catch {
+      parsed = undefined;
+    }
+    // Never echo a URL that may hold credentials.
+    const shown = parsed?.username || parsed?.password ? 'the URL (credentials hidden)' : describeInput(value);
+    if (!parsed || !['http:', 'https:', 'file:'].includes(parsed.protocol) || !URL_SAFE.test(value)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${shown} is not ${what}: expected an http, https or file URL without spaces, quotes or shell characters (e.g. ${example})`,
+      });
+    } else if (parsed.username || parsed.password) {
+      ctx.addIssue({ code: 'custom', message: `${shown} carries credentials: put them in apt's auth.conf, not the image` });
+    }
+  });
+
+const mirrorUrl = url('a mirror URL', 'http://ftp.jp.debian.org/debian');
+
+const locale = z.string().superRefine((value, ctx) => {
+  const match = LOCALE.exec(value);
+  if (!match) {
+    ctx.addIssue({ code: 'custom', message: `${describeInput(value)} is not a locale name ll_CC.CHARSET (e.g. ja_JP.UTF-8)` });
+  } else if (!(LOCALE_CHARSETS as readonly string[]).includes(match[3]!)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `charset "${match[3]}" of ${describeInput(value)} is not one glibc generates${didYouMean(match[3]!, LOCALE_CHARSETS)}`,
+    });
+  }
+});
+
+const imageRepository = pattern(IMAGE_REPOSITORY, 'an image repository', 'local/debian-ja');
+const imageTag = pattern(IMAGE_TAG, 'an image tag', 'bookworm, 12.7');
+
+const tweaks = strictObject({
+  /** usr/sbin/policy-rc.d exits 101: package scripts start no services in the build or the container. */
+  policyRcD: z.boolean().default(true),
+  /** Divert /sbin/initctl to /bin/true; auto = only in the upstart era. */
+  initctl: z.union([z.boolean(), z.literal('auto')]).default('auto'),
+  /** dpkg force-unsafe-io: no sync() after each unpack. */
+  unsafeIo: z.boolean().default(true),
+  /** DPkg::Post-Invoke deletes downloaded .debs after every install. */
+  noCache: z.boolean().default(true),
+  /** Acquire::Languages "none": no translated package descriptions. */
+  noLanguages: z.boolean().default(true),
+  /** Keep apt's package lists gzipped on disk. */
+  gzipIndexes: z.boolean().default(true),
+  /** Do not keep Suggests-only packages from autoremove. */
+  autoremoveSuggests: z.boolean().default(true),
+});
+
+const apt = strictObject({
+  /** auto = the format the release itself writes. */
+  format: oneOf(['auto', 'one-line', 'deb822']).default('auto'),
+  updates: z.boolean().default(true),
+  security: z.boolean().default(true),
+});
+
+const locales = strictObject({
+  generate: z.array(locale).default([]),
+  default: locale.optional(),
+});
+
+const output = strictObject({
+  /** Tarball file name; default rootfs.tar plus the compression's suffix. */
+  tarball: pattern(FILE_NAME, 'a plain file name', 'rootfs.tar.xz').optional(),
+  compression: oneOf(['xz', 'gzip', 'zstd', 'none']).default('xz'),
+  /** Import the tarball into this engine after the build, or not at all. */
+  import: oneOf(['docker', 'podman', 'none']).default('docker'),
+  /** Also tag the image latest. */
+  latest: z.boolean().default(false),
+  /** Extra tags beside the suite and the version read from the rootfs. */
+  tags: z.array(imageTag).default([]),
+});
+
+const derivedImage = strictObject({
+  name: imageRepository,
+  packages: z.array(packageName).default([]),
+  env: z
+    .record(
+      pattern(ENV_KEY, 'an environment variable name', 'PATH'),
+      z.string().regex(/^[^\x00-\x1f\x7f]*$/, { error: 'an environment value cannot hold control characters or newlines' }),
+    )
+    .default({}),
+  /** Undo the Docker tweaks, for images that run services. */
+  undoTweaks: z.boolean().default(false),
+});
+
+const settingsShape = {
+  /** Image repository, e.g. local/debian-ja. */
+  name: imageRepository,
+  distro: oneOf(['debian', 'ubuntu']),
+  suite: z.string().min(1),
+  arch: oneOf(ARCHES).default('amd64'),
+  variant: oneOf(['minbase', 'buildd', 'default']).default('minbase'),
+  backend: oneOf(['debootstrap', 'mmdebstrap']).default('debootstrap'),
+  mirror: mirrorUrl.optional(),
+  securityMirror: mirrorUrl.optional(),
+  components: z.array(pattern(COMPONENT, 'an archive component', 'main')).min(1).optional(),
+  include: z.array(packageName).default([]),
+  exclude: z.array(packageName).default([]),
+  /** Add the release's iproute/iproute2: without `ip` the container has no network. */
+  networkTools: z.boolean().default(true),
+  /** HTTP proxy for the build only; it is not written into the image. */
+  proxy: url('a proxy URL', 'http://proxy.example:3128').optional(),
+  tweaks: tweaks.default(tweaks.parse({})),
+  apt: apt.default(apt.parse({})),
+  upgrade: z.boolean().default(true),
+  clean: z.boolean().default(true),
+  locales: locales.default(locales.parse({})),
+  timezone: z
+    .string()
+    .refine(isKnownTimezone, { error: (issue) => `${describeInput(issue.input)} is not an IANA time zone (e.g. Asia/Tokyo)` })
+    .optional(),
+  slim: z.boolean().default(false),
+  reproducible: z.boolean().default(true),
+  output: output.default(output.parse({})),
+  derived: z.array(derivedImage).default([]),
+};
+
+const EXAMPLE_MIRROR = {
+  debian: 'http://ftp.jp.debian.org/debian',
+  ubuntu: 'http://ftp.jaist.ac.jp/pub/Linux/ubuntu',
+} as const;
+
+const EXAMPLE_SECURITY_MIRROR = 'http://ftp.jaist.ac.jp/pub/Linux/debian-security';
+
+export const SettingsSchema = strictObject(settingsShape)
+  .superRefine((s, ctx) => {
+    const release = findRelease(s.distro, s.suite);
+    if (!release) {
+      const other = RELEASES.find((r) => r.codename === s.suite);
+      const known = codenames(s.distro);
+      ctx.addIssue({
+        code: 'custom',
+        path: ['suite'],
+        message: other
+          ? `"${s.suite}" is a ${other.distro} suite, not ${s.distro}: set distro: ${other.distro}`
+          : `unknown ${s.distro} suite ${describeInput(s.suite)}${didYouMean(s.suite, known)}; known: ${known.join(', ')}`,
+      });
+      return;
+    }
+    if (s.mirror === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['mirror'],
+        message: `a mirror is required: name one near the build host (e.g. mirror: ${EXAMPLE_MIRROR[s.distro]})`,
+      });
+    }
+    const needsSecurityMirror =
+      s.apt.security && release.security !== 'none' && release.status !== 'archived' && !distroFacts(s.distro).securityOnMirror;
+    if (needsSecurityMirror && s.securityMirror === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['securityMirror'],
+        message: `${s.distro}'s security archive is a separate tree: name a mirror of it near the build host (e.g. securityMirror: ${EXAMPLE_SECURITY_MIRROR}), or set apt.security: false`,
+      });
+    }
+    for (const [i, component] of (s.components ?? []).entries()) {
+      if (!release.components.includes(component)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['components', i],
+          message: `${s.suite} has no component "${component}"${didYouMean(component, release.components)}; it has ${release.components.join(', ')}`,
+        });
+      }
+    }
+    if (s.apt.format === 'deb822' && release.status === 'archived') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['apt', 'format'],
+        message: `${s.suite}'s apt cannot read deb822 sources with Signed-By; use one-line or auto`,
+      });
+    }
+    if (s.locales.default !== undefined && !s.locales.generate.includes(s.locales.default)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['locales', 'default'],
+        message: `default locale "${s.locales.default}" is not in locales.generate (${s.locales.generate.join(', ') || 'empty'})`,
+      });
+    }
+    reportDuplicates(ctx, ['output', 'tags'], s.output.tags);
+    reportDuplicates(ctx, ['derived'], s.derived.map((d) => d.name));
+    for (const [i, d] of s.derived.entries()) {
+      if (d.name === s.name) {
+        ctx.addIssue({ code: 'custom', path: ['derived', i, 'name'], message: `"${d.name}" is the base image's own name` });
+      }
+    }
+  })
+  .transform((s) => ({
+    ...s,
+    mirror: s.mirror!,
+    components: s.components ?? [...distroFacts(s.distro).defaultComponents],
+  }));
+
+function reportDuplicates(ctx: z.RefinementCtx, path: (string | number)[], values: readonly string[]) {
+  values.forEach((value, i) => {
+    if (values.indexOf(value) !== i) {
+      ctx.addIssue({ code: 'custom', path: [...path, i], message: `"${value}" is listed twice` });
+    }
+  });
+}
+
+/** What a config file or a TS object may say: every default may be left out. */
+export type SettingsInput = z.input<typeof SettingsSchema>;
+/** Validated settings with every default filled. */
+export type Settings = z.output<typeof SettingsSchema>;
+export type DerivedImage = Settings['derived'][number];

@@ -1,0 +1,119 @@
+// The built-in configs: the seed's two images as they run today, current Debian and
+// Ubuntu with the Japanese locales on Japanese mirrors, and a buildd image for CI.
+import type { SettingsInput } from '../model/index.js';
+
+export interface Preset {
+  id: string;
+  description: string;
+  settings: SettingsInput;
+}
+
+const JA_LOCALES = { generate: ['ja_JP.UTF-8', 'ja_JP.EUC-JP'], default: 'ja_JP.UTF-8' };
+const DEBIAN_JP = 'http://ftp.jp.debian.org/debian';
+const DEBIAN_SECURITY_JP = 'http://ftp.jaist.ac.jp/pub/Linux/debian-security';
+const UBUNTU_JP = 'http://ftp.jaist.ac.jp/pub/Linux/ubuntu';
+
+export const PRESETS: readonly Preset[] = [
+  {
+    id: 'debian-wheezy-ja',
+    description: "The seed's Debian image: wheezy with the ja locales, from the archive of ended releases",
+    settings: {
+      name: 'local/debian-ja',
+      distro: 'debian',
+      suite: 'wheezy',
+      // Ended releases live only in the archive; no regional mirror carries them.
+      mirror: 'http://archive.debian.org/debian',
+      // The seed diverts initctl on wheezy too, though no upstart runs there.
+      tweaks: { initctl: true },
+      locales: JA_LOCALES,
+      output: { latest: true },
+    },
+  },
+  {
+    id: 'ubuntu-precise-ja',
+    description: "The seed's Ubuntu image: precise with the ja locales, from old-releases",
+    settings: {
+      name: 'local/ubuntu-ja',
+      distro: 'ubuntu',
+      suite: 'precise',
+      mirror: 'http://old-releases.ubuntu.com/ubuntu',
+      locales: JA_LOCALES,
+      output: { latest: true },
+    },
+  },
+  {
+    id: 'debian-bookworm-ja',
+    description: 'Debian 12 with the ja locales and Tokyo time, from a Japanese mirror',
+    settings: {
+      name: 'local/debian-ja',
+      distro: 'debian',
+      suite: 'bookworm',
+      mirror: DEBIAN_JP,
+      securityMirror: DEBIAN_SECURITY_JP,
+      locales: JA_LOCALES,
+      timezone: 'Asia/Tokyo',
+    },
+  },
+  {
+    id: 'debian-trixie-ja',
+    description: 'Debian 13 with the ja locales and Tokyo time, and a web server image that runs services',
+    settings: {
+      name: 'local/debian-ja',
+      distro: 'debian',
+      suite: 'trixie',
+      mirror: DEBIAN_JP,
+      securityMirror: DEBIAN_SECURITY_JP,
+      locales: JA_LOCALES,
+      timezone: 'Asia/Tokyo',
+      derived: [{ name: 'local/debian-ja-web', packages: ['nginx'], undoTweaks: true }],
+    },
+  },
+  {
+    id: 'ubuntu-noble-ja',
+    description: 'Ubuntu 24.04 LTS with the ja locales and Tokyo time, from a Japanese mirror',
+    settings: {
+      name: 'local/ubuntu-ja',
+      distro: 'ubuntu',
+      suite: 'noble',
+      mirror: UBUNTU_JP,
+      locales: JA_LOCALES,
+      timezone: 'Asia/Tokyo',
+    },
+  },
+  {
+    id: 'ubuntu-resolute-ja',
+    description: 'Ubuntu 26.04 LTS with the ja locales and Tokyo time, from a Japanese mirror',
+    settings: {
+      name: 'local/ubuntu-ja',
+      distro: 'ubuntu',
+      suite: 'resolute',
+      mirror: UBUNTU_JP,
+      locales: JA_LOCALES,
+      timezone: 'Asia/Tokyo',
+    },
+  },
+  {
+    id: 'debian-bookworm-ci',
+    description: 'Debian 12 buildd (build-essential) for CI, and a CI runner image with git',
+    settings: {
+      name: 'local/debian-ci',
+      distro: 'debian',
+      suite: 'bookworm',
+      variant: 'buildd',
+      mirror: DEBIAN_JP,
+      securityMirror: DEBIAN_SECURITY_JP,
+      locales: { generate: ['en_US.UTF-8'], default: 'en_US.UTF-8' },
+      derived: [
+        {
+          name: 'local/debian-ci-runner',
+          packages: ['git', 'ca-certificates', 'openssh-client'],
+          env: { CI: 'true', GIT_TERMINAL_PROMPT: '0' },
+        },
+      ],
+    },
+  },
+];
+
+export function findPreset(id: string): Preset | undefined {
+  return PRESETS.find((p) => p.id === id);
+}

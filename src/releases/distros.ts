@@ -1,0 +1,55 @@
+// Facts that hold for a whole distribution rather than one release.
+import type { Distro } from './table.js';
+
+export interface DistroFacts {
+  /** Components a config gets when it names none: the seed adds universe on Ubuntu. */
+  defaultComponents: readonly string[];
+  /**
+   * Ubuntu mirrors carry the -security pocket, so the mirror serves it too (as in the seed);
+   * Debian's security archive is a separate tree that a config names (securityMirror).
+   */
+  securityOnMirror: boolean;
+  /** Where archived releases keep their security suite. */
+  archivedSecurityMirror: string;
+  /** The keyring debootstrap checks Release files with, on a Debian build host, and its package. */
+  hostKeyring: string;
+  /** Keys retired from the keyring above, still needed to check archived releases. */
+  hostArchivedKeyring: string;
+  hostKeyringPackage: string;
+  /** The keyring inside the image that deb822 sources point Signed-By at. */
+  imageKeyring: string;
+  /** debootstrap script that builds codenames the host's debootstrap does not know yet. */
+  debootstrapFallbackScript: string;
+  /** Debian installs locales with debconf answers; Ubuntu generates them with locale-gen. */
+  localeMethod: 'debconf' | 'locale-gen';
+  /** deb822 file name under /etc/apt/sources.list.d. */
+  deb822File: string;
+}
+
+export const DISTROS: Readonly<Record<Distro, DistroFacts>> = {
+  debian: {
+    defaultComponents: ['main'],
+    securityOnMirror: false,
+    archivedSecurityMirror: 'http://archive.debian.org/debian-security',
+    hostKeyring: '/usr/share/keyrings/debian-archive-keyring.gpg',
+    hostArchivedKeyring: '/usr/share/keyrings/debian-archive-removed-keys.gpg',
+    hostKeyringPackage: 'debian-archive-keyring',
+    imageKeyring: '/usr/share/keyrings/debian-archive-keyring.gpg',
+    debootstrapFallbackScript: 'sid',
+    localeMethod: 'debconf',
+    deb822File: 'debian.sources',
+  },
+  ubuntu: {
+    defaultComponents: ['main', 'universe'],
+    securityOnMirror: true,
+    archivedSecurityMirror: 'http://old-releases.ubuntu.com/ubuntu',
+    hostKeyring: '/usr/share/keyrings/ubuntu-archive-keyring.gpg',
+    // Releases on old-releases are signed with keys this keyring still holds.
+    hostArchivedKeyring: '/usr/share/keyrings/ubuntu-archive-keyring.gpg',
+    hostKeyringPackage: 'ubuntu-keyring',
+    imageKeyring: '/usr/share/keyrings/ubuntu-archive-keyring.gpg',
+    debootstrapFallbackScript: 'gutsy',
+    localeMethod: 'locale-gen',
+    deb822File: 'ubuntu.sources',
+  },
+};

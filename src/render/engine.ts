@@ -1,0 +1,93 @@
+// One isolated Handlebars instance: no HTML escaping (we write shell, not HTML),
+// strict lookups (a missing plan field is a bug, not an empty string), and the
+// quoting helpers as the only way values get into the output.
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import { IMAGE_REPOSITORY, IMAGE_TAG } from '../model/formats.js';
+import { commentText, dockerfileQuote, hclQuote, shellQuote } from './quote.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** templates/ sits at the package root, both from src/ (tests) and dist/src/ (built). */
+export const TEMPLATES_DIR = [join(here, '../../templates'), join(here, '../../../templates')].find((dir) => {
+  try {
+    return readdirSync(dir).length > 0;
+  } catch {
+    return false;
+  }
+})!;
+
+function strings(value: unknown, helper: string): string[] {
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+    throw new Error(`{{${helper}}} takes a list of strings`);
+  }
+  return value;
+}
+
+function text(value: unknown, helper: string): string {
+  if (typeof value !== 'string') throw new Error(`{{${helper}}} takes a string, got ${typeof value}`);
+  return value;
+}
+
+/** Helpers that quote: every value printed into an output goes through one of these. */
+export const QUOTING_HELPERS = {
+  /** one bash word */
+  sh: (value: unknown) => shellQuote(text(value, 'sh')),
+  /** a bash array literal: (a 'b c') */
+  shArray: (value: unknown) => `(${strings(value, 'shArray').map(shellQuote).join(' ')})`,
+  /** a command line: each word quoted */
+  shArgs: (value: unknown) => strings(value, 'shArgs').map(shellQuote).join(' '),
+  /** a Dockerfile double-quoted string */
+  dockerfile: (value: unknown) => dockerfileQuote(text(value, 'dockerfile')),
+  /** a Dockerfile exec-form list: ["a", "b"] */
+  dockerfileList: (value: unknown) => `[${strings(value, 'dockerfileList').map(dockerfileQuote).join(', ')}]`,
+  /** an HCL string */
+  hcl: (value: unknown) => hclQuote(text(value, 'hcl')),
+  /** text inside a # comment */
+  comment: (value: unknown) => commentText(text(value, 'comment')),
+  /** a shell name (variable or function) chosen by the plan, never by the config */
+  ident: (value: unknown) => {
+    const name = text(value, 'ident');
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`{{ident}}: "${name}" is not a shell name`);
+    return name;
+  },
+  /** an image reference repository:tag, checked against Docker's grammar, bare (FROM takes no quotes) */
+  imageRef: (value: unknown) => {
+    const ref = text(value, 'imageRef');
+    const colon = ref.lastIndexOf(':');
+    if (!IMAGE_REPOSITORY.test(ref.slice(0, colon)) || !IMAGE_TAG.test(ref.slice(colon + 1))) {
+      throw new Error(`{{imageRef}}: "${ref}" is not an image reference`);
+    }
+    return ref;
+  },
+  /** a whole number */
+  int: (value: unknown) => {
+    if (!Number.isSafeInteger(value)) throw new Error(`{{int}} takes a whole number, got ${String(value)}`);
+    return String(value);
+  },
+} as const;
+
+function createEngine(): typeof Handlebars {
+  const hbs = Handlebars.create();
+  for (const [name, fn] of Object.entries(QUOTING_HELPERS)) hbs.registerHelper(name, fn);
+  const partials = join(TEMPLATES_DIR, 'partials');
+  for (const file of readdirSync(partials).sort()) {
+    hbs.registerPartial(file.replace(/\.hbs$/, ''), readFileSync(join(partials, file), 'utf8'));
+  }
+  return hbs;
+}
+
+let engine: typeof Handlebars | undefined;
+const compiled = new Map<string, HandlebarsTemplateDelegate>();
+
+/** Render templates/<name> with a plan; templates are compiled once per process. */
+export function renderTemplate(name: string, plan: object): string {
+  engine ??= createEngine();
+  let template = compiled.get(name);
+  if (!template) {
+    template = engine.compile(readFileSync(join(TEMPLATES_DIR, name), 'utf8'), { noEscape: true, strict: true });
+    compiled.set(name, template);
+  }
+  return template(plan);
+}

@@ -1,0 +1,66 @@
+// Settings -> generated files, in memory. Pure: no disk, no clock, no environment.
+import type { Settings } from '../model/index.js';
+import {
+  derivedDir,
+  planBakeTargets,
+  planBaseDockerfile,
+  planDerivedDockerfile,
+  type BakeTarget,
+} from '../plan/dockerfiles.js';
+import { resolve } from '../plan/resolve.js';
+import { planScript, type Origin } from '../plan/script.js';
+import { renderTemplate } from './engine.js';
+import { formatShell } from './format.js';
+
+export interface OutputFile {
+  /** Relative to the output directory, always with forward slashes. */
+  path: string;
+  content: string;
+  /** 0o755 for scripts, 0o644 for the rest. */
+  mode: number;
+}
+
+/** One config to render: its id names its folder and bake target. */
+export interface RenderEntry {
+  id: string;
+  settings: Settings;
+  origin: Origin;
+}
+
+/** The files of one config, relative to its own folder. */
+export async function renderConfig(settings: Settings, origin: Origin): Promise<OutputFile[]> {
+  const r = resolve(settings);
+  const files: OutputFile[] = [
+    { path: 'mkimage.sh', content: await formatShell(renderTemplate('mkimage.sh.hbs', planScript(r, origin))), mode: 0o755 },
+    { path: 'Dockerfile', content: renderTemplate('Dockerfile.base.hbs', planBaseDockerfile(r, origin)), mode: 0o644 },
+  ];
+  for (const image of settings.derived) {
+    files.push({
+      path: `${derivedDir(image)}/Dockerfile`,
+      content: renderTemplate('Dockerfile.derived.hbs', planDerivedDockerfile(r, image, origin)),
+      mode: 0o644,
+    });
+  }
+  return files;
+}
+
+/** Every config in its folder `<id>/`, and one docker-bake.hcl for the whole set. */
+export async function renderAll(entries: readonly RenderEntry[], bakeOrigin: Origin): Promise<OutputFile[]> {
+  const ids = new Set<string>();
+  const files: OutputFile[] = [];
+  const targets: BakeTarget[] = [];
+  for (const entry of entries) {
+    if (ids.has(entry.id)) throw new Error(`two configs would both write ${entry.id}/`);
+    ids.add(entry.id);
+    for (const file of await renderConfig(entry.settings, entry.origin)) {
+      files.push({ ...file, path: `${entry.id}/${file.path}` });
+    }
+    targets.push(...planBakeTargets(resolve(entry.settings), entry.id, entry.id));
+  }
+  files.push({
+    path: 'docker-bake.hcl',
+    content: renderTemplate('docker-bake.hcl.hbs', { ...bakeOrigin, targets }),
+    mode: 0o644,
+  });
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
