@@ -144,7 +144,8 @@ in_chroot_with_input() {
   run_job "$input" chroot "$ROOTFS" "${CHROOT_ENV[@]}" "$@"
 }
 
-# Write a file inside the rootfs; --dry-run prints its path, mode and content.
+# Write a file inside the rootfs; --dry-run prints its path, mode and content. An old
+# file is removed first, so a symlink in the rootfs can never redirect the write.
 write_file() {
   local path=$ROOTFS$1 mode=$2 content=$3
   if ((DRY_RUN)); then
@@ -153,6 +154,7 @@ write_file() {
     return 0
   fi
   mkdir -p -- "${path%/*}"
+  rm -f -- "$path"
   printf '%s' "$content" > "$path"
   chmod -- "$mode" "$path"
 }
@@ -421,9 +423,11 @@ tzdata tzdata/Zones/Asia select Tokyo
   in_chroot apt-get "${APT_OPTIONS[@]}" install --no-install-recommends tzdata
 }
 
-# Empty apt's package cache: the image does not need the .debs it was built from.
+# Empty apt's package cache and lists: the image does not need the .debs it was built
+# from, and derived images run apt-get update before they install, as careful Dockerfiles do.
 apt_clean() {
   in_chroot apt-get clean
+  run rm -rf "$ROOTFS"/var/lib/apt/lists/*
 }
 
 # Takes the Docker tweaks back out, as the seed describes, for images that run services:
@@ -439,6 +443,9 @@ undo_docker_tweaks() {
 # under a temporary name and renamed, so a failed run leaves no partial tarball.
 tarball() {
   ((UNDO_TWEAKS == 0)) || undo_docker_tweaks
+  # debootstrap copied the build host's resolv.conf and hostname; a container gets its own.
+  write_file /etc/resolv.conf 0644 ''
+  write_file /etc/hostname 0644 ''
   unmount_chroot_fs
   read_release_version
   run mkdir -p "$OUTPUT_DIR"

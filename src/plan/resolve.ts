@@ -30,9 +30,10 @@ export function resolve(settings: Settings): Resolved {
   if (!release) throw new Error(`unknown ${settings.distro} suite ${settings.suite}`);
   const distro = distroFacts(settings.distro);
   const archived = release.status === 'archived';
+  // Validation made sure one of these exists where a security suite is wanted.
   const securityMirror =
     settings.apt.security && release.security !== 'none'
-      ? (settings.securityMirror ?? (archived ? distro.archivedSecurityMirror : settings.mirror))
+      ? (settings.securityMirror ?? (distro.securityOnMirror ? settings.mirror : distro.archivedSecurityMirror))
       : null;
   const include = [
     ...(settings.networkTools ? [release.networkPackage] : []),

@@ -9,8 +9,8 @@ export interface DistroFacts {
    * Debian's security archive is a separate tree that a config names (securityMirror).
    */
   securityOnMirror: boolean;
-  /** Where archived releases keep their security suite. */
-  archivedSecurityMirror: string;
+  /** Where archived releases keep their security suite, where the mirror does not. */
+  archivedSecurityMirror: string | null;
   /** The keyring debootstrap checks Release files with, on a Debian build host, and its package. */
   hostKeyring: string;
   /** Keys retired from the keyring above, still needed to check archived releases. */
@@ -42,7 +42,7 @@ export const DISTROS: Readonly<Record<Distro, DistroFacts>> = {
   ubuntu: {
     defaultComponents: ['main', 'universe'],
     securityOnMirror: true,
-    archivedSecurityMirror: 'http://old-releases.ubuntu.com/ubuntu',
+    archivedSecurityMirror: null,
     hostKeyring: '/usr/share/keyrings/ubuntu-archive-keyring.gpg',
     // Releases on old-releases are signed with keys this keyring still holds.
     hostArchivedKeyring: '/usr/share/keyrings/ubuntu-archive-keyring.gpg',

@@ -1,0 +1,38 @@
+# mkimage-gen: `make` installs, builds and renders the presets into generated/.
+NPM_STAMP := node_modules/.package-lock.json
+CLI := node dist/src/cli/main.js
+
+.PHONY: all install build generate check test lint e2e bench clean
+
+all: generate
+
+install: $(NPM_STAMP)
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+build: install
+	npm run --silent build
+
+# Render every preset into generated/ (this is also how golden files are updated).
+generate: build
+	$(CLI) generate
+
+# Exit 1 if generated/ is not what the presets render.
+check: build
+	$(CLI) check
+
+# Every test: unit, golden, lint, CLI, property, bad configs, and (as root) end-to-end.
+test: build
+	npx vitest run
+
+lint: build
+	npx vitest run test/lint.test.ts
+
+e2e: build
+	npx vitest run test/e2e
+
+bench: build
+	node bench/run.mjs
+
+clean:
+	rm -rf dist

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { resolve } from '../src/plan/resolve.js';
+import { planScript } from '../src/plan/script.js';
+import { aptSources, sourcesFile } from '../src/plan/sources.js';
+import { undoCommands } from '../src/plan/tweaks.js';
+import { DEBIAN, settings, UBUNTU } from './helpers/settings.js';
+
+const origin = { generatedFrom: 'test', regenerate: 'test' };
+const lines = (s: ReturnType<typeof settings>) => aptSources(resolve(s)).map((x) => `${x.uri} ${x.suite}`);
+
+describe('apt sources', () => {
+  it('uses <suite>-security on the security mirror from bullseye on', () => {
+    expect(lines(settings(DEBIAN))).toEqual([
+      'http://mirror.example/debian bookworm',
+      'http://mirror.example/debian bookworm-updates',
+      'http://mirror.example/debian-security bookworm-security',
+    ]);
+  });
+
+  it('uses <suite>/updates and the archive for archived Debian, without the removed -updates', () => {
+    const wheezy = settings(DEBIAN, { suite: 'wheezy', mirror: 'http://archive.example/debian', securityMirror: undefined });
+    expect(lines(wheezy)).toEqual(['http://archive.example/debian wheezy', 'http://archive.debian.org/debian-security wheezy/updates']);
+  });
+
+  it('serves Ubuntu security from the mirror itself, as the seed did, with universe', () => {
+    const precise = settings(UBUNTU, { suite: 'precise', mirror: 'http://old.example/ubuntu' });
+    expect(sourcesFile(resolve(precise)).content).toBe(
+      'deb http://old.example/ubuntu precise main universe\n' +
+        'deb http://old.example/ubuntu precise-updates main universe\n' +
+        'deb http://old.example/ubuntu precise-security main universe\n',
+    );
+  });
+
+  it('has no security line for sid and none when security is off', () => {
+    expect(lines(settings(DEBIAN, { suite: 'sid', securityMirror: undefined }))).toEqual(['http://mirror.example/debian sid']);
+    expect(lines(settings(DEBIAN, { apt: { security: false, updates: false } }))).toEqual(['http://mirror.example/debian bookworm']);
+  });
+
+  it('writes deb822 for trixie and noble, grouping suites of one mirror into one stanza', () => {
+    const trixie = sourcesFile(resolve(settings(DEBIAN, { suite: 'trixie' })));
+    expect(trixie.path).toBe('/etc/apt/sources.list.d/debian.sources');
+    expect(trixie.content).toContain('Suites: trixie trixie-updates\n');
+    expect(trixie.content).toContain('URIs: http://mirror.example/debian-security\nSuites: trixie-security\n');
+    expect(trixie.content).toContain('Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg\n');
+    const noble = sourcesFile(resolve(settings(UBUNTU)));
+    expect(noble.path).toBe('/etc/apt/sources.list.d/ubuntu.sources');
+    expect(noble.content).toContain('Suites: noble noble-updates noble-security\n');
+  });
+
+  it('follows an explicit format over the release default', () => {
+    expect(sourcesFile(resolve(settings(DEBIAN, { suite: 'trixie', apt: { format: 'one-line' } }))).path).toBe('/etc/apt/sources.list');
+    expect(sourcesFile(resolve(settings(DEBIAN, { apt: { format: 'deb822' } }))).path).toBe('/etc/apt/sources.list.d/debian.sources');
+  });
+});
+
+describe('resolution', () => {
+  it('includes the release network package first, once', () => {
+    expect(resolve(settings(DEBIAN, { suite: 'wheezy', mirror: 'http://a.example/debian', include: ['curl'] })).include).toEqual(['iproute', 'curl']);
+    expect(resolve(settings(DEBIAN, { include: ['iproute2', 'curl'] })).include).toEqual(['iproute2', 'curl']);
+    expect(resolve(settings(DEBIAN, { networkTools: false })).include).toEqual([]);
+  });
+
+  it('diverts initctl on auto only in the upstart era, or when asked', () => {
+    expect(resolve(settings(UBUNTU, { suite: 'precise' })).divertInitctl).toBe(true);
+    expect(resolve(settings(UBUNTU)).divertInitctl).toBe(false);
+    expect(resolve(settings(DEBIAN, { tweaks: { initctl: true } })).divertInitctl).toBe(true);
+    expect(resolve(settings(UBUNTU, { suite: 'trusty', tweaks: { initctl: false } })).divertInitctl).toBe(false);
+  });
+
+  it('checks archived releases with the retired keys and keeps Check-Valid-Until off', () => {
+    const wheezy = resolve(settings(DEBIAN, { suite: 'wheezy', mirror: 'http://a.example/debian' }));
+    expect(wheezy.hostKeyring).toBe('/usr/share/keyrings/debian-archive-removed-keys.gpg');
+    expect(planScript(wheezy, origin).archivedFile?.content).toBe('Acquire::Check-Valid-Until "false";\n');
+    expect(planScript(resolve(settings(DEBIAN)), origin).archivedFile).toBeNull();
+  });
+
+  it('tags the suite, then latest and the extras; the version comes from the rootfs', () => {
+    const r = resolve(settings(DEBIAN, { output: { latest: true, tags: ['ja', 'bookworm'] } }));
+    expect(r.staticTags).toEqual(['bookworm', 'latest', 'ja']);
+    expect(r.baseReference).toBe('local/test:bookworm');
+  });
+
+  it('names the tarball after the compression', () => {
+    expect(resolve(settings(DEBIAN)).tarball).toBe('rootfs.tar.xz');
+    expect(resolve(settings(DEBIAN, { output: { compression: 'zstd' } })).tarball).toBe('rootfs.tar.zst');
+    expect(resolve(settings(DEBIAN, { output: { compression: 'none' } })).tarball).toBe('rootfs.tar');
+  });
+});
+
+describe('script plan', () => {
+  it('answers debconf with the seed locale selections on Debian', () => {
+    const plan = planScript(resolve(settings(DEBIAN, { locales: { generate: ['ja_JP.UTF-8', 'ja_JP.EUC-JP'], default: 'ja_JP.UTF-8' } })), origin);
+    expect(plan.locales?.debconf).toBe(true);
+    expect(plan.locales?.selections).toBe(
+      'locales locales/locales_to_be_generated multiselect ja_JP.EUC-JP EUC-JP, ja_JP.UTF-8 UTF-8\n' +
+        'locales locales/default_environment_locale select ja_JP.UTF-8\n',
+    );
+  });
+
+  it('uses locale-gen on Ubuntu', () => {
+    const plan = planScript(resolve(settings(UBUNTU, { locales: { generate: ['ja_JP.UTF-8'] } })), origin);
+    expect(plan.locales?.debconf).toBe(false);
+    expect(plan.locales?.hasDefault).toBe(false);
+  });
+
+  it('numbers only the steps the settings ask for', () => {
+    const minimal = planScript(resolve(settings(DEBIAN, { upgrade: false, clean: false, output: { import: 'none' } })), origin);
+    expect(minimal.steps.map((s) => s.fn)).toEqual(['bootstrap', 'docker_tweaks', 'apt_sources', 'tarball']);
+    const full = planScript(resolve(settings(DEBIAN, { timezone: 'Asia/Tokyo', locales: { generate: ['ja_JP.UTF-8'] } })), origin);
+    expect(full.steps.map((s) => `${s.number}:${s.fn}`)).toEqual([
+      '1:bootstrap',
+      '2:docker_tweaks',
+      '3:apt_sources',
+      '4:apt_upgrade',
+      '5:locales',
+      '6:timezone',
+      '7:apt_clean',
+      '8:tarball',
+      '9:import_image',
+    ]);
+    expect(full.stepCount).toBe(9);
+  });
+
+  it('undoes only the seed tweaks that were applied', () => {
+    expect(undoCommands(resolve(settings(UBUNTU, { suite: 'precise' })))).toEqual([
+      ['rm', '-f', '/usr/sbin/policy-rc.d'],
+      ['rm', '-f', '/sbin/initctl'],
+      ['dpkg-divert', '--local', '--rename', '--remove', '/sbin/initctl'],
+      ['rm', '-f', '/etc/dpkg/dpkg.cfg.d/02apt-speedup'],
+      ['rm', '-f', '/etc/apt/apt.conf.d/no-cache'],
+    ]);
+    expect(undoCommands(resolve(settings(DEBIAN, { tweaks: { policyRcD: false, unsafeIo: false, noCache: false } })))).toEqual([]);
+  });
+});
