@@ -170,8 +170,12 @@ const settingsShape = {
     .string()
     .refine(isKnownTimezone, { error: (issue) => `${describeInput(issue.input)} is not an IANA time zone (e.g. Asia/Tokyo)` })
     .optional(),
+  /** dpkg path-exclude rules: no docs, man pages or translations (copyright files stay). */
   slim: z.boolean().default(false),
+  /** Same mirror content, same tarball bytes: clamped mtimes, sorted entries, no machine-id. */
   reproducible: z.boolean().default(true),
+  /** Timestamp for reproducible tarballs; default: the newest package's changelog date at build time. */
+  sourceDateEpoch: z.number().int().min(0).max(2 ** 32).optional(),
   output: output.default(output.parse({})),
   derived: z.array(derivedImage).default([]),
 };
