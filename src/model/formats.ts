@@ -2,9 +2,6 @@
 // what passes can be printed into a root script or a Dockerfile without surprise;
 // the quoting helpers still quote everything, this is the first of two walls.
 
-/** Debian policy 5.6.7: lowercase, starts alphanumeric, then [a-z0-9+.-]; optional :arch. */
-export const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?$/;
-
 /** dpkg architecture names that Debian or Ubuntu publish. */
 export const ARCHES = [
   'amd64',
@@ -19,6 +16,12 @@ export const ARCHES = [
   'riscv64',
   's390x',
 ] as const;
+
+/**
+ * Debian policy 5.6.7: lowercase, starts alphanumeric, at least two characters, then
+ * [a-z0-9+.-]; optional :arch qualifier (an architecture, or apt's any/all/native).
+ */
+export const PACKAGE_NAME = new RegExp(`^[a-z0-9][a-z0-9+.-]+(?::(?:${[...ARCHES, 'any', 'all', 'native'].join('|')}))?$`);
 
 /** Archive components as they appear in Debian and Ubuntu Release files. */
 export const COMPONENT = /^[a-z][a-z0-9-]*$/;
@@ -62,7 +65,8 @@ export const LOCALE = /^([a-z]{2,3})_([A-Z]{2})\.([A-Z0-9-]+)(@[a-z]+)?$/;
 /** Docker reference grammar: [host[:port]/]component(/component)*, lowercase. */
 const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const DOMAIN = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)';
-export const IMAGE_REPOSITORY = new RegExp(`^${DOMAIN}?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+/** Docker's reference grammar; a name is at most 255 characters (distribution's NameTotalLengthMax). */
+export const IMAGE_REPOSITORY = new RegExp(`^(?=.{1,255}$)${DOMAIN}?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
 
 /** Docker tag grammar: at most 128 characters. */
 export const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
@@ -70,22 +74,38 @@ export const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 /** POSIX-style environment variable names, as a Dockerfile ENV key. */
 export const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** An IANA zone name: Area/Location, or UTC-like single names. */
-export const TIMEZONE = /^(?:[A-Z][A-Za-z_+-]*)(?:\/[A-Za-z0-9_+-]+){0,2}$/;
+/** An IANA zone name: Area/Location(/Sub), or UTC-like single names; each part capitalised. */
+export const TIMEZONE = /^[A-Z][A-Za-z0-9_+-]*(?:\/[A-Z][A-Za-z0-9_+-]*){0,2}$/;
 
-/** Mirror and proxy URLs: a scheme we can pass to debootstrap and apt, nothing a shell or apt line would split on. */
-export const URL_SAFE = /^[^\s'"`\\$;|&<>(){}[\]*?!#^\x00-\x1f\x7f]+$/;
+/**
+ * Mirror and proxy URLs: printable ASCII (apt lines and debootstrap take bytes, not IRIs)
+ * without anything a shell or an apt line would split on or expand.
+ */
+export const URL_SAFE = /^(?:(?![\s'"`\\$;|&<>(){}[\]*?!#^])[!-~])+$/;
 
-/** A file name for the tarball, without directories. */
-export const FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/;
+/**
+ * The tarball's file name: no directories, no leading dot or dash, and short enough that
+ * `.<name>.partial.sha256` stays within the 255 bytes of a file name.
+ */
+export const FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,199}$/;
 
-/** True where the zone exists in this Node's IANA database. */
+/**
+ * True where the zone exists in this Node's IANA database, spelt as on disk: Intl accepts
+ * any case (asia/tokyo), but /usr/share/zoneinfo/asia/tokyo does not exist.
+ */
 export function isKnownTimezone(zone: string): boolean {
   if (!TIMEZONE.test(zone)) return false;
+  let resolved: string;
   try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
+    resolved = new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
   } catch {
     return false;
   }
+  // An alias resolves to another name (US/Pacific); a misspelt case resolves to itself.
+  return resolved === zone || resolved.toLowerCase() !== zone.toLowerCase();
+}
+
+/** The last part of an image repository (local/debian-ja -> debian-ja): a derived image's folder. */
+export function lastPathComponent(name: string): string {
+  return name.slice(name.lastIndexOf('/') + 1);
 }

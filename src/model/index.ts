@@ -8,7 +8,7 @@ export type { DerivedImage, Settings, SettingsInput } from './schema.js';
 
 /** Validate a config object; `source` names it in errors (a file path or a preset). */
 export function validateSettings(input: unknown, source: string): Settings {
-  const result = SettingsSchema.safeParse(input);
+  const result = SettingsSchema.safeParse(input, { reportInput: true });
   if (!result.success) throw new ConfigError(source, describeIssues(result.error));
   return result.data;
 }

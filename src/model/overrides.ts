@@ -1,5 +1,6 @@
 // --set key.path=value: change one setting of a loaded config before validation.
 import { parse as parseYaml } from 'yaml';
+import { describeInput } from './describe.js';
 import { ConfigError } from './errors.js';
 
 const KEY_PATH = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*|\.[0-9]+)*$/;
@@ -14,7 +15,7 @@ export function applyOverrides(config: unknown, overrides: readonly string[]): u
     const eq = override.indexOf('=');
     const key = eq < 0 ? '' : override.slice(0, eq);
     if (!KEY_PATH.test(key)) {
-      throw new ConfigError('--set', [`"${override}" is not key=value (e.g. --set mirror=http://ftp.jp.debian.org/debian)`]);
+      throw new ConfigError('--set', [`${describeInput(override)} is not key=value (e.g. --set mirror=http://ftp.jp.debian.org/debian)`]);
     }
     let value: unknown;
     try {
@@ -32,7 +33,11 @@ function setPath(target: unknown, keys: string[], value: unknown, override: stri
   if (key === undefined) return value;
   const index = /^[0-9]+$/.test(key) ? Number(key) : undefined;
   if (index !== undefined) {
-    if (!Array.isArray(target)) throw new ConfigError('--set', [`${override}: ${key} indexes a list, but there is none`]);
+    if (!Array.isArray(target)) throw new ConfigError('--set', [`${describeInput(override)}: ${key} indexes a list, but there is none`]);
+    // Replace an item or append one; a far index would make a huge sparse list.
+    if (index > target.length) {
+      throw new ConfigError('--set', [`${describeInput(override)}: the list has ${target.length} items; use an index up to ${target.length}`]);
+    }
     const copy = [...target];
     copy[index] = setPath(copy[index], rest, value, override);
     return copy;

@@ -10,12 +10,16 @@ import {
   IMAGE_REPOSITORY,
   IMAGE_TAG,
   isKnownTimezone,
+  lastPathComponent,
   LOCALE,
   LOCALE_CHARSETS,
   PACKAGE_NAME,
   URL_SAFE,
 } from './formats.js';
+import { describeInput } from './describe.js';
 import { didYouMean } from './suggest.js';
+
+export { describeInput } from './describe.js';
 
 /** A strict object whose unknown keys are reported with the nearest known key. */
 function strictObject<T extends z.ZodRawShape>(shape: T) {
@@ -23,7 +27,7 @@ function strictObject<T extends z.ZodRawShape>(shape: T) {
   return z.strictObject(shape, {
     error: (issue) => {
       if (issue.code !== 'unrecognized_keys') return undefined;
-      const keys = issue.keys.map((k) => `"${k}"${didYouMean(k, known)}`);
+      const keys = issue.keys.map((k) => `${describeInput(k)}${didYouMean(k, known)}`);
       return `unknown key ${keys.join(', ')}; known keys: ${known.join(', ')}`;
     },
   });
@@ -35,20 +39,14 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
     error: (issue) => {
       const given = typeof issue.input === 'string' ? issue.input : undefined;
       const hint = given === undefined ? '' : didYouMean(given, values);
-      return `expected one of ${values.join(', ')}${given === undefined ? '' : `, got "${given}"`}${hint}`;
+      if (issue.input === undefined) return `required: one of ${values.join(', ')}`;
+      return `expected one of ${values.join(', ')}, got ${describeInput(issue.input)}${hint}`;
     },
   });
 }
 
 function pattern(re: RegExp, what: string, example: string) {
   return z.string().regex(re, { error: (issue) => `${describeInput(issue.input)} is not ${what} (e.g. ${example})` });
-}
-
-/** Values are quoted back in errors, shortened, with control characters made visible. */
-export function describeInput(input: unknown): string {
-  if (typeof input !== 'string') return String(input);
-  const shown = input.length > 60 ? `${input.slice(0, 57)}...` : input;
-  return JSON.stringify(shown);
 }
 
 const packageName = pattern(PACKAGE_NAME, 'a Debian package name', 'iproute2, libc6:amd64');
@@ -227,6 +225,20 @@ export const SettingsSchema = strictObject(settingsShape)
         });
       }
     }
+    if (s.backend === 'mmdebstrap' && s.exclude.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['exclude'],
+        message: 'mmdebstrap resolves the package set with apt and has no --exclude: remove exclude or use backend: debootstrap',
+      });
+    }
+    if (s.backend === 'mmdebstrap' && release.status === 'archived') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['backend'],
+        message: `${s.suite} is archived: build it with backend: debootstrap (mmdebstrap is used for releases on the mirrors)`,
+      });
+    }
     if (s.apt.format === 'deb822' && release.status === 'archived') {
       ctx.addIssue({
         code: 'custom',
@@ -242,7 +254,7 @@ export const SettingsSchema = strictObject(settingsShape)
       });
     }
     reportDuplicates(ctx, ['output', 'tags'], s.output.tags);
-    reportDuplicates(ctx, ['derived'], s.derived.map((d) => d.name));
+    reportSharedFolders(ctx, s.derived.map((d) => d.name));
     for (const [i, d] of s.derived.entries()) {
       if (d.name === s.name) {
         ctx.addIssue({ code: 'custom', path: ['derived', i, 'name'], message: `"${d.name}" is the base image's own name` });
@@ -259,6 +271,21 @@ function reportDuplicates(ctx: z.RefinementCtx, path: (string | number)[], value
   values.forEach((value, i) => {
     if (values.indexOf(value) !== i) {
       ctx.addIssue({ code: 'custom', path: [...path, i], message: `"${value}" is listed twice` });
+    }
+  });
+}
+
+/** Derived images are written to derived/<last name part>/: two must not share one. */
+function reportSharedFolders(ctx: z.RefinementCtx, names: readonly string[]) {
+  const folders = names.map(lastPathComponent);
+  folders.forEach((folder, i) => {
+    const first = folders.indexOf(folder);
+    if (first !== i) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['derived', i, 'name'],
+        message: `"${names[i]}" would write derived/${folder}/, as derived[${first}] "${names[first]}" does: give each a different last name part`,
+      });
     }
   });
 }
