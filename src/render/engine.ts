@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { IMAGE_REPOSITORY, IMAGE_TAG } from '../model/formats.js';
-import { commentText, dockerfileQuote, hclQuote, shellQuote } from './quote.js';
+import { commentText, dockerfileListItem, dockerfileQuote, dockerfileRunWord, hclQuote, shellQuote } from './quote.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** templates/ sits at the package root, both from src/ (tests) and dist/src/ (built). */
@@ -40,8 +40,10 @@ export const QUOTING_HELPERS = {
   shArgs: (value: unknown) => strings(value, 'shArgs').map(shellQuote).join(' '),
   /** a Dockerfile double-quoted string */
   dockerfile: (value: unknown) => dockerfileQuote(text(value, 'dockerfile')),
-  /** a Dockerfile exec-form list: ["a", "b"] */
-  dockerfileList: (value: unknown) => `[${strings(value, 'dockerfileList').map(dockerfileQuote).join(', ')}]`,
+  /** a Dockerfile exec-form list: ["a", "b"], of plain words only */
+  dockerfileList: (value: unknown) => `[${strings(value, 'dockerfileList').map(dockerfileListItem).join(', ')}]`,
+  /** shell words on a Dockerfile RUN line: each quoted, none with a newline */
+  runArgs: (value: unknown) => strings(value, 'runArgs').map(dockerfileRunWord).join(' '),
   /** an HCL string */
   hcl: (value: unknown) => hclQuote(text(value, 'hcl')),
   /** text inside a # comment */

@@ -1,6 +1,8 @@
 // The quoting helpers: the only way a value reaches a generated file. Each one turns
 // any string into a literal of the target language, or refuses it.
 
+const CONTROL = /[\x00-\x1f\x7f]/;
+
 /** A bash word that expands to exactly `value`: single quotes, with ' spelled '\''. */
 export function shellQuote(value: string): string {
   if (value.includes('\0')) throw new Error('a shell value cannot hold a NUL byte');
@@ -8,15 +10,51 @@ export function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
-/** A Dockerfile double-quoted string: ENV and LABEL expand $ and read \ escapes. */
+/**
+ * A shell word on a Dockerfile RUN line: shell-quoted, and on one line, since a newline
+ * (even inside quotes) would end the instruction and start another.
+ */
+export function dockerfileRunWord(value: string): string {
+  if (CONTROL.test(value)) throw new Error('a Dockerfile RUN word cannot hold control characters or newlines');
+  return shellQuote(value);
+}
+
+/**
+ * A Dockerfile double-quoted string (ENV, LABEL). BuildKit's word lexer takes \ before
+ * ", $ and \ as an escape and leaves every other \ as it is, so escaping those three
+ * keeps the value literal; a newline would end the instruction, so it is refused.
+ */
 export function dockerfileQuote(value: string): string {
-  if (/[\x00-\x1f\x7f]/.test(value)) throw new Error('a Dockerfile value cannot hold control characters or newlines');
+  if (CONTROL.test(value)) throw new Error('a Dockerfile value cannot hold control characters or newlines');
   return `"${value.replace(/[\\"$]/g, (c) => `\\${c}`)}"`;
 }
 
-/** An HCL string literal: JSON escapes, and ${ / %{ doubled so they stay literal. */
+/**
+ * One item of a Dockerfile exec-form (JSON) list. ADD and COPY expand variables and
+ * quotes in their JSON items too, while CMD does not, so no single escaping is right for
+ * both: items are limited to characters that mean the same everywhere.
+ */
+export function dockerfileListItem(value: string): string {
+  if (!/^[A-Za-z0-9_.+/:=@%,-]+$/.test(value)) {
+    throw new Error(`"${commentText(value)}" cannot be an item of a Dockerfile exec-form list`);
+  }
+  return `"${value}"`;
+}
+
+const HCL_ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * An HCL string literal: HCL's escapes (\" \\ \n \r \t \uNNNN), other control characters
+ * as \uNNNN, and ${ / %{ doubled so they stay literal instead of interpolating.
+ */
 export function hclQuote(value: string): string {
-  return JSON.stringify(value).replaceAll('${', '$${').replaceAll('%{', '%%{');
+  if (/\p{Surrogate}/u.test(value)) throw new Error('an HCL string cannot hold a lone surrogate');
+  let out = '';
+  for (const ch of value) {
+    out += HCL_ESCAPES[ch] ?? (CONTROL.test(ch) ? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}` : ch);
+  }
+  // A function replacer: in a replacement string, $$ would mean a single $.
+  return `"${out.replace(/([$%])\{/g, (_, sigil: string) => `${sigil}${sigil}{`)}"`;
 }
 
 /** Text inside a `#` comment: one line, no control characters. */
