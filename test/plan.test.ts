@@ -104,21 +104,65 @@ describe('script plan', () => {
   });
 
   it('numbers only the steps the settings ask for', () => {
-    const minimal = planScript(resolve(settings(DEBIAN, { upgrade: false, clean: false, output: { import: 'none' } })), origin);
-    expect(minimal.steps.map((s) => s.fn)).toEqual(['bootstrap', 'docker_tweaks', 'apt_sources', 'tarball']);
-    const full = planScript(resolve(settings(DEBIAN, { timezone: 'Asia/Tokyo', locales: { generate: ['ja_JP.UTF-8'] } })), origin);
-    expect(full.steps.map((s) => `${s.number}:${s.fn}`)).toEqual([
-      '1:bootstrap',
-      '2:docker_tweaks',
-      '3:apt_sources',
-      '4:apt_upgrade',
-      '5:locales',
-      '6:timezone',
-      '7:apt_clean',
-      '8:tarball',
-      '9:import_image',
+    const minimal = planScript(
+      resolve(settings(DEBIAN, { upgrade: false, clean: false, reproducible: false, output: { import: 'none' } })),
+      origin,
+    );
+    expect(minimal.steps.map((s) => s.fn)).toEqual(['bootstrap', 'docker_tweaks', 'apt_sources', 'finalize', 'tarball']);
+    const full = planScript(
+      resolve(settings(DEBIAN, { timezone: 'Asia/Tokyo', slim: true, locales: { generate: ['ja_JP.UTF-8'] } })),
+      origin,
+    );
+    expect(full.steps.map((s) => `${s.label} ${s.fn}`)).toEqual([
+      '1/12 release_date',
+      '2/12 bootstrap',
+      '3/12 docker_tweaks',
+      '4/12 apt_sources',
+      '5/12 apt_upgrade',
+      '6/12 locales',
+      '7/12 timezone',
+      '8/12 slim',
+      '9/12 apt_clean',
+      '10/12 finalize',
+      '11/12 tarball',
+      '12/12 import_image',
     ]);
-    expect(full.stepCount).toBe(9);
+    expect(full.hooks).toBeNull();
+  });
+
+  it('needs no Release download when the epoch is pinned', () => {
+    const pinned = planScript(resolve(settings(DEBIAN, { sourceDateEpoch: 1700000000 })), origin);
+    expect(pinned.steps.map((s) => s.fn)).not.toContain('release_date');
+    expect(pinned.variables.find((v) => v.name === 'EPOCH')?.value).toBe('1700000000');
+    expect(pinned.requiredFiles.map((f) => f.path)).not.toContain('/usr/lib/apt/apt-helper');
+  });
+
+  it('runs the same chroot work inside mmdebstrap hooks, with no upgrade step', () => {
+    const mm = planScript(
+      resolve(settings(UBUNTU, { suite: 'noble', backend: 'mmdebstrap', locales: { generate: ['ja_JP.UTF-8'] } })),
+      origin,
+    );
+    expect(mm.steps.map((s) => s.fn)).toEqual(['release_date', 'mmdebstrap_build', 'import_image']);
+    expect(mm.hooks?.setup.map((s) => s.fn)).toEqual(['write_tweaks']);
+    expect(mm.hooks?.essential).toEqual([]);
+    expect(mm.hooks?.customize.map((s) => s.fn)).toEqual(['apt_sources', 'locales', 'apt_clean', 'finalize']);
+    expect(mm.tools.map((t) => t.command)).toContain('mmdebstrap');
+    expect(mm.arrays.find((a) => a.name === 'APT_LINES')?.values).toEqual([
+      'deb http://mirror.example/ubuntu noble main universe',
+      'deb http://mirror.example/ubuntu noble-updates main universe',
+      'deb http://mirror.example/ubuntu noble-security main universe',
+    ]);
+    expect(mm.variables.find((v) => v.name === 'VARIANT')?.value).toBe('minbase');
+  });
+
+  it('diverts initctl at mmdebstrap\'s essential stage, once dpkg exists', () => {
+    const mm = planScript(resolve(settings(UBUNTU, { suite: 'trusty', backend: 'mmdebstrap' })), origin);
+    expect(mm.hooks?.essential.map((s) => s.fn)).toEqual(['divert_initctl']);
+  });
+
+  it('calls debootstrap\'s default variant by mmdebstrap\'s name', () => {
+    const mm = planScript(resolve(settings(DEBIAN, { backend: 'mmdebstrap', variant: 'default' })), origin);
+    expect(mm.variables.find((v) => v.name === 'VARIANT')?.value).toBe('important');
   });
 
   it('undoes only the seed tweaks that were applied', () => {

@@ -25,10 +25,14 @@ readonly VARIANT=minbase
 readonly MIRROR=http://old-releases.ubuntu.com/ubuntu
 # http_proxy for the build only; not written into the image
 readonly PROXY=''
-# checks the Release file debootstrap downloads
+# checks the Release files the build downloads
 readonly KEYRING=/usr/share/keyrings/ubuntu-archive-keyring.gpg
 # debootstrap script for a suite the host debootstrap does not know
 readonly FALLBACK_SCRIPT=gutsy
+# downloads the Release files for SOURCE_DATE_EPOCH
+readonly APT_HELPER=/usr/lib/apt/apt-helper
+# SOURCE_DATE_EPOCH; empty = the newest Date of the Release files below
+readonly EPOCH=''
 # LANG of the image; empty = none
 readonly DEFAULT_LOCALE=ja_JP.UTF-8
 # empty = keep UTC
@@ -46,19 +50,21 @@ readonly -a COMPONENTS=(main universe)
 readonly -a INCLUDE=(iproute)
 # removed from the variant
 readonly -a EXCLUDE=()
+# their Date: fields give SOURCE_DATE_EPOCH
+readonly -a RELEASE_URLS=(http://old-releases.ubuntu.com/ubuntu/dists/precise/Release http://old-releases.ubuntu.com/ubuntu/dists/precise-updates/Release http://old-releases.ubuntu.com/ubuntu/dists/precise-security/Release)
 # locales to generate
 readonly -a LOCALES=(ja_JP.EUC-JP ja_JP.UTF-8)
 # tags besides the release version read from the rootfs
 readonly -a TAGS=(precise latest)
 # tarball compression; empty = none
 readonly -a COMPRESSOR=(xz --threads=0 -6)
-readonly STEP_COUNT=8
 
 # ---- runtime: options, checks, and the helpers every step goes through ----
 
 DRY_RUN=0
 UNDO_TWEAKS=0
-OUTPUT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+SELF=$(realpath -- "${BASH_SOURCE[0]}")
+OUTPUT_DIR=${SELF%/*}
 WORK_PARENT=${TMPDIR:-/var/tmp}
 WORK_DIR=''
 ROOTFS=''
@@ -71,6 +77,11 @@ PROXY_ENV=()
 [[ -z $PROXY ]] || PROXY_ENV=("http_proxy=$PROXY" "https_proxy=$PROXY")
 # Commands inside the rootfs get a clean environment: nothing of the build host leaks in.
 CHROOT_ENV=(/usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C DEBIAN_FRONTEND=noninteractive "${PROXY_ENV[@]}")
+# The build's timestamp, for packages that record one (e.g. the shadow file's dates).
+chroot_env() {
+  printf '%s\0' "${CHROOT_ENV[@]}"
+  [[ -z ${SOURCE_DATE_EPOCH:-} ]] || printf '%s\0' "SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH"
+}
 # Keep changed config files without asking: nobody answers prompts in a build.
 readonly -a APT_OPTIONS=(-y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
 
@@ -137,11 +148,12 @@ run_job() {
   return "$status"
 }
 run() { run_job '' "$@"; }
-in_chroot() { run_job '' chroot "$ROOTFS" "${CHROOT_ENV[@]}" "$@"; }
+in_chroot() { in_chroot_with_input '' "$@"; }
 in_chroot_with_input() {
-  local input=$1
+  local input=$1 env
   shift
-  run_job "$input" chroot "$ROOTFS" "${CHROOT_ENV[@]}" "$@"
+  mapfile -d '' -t env < <(chroot_env)
+  run_job "$input" chroot "$ROOTFS" "${env[@]}" "$@"
 }
 
 # Write a file inside the rootfs; --dry-run prints its path, mode and content. An old
@@ -165,12 +177,12 @@ now_us() {
   printf '%s' "${t/./}"
 }
 step() {
-  local number=$1 title=$2 fn=$3 start
+  local label=$1 title=$2 fn=$3 start
   start=$(now_us)
-  printf '[%s/%s] %s ...\n' "$number" "$STEP_COUNT" "$title"
+  printf '[%s] %s ...\n' "$label" "$title"
   "$fn"
   local us=$(($(now_us) - start))
-  printf '[%s/%s] %s ... %d.%ds\n' "$number" "$STEP_COUNT" "$title" $((us / 1000000)) $((us / 100000 % 10))
+  printf '[%s] %s ... %d.%ds\n' "$label" "$title" $((us / 1000000)) $((us / 100000 % 10))
 }
 
 parse_args() {
@@ -254,53 +266,6 @@ mounts_under() {
   awk -v root="$1" '$2 == root || index($2, root "/") == 1 { print $2 }' /proc/self/mounts | sort -r
 }
 
-# The version tag: /etc/debian_version or DISTRIB_RELEASE, as the seed reads it.
-read_release_version() {
-  if ((DRY_RUN)); then
-    printf '+ read the release version from %s\n' "$ROOTFS$VERSION_FILE"
-    RELEASE_VERSION='<version>'
-    return 0
-  fi
-  RELEASE_VERSION=$(sed -n "s/$VERSION_PATTERN/\\1/p" "$ROOTFS$VERSION_FILE" | head -n 1)
-  [[ -n $RELEASE_VERSION ]] || log "no release number in $VERSION_FILE (a development suite?): no version tag"
-}
-
-pack_rootfs() {
-  local target=$1
-  local -a tar_args=(--numeric-owner -C "$ROOTFS" -c .)
-  if ((DRY_RUN)); then
-    show tar "${tar_args[@]}"
-    ((${#COMPRESSOR[@]} == 0)) || show '|' "${COMPRESSOR[@]}"
-    printf '+ > %s\n' "$target"
-    return 0
-  fi
-  if ((${#COMPRESSOR[@]} > 0)); then
-    tar "${tar_args[@]}" | "${COMPRESSOR[@]}" > "$target" &
-  else
-    tar "${tar_args[@]}" > "$target" &
-  fi
-  CHILD=$!
-  wait "$CHILD"
-  CHILD=''
-}
-
-# The checksum file names the final tarball, so `sha256sum -c` works beside it.
-run_sha256() {
-  local file=$1 name=$2 sum
-  if ((DRY_RUN)); then
-    printf '+ sha256sum %s > %s.sha256\n' "$file" "$file"
-    return 0
-  fi
-  sum=$(sha256sum < "$file")
-  printf '%s  %s\n' "${sum%% *}" "$name" > "$file.sha256"
-}
-
-report() {
-  ((DRY_RUN)) && return 0
-  printf 'mkimage: tarball %s\n' "$OUTPUT_DIR/$TARBALL"
-  ((${#MADE_TAGS[@]} == 0)) || printf 'mkimage: tagged %s\n' "${MADE_TAGS[@]}"
-}
-
 # On any exit: stop what runs, unmount, remove the work dir and any partial output.
 cleanup() {
   local status=$?
@@ -335,11 +300,11 @@ trap cleanup EXIT
 trap 'on_signal 130' INT
 trap 'on_signal 143' TERM
 
-# ---- the steps, in order; each says why it is there ----
-
+# ---- the steps; each says why it is there ----
 # debootstrap installs the variant into a fresh root filesystem from the chosen mirror.
 # minbase is the Essential packages plus apt; the network package rides along because a
-# container without `ip` cannot configure its network.
+# container without `ip` cannot configure its network. dpkg skips its sync() calls
+# (DPKG_FORCE=unsafe-io) for this throwaway build.
 bootstrap() {
   local script=/usr/share/debootstrap/scripts/$SUITE
   # A suite newer than the host's debootstrap builds with the script its successors share.
@@ -348,13 +313,40 @@ bootstrap() {
   [[ $VARIANT == default ]] || args+=(--variant="$VARIANT")
   ((${#INCLUDE[@]} == 0)) || args+=(--include="$(join_by , "${INCLUDE[@]}")")
   ((${#EXCLUDE[@]} == 0)) || args+=(--exclude="$(join_by , "${EXCLUDE[@]}")")
-  run env "${PROXY_ENV[@]}" debootstrap "${args[@]}" "$SUITE" "$ROOTFS" "$MIRROR" "$script"
+  run env "${PROXY_ENV[@]}" DPKG_FORCE=unsafe-io debootstrap "${args[@]}" "$SUITE" "$ROOTFS" "$MIRROR" "$script"
   mount_chroot_fs
 }
 
 # The Docker tweaks: without them package scripts try to start services, dpkg syncs
 # after every file, and every layer keeps the .debs it downloaded.
 docker_tweaks() {
+  write_tweaks
+  divert_initctl
+}
+
+# Read the new sources, then bring every package up to the latest security and point release.
+apt_upgrade() {
+  in_chroot apt-get update
+  in_chroot apt-get "${APT_OPTIONS[@]}" dist-upgrade
+}
+
+# Pack the root filesystem: numeric owners, so uids stay right on any host;
+# sorted entries and mtimes clamped to SOURCE_DATE_EPOCH, so the same packages give the
+# same bytes. Written under a temporary name and renamed: no partial tarball, ever.
+tarball() {
+  unmount_chroot_fs
+  read_release_version "$ROOTFS"
+  run mkdir -p "$OUTPUT_DIR"
+  TMP_TARBALL=$OUTPUT_DIR/.partial-$TARBALL
+  local -a tar_args=(--numeric-owner --one-file-system -C "$ROOTFS")
+  tar_args+=(--sort=name --mtime="@$SOURCE_DATE_EPOCH" --clamp-mtime --format=posix
+    '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime')
+  pack_rootfs "$TMP_TARBALL" "${tar_args[@]}" -c .
+  publish_tarball
+}
+
+# The Docker tweak files.
+write_tweaks() {
   # invoke-rc.d asks this before starting a service; 101 = not allowed, so installs start no daemons
   write_file /usr/sbin/policy-rc.d 0755 '#!/bin/sh
 exit 101
@@ -375,13 +367,16 @@ Acquire::CompressionTypes::Order:: "gz";
   # let autoremove drop packages that are only suggested
   write_file /etc/apt/apt.conf.d/docker-autoremove-suggests 0644 'Apt::AutoRemove::SuggestsImportant "false";
 '
-  # upstart's initctl talks to an init that does not run in a container: divert the real
-  # one aside, so upgrades do not bring it back, and put /bin/true in its place.
+}
+
+# upstart's initctl talks to an init that does not run in a container: divert the real
+# one aside, so upgrades do not bring it back, and put /bin/true in its place.
+divert_initctl() {
   in_chroot dpkg-divert --local --rename --add /sbin/initctl
   run ln -sf /bin/true "$ROOTFS/sbin/initctl"
 }
 
-# debootstrap writes only the release itself; add -updates and -security so the
+# The bootstrap writes only the release itself; add -updates and -security so the
 # image gets fixes, from the same nearby mirror.
 apt_sources() {
   # one-line sources, the format this release writes itself
@@ -392,12 +387,6 @@ deb http://old-releases.ubuntu.com/ubuntu precise-security main universe
   # this release lives in the archive of ended releases, whose Release files have expired
   write_file /etc/apt/apt.conf.d/docker-archived 0644 'Acquire::Check-Valid-Until "false";
 '
-}
-
-# Read the new sources, then bring every package up to the latest security and point release.
-apt_upgrade() {
-  in_chroot apt-get update
-  in_chroot apt-get "${APT_OPTIONS[@]}" dist-upgrade
 }
 
 # Locales to generate, and the image's default LANG.
@@ -415,6 +404,20 @@ apt_clean() {
   run rm -rf "$ROOTFS"/var/lib/apt/lists/*
 }
 
+# Leave nothing of this build or this host in the image: debootstrap copied the host's
+# resolv.conf and hostname (a container gets its own), logs and caches record the build,
+# and a machine-id must be made by each machine, not shared by every container.
+finalize() {
+  ((UNDO_TWEAKS == 0)) || undo_docker_tweaks
+  write_file /etc/resolv.conf 0644 ''
+  write_file /etc/hostname 0644 ''
+  [[ ! -e $ROOTFS/etc/machine-id ]] || write_file /etc/machine-id 0444 ''
+  run find "$ROOTFS/run" "$ROOTFS/tmp" -mindepth 1 -delete
+  run rm -f "$ROOTFS"/var/log/dpkg.log "$ROOTFS"/var/log/alternatives.log "$ROOTFS"/var/log/bootstrap.log \
+    "$ROOTFS"/var/log/apt/*.log "$ROOTFS"/var/log/apt/eipp.log.xz "$ROOTFS"/var/cache/ldconfig/aux-cache \
+    "$ROOTFS"/var/lib/dbus/machine-id "$ROOTFS"/var/cache/debconf/*-old "$ROOTFS"/var/lib/dpkg/*-old
+}
+
 # Takes the Docker tweaks back out, as the seed describes, for images that run services:
 # init scripts may start daemons again, dpkg syncs, apt keeps what it downloads.
 # --undo-tweaks runs it before packing; derived images with undoTweaks run the same commands.
@@ -426,21 +429,68 @@ undo_docker_tweaks() {
   in_chroot rm -f /etc/apt/apt.conf.d/no-cache
 }
 
-# Pack the root filesystem: numeric owners, so uids stay right on any host; written
-# under a temporary name and renamed, so a failed run leaves no partial tarball.
-tarball() {
-  ((UNDO_TWEAKS == 0)) || undo_docker_tweaks
-  # debootstrap copied the build host's resolv.conf and hostname; a container gets its own.
-  write_file /etc/resolv.conf 0644 ''
-  write_file /etc/hostname 0644 ''
-  unmount_chroot_fs
-  read_release_version
-  run mkdir -p "$OUTPUT_DIR"
-  TMP_TARBALL=$OUTPUT_DIR/.$TARBALL.partial
-  pack_rootfs "$TMP_TARBALL"
-  run_sha256 "$TMP_TARBALL" "$TARBALL"
-  run mv -f "$TMP_TARBALL.sha256" "$OUTPUT_DIR/$TARBALL.sha256"
-  run mv -f "$TMP_TARBALL" "$OUTPUT_DIR/$TARBALL"
+# SOURCE_DATE_EPOCH, the time the tarball claims for whatever the build created: the
+# newest Date of the Release files the build installs from. No package is newer, and
+# the same mirror content gives the same value, so two builds give the same bytes.
+release_date() {
+  local url date stamp newest=0 file=$WORK_DIR/Release
+  for url in "${RELEASE_URLS[@]}"; do
+    run env "${PROXY_ENV[@]}" "$APT_HELPER" -o APT::Sandbox::User=root download-file "$url" "$file"
+    ((DRY_RUN)) && continue
+    date=$(sed -n 's/^Date: //p' "$file" | head -n 1)
+    stamp=$(date -u -d "$date" +%s) || die "no Date in $url"
+    ((stamp <= newest)) || newest=$stamp
+    rm -f -- "$file"
+  done
+  ((DRY_RUN)) && newest='<newest Release date>'
+  export SOURCE_DATE_EPOCH=$newest
+  printf 'mkimage: SOURCE_DATE_EPOCH=%s\n' "$SOURCE_DATE_EPOCH"
+}
+
+# The version tag: /etc/debian_version or DISTRIB_RELEASE, as the seed reads it.
+read_release_version() {
+  local rootfs=$1
+  if ((DRY_RUN)); then
+    printf '+ read the release version from %s\n' "$rootfs$VERSION_FILE"
+    RELEASE_VERSION='<version>'
+    return 0
+  fi
+  RELEASE_VERSION=$(sed -n "s/$VERSION_PATTERN/\\1/p" "$rootfs$VERSION_FILE" | head -n 1)
+  [[ -n $RELEASE_VERSION ]] || log "no release number in $VERSION_FILE (a development suite?): no version tag"
+}
+
+# tar ARGS... | compressor > TARGET, as one job that a signal stops whole.
+pack_rootfs() {
+  local target=$1
+  shift
+  if ((DRY_RUN)); then
+    show tar "$@"
+    ((${#COMPRESSOR[@]} == 0)) || show '|' "${COMPRESSOR[@]}"
+    printf '+ > %s\n' "$target"
+    return 0
+  fi
+  if ((${#COMPRESSOR[@]} > 0)); then
+    tar "$@" | "${COMPRESSOR[@]}" > "$target" &
+  else
+    tar "$@" > "$target" &
+  fi
+  CHILD=$!
+  wait "$CHILD"
+  CHILD=''
+}
+
+# Give the finished tarball its name, with a checksum file that names it, so
+# `sha256sum -c` works beside it. Both renames happen only after packing succeeded.
+publish_tarball() {
+  local final=$OUTPUT_DIR/$TARBALL sum
+  if ((DRY_RUN)); then
+    printf '+ sha256sum %s > %s.sha256\n' "$TMP_TARBALL" "$final"
+  else
+    sum=$(sha256sum < "$TMP_TARBALL")
+    printf '%s  %s\n' "${sum%% *}" "$TARBALL" > "$TMP_TARBALL.sha256"
+  fi
+  run mv -f "$TMP_TARBALL.sha256" "$final.sha256"
+  run mv -f "$TMP_TARBALL" "$final"
   TMP_TARBALL=''
 }
 
@@ -458,6 +508,12 @@ import_image() {
   done
 }
 
+report() {
+  ((DRY_RUN)) && return 0
+  printf 'mkimage: tarball %s\n' "$OUTPUT_DIR/$TARBALL"
+  ((${#MADE_TAGS[@]} == 0)) || printf 'mkimage: tagged %s\n' "${MADE_TAGS[@]}"
+}
+
 main() {
   parse_args "$@"
   preflight
@@ -468,17 +524,23 @@ main() {
   require_tool sha256sum coreutils
   require_tool xz xz-utils
   require_tool docker docker.io
-  require_file "$KEYRING" ubuntu-keyring
+  require_file /usr/share/keyrings/ubuntu-archive-keyring.gpg ubuntu-keyring
+  require_file /usr/lib/apt/apt-helper apt
   check_preflight
   make_work_dir
-  step 1 'debootstrap precise' bootstrap
-  step 2 'docker tweaks' docker_tweaks
-  step 3 'apt sources' apt_sources
-  step 4 'update and dist-upgrade' apt_upgrade
-  step 5 locales locales
-  step 6 'apt clean' apt_clean
-  step 7 tarball tarball
-  step 8 'docker import' import_image
+  # Only this build decides the timestamp it records, never the caller's environment.
+  unset SOURCE_DATE_EPOCH
+  [[ -z $EPOCH ]] || export SOURCE_DATE_EPOCH=$EPOCH
+  step 1/10 'release date (SOURCE_DATE_EPOCH)' release_date
+  step 2/10 'debootstrap precise' bootstrap
+  step 3/10 'docker tweaks' docker_tweaks
+  step 4/10 'apt sources' apt_sources
+  step 5/10 'update and dist-upgrade' apt_upgrade
+  step 6/10 locales locales
+  step 7/10 'apt clean' apt_clean
+  step 8/10 finalize finalize
+  step 9/10 tarball tarball
+  step 10/10 'docker import' import_image
   report
 }
 
