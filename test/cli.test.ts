@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cli } from './helpers/cli.js';
+import { snapshotTree } from './helpers/snapshot.js';
 
 const CONFIG = `# a site config
 name: local/site
@@ -126,6 +127,46 @@ describe('generate and check', () => {
     expect(r.stderr).toContain('suite');
     expect(r.stderr).toContain('did you mean "bookworm"');
     expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('a bad second config leaves an existing tree byte for byte as it was', () => {
+    expect(generate().status).toBe(0);
+    writeFileSync(join(dir, 'out/site/notes.txt'), 'mine\n');
+    const before = snapshotTree(join(dir, 'out'));
+    // The good config changes (so a partial write would show), the second is bad.
+    writeFileSync(join(dir, 'site.yaml'), CONFIG.replace('packages: [git]', 'packages: [git, curl]'));
+    writeFileSync(join(dir, 'bad.yaml'), CONFIG.replace('name: local/site', 'name: local/other').replace('ja_JP.UTF-8]', 'ja_JP.UTF8]'));
+    const r = cli(['generate', 'site.yaml', 'bad.yaml', '--out', 'out'], dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('locales.generate[0]');
+    expect(snapshotTree(join(dir, 'out'))).toEqual(before);
+  });
+
+  it('two config files with the same name would share a folder: exit 2, nothing written', () => {
+    mkdirSync(join(dir, 'other'));
+    writeFileSync(join(dir, 'other/site.yaml'), CONFIG.replace('name: local/site', 'name: local/other'));
+    const r = cli(['generate', 'site.yaml', 'other/site.yaml', '--out', 'out'], dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('would write site/');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('a config file name that cannot be a folder and bake target: exit 2', () => {
+    writeFileSync(join(dir, 'my site.yaml'), CONFIG);
+    const r = cli(['generate', 'my site.yaml', '--out', 'out'], dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('"my site" names the output folder');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('dots in config and image names become underscores in bake target names', () => {
+    writeFileSync(join(dir, 'site.v2.yaml'), CONFIG.replace('local/site-tools', 'local/site.tools'));
+    expect(cli(['generate', 'site.v2.yaml', '--out', 'out'], dir).status).toBe(0);
+    const bake = readFileSync(join(dir, 'out/docker-bake.hcl'), 'utf8');
+    expect(bake).toContain('target "site_v2" {');
+    expect(bake).toContain('target "site_v2-site_tools" {');
+    expect(bake).toContain('context = "site.v2/derived/site.tools"');
+    expect(bake).toContain('"target:site_v2"');
   });
 
   it('exits 2 when config files are given without --out', () => {

@@ -2,7 +2,8 @@
 // The command line: parse, call, print, exit. 0 ok, 1 drift (or a failure), 2 bad input.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { findDrift, hasDrift, writeTree, type Drift } from '../io/tree.js';
+import { deliverPendingSignals, exitOnInterrupt } from '../io/signals.js';
+import { findDrift, hasDrift, OutputError, writeTree, type Drift } from '../io/tree.js';
 import { ConfigError, settingsJsonSchema } from '../model/index.js';
 import { PRESETS } from '../presets/index.js';
 import { renderAll, renderConfig } from '../render/outputs.js';
@@ -21,6 +22,14 @@ function listDrift(drift: Drift, out: string, words: [string, string, string]): 
     ...drift.orphaned.map((p) => `${words[2].padEnd(width)}  ${out}/${p}`),
   ];
   return rows.join('\n');
+}
+
+/** Bad input is reported on one screen: several bad configs could say more than that. */
+const SCREEN_LINES = 25;
+function oneScreen(text: string): string {
+  const lines = text.split('\n');
+  if (lines.length <= SCREEN_LINES) return text;
+  return [...lines.slice(0, SCREEN_LINES - 1), `  ... and ${lines.length - SCREEN_LINES + 1} more lines`].join('\n');
 }
 
 function selection(argv: { configs?: string[]; set?: string[]; out?: string }): Selection {
@@ -67,6 +76,8 @@ export async function main(args: string[]): Promise<number> {
       async (argv) => {
         const sel = selection(argv);
         const drift = writeTree(sel.out, await renderSelection(sel));
+        // An interrupt during the write exits 130 now, after the tree is complete.
+        await deliverPendingSignals();
         console.log(hasDrift(drift) ? listDrift(drift, sel.out, ['wrote', 'updated', 'removed']) : `${sel.out}/ is up to date`);
       },
     )
@@ -143,8 +154,12 @@ export async function main(args: string[]): Promise<number> {
     await parser.parseAsync();
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(`mkimage-gen: bad input in ${error.message}`);
+      console.error(oneScreen(`mkimage-gen: bad input in ${error.message}`));
       return EXIT_BAD_INPUT;
+    }
+    if (error instanceof OutputError) {
+      console.error(`mkimage-gen: ${error.message}`);
+      return 1;
     }
     console.error(`mkimage-gen: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return 1;
@@ -152,4 +167,5 @@ export async function main(args: string[]): Promise<number> {
   return exitCode;
 }
 
+exitOnInterrupt();
 process.exitCode = await main(hideBin(process.argv));

@@ -109,3 +109,11 @@ export function isKnownTimezone(zone: string): boolean {
 export function lastPathComponent(name: string): string {
   return name.slice(name.lastIndexOf('/') + 1);
 }
+
+/** buildx bake target names: [a-zA-Z0-9_-]+ (dots would clash with --set target.key=value). */
+export const BAKE_TARGET = /^[A-Za-z0-9_-]+$/;
+
+/** A bake target name for a folder or image name part: anything else becomes _, as buildx does for compose. */
+export function bakeTargetName(name: string): string {
+  return name.replace(/[^A-Za-z0-9_-]/g, '_');
+}

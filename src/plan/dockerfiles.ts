@@ -1,5 +1,6 @@
 // View-models of the Dockerfiles and the bake file: the base image from the tarball,
 // one image per derived entry, and the targets that build them together.
+import { bakeTargetName } from '../model/formats.js';
 import type { DerivedImage } from '../model/index.js';
 import type { Resolved } from './resolve.js';
 import type { Origin } from './script.js';
@@ -67,16 +68,16 @@ export interface BakePlan {
 /** Bake targets of one config; `dir` is its folder next to the bake file. */
 export function planBakeTargets(r: Resolved, id: string, dir: string): BakeTarget[] {
   const base: BakeTarget = {
-    name: id,
+    name: bakeTargetName(id),
     context: dir,
     tags: r.staticTags.map((tag) => `${r.settings.name}:${tag}`),
     contexts: [],
   };
   const derived = r.settings.derived.map((image) => ({
-    name: `${id}-${derivedDir(image).slice('derived/'.length)}`,
+    name: bakeTargetName(`${id}-${derivedDir(image).slice('derived/'.length)}`),
     context: `${dir}/${derivedDir(image)}`,
     tags: [`${image.name}:${r.settings.suite}`],
-    contexts: [{ reference: r.baseReference, source: `target:${id}` }],
+    contexts: [{ reference: r.baseReference, source: `target:${bakeTargetName(id)}` }],
   }));
   return [base, ...derived];
 }

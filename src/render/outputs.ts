@@ -1,5 +1,5 @@
 // Settings -> generated files, in memory. Pure: no disk, no clock, no environment.
-import type { Settings } from '../model/index.js';
+import { ConfigError, type Settings } from '../model/index.js';
 import {
   derivedDir,
   planBakeTargets,
@@ -46,21 +46,36 @@ export async function renderConfig(settings: Settings, origin: Origin): Promise<
 
 /** Every config in its folder `<id>/`, and one docker-bake.hcl for the whole set. */
 export async function renderAll(entries: readonly RenderEntry[], bakeOrigin: Origin): Promise<OutputFile[]> {
-  const ids = new Set<string>();
+  const ids = new Map<string, string>();
   const files: OutputFile[] = [];
   const targets: BakeTarget[] = [];
   for (const entry of entries) {
-    if (ids.has(entry.id)) throw new Error(`two configs would both write ${entry.id}/`);
-    ids.add(entry.id);
+    const other = ids.get(entry.id);
+    if (other !== undefined) {
+      throw new ConfigError(entry.origin.generatedFrom, [`it would write ${entry.id}/, as ${other} does: rename one file`]);
+    }
+    ids.set(entry.id, entry.origin.generatedFrom);
     for (const file of await renderConfig(entry.settings, entry.origin)) {
       files.push({ ...file, path: `${entry.id}/${file.path}` });
     }
     targets.push(...planBakeTargets(resolve(entry.settings), entry.id, entry.id));
   }
+  reportSharedTargets(targets);
   files.push({
     path: 'docker-bake.hcl',
     content: renderTemplate('docker-bake.hcl.hbs', { ...bakeOrigin, targets }),
     mode: 0o644,
   });
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Two targets of one bake file must not share a name (config a + derived b vs config a-b). */
+function reportSharedTargets(targets: readonly BakeTarget[]): void {
+  const seen = new Set<string>();
+  for (const target of targets) {
+    if (seen.has(target.name)) {
+      throw new ConfigError('docker-bake.hcl', [`two images would be bake target "${target.name}": rename a config file or a derived image`]);
+    }
+    seen.add(target.name);
+  }
 }
