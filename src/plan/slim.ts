@@ -10,6 +10,10 @@ const DROPPED = ['/usr/share/man', '/usr/share/info', '/usr/share/groff', '/usr/
 
 export interface SlimPlan {
   rules: ImageFile;
+  /** Locale sources (/usr/share/i18n/locales) the generated locales start from. */
+  localeSources: string[];
+  /** Charmaps (/usr/share/i18n/charmaps/<name>.gz) they use. */
+  charmaps: string[];
   /** Emptied in the rootfs too: the rules only apply to what dpkg unpacks from now on. */
   droppedDirs: string[];
   /** Entries of /usr/share/locale that stay: locale.alias and the languages in use. */
@@ -46,5 +50,8 @@ export function planSlim(settings: Settings): SlimPlan | null {
     },
     droppedDirs: DROPPED,
     keptLocaleEntries: ['locale.alias', ...kept],
+    // ja_JP.UTF-8 is built from the source ja_JP and the charmap UTF-8; sr_RS.UTF-8@latin from sr_RS@latin.
+    localeSources: [...new Set(settings.locales.generate.map((l) => l.replace(/\.[^@]*/, '')))].sort(),
+    charmaps: [...new Set(settings.locales.generate.map((l) => l.slice(l.indexOf('.') + 1).replace(/@.*$/, '')))].sort(),
   };
 }
