@@ -16,7 +16,12 @@ export function readConfigFile(path: string): unknown {
   if (doc.errors.length > 0) {
     throw new ConfigError(
       path,
-      doc.errors.map((e) => `syntax error at line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`),
+      doc.errors.map((e) => {
+        const at = e.linePos?.[0];
+        // yaml ends its message with " at line L, column C:" and a code excerpt; say it once, up front.
+        const what = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+        return `syntax error at line ${at?.line ?? '?'}, column ${at?.col ?? '?'}: ${what}`;
+      }),
     );
   }
   const value: unknown = doc.toJS();

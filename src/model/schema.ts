@@ -135,7 +135,9 @@ const derivedImage = strictObject({
   env: z
     .record(
       pattern(ENV_KEY, 'an environment variable name', 'PATH'),
-      z.string().regex(/^[^\x00-\x1f\x7f]*$/, { error: 'an environment value cannot hold control characters or newlines' }),
+      z.string().regex(/^[^\x00-\x1f\x7f]*$/, {
+        error: (issue) => `${describeInput(issue.input)}: an environment value cannot hold control characters or newlines`,
+      }),
     )
     .default({}),
   /** Undo the Docker tweaks, for images that run services. */
