@@ -341,7 +341,7 @@ tarball() {
   local -a tar_args=(--numeric-owner --one-file-system -C "$ROOTFS")
   tar_args+=(--sort=name --mtime="@$SOURCE_DATE_EPOCH" --clamp-mtime --format=posix
     '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime')
-  pack_rootfs "$TMP_TARBALL" "${tar_args[@]}" -c .
+  pack_to "$TMP_TARBALL" tar "${tar_args[@]}" -c .
   publish_tarball
 }
 
@@ -460,20 +460,21 @@ read_release_version() {
   [[ -n $RELEASE_VERSION ]] || log "no release number in $VERSION_FILE (a development suite?): no version tag"
 }
 
-# tar ARGS... | compressor > TARGET, as one job that a signal stops whole.
-pack_rootfs() {
+# pack_to TARGET COMMAND...: COMMAND writes a tar stream; it is compressed into TARGET
+# by the same compressor for both backends, as one job that a signal stops whole.
+pack_to() {
   local target=$1
   shift
   if ((DRY_RUN)); then
-    show tar "$@"
+    show "$@"
     ((${#COMPRESSOR[@]} == 0)) || show '|' "${COMPRESSOR[@]}"
     printf '+ > %s\n' "$target"
     return 0
   fi
   if ((${#COMPRESSOR[@]} > 0)); then
-    tar "$@" | "${COMPRESSOR[@]}" > "$target" &
+    "$@" | "${COMPRESSOR[@]}" > "$target" &
   else
-    tar "$@" > "$target" &
+    "$@" > "$target" &
   fi
   CHILD=$!
   wait "$CHILD"
