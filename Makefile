@@ -32,7 +32,7 @@ e2e: build
 	npx vitest run test/e2e
 
 bench: build
-	node bench/run.mjs
+	npx vitest run --config bench/vitest.config.ts
 
 clean:
 	rm -rf dist

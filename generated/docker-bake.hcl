@@ -6,7 +6,7 @@
 # base target through a named context, so the set builds in one go.
 
 group "default" {
-  targets = ["debian-wheezy-ja", "ubuntu-precise-ja", "debian-bookworm-ja", "debian-trixie-ja", "debian-trixie-ja-debian-ja-web", "ubuntu-noble-ja", "ubuntu-resolute-ja", "debian-bookworm-ci", "debian-bookworm-ci-debian-ci-runner"]
+  targets = ["debian-wheezy-ja", "ubuntu-precise-ja", "debian-bookworm-ja", "debian-trixie-ja", "debian-trixie-ja-debian-ja-web", "debian-trixie-ja-slim", "ubuntu-noble-ja", "ubuntu-resolute-ja", "debian-bookworm-ci", "debian-bookworm-ci-debian-ci-runner"]
 }
 
 target "debian-wheezy-ja" {
@@ -40,6 +40,12 @@ target "debian-trixie-ja-debian-ja-web" {
   contexts = {
     "local/debian-ja:trixie" = "target:debian-trixie-ja"
   }
+}
+
+target "debian-trixie-ja-slim" {
+  context = "debian-trixie-ja-slim"
+  dockerfile = "Dockerfile"
+  tags = ["local/debian-ja-slim:trixie"]
 }
 
 target "ubuntu-noble-ja" {

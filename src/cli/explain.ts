@@ -13,6 +13,7 @@ export function explainText(entry: RenderEntry, files: readonly OutputFile[]): s
   const s = entry.settings;
   const lines = [
     `${entry.id}: ${r.baseReference}, ${s.distro} ${r.release.version} (${s.suite}, ${r.release.status}), ${s.arch}, variant ${s.variant}`,
+    `backend: ${s.backend}; reproducible: ${s.reproducible ? `yes (SOURCE_DATE_EPOCH ${s.sourceDateEpoch ?? 'from the newest Release date'})` : 'no'}; slim: ${s.slim ? 'yes' : 'no'}`,
     '',
     'Release facts used:',
     `  security suite: ${r.release.security === 'none' ? 'none' : r.release.security === 'slash-updates' ? `${s.suite}/updates` : `${s.suite}-security`}   (${r.release.sources.security})`,

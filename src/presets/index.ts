@@ -69,6 +69,21 @@ export const PRESETS: readonly Preset[] = [
     },
   },
   {
+    id: 'debian-trixie-ja-slim',
+    description: 'Debian 13 slim with the ja locales, built with mmdebstrap: the fastest, smallest build',
+    settings: {
+      name: 'local/debian-ja-slim',
+      distro: 'debian',
+      suite: 'trixie',
+      backend: 'mmdebstrap',
+      slim: true,
+      mirror: DEBIAN_JP,
+      securityMirror: DEBIAN_SECURITY_JP,
+      locales: JA_LOCALES,
+      timezone: 'Asia/Tokyo',
+    },
+  },
+  {
     id: 'ubuntu-noble-ja',
     description: 'Ubuntu 24.04 LTS with the ja locales and Tokyo time, from a Japanese mirror',
     settings: {
