@@ -223,7 +223,7 @@ export const SettingsSchema = strictObject(settingsShape)
         ctx.addIssue({
           code: 'custom',
           path: ['components', i],
-          message: `${s.suite} has no component "${component}"${didYouMean(component, release.components)}; it has ${release.components.join(', ')}`,
+          message: `${s.suite} has no component ${describeInput(component)}${didYouMean(component, release.components)}; it has ${release.components.join(', ')}`,
         });
       }
     }
@@ -252,14 +252,14 @@ export const SettingsSchema = strictObject(settingsShape)
       ctx.addIssue({
         code: 'custom',
         path: ['locales', 'default'],
-        message: `default locale "${s.locales.default}" is not in locales.generate (${s.locales.generate.join(', ') || 'empty'})`,
+        message: `default locale ${describeInput(s.locales.default)} is not in locales.generate (${s.locales.generate.length > 0 ? describeInput(s.locales.generate.join(', ')) : 'empty'})`,
       });
     }
     reportDuplicates(ctx, ['output', 'tags'], s.output.tags);
     reportSharedFolders(ctx, s.derived.map((d) => d.name));
     for (const [i, d] of s.derived.entries()) {
       if (d.name === s.name) {
-        ctx.addIssue({ code: 'custom', path: ['derived', i, 'name'], message: `"${d.name}" is the base image's own name` });
+        ctx.addIssue({ code: 'custom', path: ['derived', i, 'name'], message: `${describeInput(d.name)} is the base image's own name` });
       }
     }
   })
@@ -272,7 +272,7 @@ export const SettingsSchema = strictObject(settingsShape)
 function reportDuplicates(ctx: z.RefinementCtx, path: (string | number)[], values: readonly string[]) {
   values.forEach((value, i) => {
     if (values.indexOf(value) !== i) {
-      ctx.addIssue({ code: 'custom', path: [...path, i], message: `"${value}" is listed twice` });
+      ctx.addIssue({ code: 'custom', path: [...path, i], message: `${describeInput(value)} is listed twice` });
     }
   });
 }
@@ -286,7 +286,7 @@ function reportSharedFolders(ctx: z.RefinementCtx, names: readonly string[]) {
       ctx.addIssue({
         code: 'custom',
         path: ['derived', i, 'name'],
-        message: `"${names[i]}" would write derived/${folder}/, as derived[${first}] "${names[first]}" does: give each a different last name part`,
+        message: `${describeInput(names[i])} would write derived/${describeInput(folder).slice(1, -1)}/, as derived[${first}] ${describeInput(names[first])} does: give each a different last name part`,
       });
     }
   });

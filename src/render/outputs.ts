@@ -27,11 +27,14 @@ export interface RenderEntry {
   origin: Origin;
 }
 
-/** The files of one config, relative to its own folder. */
-export async function renderConfig(settings: Settings, origin: Origin): Promise<OutputFile[]> {
+/**
+ * The files of one config, relative to its own folder, before the script is formatted:
+ * synchronous and cheap, for callers that render many variants (the property tests).
+ */
+export function renderConfigUnformatted(settings: Settings, origin: Origin): OutputFile[] {
   const r = resolve(settings);
   const files: OutputFile[] = [
-    { path: 'mkimage.sh', content: await formatShell(renderTemplate('mkimage.sh.hbs', planScript(r, origin))), mode: 0o755 },
+    { path: 'mkimage.sh', content: renderTemplate('mkimage.sh.hbs', planScript(r, origin)), mode: 0o755 },
     { path: 'Dockerfile', content: renderTemplate('Dockerfile.base.hbs', planBaseDockerfile(r, origin)), mode: 0o644 },
   ];
   for (const image of settings.derived) {
@@ -42,6 +45,17 @@ export async function renderConfig(settings: Settings, origin: Origin): Promise<
     });
   }
   return files;
+}
+
+/** The files of one config, relative to its own folder. */
+export async function renderConfig(settings: Settings, origin: Origin): Promise<OutputFile[]> {
+  const files = renderConfigUnformatted(settings, origin);
+  return Promise.all(files.map(async (f) => (f.path === 'mkimage.sh' ? { ...f, content: await formatShell(f.content) } : f)));
+}
+
+/** The bake file of a set of targets. */
+export function renderBake(targets: readonly BakeTarget[], bakeOrigin: Origin): string {
+  return renderTemplate('docker-bake.hcl.hbs', { ...bakeOrigin, targets });
 }
 
 /** Every config in its folder `<id>/`, and one docker-bake.hcl for the whole set. */
@@ -63,7 +77,7 @@ export async function renderAll(entries: readonly RenderEntry[], bakeOrigin: Ori
   reportSharedTargets(targets);
   files.push({
     path: 'docker-bake.hcl',
-    content: renderTemplate('docker-bake.hcl.hbs', { ...bakeOrigin, targets }),
+    content: renderBake(targets, bakeOrigin),
     mode: 0o644,
   });
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

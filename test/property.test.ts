@@ -1,0 +1,323 @@
+// Hostile strings in every string field of the model (fast-check, 1,000 runs a field):
+// either validation rejects the config with an error naming that field, or everything
+// rendered from it reads the value back as the same literal text. The in-memory checks
+// run on every accepted value; bash itself runs on a sample: `bash -n`, then the script's
+// --dry-run as nobody in a scratch directory, which must create no canary file and
+// print the value as given.
+import fc from 'fast-check';
+import { parse as parseShell } from 'sh-syntax';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, settingsJsonSchema, validateSettings, type Settings, type SettingsInput } from '../src/model/index.js';
+import { planBakeTargets } from '../src/plan/dockerfiles.js';
+import { resolve } from '../src/plan/resolve.js';
+import { renderBake, renderConfig, renderConfigUnformatted } from '../src/render/outputs.js';
+import { hclQuote } from '../src/render/quote.js';
+import { decodeDockerfileWord, decodeHclStrings } from './helpers/decode.js';
+import { bashSyntaxCheck, dryRunAsNobody, runAsNobody } from './helpers/dry-run.js';
+import { CANARY, hostileFor, PAYLOADS } from './helpers/hostile.js';
+import { DEBIAN } from './helpers/settings.js';
+
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 1000);
+/** Accepted values per field that also go through bash (the slow part). */
+const BASH_SAMPLE = 3;
+const origin = { generatedFrom: 'property test', regenerate: 'mkimage-gen generate property.yaml' };
+
+/** Where an accepted value shows up: the dry-run of the script, a Dockerfile, the bake file. */
+type Reach = 'script' | 'dockerfile-env-key' | 'dockerfile-env-value' | 'dockerfile-run' | 'derived-name';
+
+interface Field {
+  /** The field as the JSON Schema walk below names it: `derived[].env{}` is an env value. */
+  key: string;
+  /** The path an error about this field starts with. */
+  error: string;
+  set: (value: string) => SettingsInput;
+  examples: readonly string[];
+  /** Harmless characters to append to examples, so odd values are accepted and rendered too. */
+  extras?: readonly string[];
+  reach: Reach | null;
+  /** False where an accepted value need not appear in the dry-run (variant default means no --variant). */
+  printed?: boolean;
+}
+
+const URL_EXTRAS = ['~x', '%24', '=a', ',b', '+c', '/d', '-e', '.f', '_g', ':8080', '@'];
+const tools = (changes: object) => ({ ...DEBIAN, derived: [{ name: 'local/tools', ...changes }] });
+
+const FIELDS: Field[] = [
+  { key: 'name', error: 'name', set: (v) => ({ ...DEBIAN, name: v }), examples: ['local/test', 'registry.example:5000/team/img'], extras: ['-x', '.y', '__z', '/sub'], reach: 'script' },
+  { key: 'distro', error: 'distro', set: (v) => ({ ...DEBIAN, distro: v as 'debian' }), examples: ['debian'], reach: 'script' },
+  { key: 'suite', error: 'suite', set: (v) => ({ ...DEBIAN, suite: v }), examples: ['bookworm', 'trixie', 'sid', 'bullseye'], reach: 'script' },
+  { key: 'arch', error: 'arch', set: (v) => ({ ...DEBIAN, arch: v as 'amd64' }), examples: ['amd64', 'arm64', 'ppc64el'], reach: 'script' },
+  { key: 'variant', error: 'variant', set: (v) => ({ ...DEBIAN, variant: v as 'minbase' }), examples: ['minbase', 'buildd', 'default'], reach: 'script', printed: false },
+  { key: 'backend', error: 'backend', set: (v) => ({ ...DEBIAN, backend: v as 'debootstrap' }), examples: ['debootstrap', 'mmdebstrap'], reach: 'script' },
+  { key: 'mirror', error: 'mirror', set: (v) => ({ ...DEBIAN, mirror: v }), examples: ['http://mirror.example/debian', 'https://mirror.example:8443/debian', 'file:///srv/mirror/debian'], extras: URL_EXTRAS, reach: 'script' },
+  { key: 'securityMirror', error: 'securityMirror', set: (v) => ({ ...DEBIAN, securityMirror: v }), examples: ['http://mirror.example/debian-security'], extras: URL_EXTRAS, reach: 'script' },
+  { key: 'proxy', error: 'proxy', set: (v) => ({ ...DEBIAN, proxy: v }), examples: ['http://proxy.example:3128', 'https://proxy.example/'], extras: URL_EXTRAS, reach: 'script' },
+  { key: 'components[]', error: 'components[0]', set: (v) => ({ ...DEBIAN, components: [v] }), examples: ['main', 'contrib', 'non-free-firmware'], reach: 'script' },
+  { key: 'include[]', error: 'include[0]', set: (v) => ({ ...DEBIAN, include: [v] }), examples: ['curl', 'iproute2', 'libc6:amd64', 'g++'], extras: ['+', '.', '-x', ':any', ':arm64'], reach: 'script' },
+  { key: 'exclude[]', error: 'exclude[0]', set: (v) => ({ ...DEBIAN, exclude: [v] }), examples: ['nano', 'whiptail', 'libstdc++6'], extras: ['+', '.', '-x'], reach: 'script' },
+  { key: 'tweaks.initctl', error: 'tweaks.initctl', set: (v) => ({ ...DEBIAN, tweaks: { initctl: v as 'auto' } }), examples: ['auto'], reach: 'script' },
+  { key: 'apt.format', error: 'apt.format', set: (v) => ({ ...DEBIAN, apt: { format: v as 'auto' } }), examples: ['auto', 'one-line', 'deb822'], reach: 'script', printed: false },
+  { key: 'locales.generate[]', error: 'locales.generate[0]', set: (v) => ({ ...DEBIAN, locales: { generate: [v] } }), examples: ['ja_JP.UTF-8', 'ja_JP.EUC-JP', 'sr_RS.UTF-8@latin'], reach: 'script' },
+  { key: 'locales.default', error: 'locales.default', set: (v) => ({ ...DEBIAN, locales: { generate: ['ja_JP.UTF-8'], default: v } }), examples: ['ja_JP.UTF-8'], reach: 'script' },
+  { key: 'timezone', error: 'timezone', set: (v) => ({ ...DEBIAN, timezone: v }), examples: ['Asia/Tokyo', 'UTC', 'America/Argentina/Buenos_Aires', 'Etc/GMT+5'], reach: 'script' },
+  { key: 'output.tarball', error: 'output.tarball', set: (v) => ({ ...DEBIAN, output: { tarball: v } }), examples: ['rootfs.tar.xz', 'image_1.tar'], extras: ['.gz', '-x', '+y', '_z'], reach: 'script' },
+  { key: 'output.compression', error: 'output.compression', set: (v) => ({ ...DEBIAN, output: { compression: v as 'xz' } }), examples: ['xz', 'gzip', 'zstd', 'none'], reach: 'script' },
+  { key: 'output.import', error: 'output.import', set: (v) => ({ ...DEBIAN, output: { import: v as 'docker' } }), examples: ['docker', 'podman', 'none'], reach: 'script' },
+  { key: 'output.tags[]', error: 'output.tags[0]', set: (v) => ({ ...DEBIAN, output: { tags: [v] } }), examples: ['ja', '12.7', 'v1_2-3'], extras: ['.x', '-y', '_z', '__'], reach: 'script' },
+  { key: 'derived[].name', error: 'derived[0].name', set: (v) => tools({ name: v }), examples: ['local/tools', 'registry.example:5000/a/b'], extras: ['-x', '.y', '__z'], reach: 'derived-name' },
+  { key: 'derived[].packages[]', error: 'derived[0].packages[0]', set: (v) => tools({ packages: [v] }), examples: ['git', 'openssh-client', 'g++'], extras: ['+', '.', '-x', ':any'], reach: 'dockerfile-run' },
+  { key: 'derived[].env{key}', error: 'derived[0].env', set: (v) => tools({ env: { [v]: 'x' } }), examples: ['GIT_TERMINAL_PROMPT', '_X'], extras: ['_1', 'a'], reach: 'dockerfile-env-key' },
+  { key: 'derived[].env{}', error: 'derived[0].env.GREETING', set: (v) => tools({ env: { GREETING: v } }), examples: ['hello', 'a b', ''], reach: 'dockerfile-env-value' },
+];
+
+/** Every string-valued field of the config format, from its JSON Schema. */
+function stringFields(node: Record<string, unknown>, path: string, out: string[]): string[] {
+  for (const alternative of (node.anyOf as Record<string, unknown>[] | undefined) ?? []) stringFields(alternative, path, out);
+  if (node.type === 'object') {
+    for (const [key, child] of Object.entries((node.properties as Record<string, Record<string, unknown>>) ?? {})) {
+      stringFields(child, path === '' ? key : `${path}.${key}`, out);
+    }
+    if (typeof node.additionalProperties === 'object') {
+      out.push(`${path}{key}`);
+      stringFields(node.additionalProperties as Record<string, unknown>, `${path}{}`, out);
+    }
+  } else if (node.type === 'array') {
+    stringFields(node.items as Record<string, unknown>, `${path}[]`, out);
+  } else if (node.type === 'string' || 'enum' in node || 'const' in node) {
+    out.push(path);
+  }
+  return [...new Set(out)];
+}
+
+/** sh-syntax (mvdan/sh) parses each distinct script once: most accepted values leave it unchanged. */
+const parsedScripts = new Set<string>();
+async function parsesAsBash(script: string): Promise<void> {
+  if (parsedScripts.has(script)) return;
+  await parseShell(script);
+  parsedScripts.add(script);
+}
+
+/** Joined instruction lines of a Dockerfile (continuations folded), comments dropped. */
+function instructions(dockerfile: string): string[] {
+  return dockerfile
+    .replace(/\\\n/g, '')
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+const INSTRUCTION = /^(FROM|ADD|ENV|RUN|CMD) /;
+
+/** The checks every accepted value gets, in memory. */
+async function checkRendered(settings: Settings, field: Field, value: string): Promise<void> {
+  const files = renderConfigUnformatted(settings, origin);
+  await parsesAsBash(files.find((f) => f.path === 'mkimage.sh')!.content);
+  for (const file of files.filter((f) => f.path.endsWith('Dockerfile'))) {
+    for (const line of instructions(file.content)) expect(line, file.path).toMatch(INSTRUCTION);
+  }
+  const derived = files.find((f) => f.path.startsWith('derived/'));
+  if (field.reach === 'dockerfile-env-value' || field.reach === 'dockerfile-env-key') {
+    const env = instructions(derived!.content).filter((line) => line.startsWith('ENV '));
+    expect(env).toHaveLength(1);
+    const [, key, word] = /^ENV ([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(env[0]!)!;
+    expect(field.reach === 'dockerfile-env-key' ? key : decodeDockerfileWord(word!)).toBe(value);
+  }
+  if (field.reach === 'dockerfile-run') {
+    const run = instructions(derived!.content).find((line) => line.includes('apt-get install'))!;
+    expect(run.split(/[ ;]+/)).toContain(value);
+  }
+  if (field.reach === 'derived-name') expect(derived!.path).toBe(`derived/${value.slice(value.lastIndexOf('/') + 1)}/Dockerfile`);
+  const bake = renderBake(planBakeTargets(resolve(settings), 'property', 'property'), origin);
+  const literals = decodeHclStrings(bake.split('\n').filter((line) => !line.trimStart().startsWith('#')).join('\n'));
+  for (const tag of resolve(settings).staticTags) expect(literals).toContain(`${settings.name}:${tag}`);
+}
+
+/** Slow checks on a sample: bash -n, sh-syntax on the formatted script, and the dry-run as nobody. */
+async function checkWithBash(settings: Settings, field: Field, value: string): Promise<void> {
+  const files = await renderConfig(settings, origin);
+  const script = files.find((f) => f.path === 'mkimage.sh')!.content;
+  const syntax = bashSyntaxCheck(script);
+  expect(syntax.stderr, `bash -n with ${field.key}=${JSON.stringify(value)}`).toBe('');
+  expect(syntax.status).toBe(0);
+  await parseShell(script);
+  const run = dryRunAsNobody(script);
+  const why = `${field.key}=${JSON.stringify(value)}\n${run.stderr}`;
+  expect(run.canaries, why).toEqual([]);
+  expect(run.status, why).toBe(0);
+  if (field.reach === 'script' && field.printed !== false) expect(run.stdout, why).toContain(value);
+  if (field.reach === 'dockerfile-run') {
+    // Run the Dockerfile's RUN line in bash with apt-get and rm stubbed out: the package
+    // must arrive as one argument, and nothing else may run.
+    const derived = files.find((f) => f.path.endsWith('Dockerfile') && f.path.startsWith('derived/'))!;
+    const line = instructions(derived.content).find((l) => l.includes('apt-get install'))!.slice('RUN '.length);
+    const stubbed = `apt-get() { printf '<%s>\\n' "$@"; }\nrm() { :; }\n${line}\n`;
+    const r = runAsNobody(stubbed, []);
+    expect(r.canaries, why).toEqual([]);
+    expect(r.stdout, why).toContain(`<${value}>`);
+  }
+}
+
+/** The most unusual accepted values: the ones with the most characters that are not letters or digits. */
+function pickSample(values: readonly string[], count: number): string[] {
+  const score = (v: string) => v.replace(/[A-Za-z0-9]/g, '').length;
+  return [...new Set(values)].sort((a, b) => score(b) - score(a) || a.localeCompare(b)).slice(0, count);
+}
+
+describe('property: hostile strings in every string field', () => {
+  it('covers every string field of the config format', () => {
+    const schemaFields = stringFields(settingsJsonSchema() as Record<string, unknown>, '', []);
+    expect(FIELDS.map((f) => f.key).sort()).toEqual(schemaFields.sort());
+  });
+
+  it.each(FIELDS.map((f) => [f.key, f] as const))(
+    '%s: rejected naming the field, or rendered as a literal',
+    async (_key, field) => {
+      const accepted: string[] = [];
+      let rejected = 0;
+      await fc.assert(
+        fc.asyncProperty(hostileFor(field.examples, field.extras), async (value) => {
+          let settings: Settings;
+          try {
+            settings = validateSettings(field.set(value), 'property');
+          } catch (error) {
+            if (!(error instanceof ConfigError)) throw error;
+            rejected++;
+            expect(error.problems.some((p) => p.startsWith(field.error)), error.message).toBe(true);
+            // Each problem is one short line: the value shown back is escaped and shortened.
+            for (const problem of error.problems) {
+              expect(problem).not.toMatch(/[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e]/);
+              expect(problem.length).toBeLessThan(400);
+            }
+            return;
+          }
+          accepted.push(value);
+          await checkRendered(settings, field, value);
+        }),
+        { numRuns: RUNS },
+      );
+      if (process.env.PROPERTY_STATS) console.log(`${field.key}: ${rejected} rejected, ${accepted.length} accepted`);
+      // Both outcomes happen: the arbitraries reach past the validation and into the templates.
+      expect(rejected).toBeGreaterThan(0);
+      expect(accepted.length).toBeGreaterThan(0);
+      for (const value of pickSample(accepted, BASH_SAMPLE)) await checkWithBash(validateSettings(field.set(value), 'property'), field, value);
+    },
+    120_000,
+  );
+});
+
+describe('a config with a command substitution in its mirror, package, locale, tag and env value', () => {
+  const payload = `$(touch ${CANARY})`;
+  const hostile = {
+    ...DEBIAN,
+    mirror: `http://mirror.example/${payload}`,
+    include: [`curl${payload}`],
+    locales: { generate: [`ja_JP.UTF-8${payload}`] },
+    output: { tags: [`ja${payload}`] },
+    derived: [{ name: 'local/tools', env: { GREETING: payload } }],
+  };
+
+  it('fails validation naming each field that cannot hold it', () => {
+    const error = (() => {
+      try {
+        validateSettings(hostile, 'hostile.yaml');
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('a hostile config validated');
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    for (const field of ['mirror', 'include[0]', 'locales.generate[0]', 'output.tags[0]']) {
+      expect(error.problems.some((p) => p.startsWith(`${field}: `)), field).toBe(true);
+    }
+  });
+
+  it('the env value, which may hold anything printable, stays a literal: the dry-run runs none of it', async () => {
+    const settings = validateSettings({ ...DEBIAN, derived: hostile.derived }, 'hostile.yaml');
+    const files = await renderConfig(settings, origin);
+    const env = instructions(files.find((f) => f.path === 'derived/tools/Dockerfile')!.content).find((l) => l.startsWith('ENV '))!;
+    expect(decodeDockerfileWord(env.slice('ENV GREETING='.length))).toBe(payload);
+    const run = dryRunAsNobody(files.find((f) => f.path === 'mkimage.sh')!.content);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.canaries).toEqual([]);
+  });
+});
+
+describe('the checks can fail', () => {
+  it('a value spliced into the script unquoted leaves the canary and fails bash -n where it breaks syntax', async () => {
+    const files = await renderConfig(validateSettings(DEBIAN, 'x'), origin);
+    const script = files.find((f) => f.path === 'mkimage.sh')!.content;
+    const spliced = script.replace(/^readonly MIRROR=.*$/m, `readonly MIRROR=http://mirror.example/$(touch ${CANARY})`);
+    expect(spliced).not.toBe(script);
+    expect(dryRunAsNobody(spliced).canaries).toHaveLength(1);
+    expect(bashSyntaxCheck(script.replace(/^readonly MIRROR=.*$/m, "readonly MIRROR='unterminated")).status).not.toBe(0);
+  });
+
+  it('the Dockerfile and HCL decoders refuse what their tools would expand', () => {
+    expect(() => decodeDockerfileWord('"$HOME"')).toThrow(/expand/);
+    expect(() => decodeDockerfileWord('"a"b"')).toThrow(/end early/);
+    expect(decodeDockerfileWord('"a\\$b\\"c\\\\d\\e"')).toBe('a$b"c\\d\\e');
+    expect(() => decodeHclStrings('x = "${var}"')).toThrow(/interpolate/);
+    expect(decodeHclStrings('x = "$${var} %%{if}"')).toEqual(['${var} %{if}']);
+  });
+
+  it('the canary shows when a payload runs as nobody, and not when it is quoted', () => {
+    expect(runAsNobody(`echo x$(touch ${CANARY})\n`, []).canaries).toHaveLength(1);
+    expect(runAsNobody(`echo 'x$(touch ${CANARY})'\n`, []).canaries).toEqual([]);
+  });
+});
+
+/** Problems of a config that must not validate. */
+function problemsOf(input: unknown): string[] {
+  try {
+    validateSettings(input, 'regression');
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+describe('regressions found by these tests, fixed', () => {
+  it('hclQuote keeps ${ and %{ literal (a $$ in a replacement string had made it a no-op) and uses HCL escapes', () => {
+    for (const value of ['${x}', '%{ if y }', '$${z}', 'a\bb\fc', 'tab\there', '"q"\\']) {
+      expect(decodeHclStrings(`x = ${hclQuote(value)}`)).toEqual([value]);
+    }
+  });
+
+  it('a value shown back in an error has DEL, C1 and bidi controls escaped', () => {
+    const [problem] = problemsOf({ ...DEBIAN, suite: '\x7fbook\u202eworm\x85' });
+    expect(problem).toContain('\\u007fbook\\u202eworm\\u0085');
+  });
+
+  it('a cross-field message escapes the value too (the component check ran on a NUL)', () => {
+    expect(problemsOf({ ...DEBIAN, components: ['\0'] }).join('\n')).not.toMatch(/\x00/);
+  });
+
+  it('a mirror URL that does not parse is shown without its password', () => {
+    expect(problemsOf({ ...DEBIAN, mirror: 'http://me:hunter2@mirror example/debian' }).join('\n')).not.toContain('hunter2');
+  });
+
+  it('an unknown key with a newline is shown escaped, on one line', () => {
+    const problems = problemsOf({ ...DEBIAN, 'mirror\nRUN x': 1 });
+    expect(problems.join('\n')).toContain('"mirror\\nRUN x"');
+  });
+
+  it('a mirror URL with non-ASCII characters is refused (apt lines take bytes, not IRIs)', () => {
+    expect(problemsOf({ ...DEBIAN, mirror: 'http://mirror.example/ü' })[0]).toMatch(/^mirror: /);
+  });
+
+  it('a time zone in the wrong case is refused: Intl accepts it, /usr/share/zoneinfo does not', () => {
+    expect(problemsOf({ ...DEBIAN, timezone: 'Asia/tokyo' })[0]).toMatch(/^timezone: /);
+    expect(validateSettings({ ...DEBIAN, timezone: 'US/Pacific' }, 'alias').timezone).toBe('US/Pacific');
+  });
+
+  it('an env value with a Unicode line separator stays one ENV instruction', () => {
+    const settings = validateSettings({ ...DEBIAN, derived: [{ name: 'local/tools', env: { A: 'x\u2028RUN y' } }] }, 'u2028');
+    const dockerfile = renderConfigUnformatted(settings, origin).find((f) => f.path === 'derived/tools/Dockerfile')!.content;
+    expect(instructions(dockerfile).filter((l) => l.startsWith('ENV '))).toEqual(['ENV A="x\u2028RUN y"']);
+  });
+
+  it('a package :arch qualifier must be an architecture (or any, all, native)', () => {
+    expect(problemsOf({ ...DEBIAN, include: ['libc6:x86'] })[0]).toMatch(/^include\[0\]: /);
+    expect(validateSettings({ ...DEBIAN, include: ['libc6:i386', 'python3:any'] }, 'arch').include).toHaveLength(2);
+  });
+});
