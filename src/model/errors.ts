@@ -50,6 +50,19 @@ function message(issue: z.core.$ZodIssue): string {
     if (issue.input === undefined) return `required: expected ${expected}`;
     return `expected ${expected}, got ${describeInput(issue.input)}`;
   }
+  if (issue.code === 'invalid_union') {
+    const alternatives = issue.errors.map((branch) => {
+      const first = branch[0];
+      if (first?.code === 'invalid_type') return ARTICLE[first.expected] ?? first.expected;
+      if (first?.code === 'invalid_value') return first.values.map((v) => JSON.stringify(v)).join(' or ');
+      return 'another form';
+    });
+    return `expected ${alternatives.join(' or ')}, got ${describeInput(issue.input)}`;
+  }
+  if (issue.code === 'too_small' || issue.code === 'too_big') {
+    const given = Array.isArray(issue.input) ? `${issue.input.length} item${issue.input.length === 1 ? '' : 's'}` : describeInput(issue.input);
+    return `${issue.message.replace(/^Too (small|big): /, '')}, got ${given}`;
+  }
   // A record key (env) that fails its pattern: say what the pattern said, not "Invalid key".
   if (issue.code === 'invalid_key' && issue.issues[0] !== undefined) return message(issue.issues[0]);
   return issue.message;
