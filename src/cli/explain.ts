@@ -1,9 +1,5 @@
-// explain: the plan in plain words, then every command the script would run, taken
-// from the script itself (its --dry-run), so the explanation cannot drift from it.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// explain: the plan in plain words; the CLI adds every command the script would run,
+// taken from the script itself (its --dry-run), so the explanation cannot drift from it.
 import { resolve } from '../plan/resolve.js';
 import { aptSources } from '../plan/sources.js';
 import type { OutputFile, RenderEntry } from '../render/outputs.js';
@@ -31,21 +27,4 @@ export function explainText(entry: RenderEntry, files: readonly OutputFile[]): s
     '',
   ];
   return lines.join('\n');
-}
-
-/** Run the rendered script with --dry-run; it needs bash, but no root and writes nothing. */
-export function dryRun(script: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mkimage-explain-'));
-  try {
-    const path = join(dir, 'mkimage.sh');
-    writeFileSync(path, script, { mode: 0o755 });
-    const result = spawnSync('bash', [path, '--dry-run', '--output-dir', '<output-dir>', '--work-dir', '<work-dir>'], {
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-    });
-    if (result.error) return `(could not run bash for the command list: ${result.error.message})\n`;
-    return result.stdout + (result.status === 0 ? '' : result.stderr);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }

@@ -8,7 +8,8 @@ import { ConfigError, settingsJsonSchema } from '../model/index.js';
 import { PRESETS } from '../presets/index.js';
 import { renderAll, renderConfig } from '../render/outputs.js';
 import { DEFAULT_OUT, loadOne, loadSelection, type Selection } from './entries.js';
-import { dryRun, explainText } from './explain.js';
+import { dryRun } from '../io/dry-run.js';
+import { explainText } from './explain.js';
 
 const EXIT_DRIFT = 1;
 const EXIT_BAD_INPUT = 2;
