@@ -6,10 +6,12 @@ import { deliverPendingSignals, exitOnInterrupt } from '../io/signals.js';
 import { findDrift, hasDrift, OutputError, writeTree, type Drift } from '../io/tree.js';
 import { ConfigError, settingsJsonSchema } from '../model/index.js';
 import { PRESETS } from '../presets/index.js';
-import { renderAll, renderConfig } from '../render/outputs.js';
 import { DEFAULT_OUT, loadOne, loadSelection, type Selection } from './entries.js';
 import { dryRun } from '../io/dry-run.js';
 import { explainText } from './explain.js';
+
+/** The renderer (Handlebars, prettier) loads only once a config has validated: bad input is reported sooner. */
+const render = () => import('../render/outputs.js');
 
 const EXIT_DRIFT = 1;
 const EXIT_BAD_INPUT = 2;
@@ -43,7 +45,7 @@ function selection(argv: { configs?: string[]; set?: string[]; out?: string }): 
 
 async function renderSelection(sel: Selection) {
   const { entries, bakeOrigin } = loadSelection(sel);
-  return renderAll(entries, bakeOrigin);
+  return (await render()).renderAll(entries, bakeOrigin);
 }
 
 const setOption = {
@@ -115,7 +117,7 @@ export async function main(args: string[]): Promise<number> {
           .example('$0 explain site/debian.yaml', 'explain a config file'),
       async (argv) => {
         const entry = loadOne(argv.config, argv.set ?? []);
-        const files = await renderConfig(entry.settings, entry.origin);
+        const files = await (await render()).renderConfig(entry.settings, entry.origin);
         const script = files.find((f) => f.path === 'mkimage.sh')!;
         console.log(explainText(entry, files));
         console.log('Every command, as `mkimage.sh --dry-run` prints it:\n');
