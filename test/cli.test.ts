@@ -1,9 +1,11 @@
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, unlinkSync, mkdirSync, readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cli } from './helpers/cli.js';
-import { snapshotTree } from './helpers/snapshot.js';
+import { restoreTree, snapshotTree } from './helpers/snapshot.js';
+import { ROOT } from './helpers/presets.js';
 
 const CONFIG = `# a site config
 name: local/site
@@ -167,6 +169,27 @@ describe('generate and check', () => {
     expect(bake).toContain('target "site_v2-site_tools" {');
     expect(bake).toContain('context = "site.v2/derived/site.tools"');
     expect(bake).toContain('"target:site_v2"');
+  });
+
+  it('Ctrl-C at any moment leaves the tree old or new, never half written, and no temporaries', async () => {
+    expect(generate().status).toBe(0);
+    const old = snapshotTree(join(dir, 'out'));
+    writeFileSync(join(dir, 'site.yaml'), CONFIG.replace('packages: [git]', 'packages: [git, curl]').replace('name: local/site', 'name: local/site2'));
+    for (const delay of [20, 120, 220, 320, 420, 520, 700]) {
+      const child = spawn(process.execPath, [`${ROOT}/dist/src/cli/main.js`, 'generate', 'site.yaml', '--out', 'out'], { cwd: dir });
+      const timer = setTimeout(() => child.kill('SIGINT'), delay);
+      const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+      clearTimeout(timer);
+      const now = snapshotTree(join(dir, 'out'));
+      expect(Object.keys(now).filter((path) => path.includes('.tmp')), `after ${delay} ms`).toEqual([]);
+      if (JSON.stringify(now) !== JSON.stringify(old)) {
+        expect(cli(['check', 'site.yaml', '--out', 'out'], dir).status, `after ${delay} ms: old or complete`).toBe(0);
+      }
+      expect([0, 130, null], `exit code after ${delay} ms`).toContain(code);
+      // Start each round from the old tree, so every delay can catch a write in progress.
+      rmSync(join(dir, 'out'), { recursive: true });
+      restoreTree(join(dir, 'out'), old);
+    }
   });
 
   it('exits 2 when config files are given without --out', () => {

@@ -1,5 +1,5 @@
 // A whole directory tree as path -> mode and bytes, to prove a command left it untouched.
-import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export function snapshotTree(dir: string): Record<string, string> {
@@ -21,4 +21,18 @@ export function snapshotTree(dir: string): Record<string, string> {
   };
   walk('');
   return out;
+}
+
+/** Write a snapshot back (files and modes; symlinks are not expected in output trees). */
+export function restoreTree(dir: string, snapshot: Record<string, string>): void {
+  mkdirSync(dir, { recursive: true });
+  for (const [rel, entry] of Object.entries(snapshot)) {
+    if (rel.endsWith('/')) {
+      mkdirSync(join(dir, rel), { recursive: true });
+    } else {
+      const [mode, base64] = entry.split(' ');
+      writeFileSync(join(dir, rel), Buffer.from(base64!, 'base64'));
+      chmodSync(join(dir, rel), parseInt(mode!, 8));
+    }
+  }
 }
