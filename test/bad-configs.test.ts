@@ -25,6 +25,7 @@ function readExpect(name: string): Expectation {
       .filter((line) => line.includes(': '))
       .map((line) => [line.slice(0, line.indexOf(': ')), line.slice(line.indexOf(': ') + 2)]),
   );
+  if (!fields.field || !fields.message) throw new Error(`${name}.expect needs a field: and a message: line`);
   return { field: fields.field, message: fields.message, absent: fields.absent };
 }
 
