@@ -12,7 +12,7 @@ export { renderAll, type OutputFile, type RenderEntry };
  * Validate settings and render one image's files: mkimage.sh, Dockerfile and
  * derived/<name>/Dockerfile. Throws ConfigError, naming each bad field, on bad input.
  */
-export async function render(input: SettingsInput | unknown, source = 'settings'): Promise<OutputFile[]> {
+export function render(input: SettingsInput | unknown, source = 'settings'): OutputFile[] {
   const settings = validateSettings(input, source);
   return renderConfig(settings, {
     generatedFrom: source,

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, settingsJsonSchema, validateSettings, type Settings, type SettingsInput } from '../src/model/index.js';
 import { planBakeTargets } from '../src/plan/dockerfiles.js';
 import { resolve } from '../src/plan/resolve.js';
-import { renderBake, renderConfig, renderConfigUnformatted } from '../src/render/outputs.js';
+import { renderBake, renderConfig } from '../src/render/outputs.js';
 import { hclQuote } from '../src/render/quote.js';
 import { decodeDockerfileWord, decodeHclStrings } from './helpers/decode.js';
 import { bashSyntaxCheck, dryRunAsNobody, runAsNobody } from './helpers/dry-run.js';
@@ -109,7 +109,7 @@ const INSTRUCTION = /^(FROM|ADD|ENV|RUN|CMD) /;
 
 /** The checks every accepted value gets, in memory. */
 async function checkRendered(settings: Settings, field: Field, value: string): Promise<void> {
-  const files = renderConfigUnformatted(settings, origin);
+  const files = renderConfig(settings, origin);
   await parsesAsBash(files.find((f) => f.path === 'mkimage.sh')!.content);
   for (const file of files.filter((f) => f.path.endsWith('Dockerfile'))) {
     for (const line of instructions(file.content)) expect(line, file.path).toMatch(INSTRUCTION);
@@ -312,7 +312,7 @@ describe('regressions found by these tests, fixed', () => {
 
   it('an env value with a Unicode line separator stays one ENV instruction', () => {
     const settings = validateSettings({ ...DEBIAN, derived: [{ name: 'local/tools', env: { A: 'x\u2028RUN y' } }] }, 'u2028');
-    const dockerfile = renderConfigUnformatted(settings, origin).find((f) => f.path === 'derived/tools/Dockerfile')!.content;
+    const dockerfile = renderConfig(settings, origin).find((f) => f.path === 'derived/tools/Dockerfile')!.content;
     expect(instructions(dockerfile).filter((l) => l.startsWith('ENV '))).toEqual(['ENV A="x\u2028RUN y"']);
   });
 

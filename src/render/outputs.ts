@@ -10,7 +10,6 @@ import {
 import { resolve } from '../plan/resolve.js';
 import { planScript, type Origin } from '../plan/script.js';
 import { renderTemplate } from './engine.js';
-import { formatShell } from './format.js';
 
 export interface OutputFile {
   /** Relative to the output directory, always with forward slashes. */
@@ -28,10 +27,11 @@ export interface RenderEntry {
 }
 
 /**
- * The files of one config, relative to its own folder, before the script is formatted:
- * synchronous and cheap, for callers that render many variants (the property tests).
+ * The files of one config, relative to its own folder. The templates are written in
+ * shfmt's style (prettier-plugin-sh's), so the script needs no formatting pass: the
+ * lint tests prove the formatter would change nothing.
  */
-export function renderConfigUnformatted(settings: Settings, origin: Origin): OutputFile[] {
+export function renderConfig(settings: Settings, origin: Origin): OutputFile[] {
   const r = resolve(settings);
   const files: OutputFile[] = [
     { path: 'mkimage.sh', content: renderTemplate('mkimage.sh.hbs', planScript(r, origin)), mode: 0o755 },
@@ -47,19 +47,13 @@ export function renderConfigUnformatted(settings: Settings, origin: Origin): Out
   return files;
 }
 
-/** The files of one config, relative to its own folder. */
-export async function renderConfig(settings: Settings, origin: Origin): Promise<OutputFile[]> {
-  const files = renderConfigUnformatted(settings, origin);
-  return Promise.all(files.map(async (f) => (f.path === 'mkimage.sh' ? { ...f, content: await formatShell(f.content) } : f)));
-}
-
 /** The bake file of a set of targets. */
 export function renderBake(targets: readonly BakeTarget[], bakeOrigin: Origin): string {
   return renderTemplate('docker-bake.hcl.hbs', { ...bakeOrigin, targets });
 }
 
 /** Every config in its folder `<id>/`, and one docker-bake.hcl for the whole set. */
-export async function renderAll(entries: readonly RenderEntry[], bakeOrigin: Origin): Promise<OutputFile[]> {
+export function renderAll(entries: readonly RenderEntry[], bakeOrigin: Origin): OutputFile[] {
   const ids = new Map<string, string>();
   const files: OutputFile[] = [];
   const targets: BakeTarget[] = [];
@@ -69,7 +63,7 @@ export async function renderAll(entries: readonly RenderEntry[], bakeOrigin: Ori
       throw new ConfigError(entry.origin.generatedFrom, [`it would write ${entry.id}/, as ${other} does: rename one file`]);
     }
     ids.set(entry.id, entry.origin.generatedFrom);
-    for (const file of await renderConfig(entry.settings, entry.origin)) {
+    for (const file of renderConfig(entry.settings, entry.origin)) {
       files.push({ ...file, path: `${entry.id}/${file.path}` });
     }
     targets.push(...planBakeTargets(resolve(entry.settings), entry.id, entry.id));
