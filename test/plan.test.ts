@@ -97,6 +97,13 @@ describe('script plan', () => {
     );
   });
 
+  it('answers tzdata with its area and zone; single names live under Etc', () => {
+    const tokyo = planScript(resolve(settings(DEBIAN, { timezone: 'Asia/Tokyo' })), origin);
+    expect(tokyo.timezone?.selections).toBe('tzdata tzdata/Areas select Asia\ntzdata tzdata/Zones/Asia select Tokyo\n');
+    const utc = planScript(resolve(settings(DEBIAN, { timezone: 'UTC' })), origin);
+    expect(utc.timezone?.selections).toBe('tzdata tzdata/Areas select Etc\ntzdata tzdata/Zones/Etc select UTC\n');
+  });
+
   it('uses locale-gen on Ubuntu', () => {
     const plan = planScript(resolve(settings(UBUNTU, { locales: { generate: ['ja_JP.UTF-8'] } })), origin);
     expect(plan.locales?.debconf).toBe(false);

@@ -194,7 +194,8 @@ export function planScript(r: Resolved, origin: Origin): ScriptPlan {
 
   const defaultLocale = s.locales.default ?? '';
   const zone = s.timezone ?? '';
-  const [area, ...city] = zone.split('/');
+  // tzdata files single names (UTC) under its area Etc.
+  const [area, ...city] = zone.includes('/') ? zone.split('/') : ['Etc', zone];
   const versionFile = VERSION_FILES[s.distro];
 
   return {

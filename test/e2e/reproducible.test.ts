@@ -59,7 +59,7 @@ describeE2E('reproducible tarballs', prereq, (mirrors) => {
         expect(empty('./etc/resolv.conf')).toBe('');
         expect(empty('./etc/hostname')).toBe('');
         expect(entries.filter((e) => /^\.\/var\/log\/(dpkg|alternatives|bootstrap)\.log$/.test(e))).toEqual([]);
-      });
+      }, 15 * 60_000);
     });
   }
 });
