@@ -2,7 +2,7 @@
 // daemon), graph and run roots, temp files and the event log all under one temporary
 // directory that the tests remove. Unqualified image names never go to a registry:
 // the base images come from the store, and the network reaches no registry anyway.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { must, sh, SYSTEM_PATH, type Sh } from './host.js';
 
@@ -69,11 +69,27 @@ export class ContainerStore {
     return this.mustBuildah(['bud', '--isolation', 'chroot', '--pull=never', '--layers=false', '-t', tag, '-f', dockerfile, context]);
   }
 
-  /** Run a command in a fresh working container of an image; the container is removed after. */
-  runIn(image: string, command: readonly string[]): Sh {
+  /**
+   * Run a shell script in a fresh working container of an image (buildah run, chroot
+   * isolation) and return what it printed and its exit status. The output goes to a file
+   * in the container, read back through `buildah mount`: buildah's own relay of a short
+   * command's stdout once dropped the tail of it here. The container is removed after.
+   */
+  probe(image: string, script: string): { status: number; output: string } {
     const container = this.mustBuildah(['from', '--pull=never', image]).trim();
     try {
-      return this.buildah(['run', '--isolation', 'chroot', container, '--', ...command]);
+      const file = '/tmp/.mkimage-e2e-probe';
+      const run = this.buildah(['run', '--isolation', 'chroot', container, '--', 'sh', '-c', `(${script}) > ${file} 2>&1; echo "$?" > ${file}.status`]);
+      if (run.status !== 0) throw new Error(`buildah run failed (${run.status}): ${run.stderr}`);
+      const mountpoint = this.mustBuildah(['mount', container]).trim();
+      try {
+        return {
+          status: Number(readFileSync(join(mountpoint, `${file}.status`), 'utf8').trim()),
+          output: readFileSync(join(mountpoint, file), 'utf8'),
+        };
+      } finally {
+        this.buildah(['umount', container]);
+      }
     } finally {
       this.buildah(['rm', container]);
     }

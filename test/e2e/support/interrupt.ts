@@ -2,6 +2,7 @@
 // point is found from what the script prints and mounts, never from a clock: during
 // bootstrap once debootstrap has mounted /proc in the target (its second stage), and
 // during the locale step once locale-gen has started compiling in the chroot.
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExpectStatic } from 'vitest';
@@ -20,18 +21,22 @@ export interface Interrupted {
   step: RegExp;
   /** Mounts under the work dir at the moment of the signal: what cleanup had to undo. */
   mountsAtSignal: string[];
+  /** The host right after the script exited (taken at once: a re-run may follow in the same directories). */
+  after: { mounts: string[]; workEntries: string[]; processes: string[]; out: Record<string, string> };
 }
 
 const STEP: Record<Phase, RegExp> = { bootstrap: /^debootstrap /, locales: /^locales$/ };
 
+/** Run the script with `args` (which name `work` and, where not the default, `out`) and interrupt it. */
 export async function interruptDuring(
   script: string,
   args: readonly string[],
   options: RunOptions,
-  work: string,
+  dirs: { work: string; out: string },
   phase: Phase,
   signal: StopSignal,
 ): Promise<Interrupted> {
+  const { work, out } = dirs;
   const run = new ScriptRun(script, args, options);
   const step = STEP[phase];
   await run.waitForStep(step);
@@ -54,15 +59,28 @@ export async function interruptDuring(
     mountsAtSignal = mountsUnder(work);
   }
   run.signal(signal);
-  return { result: await run.done, step, mountsAtSignal };
+  const result = await run.done;
+  const after = {
+    mounts: mountsUnder(work),
+    workEntries: existsSync(work) ? readdirSync(work) : [],
+    processes: processesUnder(work),
+    out: snapshot(out),
+  };
+  return { result, step, mountsAtSignal, after };
 }
 
-/** Every entry of a directory with the bytes of its files, to prove a run left it exactly as it was. */
+/**
+ * Every entry of a directory and what its files hold (small ones as text, large ones by
+ * size and sha256), to prove a run left it exactly as it was.
+ */
 export function snapshot(dir: string): Record<string, string> {
   if (!existsSync(dir)) return {};
-  return Object.fromEntries(
-    readdirSync(dir, { withFileTypes: true }).map((e) => [e.name, e.isFile() ? readFileSync(join(dir, e.name), 'latin1') : `<${e.isDirectory() ? 'dir' : 'other'}>`]),
-  );
+  const entries = readdirSync(dir, { withFileTypes: true }).map((e): [string, string] => {
+    if (!e.isFile()) return [e.name, `<${e.isDirectory() ? 'directory' : 'other'}>`];
+    const bytes = readFileSync(join(dir, e.name));
+    return [e.name, bytes.length <= 256 ? bytes.toString('utf8') : `<${bytes.length} bytes, sha256 ${createHash('sha256').update(bytes).digest('hex')}>`];
+  });
+  return Object.fromEntries(entries);
 }
 
 /**
@@ -72,18 +90,16 @@ export function snapshot(dir: string): Record<string, string> {
  */
 export function expectCleanInterrupt(
   expect: ExpectStatic,
-  { result, step, mountsAtSignal }: Interrupted,
+  { result, step, mountsAtSignal, after }: Interrupted,
   signal: StopSignal,
-  work: string,
-  out: string,
   outBefore: Record<string, string>,
 ): void {
   expect(mountsAtSignal.length, 'mounts to clean up when the signal came').toBeGreaterThan(0);
   expect(result.code, describeRun(result)).toBe(EXIT_STATUS[signal]);
   expect(result.finished.some((t) => step.test(t)), 'the interrupted step did not finish').toBe(false);
   expect(result.started.at(-1)).toMatch(step);
-  expect(mountsUnder(work), 'mounts left').toEqual([]);
-  expect(readdirSync(work), 'the work directory is removed').toEqual([]);
-  expect(processesUnder(work), 'processes left in the chroot').toEqual([]);
-  expect(snapshot(out), 'the output directory is as before: no partial tarball').toEqual(outBefore);
+  expect(after.mounts, 'mounts left').toEqual([]);
+  expect(after.workEntries, 'the work directory is removed').toEqual([]);
+  expect(after.processes, 'processes left in the chroot').toEqual([]);
+  expect(after.out, 'the output directory is as before: no partial tarball').toEqual(outBefore);
 }

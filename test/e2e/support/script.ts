@@ -47,7 +47,11 @@ export async function renderConfig(root: string, id: string, settings: SettingsI
   };
 }
 
-/** A progress line: `[3/9] apt sources ...` when a step starts, `... 0.4s` when it ends. */
+/**
+ * A progress line: `[3/9] apt sources ...` when a step starts, `... 0.4s` when it ends.
+ * Read from both streams: steps that run inside mmdebstrap's hooks print to stderr,
+ * because mmdebstrap's stdout carries the tarball.
+ */
 export interface Progress {
   label: string;
   title: string;
@@ -72,7 +76,7 @@ export interface Finished {
   stderr: string;
   /** Both streams, in the order the lines arrived. */
   output: string;
-  /** Step titles in the order they started. */
+  /** Step titles in the order they started (progress lines of either stream). */
   started: string[];
   /** Step titles that printed their closing line. */
   finished: string[];
@@ -145,7 +149,7 @@ export class ScriptRun {
         .filter((l) => l.stream === stream)
         .map((l) => `${l.text}\n`)
         .join('');
-    const progress = this.lines.map((l) => (l.stream === 'stdout' ? parseProgress(l.text) : undefined));
+    const progress = this.lines.map((l) => parseProgress(l.text));
     return {
       code,
       signal,
@@ -182,7 +186,7 @@ export class ScriptRun {
   /** Waits for a step to start, by its title (step numbers differ between backends). */
   waitForStep(title: RegExp): Promise<Line> {
     return this.waitForLine((l) => {
-      const p = l.stream === 'stdout' ? parseProgress(l.text) : undefined;
+      const p = parseProgress(l.text);
       return p !== undefined && !p.done && title.test(p.title);
     }, `step ${title} started`);
   }
@@ -197,7 +201,7 @@ export class ScriptRun {
   /** Has the step with this title printed its closing line? */
   stepFinished(title: RegExp): boolean {
     return this.lines.some((l) => {
-      const p = l.stream === 'stdout' ? parseProgress(l.text) : undefined;
+      const p = parseProgress(l.text);
       return p?.done === true && title.test(p.title);
     });
   }
