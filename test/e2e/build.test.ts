@@ -43,7 +43,7 @@ interface BuildCase {
 const CASES: BuildCase[] = [
   { suite: 'bookworm', backend: 'debootstrap', compression: 'zstd', latest: true, tags: ['ja'], initctl: { setting: 'auto', diverted: false }, undoTweaks: false, interruptFirst: 'SIGTERM' },
   { suite: 'trixie', backend: 'debootstrap', compression: 'gzip', latest: false, tags: [], initctl: { setting: true, diverted: true }, undoTweaks: true, interruptFirst: 'SIGINT' },
-  { suite: 'bookworm', backend: 'mmdebstrap', compression: 'zstd', latest: false, tags: [], initctl: { setting: 'auto', diverted: false }, undoTweaks: false },
+  { suite: 'bookworm', backend: 'mmdebstrap', compression: 'zstd', latest: false, tags: [], initctl: { setting: 'auto', diverted: false }, undoTweaks: false, interruptFirst: 'SIGTERM' },
 ];
 
 const LOCALES = { generate: ['ja_JP.UTF-8', 'ja_JP.EUC-JP'], default: 'ja_JP.UTF-8' };

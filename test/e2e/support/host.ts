@@ -149,21 +149,24 @@ export function mountsUnder(dir: string): string[] {
     .filter((mnt) => mnt === dir || mnt.startsWith(`${dir}/`));
 }
 
-/** Processes whose root or working directory is at or below a directory: a chroot left running. */
+/**
+ * Processes that still work in a directory: their root (a chroot) or working directory
+ * is at or below it, or their command line names it (mmdebstrap and its hooks).
+ */
 export function processesUnder(dir: string): string[] {
   const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    for (const link of ['root', 'cwd']) {
-      try {
-        const target = readlinkSync(`/proc/${pid}/${link}`);
-        if (target === dir || target.startsWith(`${dir}/`)) {
-          const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-          found.push(`${pid} ${comm} (${link} ${target})`);
-          break;
-        }
-      } catch {
-        // gone, or not ours to read
+  const under = (path: string) => path === dir || path.startsWith(`${dir}/`);
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid)) {
+    try {
+      const root = readlinkSync(`/proc/${pid}/root`);
+      const cwd = readlinkSync(`/proc/${pid}/cwd`);
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      if (under(root) || under(cwd) || cmdline.includes(`${dir}/`)) {
+        const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+        found.push(`${pid} ${comm}: ${cmdline.slice(0, 120)}`);
       }
+    } catch {
+      // gone, or a zombie with nothing left to read
     }
   }
   return found;
