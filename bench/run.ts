@@ -38,8 +38,15 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+const only = (a: Set<string>, b: Set<string>) => [...a].filter((p) => !b.has(p)).sort().join(', ') || 'none';
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+
+/** Installed packages, read from the dpkg status file in the tarball. */
+function packages(tarball: string): Set<string> {
+  const status = must('sh', ['-c', 'xz -dc "$1" | tar -xO ./var/lib/dpkg/status', 'sh', tarball]);
+  return new Set([...status.matchAll(/^Package: (\S+)$/gm)].map((m) => m[1]!));
+}
 
 function uncompressedSize(tarball: string): number {
   return Number(must('sh', ['-c', 'xz -dc "$1" | wc -c', 'sh', tarball]).trim());
@@ -118,6 +125,7 @@ test('benchmark', async () => {
 
   const times = new Map<string, number[]>(cases.map((c) => [c.id, []]));
   const sizes = new Map<string, { tar: number; xz: number }>();
+  const packageSets = new Map<string, Set<string>>();
   let extras: string[] = [];
   for (let round = 1; round <= RUNS; round++) {
     for (const c of cases) {
@@ -125,6 +133,7 @@ test('benchmark', async () => {
       times.get(c.id)!.push(seconds(() => c.build(output)));
       if (round === 1) {
         sizes.set(c.id, { tar: uncompressedSize(output), xz: statSync(output).size });
+        packageSets.set(c.id, packages(output));
         if (c.id === 'slim') extras = slimExtras(output, join(root, 'slim-rootfs'));
       }
       removeTree(output);
@@ -189,6 +198,10 @@ test('benchmark', async () => {
     '| --- | --- | --- |',
     ...cases.map((c) => `| ${c.id} | ${mb(s(c.id).tar)} | ${mb(s(c.id).xz)} |`),
     `| debian:bookworm-slim (official, for reference; no locales, no iproute2) | ${mb(OFFICIAL_SLIM.tar)} | ${mb(OFFICIAL_SLIM.compressed)} |`,
+    '',
+    `Packages in the floor but not in the mmdebstrap backend's image: ${only(packageSets.get('floor')!, packageSets.get('mmdebstrap')!)}.`,
+    `Packages in the mmdebstrap backend's image but not in the debootstrap backend's: ${only(packageSets.get('mmdebstrap')!, packageSets.get('debootstrap')!)};`,
+    `the other way round: ${only(packageSets.get('debootstrap')!, packageSets.get('mmdebstrap')!)}.`,
     '',
     'What the slim image holds beyond bookworm-slim, measured in it:',
     '',
