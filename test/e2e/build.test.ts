@@ -183,19 +183,30 @@ describeE2E('end-to-end builds', prereq, (mirrors) => {
     }
   });
 
+  // Each case removes its directory when its checks are done (disk: about 1 GB a case);
+  // this catches what a failed case left, and any script still running.
   afterAll(async () => {
-    await Promise.all([...cases.values()].flatMap((k) => [k.interrupted?.catch(() => undefined), k.runs.catch(() => undefined)]));
+    await Promise.all([...cases.values()].map(settled));
     await stopScripts();
-    const leaks: string[] = [];
-    for (const k of cases.values()) {
-      k.store.close();
-      leaks.push(...removeTree(k.root));
-    }
+    const leaks = [...cases.values()].flatMap((k) => closeCase(k));
     expect(leaks, 'mounts left behind under the test directories').toEqual([]);
   });
 
   for (const c of CASES) defineChecks(c, () => cases.get(c)!);
 });
+
+/** Both runs of a case have ended, however they ended. */
+async function settled(k: Case): Promise<void> {
+  await k.interrupted?.catch(() => undefined);
+  await k.runs.catch(() => undefined);
+}
+
+/** Remove a case's working containers and directory; returns the mounts it had to undo. */
+function closeCase(k: Case): string[] {
+  if (!existsSync(k.root)) return [];
+  k.store.close();
+  return removeTree(k.root);
+}
 
 function defineChecks(c: BuildCase, get: () => Case) {
   describe(caseName(c), () => {
@@ -205,6 +216,10 @@ function defineChecks(c: BuildCase, get: () => Case) {
     beforeAll(() => {
       image = get().settings.name as string;
       derivedImage = get().settings.derived![0]!.name;
+    });
+    afterAll(async () => {
+      await settled(get());
+      expect(closeCase(get()), 'mounts left behind under the test directory').toEqual([]);
     });
 
     /** The one build every check reads; a check after a failed build says so instead of guessing. */

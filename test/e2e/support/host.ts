@@ -22,6 +22,7 @@ export interface Tool {
 
 export const TOOLS: readonly Tool[] = [
   { command: 'debootstrap', pkg: 'debootstrap' },
+  { command: 'mmdebstrap', pkg: 'mmdebstrap' },
   { command: 'podman', pkg: 'podman' },
   { command: 'buildah', pkg: 'buildah' },
   { command: 'zstd', pkg: 'zstd' },
