@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hostMirrors, parseDeb822, parseOneLine, pickMirrors } from './support/mirrors.js';
 
 const DEB822 = `# written by the installer
@@ -74,16 +74,18 @@ describe('host apt sources', () => {
     expect(problem).toMatch(/MKIMAGE_E2E_SECURITY_MIRROR/);
   });
 
-  const etc = mkdtempSync(join(tmpdir(), 'mkimage-e2e-apt-'));
-  afterAll(() => rmSync(etc, { recursive: true, force: true }));
-
   it('reads sources.list and sources.list.d (*.list, *.sources) from an apt directory', () => {
-    mkdirSync(join(etc, 'sources.list.d'));
-    writeFileSync(join(etc, 'sources.list'), '# empty but for comments\n');
-    writeFileSync(join(etc, 'sources.list.d', 'debian.sources'), DEB822);
-    writeFileSync(join(etc, 'sources.list.d', 'other.list.disabled'), 'deb http://no.example/debian bookworm main\n');
-    const { mirrors } = hostMirrors({}, etc);
-    expect(mirrors).toMatchObject({ mirror: 'http://mirror.example/debian', securityMirror: 'http://security.example/debian-security' });
-    expect(mirrors!.origin).toContain(join(etc, 'sources.list.d', 'debian.sources'));
+    const etc = mkdtempSync(join(tmpdir(), 'mkimage-e2e-apt-'));
+    try {
+      mkdirSync(join(etc, 'sources.list.d'));
+      writeFileSync(join(etc, 'sources.list'), '# empty but for comments\n');
+      writeFileSync(join(etc, 'sources.list.d', 'debian.sources'), DEB822);
+      writeFileSync(join(etc, 'sources.list.d', 'other.list.disabled'), 'deb http://no.example/debian bookworm main\n');
+      const { mirrors } = hostMirrors({}, etc);
+      expect(mirrors).toMatchObject({ mirror: 'http://mirror.example/debian', securityMirror: 'http://security.example/debian-security' });
+      expect(mirrors!.origin).toContain(join(etc, 'sources.list.d', 'debian.sources'));
+    } finally {
+      rmSync(etc, { recursive: true, force: true });
+    }
   });
 });
