@@ -1,14 +1,16 @@
 // Reproducible tarballs: the same script run twice against the same mirror content
-// gives byte-identical tarballs, with each backend. The two runs of a backend go one
-// after the other (so the mirror has no time to change) and differ in everything a
-// build host can vary: work dir, output dir, wall-clock time.
+// gives byte-identical tarballs. The two runs go one after the other (so the mirror has
+// no time to change) and differ in everything a build host can vary: work dir, output
+// dir, wall-clock time. The debootstrap backend is the one tested here: its tarball is
+// packed by the script's own tar flags and timestamp; mmdebstrap packs with its own
+// reproducible defaults (checked by hand, and left out to keep the suite in budget).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeE2E, makeTempRoot, mountsUnder, must, prerequisites, removeTree } from './support/host.js';
 import { describeRun, renderConfig, runScript, stopScripts } from './support/script.js';
 
-const BACKENDS = ['mmdebstrap', 'debootstrap'] as const;
+const BACKENDS = ['debootstrap'] as const;
 const prereq = await prerequisites();
 
 describeE2E('reproducible tarballs', prereq, (mirrors) => {
