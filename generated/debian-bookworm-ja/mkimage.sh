@@ -469,10 +469,11 @@ pack_to() {
     printf '+ > %s\n' "$target"
     return 0
   fi
+  # The subshell leads the job's process group, so $! names the group a signal stops.
   if ((${#COMPRESSOR[@]} > 0)); then
-    "$@" | "${COMPRESSOR[@]}" > "$target" &
+    ("$@" | "${COMPRESSOR[@]}" > "$target") &
   else
-    "$@" > "$target" &
+    ("$@" > "$target") &
   fi
   CHILD=$!
   wait "$CHILD"
@@ -489,9 +490,13 @@ publish_tarball() {
     sum=$(sha256sum < "$TMP_TARBALL")
     printf '%s  %s\n' "${sum%% *}" "$TARBALL" > "$TMP_TARBALL.sha256"
   fi
+  # No interrupt between the two renames: the checksum and the tarball change together.
+  trap '' INT TERM
   run mv -f "$TMP_TARBALL.sha256" "$final.sha256"
   run mv -f "$TMP_TARBALL" "$final"
   TMP_TARBALL=''
+  trap 'on_signal 130' INT
+  trap 'on_signal 143' TERM
 }
 
 # Import the tarball and tag it: the suite, the release version read in the rootfs,

@@ -6,7 +6,7 @@
 // reproducible defaults (checked by hand, and left out to keep the suite in budget).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeE2E, makeTempRoot, mountsUnder, must, prerequisites, removeTree } from './support/host.js';
 import { describeRun, renderConfig, runScript, stopScripts } from './support/script.js';
 
@@ -14,7 +14,10 @@ const BACKENDS = ['debootstrap'] as const;
 const prereq = await prerequisites();
 
 describeE2E('reproducible tarballs', prereq, (mirrors) => {
-  const root = makeTempRoot('reproducible');
+  let root = '';
+  beforeAll(() => {
+    root = makeTempRoot('reproducible');
+  });
   afterAll(async () => {
     await stopScripts();
     removeTree(root);
