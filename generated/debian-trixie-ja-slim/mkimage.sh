@@ -310,8 +310,12 @@ on_signal() {
   exit "$code"
 }
 trap cleanup EXIT
-trap 'on_signal 130' INT
-trap 'on_signal 143' TERM
+# INT and TERM stop the running job and exit through cleanup.
+catch_signals() {
+  trap 'on_signal 130' INT
+  trap 'on_signal 143' TERM
+}
+catch_signals
 
 # ---- the steps; each says why it is there ----
 # mmdebstrap resolves the variant with apt from every source at once (the suite,
@@ -610,8 +614,7 @@ publish_tarball() {
   run mv -f "$TMP_TARBALL.sha256" "$final.sha256"
   run mv -f "$TMP_TARBALL" "$final"
   TMP_TARBALL=''
-  trap 'on_signal 130' INT
-  trap 'on_signal 143' TERM
+  catch_signals
 }
 
 # Import the tarball and tag it: the suite, the release version read in the rootfs,

@@ -297,8 +297,12 @@ on_signal() {
   exit "$code"
 }
 trap cleanup EXIT
-trap 'on_signal 130' INT
-trap 'on_signal 143' TERM
+# INT and TERM stop the running job and exit through cleanup.
+catch_signals() {
+  trap 'on_signal 130' INT
+  trap 'on_signal 143' TERM
+}
+catch_signals
 
 # ---- the steps; each says why it is there ----
 # debootstrap installs the variant into a fresh root filesystem from the chosen mirror.
@@ -497,8 +501,7 @@ publish_tarball() {
   run mv -f "$TMP_TARBALL.sha256" "$final.sha256"
   run mv -f "$TMP_TARBALL" "$final"
   TMP_TARBALL=''
-  trap 'on_signal 130' INT
-  trap 'on_signal 143' TERM
+  catch_signals
 }
 
 # Import the tarball and tag it: the suite, the release version read in the rootfs,
