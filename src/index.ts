@@ -1,12 +1,14 @@
 // The library API: the same outputs as the CLI, in memory.
+import { renderConfig } from './generate.js';
+import type { OutputFile } from './layout.js';
 import { validateSettings, type SettingsInput } from './model/index.js';
-import { renderAll, renderConfig, type OutputFile, type RenderEntry } from './render/outputs.js';
 
 export { ConfigError, SettingsSchema, settingsJsonSchema, validateSettings } from './model/index.js';
 export type { DerivedImage, Settings, SettingsInput } from './model/index.js';
 export { PRESETS, findPreset, type Preset } from './presets/index.js';
 export { RELEASES, DISTROS, findRelease } from './releases/index.js';
-export { renderAll, type OutputFile, type RenderEntry };
+export { planImage, renderAll, renderImage, type ImagePlan, type RenderEntry } from './generate.js';
+export type { OutputFile, Origin } from './layout.js';
 
 /**
  * Validate settings and render one image's files: mkimage.sh, Dockerfile and

@@ -211,6 +211,17 @@ describe('explain, presets, schema', () => {
     expect(r.stdout).toContain('+ docker tag local/debian-ja:wheezy local/debian-ja:latest');
   });
 
+  it('explains the same bytes every time, naming no temporary path', () => {
+    const first = cli(['explain', 'debian-trixie-ja-slim']);
+    const second = cli(['explain', 'debian-trixie-ja-slim']);
+    expect(first.status, first.stderr).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+    // mmdebstrap's hooks call the script itself back, by its path.
+    expect(first.stdout).toContain("<script-dir>/mkimage.sh'\\'' --hook setup");
+    expect(first.stdout).not.toMatch(/mkimage-explain-|\/tmp\//);
+    expect(first.stdout).toContain('[hook customize] slim (slim)');
+  });
+
   it('explains a config file', () => {
     const r = cli(['explain', 'site.yaml'], dir);
     expect(r.status, r.stderr).toBe(0);

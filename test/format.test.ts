@@ -3,7 +3,7 @@
 // that switch every optional part of the templates on or off.
 import { describe, expect, it } from 'vitest';
 import { validateSettings, type SettingsInput } from '../src/model/index.js';
-import { renderConfig } from '../src/render/outputs.js';
+import { renderConfig } from '../src/generate.js';
 import { formatShell } from './helpers/format.js';
 import { renderPresets } from './helpers/presets.js';
 import { DEBIAN, UBUNTU } from './helpers/settings.js';

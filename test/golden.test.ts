@@ -21,7 +21,7 @@ describe('golden files', () => {
 
   it('renders the same bytes twice', async () => {
     const { loadSelection } = await import('../src/cli/entries.js');
-    const { renderAll } = await import('../src/render/outputs.js');
+    const { renderAll } = await import('../src/generate.js');
     const { entries, bakeOrigin } = loadSelection({ configs: [], sets: [], out: 'generated' });
     expect(await renderAll(entries, bakeOrigin)).toEqual(files);
   });

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { planImage } from '../src/generate.js';
+import type { Settings } from '../src/model/index.js';
 import { resolve } from '../src/plan/resolve.js';
-import { planScript } from '../src/plan/script.js';
-import { aptSources, sourcesFile } from '../src/plan/sources.js';
+import { sourcesFile } from '../src/plan/sources.js';
 import { undoCommands } from '../src/plan/tweaks.js';
 import { DEBIAN, settings, UBUNTU } from './helpers/settings.js';
 
 const origin = { generatedFrom: 'test', regenerate: 'test' };
-const lines = (s: ReturnType<typeof settings>) => aptSources(resolve(s)).map((x) => `${x.uri} ${x.suite}`);
+const lines = (s: Settings) => resolve(s).sources.map((x) => `${x.uri} ${x.suite}`);
+const scriptPlan = (s: Settings) => planImage({ id: 'test', settings: s, origin }).script;
+/** The data a step's template renders, or undefined where the step does not run. */
+const stepData = (s: Settings, fn: string): any => scriptPlan(s).steps.find((step) => step.fn === fn)?.data;
 
 describe('apt sources', () => {
   it('uses <suite>-security on the security mirror from bullseye on', () => {
@@ -70,8 +74,8 @@ describe('resolution', () => {
   it('checks archived releases with the retired keys and keeps Check-Valid-Until off', () => {
     const wheezy = resolve(settings(DEBIAN, { suite: 'wheezy', mirror: 'http://a.example/debian' }));
     expect(wheezy.hostKeyring).toBe('/usr/share/keyrings/debian-archive-removed-keys.gpg');
-    expect(planScript(wheezy, origin).archivedFile?.content).toBe('Acquire::Check-Valid-Until "false";\n');
-    expect(planScript(resolve(settings(DEBIAN)), origin).archivedFile).toBeNull();
+    expect(stepData(wheezy.settings, 'apt_sources').archived?.content).toBe('Acquire::Check-Valid-Until "false";\n');
+    expect(stepData(settings(DEBIAN), 'apt_sources').archived).toBeNull();
   });
 
   it('tags the suite, then latest and the extras; the version comes from the rootfs', () => {
@@ -89,70 +93,78 @@ describe('resolution', () => {
 
 describe('script plan', () => {
   it('answers debconf with the seed locale selections on Debian', () => {
-    const plan = planScript(resolve(settings(DEBIAN, { locales: { generate: ['ja_JP.UTF-8', 'ja_JP.EUC-JP'], default: 'ja_JP.UTF-8' } })), origin);
-    expect(plan.locales?.debconf).toBe(true);
-    expect(plan.locales?.selections).toBe(
+    const plan = stepData(settings(DEBIAN, { locales: { generate: ['ja_JP.UTF-8', 'ja_JP.EUC-JP'], default: 'ja_JP.UTF-8' } }), 'locales');
+    expect(plan.debconf).toBe(true);
+    expect(plan.selections).toBe(
       'locales locales/locales_to_be_generated multiselect ja_JP.EUC-JP EUC-JP, ja_JP.UTF-8 UTF-8\n' +
         'locales locales/default_environment_locale select ja_JP.UTF-8\n',
     );
   });
 
   it('answers tzdata with its area and zone; single names live under Etc', () => {
-    const tokyo = planScript(resolve(settings(DEBIAN, { timezone: 'Asia/Tokyo' })), origin);
-    expect(tokyo.timezone?.selections).toBe('tzdata tzdata/Areas select Asia\ntzdata tzdata/Zones/Asia select Tokyo\n');
-    const utc = planScript(resolve(settings(DEBIAN, { timezone: 'UTC' })), origin);
-    expect(utc.timezone?.selections).toBe('tzdata tzdata/Areas select Etc\ntzdata tzdata/Zones/Etc select UTC\n');
+    const tokyo = stepData(settings(DEBIAN, { timezone: 'Asia/Tokyo' }), 'timezone');
+    expect(tokyo.selections).toBe('tzdata tzdata/Areas select Asia\ntzdata tzdata/Zones/Asia select Tokyo\n');
+    const utc = stepData(settings(DEBIAN, { timezone: 'UTC' }), 'timezone');
+    expect(utc.selections).toBe('tzdata tzdata/Areas select Etc\ntzdata tzdata/Zones/Etc select UTC\n');
   });
 
   it('uses locale-gen on Ubuntu', () => {
-    const plan = planScript(resolve(settings(UBUNTU, { locales: { generate: ['ja_JP.UTF-8'] } })), origin);
-    expect(plan.locales?.debconf).toBe(false);
-    expect(plan.locales?.hasDefault).toBe(false);
+    const plan = stepData(settings(UBUNTU, { locales: { generate: ['ja_JP.UTF-8'] } }), 'locales');
+    expect(plan.debconf).toBe(false);
+    expect(plan.setDefault).toBe(false);
   });
 
   it('numbers only the steps the settings ask for', () => {
-    const minimal = planScript(
-      resolve(settings(DEBIAN, { upgrade: false, clean: false, reproducible: false, output: { import: 'none' } })),
-      origin,
-    );
-    expect(minimal.steps.map((s) => s.fn)).toEqual(['bootstrap', 'docker_tweaks', 'apt_sources', 'finalize', 'tarball']);
-    const full = planScript(
-      resolve(settings(DEBIAN, { timezone: 'Asia/Tokyo', slim: true, locales: { generate: ['ja_JP.UTF-8'] } })),
-      origin,
+    const minimal = scriptPlan(settings(DEBIAN, { upgrade: false, clean: false, reproducible: false, output: { import: 'none' } }));
+    expect(minimal.steps.map((s) => s.fn)).toEqual(['bootstrap', 'write_tweaks', 'apt_sources', 'finalize', 'tarball']);
+    const full = scriptPlan(
+      settings(DEBIAN, { timezone: 'Asia/Tokyo', slim: true, tweaks: { initctl: true }, locales: { generate: ['ja_JP.UTF-8'] } }),
     );
     expect(full.steps.map((s) => `${s.label} ${s.fn}`)).toEqual([
-      '1/12 release_date',
-      '2/12 bootstrap',
-      '3/12 docker_tweaks',
-      '4/12 apt_sources',
-      '5/12 apt_upgrade',
-      '6/12 locales',
-      '7/12 timezone',
-      '8/12 slim',
-      '9/12 apt_clean',
-      '10/12 finalize',
-      '11/12 tarball',
-      '12/12 import_image',
+      '1/13 release_date',
+      '2/13 bootstrap',
+      '3/13 write_tweaks',
+      '4/13 divert_initctl',
+      '5/13 apt_sources',
+      '6/13 apt_upgrade',
+      '7/13 locales',
+      '8/13 timezone',
+      '9/13 slim',
+      '10/13 apt_clean',
+      '11/13 finalize',
+      '12/13 tarball',
+      '13/13 import_image',
     ]);
-    expect(full.hooks).toBeNull();
+    expect(full.mainSteps.map((s) => s.fn)).toEqual(full.steps.map((s) => s.fn));
+    expect(full.hookStages).toBe(false);
   });
 
   it('needs no Release download when the epoch is pinned', () => {
-    const pinned = planScript(resolve(settings(DEBIAN, { sourceDateEpoch: 1700000000 })), origin);
+    const pinned = scriptPlan(settings(DEBIAN, { sourceDateEpoch: 1700000000 }));
     expect(pinned.steps.map((s) => s.fn)).not.toContain('release_date');
     expect(pinned.variables.find((v) => v.name === 'EPOCH')?.value).toBe('1700000000');
     expect(pinned.requiredFiles.map((f) => f.path)).not.toContain('/usr/lib/apt/apt-helper');
   });
 
   it('runs the same chroot work inside mmdebstrap hooks, with no upgrade step', () => {
-    const mm = planScript(
-      resolve(settings(UBUNTU, { suite: 'noble', backend: 'mmdebstrap', locales: { generate: ['ja_JP.UTF-8'] } })),
-      origin,
-    );
-    expect(mm.steps.map((s) => s.fn)).toEqual(['release_date', 'mmdebstrap_build', 'import_image']);
-    expect(mm.hooks?.setup.map((s) => s.fn)).toEqual(['write_tweaks']);
-    expect(mm.hooks?.essential).toEqual([]);
-    expect(mm.hooks?.customize.map((s) => s.fn)).toEqual(['apt_sources', 'locales', 'apt_clean', 'finalize']);
+    const config = settings(UBUNTU, { suite: 'noble', backend: 'mmdebstrap', locales: { generate: ['ja_JP.UTF-8'] } });
+    const mm = scriptPlan(config);
+    expect(mm.mainSteps.map((s) => s.fn)).toEqual(['release_date', 'mmdebstrap_build', 'import_image']);
+    // Defined in the order they run: the hook steps inside the build, before the import.
+    expect(mm.steps.map((s) => `${s.label} ${s.fn}`)).toEqual([
+      '1/3 release_date',
+      '2/3 mmdebstrap_build',
+      'hook setup write_tweaks',
+      'hook customize apt_sources',
+      'hook customize locales',
+      'hook customize apt_clean',
+      'hook customize finalize',
+      '3/3 import_image',
+    ]);
+    const { stages } = stepData(config, 'mmdebstrap_build');
+    expect(stages.setup.map((s: { fn: string }) => s.fn)).toEqual(['write_tweaks']);
+    expect(stages.essential).toEqual([]);
+    expect(stages.customize.map((s: { fn: string }) => s.fn)).toEqual(['apt_sources', 'locales', 'apt_clean', 'finalize']);
     expect(mm.tools.map((t) => t.command)).toContain('mmdebstrap');
     expect(mm.arrays.find((a) => a.name === 'APT_LINES')?.values).toEqual([
       'deb http://mirror.example/ubuntu noble main universe',
@@ -163,12 +175,12 @@ describe('script plan', () => {
   });
 
   it('diverts initctl at mmdebstrap\'s essential stage, once dpkg exists', () => {
-    const mm = planScript(resolve(settings(UBUNTU, { suite: 'trusty', backend: 'mmdebstrap' })), origin);
-    expect(mm.hooks?.essential.map((s) => s.fn)).toEqual(['divert_initctl']);
+    const { stages } = stepData(settings(UBUNTU, { suite: 'trusty', backend: 'mmdebstrap' }), 'mmdebstrap_build');
+    expect(stages.essential.map((s: { fn: string }) => s.fn)).toEqual(['divert_initctl']);
   });
 
   it('calls debootstrap\'s default variant by mmdebstrap\'s name', () => {
-    const mm = planScript(resolve(settings(DEBIAN, { backend: 'mmdebstrap', variant: 'default' })), origin);
+    const mm = scriptPlan(settings(DEBIAN, { backend: 'mmdebstrap', variant: 'default' }));
     expect(mm.variables.find((v) => v.name === 'VARIANT')?.value).toBe('important');
   });
 

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, settingsJsonSchema, validateSettings, type Settings, type SettingsInput } from '../src/model/index.js';
 import { planBakeTargets } from '../src/plan/dockerfiles.js';
 import { resolve } from '../src/plan/resolve.js';
-import { renderBake, renderConfig } from '../src/render/outputs.js';
+import { renderBake, renderConfig } from '../src/generate.js';
 import { hclQuote } from '../src/render/quote.js';
 import { decodeDockerfileWord, decodeHclStrings } from './helpers/decode.js';
 import { bashSyntaxCheck, dryRunAsNobody, runAsNobody } from './helpers/dry-run.js';

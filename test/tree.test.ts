@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findDrift, generatedFilesIn, writeTree } from '../src/io/tree.js';
-import type { OutputFile } from '../src/render/outputs.js';
+import type { OutputFile } from '../src/layout.js';
 import { ROOT } from './helpers/presets.js';
 import { snapshotTree } from './helpers/snapshot.js';
 

@@ -3,13 +3,15 @@
 # Regenerate with: mkimage-gen generate
 #
 # Builds local/debian-ja-slim:trixie (debian 13 trixie, amd64, minbase): a root filesystem made with mmdebstrap, tuned for
-# containers, packed into a tarball and imported as an image.
-# Run it as root on the build host:  sudo ./mkimage.sh   (see --help; --dry-run prints every command)
+# containers, packed into a tarball and imported as an image. Run it as root on the build host:
+#   sudo ./mkimage.sh   (see --help; --dry-run prints every command)
+# It reads top to bottom: the settings, the runtime helpers (the same in every script),
+# the steps in the order they run, and main, which runs them.
 set -Eeuo pipefail
 shopt -s inherit_errexit
 export LC_ALL=C
 # Job control puts every command in its own process group, so an interrupt can stop
-# a whole mmdebstrap or apt run and still clean up.
+# a whole bootstrap or apt run and still clean up.
 set -m
 
 # ---- settings: every value this script uses, checked by mkimage-gen ----
@@ -60,6 +62,7 @@ readonly -a TAGS=(trixie)
 readonly -a COMPRESSOR=(xz --threads=0 -6)
 
 # ---- runtime: options, checks, and the helpers every step goes through ----
+# This block is the same in every script mkimage-gen writes; the steps below differ.
 
 DRY_RUN=0
 UNDO_TWEAKS=0
@@ -227,6 +230,9 @@ parse_args() {
     esac
     shift
   done
+  if [[ -n $HOOK_STAGE ]]; then
+    [[ -d $STATE_DIR && -d $ROOTFS ]] || die "--hook needs --state-dir DIR and the rootfs"
+  fi
 }
 
 # Refuse early, before anything is touched: root, bash, tools, keyring.
@@ -317,13 +323,92 @@ catch_signals() {
 }
 catch_signals
 
-# ---- the steps; each says why it is there ----
+# The version tag: /etc/debian_version or DISTRIB_RELEASE, as the seed reads it.
+read_release_version() {
+  local rootfs=$1
+  if ((DRY_RUN)); then
+    printf '+ read the release version from %s\n' "$rootfs$VERSION_FILE"
+    RELEASE_VERSION='<version>'
+    return 0
+  fi
+  RELEASE_VERSION=$(sed -n "s/$VERSION_PATTERN/\\1/p" "$rootfs$VERSION_FILE" | head -n 1)
+  [[ -n $RELEASE_VERSION ]] || log "no release number in $VERSION_FILE (a development suite?): no version tag"
+}
+
+# pack_to TARGET COMMAND...: COMMAND writes a tar stream; it is compressed into TARGET
+# by the same compressor for both backends, as one job that a signal stops whole.
+pack_to() {
+  local target=$1
+  shift
+  if ((DRY_RUN)); then
+    show "$@"
+    ((${#COMPRESSOR[@]} == 0)) || show '|' "${COMPRESSOR[@]}"
+    printf '+ > %s\n' "$target"
+    return 0
+  fi
+  # The subshell leads the job's process group, so $! names the group a signal stops.
+  if ((${#COMPRESSOR[@]} > 0)); then
+    ("$@" | "${COMPRESSOR[@]}" > "$target") &
+  else
+    ("$@" > "$target") &
+  fi
+  CHILD=$!
+  wait "$CHILD"
+  CHILD=''
+}
+
+# Give the finished tarball its name, with a checksum file that names it, so
+# `sha256sum -c` works beside it. Both renames happen only after packing succeeded.
+publish_tarball() {
+  local final=$OUTPUT_DIR/$TARBALL sum
+  if ((DRY_RUN)); then
+    printf '+ sha256sum %s > %s.sha256\n' "$TMP_TARBALL" "$final"
+  else
+    sum=$(sha256sum < "$TMP_TARBALL")
+    printf '%s  %s\n' "${sum%% *}" "$TARBALL" > "$TMP_TARBALL.sha256"
+  fi
+  # No interrupt between the two renames: the checksum and the tarball change together.
+  trap '' INT TERM
+  run mv -f "$TMP_TARBALL.sha256" "$final.sha256"
+  run mv -f "$TMP_TARBALL" "$final"
+  TMP_TARBALL=''
+  catch_signals
+}
+
+# What the build made, once it is all done.
+report() {
+  ((DRY_RUN)) && return 0
+  printf 'mkimage: tarball %s\n' "$OUTPUT_DIR/$TARBALL"
+  ((${#MADE_TAGS[@]} == 0)) || printf 'mkimage: tagged %s\n' "${MADE_TAGS[@]}"
+}
+# ---- end of runtime ----
+
+# ---- the steps, in the order they run; each says why it is there ----
+
+# SOURCE_DATE_EPOCH, the time the tarball claims for whatever the build created: the
+# newest Date of the Release files the build installs from. No package is newer, and
+# the same mirror content gives the same value, so two builds give the same bytes.
+release_date() {
+  local url date stamp newest=0 file=$WORK_DIR/Release
+  for url in "${RELEASE_URLS[@]}"; do
+    run env "${PROXY_ENV[@]}" "$APT_HELPER" -o APT::Sandbox::User=root download-file "$url" "$file"
+    ((DRY_RUN)) && continue
+    date=$(sed -n 's/^Date: //p' "$file" | head -n 1)
+    stamp=$(date -u -d "$date" +%s) || die "no Date in $url"
+    ((stamp <= newest)) || newest=$stamp
+    rm -f -- "$file"
+  done
+  ((DRY_RUN)) && newest='<newest Release date>'
+  export SOURCE_DATE_EPOCH=$newest
+  printf 'mkimage: SOURCE_DATE_EPOCH=%s\n' "$SOURCE_DATE_EPOCH"
+}
+
 # mmdebstrap resolves the variant with apt from every source at once (the suite,
 # -updates and -security), so packages arrive at their newest version: nothing is
 # upgraded or downloaded twice. It writes the tar stream itself (numeric owners, sorted
 # entries, mtimes clamped to SOURCE_DATE_EPOCH when set), compressed as the debootstrap
-# backend compresses. The maybe-merged-usr hook
-# gives merged /usr without pulling in usrmerge and perl, as debootstrap's minbase.
+# backend compresses. The maybe-merged-usr hook gives merged /usr without pulling in
+# usrmerge and perl, as debootstrap's minbase does.
 # The chroot work is this script's own: mmdebstrap calls it back at its hook stages.
 mmdebstrap_build() {
   local -a args=(--mode=root --format=tar --variant="$VARIANT" --arch="$ARCH" --keyring="$KEYRING"
@@ -386,7 +471,8 @@ run_hook_stage() {
   esac
 }
 
-# The Docker tweak files.
+# The Docker tweaks: without them package scripts try to start services, dpkg syncs
+# after every file, and every layer keeps the .debs it downloaded.
 write_tweaks() {
   # invoke-rc.d asks this before starting a service; 101 = not allowed, so installs start no daemons
   write_file /usr/sbin/policy-rc.d 0755 '#!/bin/sh
@@ -427,7 +513,7 @@ Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 '
   # The deb822 file above replaces the one-line list the bootstrap wrote.
-  run rm -f "$ROOTFS/etc/apt/sources.list"
+  run rm -f "$ROOTFS"/etc/apt/sources.list
 }
 
 # Locales to generate, and the image's default LANG.
@@ -547,83 +633,11 @@ undo_docker_tweaks() {
   in_chroot rm -f /etc/apt/apt.conf.d/no-cache
 }
 
-# SOURCE_DATE_EPOCH, the time the tarball claims for whatever the build created: the
-# newest Date of the Release files the build installs from. No package is newer, and
-# the same mirror content gives the same value, so two builds give the same bytes.
-release_date() {
-  local url date stamp newest=0 file=$WORK_DIR/Release
-  for url in "${RELEASE_URLS[@]}"; do
-    run env "${PROXY_ENV[@]}" "$APT_HELPER" -o APT::Sandbox::User=root download-file "$url" "$file"
-    ((DRY_RUN)) && continue
-    date=$(sed -n 's/^Date: //p' "$file" | head -n 1)
-    stamp=$(date -u -d "$date" +%s) || die "no Date in $url"
-    ((stamp <= newest)) || newest=$stamp
-    rm -f -- "$file"
-  done
-  ((DRY_RUN)) && newest='<newest Release date>'
-  export SOURCE_DATE_EPOCH=$newest
-  printf 'mkimage: SOURCE_DATE_EPOCH=%s\n' "$SOURCE_DATE_EPOCH"
-}
-
-# The version tag: /etc/debian_version or DISTRIB_RELEASE, as the seed reads it.
-read_release_version() {
-  local rootfs=$1
-  if ((DRY_RUN)); then
-    printf '+ read the release version from %s\n' "$rootfs$VERSION_FILE"
-    RELEASE_VERSION='<version>'
-    return 0
-  fi
-  RELEASE_VERSION=$(sed -n "s/$VERSION_PATTERN/\\1/p" "$rootfs$VERSION_FILE" | head -n 1)
-  [[ -n $RELEASE_VERSION ]] || log "no release number in $VERSION_FILE (a development suite?): no version tag"
-}
-
-# pack_to TARGET COMMAND...: COMMAND writes a tar stream; it is compressed into TARGET
-# by the same compressor for both backends, as one job that a signal stops whole.
-pack_to() {
-  local target=$1
-  shift
-  if ((DRY_RUN)); then
-    show "$@"
-    ((${#COMPRESSOR[@]} == 0)) || show '|' "${COMPRESSOR[@]}"
-    printf '+ > %s\n' "$target"
-    return 0
-  fi
-  # The subshell leads the job's process group, so $! names the group a signal stops.
-  if ((${#COMPRESSOR[@]} > 0)); then
-    ("$@" | "${COMPRESSOR[@]}" > "$target") &
-  else
-    ("$@" > "$target") &
-  fi
-  CHILD=$!
-  wait "$CHILD"
-  CHILD=''
-}
-
-# Give the finished tarball its name, with a checksum file that names it, so
-# `sha256sum -c` works beside it. Both renames happen only after packing succeeded.
-publish_tarball() {
-  local final=$OUTPUT_DIR/$TARBALL sum
-  if ((DRY_RUN)); then
-    printf '+ sha256sum %s > %s.sha256\n' "$TMP_TARBALL" "$final"
-  else
-    sum=$(sha256sum < "$TMP_TARBALL")
-    printf '%s  %s\n' "${sum%% *}" "$TARBALL" > "$TMP_TARBALL.sha256"
-  fi
-  # No interrupt between the two renames: the checksum and the tarball change together.
-  trap '' INT TERM
-  run mv -f "$TMP_TARBALL.sha256" "$final.sha256"
-  run mv -f "$TMP_TARBALL" "$final"
-  TMP_TARBALL=''
-  catch_signals
-}
-
 # Import the tarball and tag it: the suite, the release version read in the rootfs,
-# then the configured tags.
+# then the configured tags. The image runs and sets what the base Dockerfile says.
 import_image() {
-  local -a changes=(--change 'CMD ["bash"]')
-  [[ -z $DEFAULT_LOCALE ]] || changes+=(--change "ENV LANG=$DEFAULT_LOCALE")
   local first=$IMAGE:${TAGS[0]} tag
-  run "$ENGINE" import "${changes[@]}" "$OUTPUT_DIR/$TARBALL" "$first"
+  run "$ENGINE" import --change 'CMD ["bash"]' --change 'ENV LANG=ja_JP.UTF-8' "$OUTPUT_DIR/$TARBALL" "$first"
   MADE_TAGS+=("$first")
   for tag in "${TAGS[@]:1}" ${RELEASE_VERSION:+"$RELEASE_VERSION"}; do
     run "$ENGINE" tag "$first" "$IMAGE:$tag"
@@ -631,16 +645,9 @@ import_image() {
   done
 }
 
-report() {
-  ((DRY_RUN)) && return 0
-  printf 'mkimage: tarball %s\n' "$OUTPUT_DIR/$TARBALL"
-  ((${#MADE_TAGS[@]} == 0)) || printf 'mkimage: tagged %s\n' "${MADE_TAGS[@]}"
-}
-
 main() {
   parse_args "$@"
   if [[ -n $HOOK_STAGE ]]; then
-    [[ -d $STATE_DIR && -d $ROOTFS ]] || die "--hook needs --state-dir DIR and the rootfs"
     run_hook_stage
     exit 0
   fi

@@ -3,13 +3,15 @@
 # Regenerate with: mkimage-gen generate
 #
 # Builds local/ubuntu-ja:resolute (ubuntu 26.04 resolute, amd64, minbase): a root filesystem made with debootstrap, tuned for
-# containers, packed into a tarball and imported as an image.
-# Run it as root on the build host:  sudo ./mkimage.sh   (see --help; --dry-run prints every command)
+# containers, packed into a tarball and imported as an image. Run it as root on the build host:
+#   sudo ./mkimage.sh   (see --help; --dry-run prints every command)
+# It reads top to bottom: the settings, the runtime helpers (the same in every script),
+# the steps in the order they run, and main, which runs them.
 set -Eeuo pipefail
 shopt -s inherit_errexit
 export LC_ALL=C
 # Job control puts every command in its own process group, so an interrupt can stop
-# a whole debootstrap or apt run and still clean up.
+# a whole bootstrap or apt run and still clean up.
 set -m
 
 # ---- settings: every value this script uses, checked by mkimage-gen ----
@@ -60,6 +62,7 @@ readonly -a TAGS=(resolute)
 readonly -a COMPRESSOR=(xz --threads=0 -6)
 
 # ---- runtime: options, checks, and the helpers every step goes through ----
+# This block is the same in every script mkimage-gen writes; the steps below differ.
 
 DRY_RUN=0
 UNDO_TWEAKS=0
@@ -71,6 +74,8 @@ ROOTFS=''
 TMP_TARBALL=''
 RELEASE_VERSION=''
 CHILD=''
+HOOK_STAGE=''
+STATE_DIR=''
 PROBLEMS=()
 MADE_TAGS=()
 PROXY_ENV=()
@@ -202,11 +207,22 @@ parse_args() {
         ;;
       --work-dir=*) WORK_PARENT=${1#*=} ;;
       --undo-tweaks) UNDO_TWEAKS=1 ;;
+      # Internal: mmdebstrap calls the script back: --hook STAGE --state-dir DIR ROOTFS.
+      --hook | --state-dir)
+        (($# > 1)) || die "$1 needs a value"
+        if [[ $1 == --hook ]]; then HOOK_STAGE=$2; else STATE_DIR=$2; fi
+        shift
+        ;;
       -h | --help)
         usage
         exit 0
         ;;
       *)
+        if [[ -n $HOOK_STAGE && $1 != -* ]]; then
+          ROOTFS=$1
+          shift
+          continue
+        fi
         usage >&2
         log "error: unknown option: $1"
         exit 2
@@ -214,6 +230,9 @@ parse_args() {
     esac
     shift
   done
+  if [[ -n $HOOK_STAGE ]]; then
+    [[ -d $STATE_DIR && -d $ROOTFS ]] || die "--hook needs --state-dir DIR and the rootfs"
+  fi
 }
 
 # Refuse early, before anything is touched: root, bash, tools, keyring.
@@ -304,154 +323,6 @@ catch_signals() {
 }
 catch_signals
 
-# ---- the steps; each says why it is there ----
-# debootstrap installs the variant into a fresh root filesystem from the chosen mirror.
-# minbase is the Essential packages plus apt; the network package rides along because a
-# container without `ip` cannot configure its network. dpkg skips its sync() calls
-# (DPKG_FORCE=unsafe-io) for this throwaway build.
-bootstrap() {
-  local script=/usr/share/debootstrap/scripts/$SUITE
-  # A suite newer than the host's debootstrap builds with the script its successors share.
-  [[ -e $script ]] || script=/usr/share/debootstrap/scripts/$FALLBACK_SCRIPT
-  local -a args=(--verbose --arch="$ARCH" --keyring="$KEYRING" --components="$(join_by , "${COMPONENTS[@]}")")
-  [[ $VARIANT == default ]] || args+=(--variant="$VARIANT")
-  ((${#INCLUDE[@]} == 0)) || args+=(--include="$(join_by , "${INCLUDE[@]}")")
-  ((${#EXCLUDE[@]} == 0)) || args+=(--exclude="$(join_by , "${EXCLUDE[@]}")")
-  run env "${PROXY_ENV[@]}" DPKG_FORCE=unsafe-io debootstrap "${args[@]}" "$SUITE" "$ROOTFS" "$MIRROR" "$script"
-  mount_chroot_fs
-}
-
-# The Docker tweaks: without them package scripts try to start services, dpkg syncs
-# after every file, and every layer keeps the .debs it downloaded.
-docker_tweaks() {
-  write_tweaks
-}
-
-# Read the new sources, then bring every package up to the latest security and point release.
-apt_upgrade() {
-  in_chroot apt-get update
-  in_chroot apt-get "${APT_OPTIONS[@]}" dist-upgrade
-}
-
-# Pack the root filesystem: numeric owners, so uids stay right on any host;
-# sorted entries and mtimes clamped to SOURCE_DATE_EPOCH, so the same packages give the
-# same bytes. Written under a temporary name and renamed: no partial tarball, ever.
-tarball() {
-  unmount_chroot_fs
-  read_release_version "$ROOTFS"
-  run mkdir -p "$OUTPUT_DIR"
-  TMP_TARBALL=$OUTPUT_DIR/.partial-$TARBALL
-  local -a tar_args=(--numeric-owner --one-file-system -C "$ROOTFS")
-  tar_args+=(--sort=name --mtime="@$SOURCE_DATE_EPOCH" --clamp-mtime --format=posix
-    '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime')
-  pack_to "$TMP_TARBALL" tar "${tar_args[@]}" -c .
-  publish_tarball
-}
-
-# The Docker tweak files.
-write_tweaks() {
-  # invoke-rc.d asks this before starting a service; 101 = not allowed, so installs start no daemons
-  write_file /usr/sbin/policy-rc.d 0755 '#!/bin/sh
-exit 101
-'
-  # dpkg calls sync() after every unpack; a throwaway build does not need it and apt gets much faster
-  write_file /etc/dpkg/dpkg.cfg.d/02apt-speedup 0644 'force-unsafe-io
-'
-  # delete downloaded .debs after every dpkg run, so no layer keeps them
-  write_file /etc/apt/apt.conf.d/no-cache 0644 'DPkg::Post-Invoke {"/bin/rm -f /var/cache/apt/archives/*.deb || true";};
-'
-  # skip translated package descriptions: smaller lists, faster updates
-  write_file /etc/apt/apt.conf.d/docker-no-languages 0644 'Acquire::Languages "none";
-'
-  # keep package lists gzipped on disk
-  write_file /etc/apt/apt.conf.d/docker-gzip-indexes 0644 'Acquire::GzipIndexes "true";
-Acquire::CompressionTypes::Order:: "gz";
-'
-  # let autoremove drop packages that are only suggested
-  write_file /etc/apt/apt.conf.d/docker-autoremove-suggests 0644 'Apt::AutoRemove::SuggestsImportant "false";
-'
-}
-
-# The bootstrap writes only the release itself; add -updates and -security so the
-# image gets fixes, from the same nearby mirror.
-apt_sources() {
-  # deb822 sources, the format this release writes itself
-  write_file /etc/apt/sources.list.d/ubuntu.sources 0644 'Types: deb
-URIs: http://ftp.jaist.ac.jp/pub/Linux/ubuntu
-Suites: resolute resolute-updates resolute-security
-Components: main universe
-Signed-By: /usr/share/keyrings/ubuntu-archive-keyring.gpg
-'
-  # The deb822 file above replaces the one-line list the bootstrap wrote.
-  run rm -f "$ROOTFS/etc/apt/sources.list"
-}
-
-# Locales to generate, and the image's default LANG.
-locales() {
-  # Ubuntu generates locales by name with locale-gen, from the locales package.
-  in_chroot apt-get "${APT_OPTIONS[@]}" install --no-install-recommends locales
-  in_chroot locale-gen "${LOCALES[@]}"
-  in_chroot update-locale "LANG=$DEFAULT_LOCALE"
-}
-
-# The image's time zone: the localtime link and debconf agree, so tzdata keeps it.
-timezone() {
-  in_chroot_with_input 'tzdata tzdata/Areas select Asia
-tzdata tzdata/Zones/Asia select Tokyo
-' debconf-set-selections
-  run ln -sf "/usr/share/zoneinfo/$TIMEZONE" "$ROOTFS/etc/localtime"
-  write_file /etc/timezone 0644 "$TIMEZONE"$'\n'
-  in_chroot apt-get "${APT_OPTIONS[@]}" install --no-install-recommends tzdata
-}
-
-# Empty apt's package cache and lists: the image does not need the .debs it was built
-# from, and derived images run apt-get update before they install, as careful Dockerfiles do.
-apt_clean() {
-  in_chroot apt-get clean
-  run rm -rf "$ROOTFS"/var/lib/apt/lists/*
-}
-
-# Leave nothing of this build or this host in the image: debootstrap copied the host's
-# resolv.conf and hostname (a container gets its own), logs and caches record the build,
-# and a machine-id must be made by each machine, not shared by every container.
-finalize() {
-  ((UNDO_TWEAKS == 0)) || undo_docker_tweaks
-  write_file /etc/resolv.conf 0644 ''
-  write_file /etc/hostname 0644 ''
-  [[ ! -e $ROOTFS/etc/machine-id ]] || write_file /etc/machine-id 0444 ''
-  run find "$ROOTFS/run" "$ROOTFS/tmp" -mindepth 1 -delete
-  run rm -f "$ROOTFS"/var/log/dpkg.log "$ROOTFS"/var/log/alternatives.log "$ROOTFS"/var/log/bootstrap.log \
-    "$ROOTFS"/var/log/apt/*.log "$ROOTFS"/var/log/apt/eipp.log.xz "$ROOTFS"/var/cache/ldconfig/aux-cache \
-    "$ROOTFS"/var/lib/dbus/machine-id "$ROOTFS"/var/cache/debconf/*-old "$ROOTFS"/var/lib/dpkg/*-old
-}
-
-# Takes the Docker tweaks back out, as the seed describes, for images that run services:
-# init scripts may start daemons again, dpkg syncs, apt keeps what it downloads.
-# --undo-tweaks runs it before packing; derived images with undoTweaks run the same commands.
-undo_docker_tweaks() {
-  in_chroot rm -f /usr/sbin/policy-rc.d
-  in_chroot rm -f /etc/dpkg/dpkg.cfg.d/02apt-speedup
-  in_chroot rm -f /etc/apt/apt.conf.d/no-cache
-}
-
-# SOURCE_DATE_EPOCH, the time the tarball claims for whatever the build created: the
-# newest Date of the Release files the build installs from. No package is newer, and
-# the same mirror content gives the same value, so two builds give the same bytes.
-release_date() {
-  local url date stamp newest=0 file=$WORK_DIR/Release
-  for url in "${RELEASE_URLS[@]}"; do
-    run env "${PROXY_ENV[@]}" "$APT_HELPER" -o APT::Sandbox::User=root download-file "$url" "$file"
-    ((DRY_RUN)) && continue
-    date=$(sed -n 's/^Date: //p' "$file" | head -n 1)
-    stamp=$(date -u -d "$date" +%s) || die "no Date in $url"
-    ((stamp <= newest)) || newest=$stamp
-    rm -f -- "$file"
-  done
-  ((DRY_RUN)) && newest='<newest Release date>'
-  export SOURCE_DATE_EPOCH=$newest
-  printf 'mkimage: SOURCE_DATE_EPOCH=%s\n' "$SOURCE_DATE_EPOCH"
-}
-
 # The version tag: /etc/debian_version or DISTRIB_RELEASE, as the seed reads it.
 read_release_version() {
   local rootfs=$1
@@ -504,13 +375,163 @@ publish_tarball() {
   catch_signals
 }
 
+# What the build made, once it is all done.
+report() {
+  ((DRY_RUN)) && return 0
+  printf 'mkimage: tarball %s\n' "$OUTPUT_DIR/$TARBALL"
+  ((${#MADE_TAGS[@]} == 0)) || printf 'mkimage: tagged %s\n' "${MADE_TAGS[@]}"
+}
+# ---- end of runtime ----
+
+# ---- the steps, in the order they run; each says why it is there ----
+
+# SOURCE_DATE_EPOCH, the time the tarball claims for whatever the build created: the
+# newest Date of the Release files the build installs from. No package is newer, and
+# the same mirror content gives the same value, so two builds give the same bytes.
+release_date() {
+  local url date stamp newest=0 file=$WORK_DIR/Release
+  for url in "${RELEASE_URLS[@]}"; do
+    run env "${PROXY_ENV[@]}" "$APT_HELPER" -o APT::Sandbox::User=root download-file "$url" "$file"
+    ((DRY_RUN)) && continue
+    date=$(sed -n 's/^Date: //p' "$file" | head -n 1)
+    stamp=$(date -u -d "$date" +%s) || die "no Date in $url"
+    ((stamp <= newest)) || newest=$stamp
+    rm -f -- "$file"
+  done
+  ((DRY_RUN)) && newest='<newest Release date>'
+  export SOURCE_DATE_EPOCH=$newest
+  printf 'mkimage: SOURCE_DATE_EPOCH=%s\n' "$SOURCE_DATE_EPOCH"
+}
+
+# debootstrap installs the variant into a fresh root filesystem from the chosen mirror.
+# minbase is the Essential packages plus apt; the network package rides along because a
+# container without `ip` cannot configure its network. dpkg skips its sync() calls
+# (DPKG_FORCE=unsafe-io) for this throwaway build.
+bootstrap() {
+  local script=/usr/share/debootstrap/scripts/$SUITE
+  # A suite newer than the host's debootstrap builds with the script its successors share.
+  [[ -e $script ]] || script=/usr/share/debootstrap/scripts/$FALLBACK_SCRIPT
+  local -a args=(--verbose --arch="$ARCH" --keyring="$KEYRING" --components="$(join_by , "${COMPONENTS[@]}")")
+  [[ $VARIANT == default ]] || args+=(--variant="$VARIANT")
+  ((${#INCLUDE[@]} == 0)) || args+=(--include="$(join_by , "${INCLUDE[@]}")")
+  ((${#EXCLUDE[@]} == 0)) || args+=(--exclude="$(join_by , "${EXCLUDE[@]}")")
+  run env "${PROXY_ENV[@]}" DPKG_FORCE=unsafe-io debootstrap "${args[@]}" "$SUITE" "$ROOTFS" "$MIRROR" "$script"
+  mount_chroot_fs
+}
+
+# The Docker tweaks: without them package scripts try to start services, dpkg syncs
+# after every file, and every layer keeps the .debs it downloaded.
+write_tweaks() {
+  # invoke-rc.d asks this before starting a service; 101 = not allowed, so installs start no daemons
+  write_file /usr/sbin/policy-rc.d 0755 '#!/bin/sh
+exit 101
+'
+  # dpkg calls sync() after every unpack; a throwaway build does not need it and apt gets much faster
+  write_file /etc/dpkg/dpkg.cfg.d/02apt-speedup 0644 'force-unsafe-io
+'
+  # delete downloaded .debs after every dpkg run, so no layer keeps them
+  write_file /etc/apt/apt.conf.d/no-cache 0644 'DPkg::Post-Invoke {"/bin/rm -f /var/cache/apt/archives/*.deb || true";};
+'
+  # skip translated package descriptions: smaller lists, faster updates
+  write_file /etc/apt/apt.conf.d/docker-no-languages 0644 'Acquire::Languages "none";
+'
+  # keep package lists gzipped on disk
+  write_file /etc/apt/apt.conf.d/docker-gzip-indexes 0644 'Acquire::GzipIndexes "true";
+Acquire::CompressionTypes::Order:: "gz";
+'
+  # let autoremove drop packages that are only suggested
+  write_file /etc/apt/apt.conf.d/docker-autoremove-suggests 0644 'Apt::AutoRemove::SuggestsImportant "false";
+'
+}
+
+# The bootstrap writes only the release itself; add -updates and -security so the
+# image gets fixes, from the same nearby mirror.
+apt_sources() {
+  # deb822 sources, the format this release writes itself
+  write_file /etc/apt/sources.list.d/ubuntu.sources 0644 'Types: deb
+URIs: http://ftp.jaist.ac.jp/pub/Linux/ubuntu
+Suites: resolute resolute-updates resolute-security
+Components: main universe
+Signed-By: /usr/share/keyrings/ubuntu-archive-keyring.gpg
+'
+  # The deb822 file above replaces the one-line list the bootstrap wrote.
+  run rm -f "$ROOTFS"/etc/apt/sources.list
+}
+
+# Read the new sources, then bring every package up to the latest security and point release.
+apt_upgrade() {
+  in_chroot apt-get update
+  in_chroot apt-get "${APT_OPTIONS[@]}" dist-upgrade
+}
+
+# Locales to generate, and the image's default LANG.
+locales() {
+  # Ubuntu generates locales by name with locale-gen, from the locales package.
+  in_chroot apt-get "${APT_OPTIONS[@]}" install --no-install-recommends locales
+  in_chroot locale-gen "${LOCALES[@]}"
+  in_chroot update-locale "LANG=$DEFAULT_LOCALE"
+}
+
+# The image's time zone: the localtime link and debconf agree, so tzdata keeps it.
+timezone() {
+  in_chroot_with_input 'tzdata tzdata/Areas select Asia
+tzdata tzdata/Zones/Asia select Tokyo
+' debconf-set-selections
+  run ln -sf "/usr/share/zoneinfo/$TIMEZONE" "$ROOTFS/etc/localtime"
+  write_file /etc/timezone 0644 "$TIMEZONE"$'\n'
+  in_chroot apt-get "${APT_OPTIONS[@]}" install --no-install-recommends tzdata
+}
+
+# Empty apt's package cache and lists: the image does not need the .debs it was built
+# from, and derived images run apt-get update before they install, as careful Dockerfiles do.
+apt_clean() {
+  in_chroot apt-get clean
+  run rm -rf "$ROOTFS"/var/lib/apt/lists/*
+}
+
+# Leave nothing of this build or this host in the image: debootstrap copied the host's
+# resolv.conf and hostname (a container gets its own), logs and caches record the build,
+# and a machine-id must be made by each machine, not shared by every container.
+finalize() {
+  ((UNDO_TWEAKS == 0)) || undo_docker_tweaks
+  write_file /etc/resolv.conf 0644 ''
+  write_file /etc/hostname 0644 ''
+  [[ ! -e $ROOTFS/etc/machine-id ]] || write_file /etc/machine-id 0444 ''
+  run find "$ROOTFS/run" "$ROOTFS/tmp" -mindepth 1 -delete
+  run rm -f "$ROOTFS"/var/log/dpkg.log "$ROOTFS"/var/log/alternatives.log "$ROOTFS"/var/log/bootstrap.log \
+    "$ROOTFS"/var/log/apt/*.log "$ROOTFS"/var/log/apt/eipp.log.xz "$ROOTFS"/var/cache/ldconfig/aux-cache \
+    "$ROOTFS"/var/lib/dbus/machine-id "$ROOTFS"/var/cache/debconf/*-old "$ROOTFS"/var/lib/dpkg/*-old
+}
+
+# Takes the Docker tweaks back out, as the seed describes, for images that run services:
+# init scripts may start daemons again, dpkg syncs, apt keeps what it downloads.
+# --undo-tweaks runs it before packing; derived images with undoTweaks run the same commands.
+undo_docker_tweaks() {
+  in_chroot rm -f /usr/sbin/policy-rc.d
+  in_chroot rm -f /etc/dpkg/dpkg.cfg.d/02apt-speedup
+  in_chroot rm -f /etc/apt/apt.conf.d/no-cache
+}
+
+# Pack the root filesystem: numeric owners, so uids stay right on any host;
+# sorted entries and mtimes clamped to SOURCE_DATE_EPOCH, so the same packages give the
+# same bytes. Written under a temporary name and renamed: no partial tarball, ever.
+tarball() {
+  unmount_chroot_fs
+  read_release_version "$ROOTFS"
+  run mkdir -p "$OUTPUT_DIR"
+  TMP_TARBALL=$OUTPUT_DIR/.partial-$TARBALL
+  local -a tar_args=(--numeric-owner --one-file-system -C "$ROOTFS")
+  tar_args+=(--sort=name --mtime="@$SOURCE_DATE_EPOCH" --clamp-mtime --format=posix
+    '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime')
+  pack_to "$TMP_TARBALL" tar "${tar_args[@]}" -c .
+  publish_tarball
+}
+
 # Import the tarball and tag it: the suite, the release version read in the rootfs,
-# then the configured tags.
+# then the configured tags. The image runs and sets what the base Dockerfile says.
 import_image() {
-  local -a changes=(--change 'CMD ["bash"]')
-  [[ -z $DEFAULT_LOCALE ]] || changes+=(--change "ENV LANG=$DEFAULT_LOCALE")
   local first=$IMAGE:${TAGS[0]} tag
-  run "$ENGINE" import "${changes[@]}" "$OUTPUT_DIR/$TARBALL" "$first"
+  run "$ENGINE" import --change 'CMD ["bash"]' --change 'ENV LANG=ja_JP.UTF-8' "$OUTPUT_DIR/$TARBALL" "$first"
   MADE_TAGS+=("$first")
   for tag in "${TAGS[@]:1}" ${RELEASE_VERSION:+"$RELEASE_VERSION"}; do
     run "$ENGINE" tag "$first" "$IMAGE:$tag"
@@ -518,14 +539,11 @@ import_image() {
   done
 }
 
-report() {
-  ((DRY_RUN)) && return 0
-  printf 'mkimage: tarball %s\n' "$OUTPUT_DIR/$TARBALL"
-  ((${#MADE_TAGS[@]} == 0)) || printf 'mkimage: tagged %s\n' "${MADE_TAGS[@]}"
-}
-
 main() {
   parse_args "$@"
+  if [[ -n $HOOK_STAGE ]]; then
+    die "--hook is how mmdebstrap calls a script back; this one builds with debootstrap"
+  fi
   preflight
   require_tool debootstrap debootstrap
   require_tool chroot coreutils
@@ -543,7 +561,7 @@ main() {
   [[ -z $EPOCH ]] || export SOURCE_DATE_EPOCH=$EPOCH
   step 1/11 'release date (SOURCE_DATE_EPOCH)' release_date
   step 2/11 'debootstrap resolute' bootstrap
-  step 3/11 'docker tweaks' docker_tweaks
+  step 3/11 'docker tweaks' write_tweaks
   step 4/11 'apt sources' apt_sources
   step 5/11 'update and dist-upgrade' apt_upgrade
   step 6/11 locales locales

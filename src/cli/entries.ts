@@ -1,12 +1,11 @@
 // What a command renders: the presets, or config files, with --set applied and validated.
-import { basename, extname, relative, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import { readConfigFile } from '../io/config-file.js';
 import { applyOverrides } from '../model/overrides.js';
-import { describeInput } from '../model/describe.js';
 import { ConfigError, validateSettings } from '../model/index.js';
 import { findPreset, PRESETS } from '../presets/index.js';
-import type { Origin } from '../plan/script.js';
-import type { RenderEntry } from '../render/outputs.js';
+import type { RenderEntry } from '../generate.js';
+import { configId, type Origin } from '../layout.js';
 import { shellQuote } from '../render/quote.js';
 
 export const DEFAULT_OUT = 'generated';
@@ -37,19 +36,6 @@ function regenerateCommand({ configs, sets, out }: Selection): string {
   return args.map(shellQuote).join(' ');
 }
 
-/** A config file's name without extension names its output folder and bake target. */
-const CONFIG_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
-
-function configId(path: string): string {
-  const id = basename(path, extname(path));
-  if (!CONFIG_ID.test(id)) {
-    throw new ConfigError(portablePath(path), [
-      `the file name ${describeInput(id)} names the output folder: use letters, digits, ".", "_" and "-", starting with a letter or digit (e.g. debian-ja.yaml)`,
-    ]);
-  }
-  return id;
-}
-
 /** Every preset, or every config file named; all validated before anything is rendered. */
 export function loadSelection(selection: Selection): Loaded {
   const regenerate = regenerateCommand(selection);
@@ -69,7 +55,7 @@ export function loadSelection(selection: Selection): Loaded {
   for (const config of configs) {
     const path = portablePath(config);
     try {
-      const id = configId(config);
+      const id = configId(config, path);
       const settings = validateSettings(applyOverrides(readConfigFile(config), sets), path);
       entries.push({ id, settings, origin: { generatedFrom: `config ${path}`, regenerate } });
     } catch (error) {

@@ -9,9 +9,10 @@ import { PRESETS } from '../presets/index.js';
 import { DEFAULT_OUT, loadOne, loadSelection, type Selection } from './entries.js';
 import { dryRun } from '../io/dry-run.js';
 import { explainText } from './explain.js';
+import { SCRIPT_FILE } from '../layout.js';
 
-/** The renderer (Handlebars, prettier) loads only once a config has validated: bad input is reported sooner. */
-const render = () => import('../render/outputs.js');
+/** The renderer (Handlebars) loads only once a config has validated: bad input is reported sooner. */
+const render = () => import('../generate.js');
 
 const EXIT_DRIFT = 1;
 const EXIT_BAD_INPUT = 2;
@@ -63,7 +64,7 @@ export async function main(args: string[]): Promise<number> {
   const parser = yargs(args)
     .scriptName('mkimage-gen')
     .usage(
-      '$0 <command>\n\nRenders validated image build settings into a standalone mkimage script (debootstrap, as root),\nDockerfiles and a docker-bake.hcl.',
+      '$0 <command>\n\nRenders validated image build settings into a standalone mkimage script (debootstrap or mmdebstrap,\nrun as root on the build host), Dockerfiles and a docker-bake.hcl.',
     )
     .command(
       'generate [configs..]',
@@ -116,10 +117,11 @@ export async function main(args: string[]): Promise<number> {
           .example('$0 explain debian-bookworm-ja', 'explain a preset')
           .example('$0 explain site/debian.yaml', 'explain a config file'),
       async (argv) => {
-        const entry = loadOne(argv.config, argv.set ?? []);
-        const files = await (await render()).renderConfig(entry.settings, entry.origin);
-        const script = files.find((f) => f.path === 'mkimage.sh')!;
-        console.log(explainText(entry, files));
+        const { planImage, renderImage } = await render();
+        const plan = planImage(loadOne(argv.config, argv.set ?? []));
+        const files = renderImage(plan);
+        const script = files.find((f) => f.path === SCRIPT_FILE)!;
+        console.log(explainText(plan, files));
         console.log('Every command, as `mkimage.sh --dry-run` prints it:\n');
         process.stdout.write(dryRun(script.content));
       },

@@ -15,7 +15,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { OutputFile } from '../render/outputs.js';
+import type { OutputFile } from '../layout.js';
 
 /** The output tree cannot be written as asked; nothing was changed. */
 export class OutputError extends Error {

@@ -62,6 +62,11 @@ export const LOCALE_CHARSETS = [
 /** ll_CC.CHARSET, with an optional @modifier (e.g. sr_RS.UTF-8@latin). */
 export const LOCALE = /^([a-z]{2,3})_([A-Z]{2})\.([A-Z0-9-]+)(@[a-z]+)?$/;
 
+/** The charset of a locale name: ja_JP.EUC-JP -> EUC-JP, sr_RS.UTF-8@latin -> UTF-8. */
+export function localeCharset(locale: string): string {
+  return locale.slice(locale.indexOf('.') + 1).replace(/@.*$/, '');
+}
+
 /** Docker reference grammar: [host[:port]/]component(/component)*, lowercase. */
 const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const DOMAIN = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)';
@@ -85,7 +90,7 @@ export const URL_SAFE = /^(?:(?![\s'"`\\$;|&<>(){}[\]*?!#^])[!-~])+$/;
 
 /**
  * The tarball's file name: no directories, no leading dot or dash, and short enough that
- * `.<name>.partial.sha256` stays within the 255 bytes of a file name.
+ * `.partial-<name>.sha256` stays within the 255 bytes of a file name.
  */
 export const FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,199}$/;
 
@@ -103,17 +108,4 @@ export function isKnownTimezone(zone: string): boolean {
   }
   // An alias resolves to another name (US/Pacific); a misspelt case resolves to itself.
   return resolved === zone || resolved.toLowerCase() !== zone.toLowerCase();
-}
-
-/** The last part of an image repository (local/debian-ja -> debian-ja): a derived image's folder. */
-export function lastPathComponent(name: string): string {
-  return name.slice(name.lastIndexOf('/') + 1);
-}
-
-/** buildx bake target names: [a-zA-Z0-9_-]+ (dots would clash with --set target.key=value). */
-export const BAKE_TARGET = /^[A-Za-z0-9_-]+$/;
-
-/** A bake target name for a folder or image name part: anything else becomes _, as buildx does for compose. */
-export function bakeTargetName(name: string): string {
-  return name.replace(/[^A-Za-z0-9_-]/g, '_');
 }

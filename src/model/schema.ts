@@ -1,7 +1,8 @@
 // The build model: every setting of an image build, validated with zod. Defaults are
 // filled here and nowhere else, so the rest of the pipeline sees complete settings.
 import { z } from 'zod';
-import { codenames, distroFacts, findRelease, RELEASES } from '../releases/index.js';
+import { codenames, defaultSecurityMirror, distroFacts, findRelease, RELEASES, securitySuite } from '../releases/index.js';
+import { sharedDerivedFolders } from '../layout.js';
 import {
   ARCHES,
   COMPONENT,
@@ -10,7 +11,6 @@ import {
   IMAGE_REPOSITORY,
   IMAGE_TAG,
   isKnownTimezone,
-  lastPathComponent,
   LOCALE,
   LOCALE_CHARSETS,
   PACKAGE_NAME,
@@ -174,7 +174,7 @@ const settingsShape = {
   slim: z.boolean().default(false),
   /** Same mirror content, same tarball bytes: clamped mtimes, sorted entries, no machine-id. */
   reproducible: z.boolean().default(true),
-  /** Timestamp for reproducible tarballs; default: the newest package's changelog date at build time. */
+  /** Timestamp for reproducible tarballs; default: the newest Date of the Release files the build reads. */
   sourceDateEpoch: z.number().int().min(0).max(2 ** 32).optional(),
   output: output.default(output.parse({})),
   derived: z.array(derivedImage).default([]),
@@ -210,7 +210,7 @@ export const SettingsSchema = strictObject(settingsShape)
       });
     }
     const needsSecurityMirror =
-      s.apt.security && release.security !== 'none' && release.status !== 'archived' && !distroFacts(s.distro).securityOnMirror;
+      s.apt.security && securitySuite(release) !== null && defaultSecurityMirror(release, s.mirror ?? '') === undefined;
     if (needsSecurityMirror && s.securityMirror === undefined) {
       ctx.addIssue({
         code: 'custom',
@@ -279,17 +279,13 @@ function reportDuplicates(ctx: z.RefinementCtx, path: (string | number)[], value
 
 /** Derived images are written to derived/<last name part>/: two must not share one. */
 function reportSharedFolders(ctx: z.RefinementCtx, names: readonly string[]) {
-  const folders = names.map(lastPathComponent);
-  folders.forEach((folder, i) => {
-    const first = folders.indexOf(folder);
-    if (first !== i) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['derived', i, 'name'],
-        message: `${describeInput(names[i])} would write derived/${describeInput(folder).slice(1, -1)}/, as derived[${first}] ${describeInput(names[first])} does: give each a different last name part`,
-      });
-    }
-  });
+  for (const { index, first, folder } of sharedDerivedFolders(names)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['derived', index, 'name'],
+      message: `${describeInput(names[index])} would write ${describeInput(folder).slice(1, -1)}/, as derived[${first}] ${describeInput(names[first])} does: give each a different last name part`,
+    });
+  }
 }
 
 /** What a config file or a TS object may say: every default may be left out. */

@@ -1,26 +1,30 @@
 // View-models of the Dockerfiles and the bake file: the base image from the tarball,
 // one image per derived entry, and the targets that build them together.
-import { bakeTargetName } from '../model/formats.js';
+import { baseTarget, derivedFolder, derivedTarget, type Origin } from '../layout.js';
 import type { DerivedImage } from '../model/index.js';
 import type { Resolved } from './resolve.js';
-import type { Origin } from './script.js';
 import { undoCommands } from './tweaks.js';
 
-export interface BaseDockerfilePlan {
-  generatedFrom: string;
-  regenerate: string;
-  /** ADD's source and destination, in exec form. */
-  add: string[];
-  env: { key: string; value: string }[];
-  cmd: string[];
+interface EnvEntry {
+  key: string;
+  value: string;
 }
 
-export interface DerivedDockerfilePlan {
-  generatedFrom: string;
-  regenerate: string;
+/** What the base image runs and sets: its Dockerfile and the script's import say the same. */
+export interface ImageConfig {
+  cmd: string[];
+  env: EnvEntry[];
+}
+
+export interface BaseDockerfilePlan extends Origin, ImageConfig {
+  /** ADD's source and destination, in exec form. */
+  add: string[];
+}
+
+export interface DerivedDockerfilePlan extends Origin {
   from: string;
   packages: string[];
-  env: { key: string; value: string }[];
+  env: EnvEntry[];
   undo: string[][];
 }
 
@@ -32,19 +36,21 @@ export interface BakeTarget {
   contexts: { reference: string; source: string }[];
 }
 
-/** Derived images live in derived/<last part of their name>/. */
-export function derivedDir(image: DerivedImage): string {
-  return `derived/${image.name.slice(image.name.lastIndexOf('/') + 1)}`;
+export function baseImageConfig(r: Resolved): ImageConfig {
+  const lang = r.settings.locales.default;
+  return { cmd: ['bash'], env: lang === undefined ? [] : [{ key: 'LANG', value: lang }] };
+}
+
+/** The same config as `docker import --change` arguments (podman takes them too). */
+export function importChanges(config: ImageConfig): string[] {
+  return [
+    `CMD ${JSON.stringify(config.cmd)}`,
+    ...config.env.map(({ key, value }) => `ENV ${key}=${value}`),
+  ].flatMap((change) => ['--change', change]);
 }
 
 export function planBaseDockerfile(r: Resolved, origin: Origin): BaseDockerfilePlan {
-  const lang = r.settings.locales.default;
-  return {
-    ...origin,
-    add: [r.tarball, '/'],
-    env: lang === undefined ? [] : [{ key: 'LANG', value: lang }],
-    cmd: ['bash'],
-  };
+  return { ...origin, ...baseImageConfig(r), add: [r.tarball, '/'] };
 }
 
 export function planDerivedDockerfile(r: Resolved, image: DerivedImage, origin: Origin): DerivedDockerfilePlan {
@@ -59,25 +65,19 @@ export function planDerivedDockerfile(r: Resolved, image: DerivedImage, origin: 
   };
 }
 
-export interface BakePlan {
-  generatedFrom: string;
-  regenerate: string;
-  targets: BakeTarget[];
-}
-
-/** Bake targets of one config; `dir` is its folder next to the bake file. */
+/** Bake targets of one config; its folder `dir` is named after `id`, next to the bake file. */
 export function planBakeTargets(r: Resolved, id: string, dir: string): BakeTarget[] {
   const base: BakeTarget = {
-    name: bakeTargetName(id),
+    name: baseTarget(id),
     context: dir,
     tags: r.staticTags.map((tag) => `${r.settings.name}:${tag}`),
     contexts: [],
   };
   const derived = r.settings.derived.map((image) => ({
-    name: bakeTargetName(`${id}-${derivedDir(image).slice('derived/'.length)}`),
-    context: `${dir}/${derivedDir(image)}`,
+    name: derivedTarget(id, image.name),
+    context: `${dir}/${derivedFolder(image.name)}`,
     tags: [`${image.name}:${r.settings.suite}`],
-    contexts: [{ reference: r.baseReference, source: `target:${bakeTargetName(id)}` }],
+    contexts: [{ reference: r.baseReference, source: `target:${base.name}` }],
   }));
   return [base, ...derived];
 }

@@ -1,16 +1,34 @@
-// Settings + release knowledge -> the facts every output agrees on.
+// Settings + release knowledge -> the facts every output agrees on, worked out once
+// per config.
 import type { Settings } from '../model/index.js';
-import { distroFacts, findRelease, type DistroFacts, type Release, type SourcesFormat } from '../releases/index.js';
+import {
+  defaultSecurityMirror,
+  distroFacts,
+  findRelease,
+  securitySuite,
+  type DistroFacts,
+  type Release,
+  type SourcesFormat,
+} from '../releases/index.js';
+
+/** One apt source line of the image: URI, suite, components. */
+export interface AptSource {
+  uri: string;
+  suite: string;
+  components: string[];
+}
 
 export interface Resolved {
   settings: Settings;
   release: Release;
   distro: DistroFacts;
   archived: boolean;
-  securityMirror: string | null;
-  updates: boolean;
+  /** The suite, -updates where the release has it, and the security suite where wanted. */
+  sources: AptSource[];
+  /** The security suite the sources use, or null where there is none. */
+  securitySuite: string | null;
   sourcesFormat: SourcesFormat;
-  /** Packages debootstrap adds to the variant: the network package first, then the config's. */
+  /** Packages the bootstrap adds to the variant: the network package first, then the config's. */
   include: string[];
   divertInitctl: boolean;
   /** Keyring on the build host that checks the release's Release file. */
@@ -24,17 +42,25 @@ export interface Resolved {
 
 const TARBALL_SUFFIX = { xz: '.xz', gzip: '.gz', zstd: '.zst', none: '' } as const;
 
+function aptSources(settings: Settings, release: Release): { sources: AptSource[]; securitySuite: string | null } {
+  const { suite, mirror, components } = settings;
+  const sources: AptSource[] = [{ uri: mirror, suite, components }];
+  if (settings.apt.updates && release.updates) sources.push({ uri: mirror, suite: `${suite}-updates`, components });
+  const security = settings.apt.security ? securitySuite(release) : null;
+  if (security === null) return { sources, securitySuite: null };
+  // Validation made sure one of these exists where a security suite is wanted.
+  const uri = settings.securityMirror ?? defaultSecurityMirror(release, mirror);
+  if (uri === undefined) throw new Error(`${suite}: no security mirror (validation should have said so)`);
+  sources.push({ uri, suite: security, components });
+  return { sources, securitySuite: security };
+}
+
 export function resolve(settings: Settings): Resolved {
   const release = findRelease(settings.distro, settings.suite);
   // Validation already rejected unknown suites; this guards library callers that skip it.
   if (!release) throw new Error(`unknown ${settings.distro} suite ${settings.suite}`);
   const distro = distroFacts(settings.distro);
   const archived = release.status === 'archived';
-  // Validation made sure one of these exists where a security suite is wanted.
-  const securityMirror =
-    settings.apt.security && release.security !== 'none'
-      ? (settings.securityMirror ?? (distro.securityOnMirror ? settings.mirror : distro.archivedSecurityMirror))
-      : null;
   const include = [
     ...(settings.networkTools ? [release.networkPackage] : []),
     ...settings.include.filter((p) => p !== release.networkPackage),
@@ -46,8 +72,7 @@ export function resolve(settings: Settings): Resolved {
     release,
     distro,
     archived,
-    securityMirror,
-    updates: settings.apt.updates && release.updates,
+    ...aptSources(settings, release),
     sourcesFormat: settings.apt.format === 'auto' ? release.sourcesFormat : settings.apt.format,
     include,
     divertInitctl: initctl === 'auto' ? release.upstart : initctl,

@@ -1,9 +1,9 @@
 // The view-model of the generated mkimage script: every value, file, step and tool it
 // names, decided here so the template only lays them out.
+import type { Origin } from '../layout.js';
 import type { Resolved } from './resolve.js';
-import { planSlim, type SlimPlan } from './slim.js';
-import { aptSources, sourcesFile, type ImageFile } from './sources.js';
-import { archivedAptFile, tweakFiles, undoCommands } from './tweaks.js';
+import { sourceLine } from './sources.js';
+import { planSteps, type StepCall, type StepPlan } from './steps.js';
 
 export interface ShellVariable {
   name: string;
@@ -17,66 +17,27 @@ export interface ShellArray {
   comment: string;
 }
 
-export interface Step {
-  /** `3/9` for the script's own steps, `hook customize` inside mmdebstrap. */
-  label: string;
-  fn: string;
-  title: string;
-}
-
 export interface Tool {
   command: string;
   package: string;
 }
 
-/** mmdebstrap runs these functions of the script itself, at its hook stages. */
-export interface HookStages {
-  setup: Step[];
-  essential: Step[];
-  customize: Step[];
-}
-
-export interface ScriptPlan {
-  generatedFrom: string;
-  regenerate: string;
+export interface ScriptPlan extends Origin {
+  /** What the header says it builds. */
   summary: string;
   backendName: string;
-  mmdebstrap: boolean;
   variables: ShellVariable[];
   arrays: ShellArray[];
+  /** What the build host must have; the script names the package for each one missing. */
   tools: Tool[];
   requiredFiles: { path: string; package: string }[];
-  steps: Step[];
-  hooks: HookStages | null;
-  tweakFiles: ImageFile[];
-  /** The image keeps a policy-rc.d of its own (mmdebstrap must not remove it). */
-  policyRcD: boolean;
-  divertInitctl: boolean;
-  sourcesFile: ImageFile;
-  /** deb822 replaces the one-line file the bootstrap wrote. */
-  removeOneLineSources: boolean;
-  archivedFile: ImageFile | null;
-  upgrade: boolean;
-  locales: {
-    debconf: boolean;
-    /** debconf answers: locales_to_be_generated and default_environment_locale (Debian). */
-    selections: string;
-    hasDefault: boolean;
-  } | null;
-  /** debconf answers for tzdata. */
-  timezone: { selections: string } | null;
-  slim: SlimPlan | null;
-  clean: boolean;
-  reproducible: boolean;
-  importImage: boolean;
-  undo: string[][];
-}
-
-export interface Origin {
-  /** How the header names the input: `preset debian-bookworm-ja`, `config site/debian.yaml`. */
-  generatedFrom: string;
-  /** The command that writes this output again. */
-  regenerate: string;
+  /** Every step, in the order it runs; the script defines them in this order. */
+  steps: StepPlan[];
+  /** The steps `main` calls itself. */
+  mainSteps: StepCall[];
+  /** mmdebstrap calls the script back at its hook stages. */
+  hookStages: boolean;
+  importsImage: boolean;
 }
 
 const COMPRESSORS = {
@@ -100,84 +61,17 @@ const VERSION_FILES = {
 const MERGED_USR_HOOK = '/usr/share/mmdebstrap/hooks/maybe-merged-usr';
 const APT_HELPER = '/usr/lib/apt/apt-helper';
 
-const lines = (items: string[]) => items.map((line) => `${line}\n`).join('');
-
-/** debconf names a locale with its charset: `ja_JP.UTF-8 UTF-8`. */
-function localeGenEntry(locale: string): string {
-  const charset = locale.slice(locale.indexOf('.') + 1).replace(/@.*$/, '');
-  return `${locale} ${charset}`;
-}
-
-interface StepSpec {
-  fn: string;
-  title: string;
-}
-
-function numbered(specs: StepSpec[]): Step[] {
-  return specs.map((spec, i) => ({ ...spec, label: `${i + 1}/${specs.length}` }));
-}
-
-function hookSteps(stage: string, specs: StepSpec[]): Step[] {
-  return specs.map((spec) => ({ ...spec, label: `hook ${stage}` }));
-}
-
-/** Which functions run, in which order, for each backend. */
-function planSteps(r: Resolved, has: { tweaks: boolean; locales: boolean; pinnedEpoch: boolean }) {
-  const s = r.settings;
-  const engine = s.output.import === 'none' ? null : s.output.import;
-  const releaseDate: StepSpec[] =
-    s.reproducible && !has.pinnedEpoch ? [{ fn: 'release_date', title: 'release date (SOURCE_DATE_EPOCH)' }] : [];
-  const imported: StepSpec[] = engine ? [{ fn: 'import_image', title: `${engine} import` }] : [];
-  // The same chroot work for both backends, so both give the same image.
-  const rootfsWork: StepSpec[] = [
-    { fn: 'apt_sources', title: 'apt sources' },
-    ...(has.locales ? [{ fn: 'locales', title: 'locales' }] : []),
-    ...(s.timezone !== undefined ? [{ fn: 'timezone', title: 'timezone' }] : []),
-    ...(s.slim ? [{ fn: 'slim', title: 'slim' }] : []),
-    ...(s.clean ? [{ fn: 'apt_clean', title: 'apt clean' }] : []),
-    { fn: 'finalize', title: 'finalize' },
-  ];
-
-  if (s.backend === 'mmdebstrap') {
-    return {
-      steps: numbered([...releaseDate, { fn: 'mmdebstrap_build', title: `mmdebstrap ${s.suite}` }, ...imported]),
-      hooks: {
-        setup: hookSteps('setup', has.tweaks ? [{ fn: 'write_tweaks', title: 'docker tweaks' }] : []),
-        essential: hookSteps('essential', r.divertInitctl ? [{ fn: 'divert_initctl', title: 'divert initctl' }] : []),
-        customize: hookSteps('customize', rootfsWork),
-      },
-    };
-  }
-  const needsUpdate = s.upgrade || has.locales || s.timezone !== undefined;
-  const [sources, ...rest] = rootfsWork;
-  return {
-    steps: numbered([
-      ...releaseDate,
-      { fn: 'bootstrap', title: `debootstrap ${s.suite}` },
-      ...(has.tweaks || r.divertInitctl ? [{ fn: 'docker_tweaks', title: 'docker tweaks' }] : []),
-      sources!,
-      ...(needsUpdate ? [{ fn: 'apt_upgrade', title: s.upgrade ? 'update and dist-upgrade' : 'update' }] : []),
-      ...rest,
-      { fn: 'tarball', title: 'tarball' },
-      ...imported,
-    ]),
-    hooks: null,
-  };
-}
-
-export function planScript(r: Resolved, origin: Origin): ScriptPlan {
+/**
+ * The script's view-model. `importChanges` are the engine's --change arguments that give
+ * the imported image the same CMD and ENV as the base Dockerfile; null = no import.
+ */
+export function planScript(r: Resolved, origin: Origin, importChanges: string[] | null): ScriptPlan {
   const s = r.settings;
   const mmdebstrap = s.backend === 'mmdebstrap';
   const locales = [...s.locales.generate].sort();
   const compressor = COMPRESSORS[s.output.compression];
   const engine = s.output.import === 'none' ? null : s.output.import;
-  const tweaks = tweakFiles(r);
-  const sources = aptSources(r);
-  const { steps, hooks } = planSteps(r, {
-    tweaks: tweaks.length > 0,
-    locales: locales.length > 0,
-    pinnedEpoch: s.sourceDateEpoch !== undefined,
-  });
+  const steps = planSteps(r, importChanges);
 
   const tools: Tool[] = [
     { command: s.backend, package: s.backend },
@@ -191,19 +85,12 @@ export function planScript(r: Resolved, origin: Origin): ScriptPlan {
   const requiredFiles = [{ path: r.hostKeyring, package: r.distro.hostKeyringPackage }];
   if (mmdebstrap) requiredFiles.push({ path: MERGED_USR_HOOK, package: 'mmdebstrap' });
   if (steps.some((step) => step.fn === 'release_date')) requiredFiles.push({ path: APT_HELPER, package: 'apt' });
-
-  const defaultLocale = s.locales.default ?? '';
-  const zone = s.timezone ?? '';
-  // tzdata files single names (UTC) under its area Etc.
-  const [area, ...city] = zone.includes('/') ? zone.split('/') : ['Etc', zone];
   const versionFile = VERSION_FILES[s.distro];
 
   return {
-    generatedFrom: origin.generatedFrom,
-    regenerate: origin.regenerate,
+    ...origin,
     summary: `${r.baseReference} (${s.distro} ${r.release.version} ${s.suite}, ${s.arch}, ${s.variant})`,
     backendName: s.backend,
-    mmdebstrap,
     variables: [
       { name: 'IMAGE', value: s.name, comment: 'image repository' },
       { name: 'DISTRO', value: s.distro, comment: '' },
@@ -230,8 +117,8 @@ export function planScript(r: Resolved, origin: Origin): ScriptPlan {
         value: s.sourceDateEpoch === undefined ? '' : String(s.sourceDateEpoch),
         comment: 'SOURCE_DATE_EPOCH; empty = the newest Date of the Release files below',
       },
-      { name: 'DEFAULT_LOCALE', value: defaultLocale, comment: 'LANG of the image; empty = none' },
-      { name: 'TIMEZONE', value: zone, comment: 'empty = keep UTC' },
+      { name: 'DEFAULT_LOCALE', value: s.locales.default ?? '', comment: 'LANG of the image; empty = none' },
+      { name: 'TIMEZONE', value: s.timezone ?? '', comment: 'empty = keep UTC' },
       { name: 'TARBALL', value: r.tarball, comment: 'written to the output directory' },
       { name: 'ENGINE', value: engine ?? '', comment: 'docker or podman import; empty = none' },
       { name: 'VERSION_FILE', value: versionFile.path, comment: 'the release version tag is read from this file' },
@@ -242,11 +129,11 @@ export function planScript(r: Resolved, origin: Origin): ScriptPlan {
       { name: 'INCLUDE', values: r.include, comment: 'added to the variant' },
       ...(mmdebstrap ? [] : [{ name: 'EXCLUDE', values: s.exclude, comment: 'removed from the variant' }]),
       ...(mmdebstrap
-        ? [{ name: 'APT_LINES', values: sources.map((src) => `deb ${src.uri} ${src.suite} ${src.components.join(' ')}`), comment: 'what mmdebstrap installs from' }]
+        ? [{ name: 'APT_LINES', values: r.sources.map(sourceLine), comment: 'what mmdebstrap installs from' }]
         : []),
       {
         name: 'RELEASE_URLS',
-        values: sources.map((src) => `${src.uri}/dists/${src.suite}/Release`),
+        values: r.sources.map((src) => `${src.uri}/dists/${src.suite}/Release`),
         comment: 'their Date: fields give SOURCE_DATE_EPOCH',
       },
       { name: 'LOCALES', values: locales, comment: 'locales to generate' },
@@ -256,38 +143,8 @@ export function planScript(r: Resolved, origin: Origin): ScriptPlan {
     tools,
     requiredFiles,
     steps,
-    hooks,
-    tweakFiles: tweaks,
-    policyRcD: s.tweaks.policyRcD,
-    divertInitctl: r.divertInitctl,
-    sourcesFile: sourcesFile(r),
-    removeOneLineSources: r.sourcesFormat === 'deb822',
-    archivedFile: archivedAptFile(r),
-    upgrade: s.upgrade,
-    locales:
-      locales.length === 0
-        ? null
-        : {
-            debconf: r.distro.localeMethod === 'debconf',
-            selections: lines([
-              `locales locales/locales_to_be_generated multiselect ${locales.map(localeGenEntry).join(', ')}`,
-              `locales locales/default_environment_locale select ${defaultLocale || 'None'}`,
-            ]),
-            hasDefault: defaultLocale !== '',
-          },
-    timezone:
-      zone === ''
-        ? null
-        : {
-            selections: lines([
-              `tzdata tzdata/Areas select ${area}`,
-              ...(city.length > 0 ? [`tzdata tzdata/Zones/${area} select ${city.join('/')}`] : []),
-            ]),
-          },
-    slim: planSlim(s),
-    clean: s.clean,
-    reproducible: s.reproducible,
-    importImage: engine !== null,
-    undo: undoCommands(r),
+    mainSteps: steps.filter((step) => step.stage === 'main').map(({ fn, title, label }) => ({ fn, title, label })),
+    hookStages: mmdebstrap,
+    importsImage: engine !== null,
   };
 }

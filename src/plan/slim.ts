@@ -2,6 +2,7 @@
 // installed now and later leave out documentation, manuals and translations. Copyright
 // files stay (their licences ask for it), and so do the translations of the locales
 // the image generates.
+import { localeCharset } from '../model/formats.js';
 import type { Settings } from '../model/index.js';
 import type { ImageFile } from './sources.js';
 
@@ -52,6 +53,6 @@ export function planSlim(settings: Settings): SlimPlan | null {
     keptLocaleEntries: ['locale.alias', ...kept],
     // ja_JP.UTF-8 is built from the source ja_JP and the charmap UTF-8; sr_RS.UTF-8@latin from sr_RS@latin.
     localeSources: [...new Set(settings.locales.generate.map((l) => l.replace(/\.[^@]*/, '')))].sort(),
-    charmaps: [...new Set(settings.locales.generate.map((l) => l.slice(l.indexOf('.') + 1).replace(/@.*$/, '')))].sort(),
+    charmaps: [...new Set(settings.locales.generate.map(localeCharset))].sort(),
   };
 }

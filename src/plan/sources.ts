@@ -1,12 +1,6 @@
 // The apt sources the image ends up with: the suite, -updates and -security, from
 // the chosen mirror, in the format the release itself writes.
-import type { Resolved } from './resolve.js';
-
-export interface AptSource {
-  uri: string;
-  suite: string;
-  components: string[];
-}
+import type { AptSource, Resolved } from './resolve.js';
 
 export interface ImageFile {
   path: string;
@@ -15,19 +9,12 @@ export interface ImageFile {
   why: string;
 }
 
-export function aptSources(r: Resolved): AptSource[] {
-  const { suite, mirror, components } = r.settings;
-  const sources: AptSource[] = [{ uri: mirror, suite, components }];
-  if (r.updates) sources.push({ uri: mirror, suite: `${suite}-updates`, components });
-  if (r.securityMirror !== null) {
-    const securitySuite = r.release.security === 'slash-updates' ? `${suite}/updates` : `${suite}-security`;
-    sources.push({ uri: r.securityMirror, suite: securitySuite, components });
-  }
-  return sources;
-}
+/** The one-line list the bootstrap writes; deb822 sources replace it. */
+export const ONE_LINE_SOURCES = '/etc/apt/sources.list';
 
-function oneLine(sources: AptSource[]): string {
-  return sources.map((s) => `deb ${s.uri} ${s.suite} ${s.components.join(' ')}\n`).join('');
+/** A source as one `deb` line: the image's one-line sources, and what mmdebstrap reads. */
+export function sourceLine(s: AptSource): string {
+  return `deb ${s.uri} ${s.suite} ${s.components.join(' ')}`;
 }
 
 /** deb822 groups suites that share a URI and components into one stanza, as the installers do. */
@@ -47,7 +34,7 @@ function deb822(sources: AptSource[], keyring: string): string {
 }
 
 export function sourcesFile(r: Resolved): ImageFile {
-  const sources = aptSources(r);
+  const { sources } = r;
   if (r.sourcesFormat === 'deb822') {
     return {
       path: `/etc/apt/sources.list.d/${r.distro.deb822File}`,
@@ -57,9 +44,9 @@ export function sourcesFile(r: Resolved): ImageFile {
     };
   }
   return {
-    path: '/etc/apt/sources.list',
+    path: ONE_LINE_SOURCES,
     mode: '0644',
-    content: oneLine(sources),
+    content: sources.map((s) => `${sourceLine(s)}\n`).join(''),
     why: 'one-line sources, the format this release writes itself',
   };
 }

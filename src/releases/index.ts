@@ -17,3 +17,21 @@ export function codenames(distro: Distro): string[] {
 export function distroFacts(distro: Distro) {
   return DISTROS[distro];
 }
+
+/** The suite that carries security updates, by the release's layout; null where there is none. */
+export function securitySuite(release: Release): string | null {
+  if (release.security === 'none') return null;
+  return release.security === 'slash-updates' ? `${release.codename}/updates` : `${release.codename}-security`;
+}
+
+/**
+ * Where the security suite comes from when the config names no security mirror: the
+ * main mirror (Ubuntu carries it there), the archive of ended releases (archived
+ * Debian), or nowhere known — then the config must name one.
+ */
+export function defaultSecurityMirror(release: Release, mirror: string): string | undefined {
+  const facts = DISTROS[release.distro];
+  if (facts.securityOnMirror) return mirror;
+  if (release.status === 'archived') return facts.archivedSecurityMirror ?? undefined;
+  return undefined;
+}

@@ -70,12 +70,19 @@ export const QUOTING_HELPERS = {
   },
 } as const;
 
+/** Folders of templates that others include by name: `{{> runtime}}`, `{{> (lookup . "template")}}` = steps/<fn>. */
+const PARTIALS = [
+  { dir: 'partials', prefix: '' },
+  { dir: 'steps', prefix: 'steps/' },
+];
+
 function createEngine(): typeof Handlebars {
   const hbs = Handlebars.create();
   for (const [name, fn] of Object.entries(QUOTING_HELPERS)) hbs.registerHelper(name, fn);
-  const partials = join(TEMPLATES_DIR, 'partials');
-  for (const file of readdirSync(partials).sort()) {
-    hbs.registerPartial(file.replace(/\.hbs$/, ''), readFileSync(join(partials, file), 'utf8'));
+  for (const { dir, prefix } of PARTIALS) {
+    for (const file of readdirSync(join(TEMPLATES_DIR, dir)).sort()) {
+      hbs.registerPartial(`${prefix}${file.replace(/\.hbs$/, '')}`, readFileSync(join(TEMPLATES_DIR, dir, file), 'utf8'));
+    }
   }
   return hbs;
 }

@@ -1,6 +1,7 @@
 // Render the presets in memory the way `mkimage-gen generate` does.
 import { loadSelection } from '../../src/cli/entries.js';
-import { renderAll, type OutputFile } from '../../src/render/outputs.js';
+import { renderAll } from '../../src/generate.js';
+import type { OutputFile } from '../../src/layout.js';
 
 export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 export const GENERATED = `${ROOT}/generated`;

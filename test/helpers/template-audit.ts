@@ -22,7 +22,7 @@ const BLOCK_HELPERS = new Set(['if', 'unless', 'each', 'with']);
 
 /** The output language of a template, from its file name (relative to templates/). */
 export function templateContext(path: string): Context | undefined {
-  if (path.startsWith('partials/') || path.endsWith('.sh.hbs')) return 'shell';
+  if (path.startsWith('partials/') || path.startsWith('steps/') || path.endsWith('.sh.hbs')) return 'shell';
   if (/(^|\/)Dockerfile[^/]*\.hbs$/.test(path)) return 'dockerfile';
   if (path.endsWith('.hcl.hbs')) return 'hcl';
   return undefined;

@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { loadSelection } from '../../../src/cli/entries.js';
 import { writeTree } from '../../../src/io/tree.js';
 import type { SettingsInput } from '../../../src/model/index.js';
-import { renderAll } from '../../../src/render/outputs.js';
+import { renderAll } from '../../../src/generate.js';
 import { SYSTEM_PATH } from './host.js';
 
 export interface Rendered {

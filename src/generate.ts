@@ -1,0 +1,94 @@
+// The one pipeline: settings -> resolve (once) -> plan -> render -> files. The CLI, the
+// library API and `explain` all go through here. Pure: no disk, no clock, no environment.
+import { BAKE_FILE, checkLayout, derivedFolder, DOCKERFILE, SCRIPT_FILE, type Origin, type OutputFile } from './layout.js';
+import type { Settings } from './model/index.js';
+import {
+  baseImageConfig,
+  importChanges,
+  planBakeTargets,
+  planBaseDockerfile,
+  planDerivedDockerfile,
+  type BakeTarget,
+  type BaseDockerfilePlan,
+  type DerivedDockerfilePlan,
+} from './plan/dockerfiles.js';
+import { resolve, type Resolved } from './plan/resolve.js';
+import { planScript, type ScriptPlan } from './plan/script.js';
+import { renderTemplate } from './render/engine.js';
+
+/** One config to render: its id names its folder and bake target. */
+export interface RenderEntry {
+  id: string;
+  settings: Settings;
+  origin: Origin;
+}
+
+/** Everything decided about one config's image: what `explain` reads, what the templates render. */
+export interface ImagePlan {
+  id: string;
+  origin: Origin;
+  resolved: Resolved;
+  script: ScriptPlan;
+  dockerfile: BaseDockerfilePlan;
+  derived: { folder: string; plan: DerivedDockerfilePlan }[];
+  /** Its targets in a bake file whose folder for it is `<id>/`. */
+  bakeTargets: BakeTarget[];
+}
+
+export function planImage({ id, settings, origin }: RenderEntry): ImagePlan {
+  const r = resolve(settings);
+  const changes = settings.output.import === 'none' ? null : importChanges(baseImageConfig(r));
+  return {
+    id,
+    origin,
+    resolved: r,
+    script: planScript(r, origin, changes),
+    dockerfile: planBaseDockerfile(r, origin),
+    derived: settings.derived.map((image) => ({ folder: derivedFolder(image.name), plan: planDerivedDockerfile(r, image, origin) })),
+    bakeTargets: planBakeTargets(r, id, id),
+  };
+}
+
+/**
+ * The files of one image, relative to its own folder. The templates are written in
+ * shfmt's style, so the script needs no formatting pass: the lint tests prove that a
+ * formatter would change nothing.
+ */
+export function renderImage(plan: ImagePlan): OutputFile[] {
+  return [
+    { path: SCRIPT_FILE, content: renderTemplate('mkimage.sh.hbs', plan.script), mode: 0o755 },
+    { path: DOCKERFILE, content: renderTemplate('Dockerfile.base.hbs', plan.dockerfile), mode: 0o644 },
+    ...plan.derived.map(({ folder, plan: derived }) => ({
+      path: `${folder}/${DOCKERFILE}`,
+      content: renderTemplate('Dockerfile.derived.hbs', derived),
+      mode: 0o644,
+    })),
+  ];
+}
+
+/** One config's files, for a caller that has settings and no output tree (the library API). */
+export function renderConfig(settings: Settings, origin: Origin): OutputFile[] {
+  return renderImage(planImage({ id: 'image', settings, origin }));
+}
+
+export function renderBake(targets: readonly BakeTarget[], origin: Origin): string {
+  return renderTemplate('docker-bake.hcl.hbs', { ...origin, targets });
+}
+
+const byPath = (a: OutputFile, b: OutputFile) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/** Every config in its folder `<id>/`, and one bake file for the whole set; nothing claims a name twice. */
+export function renderAll(entries: readonly RenderEntry[], bakeOrigin: Origin): OutputFile[] {
+  const plans = entries.map(planImage);
+  checkLayout(
+    plans.map((p) => ({
+      id: p.id,
+      origin: p.origin,
+      targets: p.bakeTargets.map((t) => t.name),
+      tags: p.bakeTargets.flatMap((t) => t.tags),
+    })),
+  );
+  const files = plans.flatMap((plan) => renderImage(plan).map((file) => ({ ...file, path: `${plan.id}/${file.path}` })));
+  files.push({ path: BAKE_FILE, content: renderBake(plans.flatMap((p) => p.bakeTargets), bakeOrigin), mode: 0o644 });
+  return files.sort(byPath);
+}

@@ -1,0 +1,117 @@
+// The output tree's layout, in one place: which files a config writes and where, how
+// folders and bake targets are named, and the checks that two things never claim the
+// same name. The schema, the plan and the orchestrator all ask this module.
+import { basename, extname } from 'node:path';
+import { describeInput } from './model/describe.js';
+import { ConfigError } from './model/errors.js';
+
+/** One generated file. Relative to the output directory, always with forward slashes. */
+export interface OutputFile {
+  path: string;
+  content: string;
+  /** 0o755 for scripts, 0o644 for the rest. */
+  mode: number;
+}
+
+/** Where an output comes from, as its header says. */
+export interface Origin {
+  /** How the header names the input: `preset debian-bookworm-ja`, `config site/debian.yaml`. */
+  generatedFrom: string;
+  /** The command that writes this output again. */
+  regenerate: string;
+}
+
+/** The files of one config, inside its folder `<config id>/`. */
+export const SCRIPT_FILE = 'mkimage.sh';
+export const DOCKERFILE = 'Dockerfile';
+export const DERIVED_DIR = 'derived';
+/** One bake file at the top of the output tree builds every config's images. */
+export const BAKE_FILE = 'docker-bake.hcl';
+
+/** Names the build writes beside the script, so the tarball must not take them. */
+export const RESERVED_FILE_NAMES: readonly string[] = [SCRIPT_FILE, DOCKERFILE, DERIVED_DIR];
+
+/** The last part of an image repository (local/debian-ja -> debian-ja). */
+export function lastPathComponent(name: string): string {
+  return name.slice(name.lastIndexOf('/') + 1);
+}
+
+/** A derived image lives in derived/<last part of its name>/, relative to its config's folder. */
+export function derivedFolder(imageName: string): string {
+  return `${DERIVED_DIR}/${lastPathComponent(imageName)}`;
+}
+
+/** A bake target name (buildx allows [a-zA-Z0-9_-]): anything else becomes _, as buildx does for compose. */
+export function bakeTargetName(name: string): string {
+  return name.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
+/** The bake target of a config's base image, and of each derived image. */
+export function baseTarget(configId: string): string {
+  return bakeTargetName(configId);
+}
+export function derivedTarget(configId: string, imageName: string): string {
+  return bakeTargetName(`${configId}-${lastPathComponent(imageName)}`);
+}
+
+/** A config file's name without extension names its output folder and bake target. */
+const CONFIG_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+
+/** The config id of a file, or a ConfigError naming it as `shown`. */
+export function configId(path: string, shown: string): string {
+  const id = basename(path, extname(path));
+  if (!CONFIG_ID.test(id)) {
+    throw new ConfigError(shown, [
+      `the file name ${describeInput(id)} names the output folder: use letters, digits, ".", "_" and "-", starting with a letter or digit (e.g. debian-ja.yaml)`,
+    ]);
+  }
+  return id;
+}
+
+/**
+ * Derived images that would share a folder: for each later one, the index of the first.
+ * (Two images named a/web and b/web both write derived/web/.)
+ */
+export function sharedDerivedFolders(names: readonly string[]): { index: number; first: number; folder: string }[] {
+  const folders = names.map(derivedFolder);
+  return folders.flatMap((folder, index) => {
+    const first = folders.indexOf(folder);
+    return first === index ? [] : [{ index, first, folder }];
+  });
+}
+
+/** What the orchestrator knows of each config when it checks the whole set. */
+export interface LayoutEntry {
+  id: string;
+  origin: Origin;
+  /** Every image reference its bake targets tag. */
+  tags: readonly string[];
+  targets: readonly string[];
+}
+
+/**
+ * The whole set's clashes: two configs in one folder, two bake targets with one name,
+ * two images with one tag. Each would make one output overwrite another.
+ */
+export function checkLayout(entries: readonly LayoutEntry[]): void {
+  const problems: string[] = [];
+  const claim = (seen: Map<string, string>, key: string, owner: string, what: (other: string) => string) => {
+    const other = seen.get(key);
+    if (other === undefined) seen.set(key, owner);
+    else if (other !== owner) problems.push(what(other));
+  };
+  const folders = new Map<string, string>();
+  const targets = new Map<string, string>();
+  const tags = new Map<string, string>();
+  for (const entry of entries) {
+    const owner = entry.origin.generatedFrom;
+    claim(folders, entry.id, owner, (other) => `${owner} would write ${entry.id}/, as ${other} does: rename one file`);
+    for (const target of entry.targets) {
+      claim(targets, target, owner, (other) => `${owner} and ${other} would both be bake target "${target}": rename a config file or a derived image`);
+    }
+    for (const tag of entry.tags) {
+      claim(tags, tag, owner, (other) => `${owner} and ${other} would both tag ${describeInput(tag)}: give one another name or suite`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(`${entries.length} configs`, problems);
+}

@@ -1,0 +1,55 @@
+// The generated script reads top to bottom: header, settings, one runtime block that is
+// the same in every script, the steps in the order they run, then main.
+import { describe, expect, it } from 'vitest';
+import { loadSelection } from '../src/cli/entries.js';
+import { planImage } from '../src/generate.js';
+import { renderPresets } from './helpers/presets.js';
+
+const files = await renderPresets();
+const plans = loadSelection({ configs: [], sets: [], out: 'generated' }).entries.map(planImage);
+const scriptOf = (id: string) => files.find((f) => f.path === `${id}/mkimage.sh`)!.content;
+
+const RUNTIME = /^# ---- runtime:.*\n([\s\S]*?)^# ---- end of runtime ----$/m;
+const definitions = (script: string) => [...script.matchAll(/^([a-z_]+)\(\) \{$/gm)].map((m) => m[1]!);
+const mainCalls = (script: string) => {
+  const main = script.slice(script.indexOf('\nmain() {'));
+  return [...main.matchAll(/^ {2}step \S+ (?:'[^']*'|\S+) ([a-z_]+)$/gm)].map((m) => m[1]!);
+};
+
+describe.each(plans.map((p) => [p.id, p] as const))('%s', (id, plan) => {
+  const script = scriptOf(id);
+  const afterRuntime = script.slice(script.indexOf('# ---- end of runtime ----'));
+  const stepFns = plan.script.steps.map((s) => s.fn);
+
+  it('defines every step once, after the runtime, in the order the steps run', () => {
+    const defined = definitions(afterRuntime).filter((fn) => stepFns.includes(fn));
+    expect(defined).toEqual(stepFns);
+  });
+
+  it('main calls its steps in that same order', () => {
+    const called = mainCalls(script);
+    expect(called).toEqual(plan.script.mainSteps.map((s) => s.fn));
+    const positions = called.map((fn) => stepFns.indexOf(fn));
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+  });
+
+  it('holds its settings before the runtime and main last', () => {
+    expect(script.indexOf('# ---- settings:')).toBeLessThan(script.indexOf('# ---- runtime:'));
+    expect(definitions(script).at(-1)).toBe('main');
+    expect(script.trimEnd().endsWith('main "$@"')).toBe(true);
+  });
+});
+
+describe('the runtime block', () => {
+  it('is the same in every script', () => {
+    const blocks = plans.map((p) => RUNTIME.exec(scriptOf(p.id))?.[1]);
+    expect(blocks.every((b) => b !== undefined && b.length > 1000)).toBe(true);
+    expect(new Set(blocks).size).toBe(1);
+  });
+
+  it('defines no step', () => {
+    const block = RUNTIME.exec(scriptOf(plans[0]!.id))![1]!;
+    const stepFns = new Set(plans.flatMap((p) => p.script.steps.map((s) => s.fn)));
+    expect(definitions(block).filter((fn) => stepFns.has(fn))).toEqual([]);
+  });
+});
