@@ -31,6 +31,44 @@ export const BAKE_FILE = 'docker-bake.hcl';
 /** Names the build writes beside the script, so the tarball must not take them. */
 export const RESERVED_FILE_NAMES: readonly string[] = [SCRIPT_FILE, DOCKERFILE, DERIVED_DIR];
 
+/**
+ * What a build writes beside its tarball, named after the tarball's stem
+ * (rootfs.tar.xz -> rootfs.manifest): the audit records, published with the tarball
+ * and listed in its checksum file.
+ */
+export interface TarballRecords {
+  /** The checksum file: the tarball's sum first, then every record's. */
+  checksums: string;
+  manifest: string;
+  spdx: string;
+  cyclonedx: string;
+  buildRecord: string;
+  provenance: string;
+}
+
+/** The tarball's name without .tar and its compression suffix. */
+export function tarballStem(tarball: string): string {
+  return tarball.replace(/\.tar(\.(xz|gz|zst))?$/, '');
+}
+
+export function tarballRecords(tarball: string): TarballRecords {
+  const stem = tarballStem(tarball);
+  return {
+    checksums: `${tarball}.sha256`,
+    manifest: `${stem}.manifest`,
+    spdx: `${stem}.spdx.json`,
+    cyclonedx: `${stem}.cdx.json`,
+    buildRecord: `${stem}.build.json`,
+    provenance: `${stem}.provenance.json`,
+  };
+}
+
+/** The records in the order the checksum file lists them, after the tarball. */
+export function recordFiles(tarball: string): string[] {
+  const r = tarballRecords(tarball);
+  return [r.manifest, r.spdx, r.cyclonedx, r.buildRecord, r.provenance];
+}
+
 /** The last part of an image repository (local/debian-ja -> debian-ja). */
 export function lastPathComponent(name: string): string {
   return name.slice(name.lastIndexOf('/') + 1);

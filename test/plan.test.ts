@@ -74,8 +74,8 @@ describe('resolution', () => {
   it('checks archived releases with the retired keys and keeps Check-Valid-Until off', () => {
     const wheezy = resolve(settings(DEBIAN, { suite: 'wheezy', mirror: 'http://a.example/debian' }));
     expect(wheezy.hostKeyring).toBe('/usr/share/keyrings/debian-archive-removed-keys.gpg');
-    expect(stepData(wheezy.settings, 'apt_sources').archived?.content).toBe('Acquire::Check-Valid-Until "false";\n');
-    expect(stepData(settings(DEBIAN), 'apt_sources').archived).toBeNull();
+    expect(stepData(wheezy.settings, 'apt_sources').validity?.content).toBe('Acquire::Check-Valid-Until "false";\n');
+    expect(stepData(settings(DEBIAN), 'apt_sources').validity).toBeNull();
   });
 
   it('tags the suite, then latest and the extras; the version comes from the rootfs', () => {
@@ -116,55 +116,75 @@ describe('script plan', () => {
 
   it('numbers only the steps the settings ask for', () => {
     const minimal = scriptPlan(settings(DEBIAN, { upgrade: false, clean: false, reproducible: false, output: { import: 'none' } }));
-    expect(minimal.steps.map((s) => s.fn)).toEqual(['bootstrap', 'write_tweaks', 'apt_sources', 'finalize', 'tarball']);
+    expect(minimal.steps.map((s) => s.fn)).toEqual([
+      'release_date',
+      'bootstrap',
+      'write_tweaks',
+      'apt_sources',
+      'finalize',
+      'package_list',
+      'tarball',
+      'records',
+      'publish',
+    ]);
+    expect(minimal.steps[0]!.data).toEqual({ epochFromRelease: false });
     const full = scriptPlan(
       settings(DEBIAN, { timezone: 'Asia/Tokyo', slim: true, tweaks: { initctl: true }, locales: { generate: ['ja_JP.UTF-8'] } }),
     );
     expect(full.steps.map((s) => `${s.label} ${s.fn}`)).toEqual([
-      '1/13 release_date',
-      '2/13 bootstrap',
-      '3/13 write_tweaks',
-      '4/13 divert_initctl',
-      '5/13 apt_sources',
-      '6/13 apt_upgrade',
-      '7/13 locales',
-      '8/13 timezone',
-      '9/13 slim',
-      '10/13 apt_clean',
-      '11/13 finalize',
-      '12/13 tarball',
-      '13/13 import_image',
+      '1/16 release_date',
+      '2/16 bootstrap',
+      '3/16 write_tweaks',
+      '4/16 divert_initctl',
+      '5/16 apt_sources',
+      '6/16 apt_upgrade',
+      '7/16 locales',
+      '8/16 timezone',
+      '9/16 slim',
+      '10/16 apt_clean',
+      '11/16 finalize',
+      '12/16 package_list',
+      '13/16 tarball',
+      '14/16 records',
+      '15/16 publish',
+      '16/16 import_image',
     ]);
     expect(full.mainSteps.map((s) => s.fn)).toEqual(full.steps.map((s) => s.fn));
     expect(full.hookStages).toBe(false);
   });
 
-  it('needs no Release download when the epoch is pinned', () => {
+  it('reads the Release files for the build record, but takes a pinned epoch over their dates', () => {
     const pinned = scriptPlan(settings(DEBIAN, { sourceDateEpoch: 1700000000 }));
-    expect(pinned.steps.map((s) => s.fn)).not.toContain('release_date');
+    expect(pinned.steps.find((s) => s.fn === 'release_date')?.data).toEqual({ epochFromRelease: false });
     expect(pinned.variables.find((v) => v.name === 'EPOCH')?.value).toBe('1700000000');
-    expect(pinned.requiredFiles.map((f) => f.path)).not.toContain('/usr/lib/apt/apt-helper');
+    const dated = scriptPlan(settings(DEBIAN));
+    expect(dated.steps.find((s) => s.fn === 'release_date')?.data).toEqual({ epochFromRelease: true });
+    expect(dated.variables.find((v) => v.name === 'EPOCH')?.value).toBe('');
+    expect(pinned.requiredFiles.map((f) => f.path)).toContain('/usr/lib/apt/apt-helper');
   });
 
   it('runs the same chroot work inside mmdebstrap hooks, with no upgrade step', () => {
     const config = settings(UBUNTU, { suite: 'noble', backend: 'mmdebstrap', locales: { generate: ['ja_JP.UTF-8'] } });
     const mm = scriptPlan(config);
-    expect(mm.mainSteps.map((s) => s.fn)).toEqual(['release_date', 'mmdebstrap_build', 'import_image']);
+    expect(mm.mainSteps.map((s) => s.fn)).toEqual(['release_date', 'mmdebstrap_build', 'records', 'publish', 'import_image']);
     // Defined in the order they run: the hook steps inside the build, before the import.
     expect(mm.steps.map((s) => `${s.label} ${s.fn}`)).toEqual([
-      '1/3 release_date',
-      '2/3 mmdebstrap_build',
+      '1/5 release_date',
+      '2/5 mmdebstrap_build',
       'hook setup write_tweaks',
       'hook customize apt_sources',
       'hook customize locales',
       'hook customize apt_clean',
       'hook customize finalize',
-      '3/3 import_image',
+      'hook customize package_list',
+      '3/5 records',
+      '4/5 publish',
+      '5/5 import_image',
     ]);
     const { stages } = stepData(config, 'mmdebstrap_build');
     expect(stages.setup.map((s: { fn: string }) => s.fn)).toEqual(['write_tweaks']);
     expect(stages.essential).toEqual([]);
-    expect(stages.customize.map((s: { fn: string }) => s.fn)).toEqual(['apt_sources', 'locales', 'apt_clean', 'finalize']);
+    expect(stages.customize.map((s: { fn: string }) => s.fn)).toEqual(['apt_sources', 'locales', 'apt_clean', 'finalize', 'package_list']);
     expect(mm.tools.map((t) => t.command)).toContain('mmdebstrap');
     expect(mm.arrays.find((a) => a.name === 'APT_LINES')?.values).toEqual([
       'deb http://mirror.example/ubuntu noble main universe',

@@ -35,6 +35,8 @@ readonly FALLBACK_SCRIPT=gutsy
 readonly APT_HELPER=/usr/lib/apt/apt-helper
 # SOURCE_DATE_EPOCH; empty = the newest Date of the Release files below
 readonly EPOCH=''
+# the snapshot the build installs from; empty = the mirrors as they are
+readonly SNAPSHOT=''
 # LANG of the image; empty = none
 readonly DEFAULT_LOCALE=ja_JP.UTF-8
 # empty = keep UTC
@@ -46,14 +48,36 @@ readonly ENGINE=docker
 # the release version tag is read from this file
 readonly VERSION_FILE=/etc/lsb-release
 readonly VERSION_PATTERN='^DISTRIB_RELEASE=\([0-9][0-9.]*\)$'
+# the distro qualifier of package URLs
+readonly DISTRO_VERSION=24.04
+# what wrote this script, as the records name it
+readonly GENERATOR='mkimage-gen 0.1.0'
+# the config this script was generated from
+readonly CONFIG='preset ubuntu-noble-ja'
+# sha256 of its validated settings as canonical JSON (mkimage-gen explain shows it)
+readonly CONFIG_SHA256=2191bb29feb8424cd0d1968040a9e10394a06ef4bbba26ae34bd66529e322362
+# records written beside the tarball, in its checksum file
+readonly MANIFEST=rootfs.manifest
+readonly SPDX=rootfs.spdx.json
+readonly CYCLONEDX=rootfs.cdx.json
+readonly BUILD_RECORD=rootfs.build.json
+readonly PROVENANCE=rootfs.provenance.json
+# drift check: the manifest the packages must match, relative to this script's folder; empty = none (--expect FILE)
+readonly EXPECT=''
 # archive components
 readonly -a COMPONENTS=(main universe)
 # added to the variant
 readonly -a INCLUDE=(iproute2)
 # removed from the variant
 readonly -a EXCLUDE=()
-# their Date: fields give SOURCE_DATE_EPOCH
+# the build record lists their dates and checksums; the newest Date can give SOURCE_DATE_EPOCH
 readonly -a RELEASE_URLS=(http://ftp.jaist.ac.jp/pub/Linux/ubuntu/dists/noble/Release http://ftp.jaist.ac.jp/pub/Linux/ubuntu/dists/noble-updates/Release http://ftp.jaist.ac.jp/pub/Linux/ubuntu/dists/noble-security/Release)
+# every archive the build and the image read
+readonly -a MIRRORS=(http://ftp.jaist.ac.jp/pub/Linux/ubuntu)
+# host packages whose versions the build record names
+readonly -a HOST_TOOL_PACKAGES=(debootstrap tar xz-utils)
+# published with the tarball, in this order
+readonly -a RECORD_FILES=(rootfs.manifest rootfs.spdx.json rootfs.cdx.json rootfs.build.json rootfs.provenance.json)
 # locales to generate
 readonly -a LOCALES=(ja_JP.EUC-JP ja_JP.UTF-8)
 # tags besides the release version read from the rootfs
@@ -72,12 +96,18 @@ WORK_PARENT=${TMPDIR:-/var/tmp}
 WORK_DIR=''
 ROOTFS=''
 TMP_TARBALL=''
+EXPECT_FILE=''
 RELEASE_VERSION=''
+# The newest Date of the Release files (release_date): the records' time when no SOURCE_DATE_EPOCH is set.
+RELEASE_EPOCH=''
 CHILD=''
 HOOK_STAGE=''
 STATE_DIR=''
 PROBLEMS=()
 MADE_TAGS=()
+# Files written under temporary names in the output directory, until they are published.
+PARTIALS=()
+PARTIAL=''
 PROXY_ENV=()
 [[ -z $PROXY ]] || PROXY_ENV=("http_proxy=$PROXY" "https_proxy=$PROXY")
 # Commands inside the rootfs get a clean environment: nothing of the build host leaks in.
@@ -91,9 +121,10 @@ chroot_env() {
 readonly -a APT_OPTIONS=(-y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
 
 usage() {
-  printf 'Usage: %s [--dry-run] [--output-dir DIR] [--work-dir DIR] [--undo-tweaks] [--help]\n\n' "${0##*/}"
+  printf 'Usage: %s [--dry-run] [--output-dir DIR] [--work-dir DIR] [--expect FILE] [--undo-tweaks] [--help]\n\n' "${0##*/}"
   printf 'Builds %s:%s (%s %s, %s, variant %s) from %s\n' "$IMAGE" "$SUITE" "$DISTRO" "$SUITE" "$ARCH" "$VARIANT" "$MIRROR"
-  printf 'into %s in the output directory (with a .sha256 beside it)' "$TARBALL"
+  printf 'into %s in the output directory, with its records beside it\n(%s, and %s that lists the checksums of all)' \
+    "$TARBALL" "$(join_by ' ' "${RECORD_FILES[@]}")" "$TARBALL.sha256"
   if [[ -n $ENGINE ]]; then printf ', then imports it with %s as %s' "$ENGINE" "$(join_by ' ' "${TAGS[@]/#/$IMAGE:}") + the release version"; fi
   printf '.\n'
   printf 'Components: %s. Added packages: %s. Locales: %s (default: %s). Time zone: %s. Proxy: %s.\n\n' \
@@ -105,6 +136,8 @@ Options:
   -o, --output-dir DIR  where the tarball goes (default: the directory of this script);
                         an existing tarball is replaced only once the new one is complete
   -w, --work-dir DIR    where the temporary build directory is made (default: $TMPDIR or /var/tmp)
+  -e, --expect FILE     drift check: fail before publishing, printing the difference, when the
+                        image's packages differ from this manifest (overrides the config's expect)
       --undo-tweaks     take the Docker tweaks back out before packing (for images that run services)
   -h, --help            show this help
 
@@ -153,6 +186,28 @@ run_job() {
   return "$status"
 }
 run() { run_job '' "$@"; }
+# run_to FILE COMMAND...: run it with its output written to FILE on the host.
+run_to() {
+  local target=$1
+  shift
+  if ((DRY_RUN)); then
+    show "$@"
+    printf '+ > %s\n' "$target"
+    return 0
+  fi
+  "$@" > "$target" &
+  CHILD=$!
+  local status=0
+  wait "$CHILD" || status=$?
+  CHILD=''
+  return "$status"
+}
+in_chroot_to() {
+  local target=$1 env
+  shift
+  mapfile -d '' -t env < <(chroot_env)
+  run_to "$target" chroot "$ROOTFS" "${env[@]}" "$@"
+}
 in_chroot() { in_chroot_with_input '' "$@"; }
 in_chroot_with_input() {
   local input=$1 env
@@ -187,6 +242,8 @@ step() {
   printf '[%s] %s ...\n' "$label" "$title"
   "$fn"
   local us=$(($(now_us) - start))
+  # A dry run's durations mean nothing: print the same line every time.
+  ((DRY_RUN == 0)) || us=0
   printf '[%s] %s ... %d.%ds\n' "$label" "$title" $((us / 1000000)) $((us / 100000 % 10))
 }
 
@@ -206,6 +263,12 @@ parse_args() {
         shift
         ;;
       --work-dir=*) WORK_PARENT=${1#*=} ;;
+      -e | --expect)
+        (($# > 1)) || die "$1 needs a manifest file"
+        EXPECT_FILE=$2
+        shift
+        ;;
+      --expect=*) EXPECT_FILE=${1#*=} ;;
       --undo-tweaks) UNDO_TWEAKS=1 ;;
       # Internal: mmdebstrap calls the script back: --hook STAGE --state-dir DIR ROOTFS.
       --hook | --state-dir)
@@ -233,6 +296,8 @@ parse_args() {
   if [[ -n $HOOK_STAGE ]]; then
     [[ -d $STATE_DIR && -d $ROOTFS ]] || die "--hook needs --state-dir DIR and the rootfs"
   fi
+  # The config's expected manifest lives beside the script.
+  if [[ -z $EXPECT_FILE && -n $EXPECT ]]; then EXPECT_FILE=${SELF%/*}/$EXPECT; fi
 }
 
 # Refuse early, before anything is touched: root, bash, tools, keyring.
@@ -251,6 +316,9 @@ require_file() {
   [[ -r $1 ]] || PROBLEMS+=("$1 is missing: install the $2 package")
 }
 check_preflight() {
+  if [[ -n $EXPECT_FILE && ! -r $EXPECT_FILE ]]; then
+    PROBLEMS+=("the expected manifest $EXPECT_FILE is missing: write it with mkimage-gen refresh-manifest")
+  fi
   ((${#PROBLEMS[@]} > 0)) || return 0
   local problem
   for problem in "${PROBLEMS[@]}"; do log "$problem"; done
@@ -267,6 +335,8 @@ make_work_dir() {
     WORK_DIR=$(mktemp -d "$WORK_PARENT/mkimage.XXXXXXXXXX")
   fi
   ROOTFS=$WORK_DIR/rootfs
+  # What the steps hand on to later ones (mmdebstrap's hooks get it as --state-dir).
+  STATE_DIR=$WORK_DIR
 }
 
 # /proc, /sys and /dev/pts inside the rootfs: apt, dpkg and locale-gen expect them.
@@ -290,7 +360,7 @@ cleanup() {
   local status=$?
   trap '' INT TERM
   ((DRY_RUN)) && return "$status"
-  if [[ -n $TMP_TARBALL ]]; then rm -f -- "$TMP_TARBALL" "$TMP_TARBALL.sha256"; fi
+  ((${#PARTIALS[@]} == 0)) || rm -f -- "${PARTIALS[@]}"
   if [[ -n $WORK_DIR && -d $WORK_DIR ]]; then
     local mnt
     while read -r mnt; do
@@ -357,20 +427,70 @@ pack_to() {
   CHILD=''
 }
 
-# Give the finished tarball its name, with a checksum file that names it, so
-# `sha256sum -c` works beside it. Both renames happen only after packing succeeded.
-publish_tarball() {
-  local final=$OUTPUT_DIR/$TARBALL sum
+# PARTIAL=the temporary name of output file $1, removed on failure until it is published.
+partial() {
+  PARTIAL=$OUTPUT_DIR/.partial-$1
+  PARTIALS+=("$PARTIAL")
+}
+
+# sha256 of a file, or a stand-in under --dry-run.
+sha256_of() {
   if ((DRY_RUN)); then
-    printf '+ sha256sum %s > %s.sha256\n' "$TMP_TARBALL" "$final"
-  else
-    sum=$(sha256sum < "$TMP_TARBALL")
-    printf '%s  %s\n' "${sum%% *}" "$TARBALL" > "$TMP_TARBALL.sha256"
+    printf '<sha256 of %s>' "${1##*/}"
+    return 0
   fi
-  # No interrupt between the two renames: the checksum and the tarball change together.
+  local sum
+  sum=$(sha256sum < "$1")
+  printf '%s' "${sum%% *}"
+}
+
+# A JSON string literal of $2, into the variable named $1: quotes, backslashes and
+# control characters escaped, so no value can end the string or break the document.
+json_string() {
+  local -n _json_out=$1
+  local _json_s=$2 _json_rest='' _json_c _json_code
+  _json_s=${_json_s//\\/\\\\}
+  _json_s=${_json_s//\"/\\\"}
+  _json_s=${_json_s//$'\n'/\\n}
+  _json_s=${_json_s//$'\t'/\\t}
+  _json_s=${_json_s//$'\r'/\\r}
+  # Other control characters are rare: spell each as \u00XX, one byte at a time.
+  if [[ $_json_s == *[$'\x01'-$'\x1f'$'\x7f']* ]]; then
+    while [[ -n $_json_s ]]; do
+      _json_c=${_json_s:0:1}
+      _json_s=${_json_s:1}
+      if [[ $_json_c == [$'\x01'-$'\x1f'$'\x7f'] ]]; then
+        printf -v _json_code '\\u%04x' "'$_json_c"
+        _json_rest+=$_json_code
+      else
+        _json_rest+=$_json_c
+      fi
+    done
+    _json_s=$_json_rest
+  fi
+  _json_out="\"$_json_s\""
+}
+
+# Give the tarball and its records their names, with a checksum file that lists them
+# all, so `sha256sum -c` works beside them. The renames happen only after everything
+# was written and checked; the tarball comes last, so a reader that sees it sees its records.
+publish_outputs() {
+  local name sums=''
+  for name in "$TARBALL" "${RECORD_FILES[@]}"; do
+    sums+="$(sha256_of "$OUTPUT_DIR/.partial-$name")  $name"$'\n'
+  done
+  partial "$TARBALL.sha256"
+  if ((DRY_RUN)); then
+    printf '+ write %s\n' "$PARTIAL"
+  else
+    printf '%s' "$sums" > "$PARTIAL"
+  fi
+  # No interrupt between the renames: the checksums, records and tarball change together.
   trap '' INT TERM
-  run mv -f "$TMP_TARBALL.sha256" "$final.sha256"
-  run mv -f "$TMP_TARBALL" "$final"
+  for name in "${RECORD_FILES[@]}" "$TARBALL.sha256" "$TARBALL"; do
+    run mv -f "$OUTPUT_DIR/.partial-$name" "$OUTPUT_DIR/$name"
+  done
+  PARTIALS=()
   TMP_TARBALL=''
   catch_signals
 }
@@ -385,20 +505,24 @@ report() {
 
 # ---- the steps, in the order they run; each says why it is there ----
 
-# SOURCE_DATE_EPOCH, the time the tarball claims for whatever the build created: the
-# newest Date of the Release files the build installs from. No package is newer, and
-# the same mirror content gives the same value, so two builds give the same bytes.
+# The Release files the build installs from: the build record lists each one's Date and
+# sha256, and the newest Date becomes SOURCE_DATE_EPOCH, the time the
+# tarball claims for whatever the build created. No package is newer, and the same
+# mirror content gives the same value, so two builds give the same bytes.
 release_date() {
   local url date stamp newest=0 file=$WORK_DIR/Release
+  ((DRY_RUN)) || : > "$STATE_DIR/release-files"
   for url in "${RELEASE_URLS[@]}"; do
     run env "${PROXY_ENV[@]}" "$APT_HELPER" -o APT::Sandbox::User=root download-file "$url" "$file"
     ((DRY_RUN)) && continue
     date=$(sed -n 's/^Date: //p' "$file" | head -n 1)
     stamp=$(date -u -d "$date" +%s) || die "no Date in $url"
+    printf '%s\t%s\t%s\n' "$url" "$date" "$(sha256_of "$file")" >> "$STATE_DIR/release-files"
     ((stamp <= newest)) || newest=$stamp
     rm -f -- "$file"
   done
   ((DRY_RUN)) && newest='<newest Release date>'
+  RELEASE_EPOCH=$newest
   export SOURCE_DATE_EPOCH=$newest
   printf 'mkimage: SOURCE_DATE_EPOCH=%s\n' "$SOURCE_DATE_EPOCH"
 }
@@ -512,19 +636,331 @@ undo_docker_tweaks() {
   in_chroot rm -f /etc/apt/apt.conf.d/no-cache
 }
 
+# What dpkg says is installed, read inside the finished rootfs: the manifest and the
+# SBOMs are made from this list (name, version, architecture, source, status, provides,
+# pre-depends, depends), once the tarball is packed.
+package_list() {
+  # shellcheck disable=SC2016 # dpkg-query's own ${Field} syntax, not the shell's
+  in_chroot_to "$STATE_DIR/packages" dpkg-query -W \
+    -f '${Package};${Version};${Architecture};${Source};${Status};${Provides};${Pre-Depends};${Depends}\n'
+}
+
 # Pack the root filesystem: numeric owners, so uids stay right on any host;
 # sorted entries and mtimes clamped to SOURCE_DATE_EPOCH, so the same packages give the
-# same bytes. Written under a temporary name and renamed: no partial tarball, ever.
+# same bytes. Written under a temporary name, published with its records.
 tarball() {
   unmount_chroot_fs
   read_release_version "$ROOTFS"
   run mkdir -p "$OUTPUT_DIR"
-  TMP_TARBALL=$OUTPUT_DIR/.partial-$TARBALL
+  partial "$TARBALL"
+  TMP_TARBALL=$PARTIAL
   local -a tar_args=(--numeric-owner --one-file-system -C "$ROOTFS")
   tar_args+=(--sort=name --mtime="@$SOURCE_DATE_EPOCH" --clamp-mtime --format=posix
     '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime')
   pack_to "$TMP_TARBALL" tar "${tar_args[@]}" -c .
-  publish_tarball
+}
+
+# The records of this build, written beside the tarball and published with it:
+# - the package manifest: one line per installed package, tab-separated (name, version,
+#   architecture, source package, source version), sorted by name and architecture;
+# - SPDX 2.3 and CycloneDX 1.6 SBOMs of those packages, with package URLs and what
+#   each depends on;
+# - the build record: config checksum, mkimage-gen and host tool versions, mirrors,
+#   Release files, SOURCE_DATE_EPOCH, the tarball's sha256 and size, the tags;
+# - an in-toto statement with SLSA provenance for the tarball, from the build record.
+# Only bash, sort, date and sha256sum write them, from what the build read, so the same
+# packages and Release files give the same bytes. A drift check compares the manifest
+# with the expected one here, before anything is published.
+records() {
+  local name
+  if ((DRY_RUN)); then
+    for name in "${RECORD_FILES[@]}"; do
+      partial "$name"
+      printf '+ write %s\n' "$PARTIAL"
+    done
+    [[ -z $EXPECT_FILE ]] || show diff -u "$EXPECT_FILE" "$OUTPUT_DIR/.partial-$MANIFEST"
+    return 0
+  fi
+  local -a pkg_name=() pkg_version=() pkg_arch=() pkg_source=() pkg_source_version=() pkg_purl=() pkg_id=() pkg_deps=()
+  read_packages "$STATE_DIR/packages"
+  local tarball_sha tarball_size when stamp
+  tarball_sha=$(sha256_of "$TMP_TARBALL")
+  tarball_size=$(stat -c %s -- "$TMP_TARBALL")
+  stamp=${SOURCE_DATE_EPOCH:-$RELEASE_EPOCH}
+  when=$(date -u -d "@$stamp" +%Y-%m-%dT%H:%M:%SZ)
+  local -a tags=()
+  if [[ -n $ENGINE ]]; then
+    for name in "${TAGS[@]}" ${RELEASE_VERSION:+"$RELEASE_VERSION"}; do tags+=("$IMAGE:$name"); done
+  fi
+  partial "$MANIFEST"
+  write_manifest > "$PARTIAL"
+  if [[ -n $EXPECT_FILE ]] && ! diff -u --label "expected $EXPECT_FILE" --label "built $MANIFEST" "$EXPECT_FILE" "$PARTIAL" >&2; then
+    die "the image's packages differ from $EXPECT_FILE (above); nothing was published. If the change is wanted: mkimage-gen refresh-manifest"
+  fi
+  partial "$SPDX"
+  write_spdx > "$PARTIAL"
+  partial "$CYCLONEDX"
+  write_cyclonedx > "$PARTIAL"
+  partial "$BUILD_RECORD"
+  write_build_record > "$PARTIAL"
+  partial "$PROVENANCE"
+  write_provenance > "$PARTIAL"
+}
+
+# dpkg's list (package_list) -> the pkg_* arrays, sorted by name and architecture; only
+# installed packages count. A package's dependencies are the indices of the installed
+# packages (or providers) that satisfy each Depends and Pre-Depends group.
+read_packages() {
+  local name version arch source status provides predeps depends i j group alt dep
+  local -A by_name=() provider=()
+  while IFS=';' read -r name version arch source status provides predeps depends; do
+    [[ $status == *' installed' ]] || continue
+    i=${#pkg_name[@]}
+    pkg_name+=("$name")
+    pkg_version+=("$version")
+    pkg_arch+=("$arch")
+    if [[ $source == *' ('*')' ]]; then
+      pkg_source+=("${source%% *}")
+      dep=${source#* (}
+      pkg_source_version+=("${dep%)}")
+    else
+      pkg_source+=("${source:-$name}")
+      pkg_source_version+=("$version")
+    fi
+    pkg_purl+=("pkg:deb/$DISTRO/$(purl_part "$name")@$(purl_part "$version")?arch=$(purl_part "$arch")&distro=$DISTRO-$DISTRO_VERSION")
+    pkg_id+=("SPDXRef-Package-${name//+/P}-$arch")
+    pkg_deps+=("$predeps, $depends")
+    [[ -n ${by_name[$name]:-} ]] || by_name[$name]=$i
+    local -a provided=()
+    IFS=',' read -r -a provided <<< "$provides"
+    for alt in "${provided[@]}"; do
+      alt=${alt#"${alt%%[! ]*}"}
+      alt=${alt%% *}
+      [[ -z $alt || -n ${provider[$alt]:-} ]] || provider[$alt]=$i
+    done
+  done < <(sort -t ';' -k1,1 -k3,3 -- "$1")
+  for i in "${!pkg_name[@]}"; do
+    local -a groups=() alts=() found=()
+    IFS=',' read -r -a groups <<< "${pkg_deps[i]}"
+    for group in "${groups[@]}"; do
+      IFS='|' read -r -a alts <<< "$group"
+      for alt in "${alts[@]}"; do
+        alt=${alt#"${alt%%[! ]*}"}
+        alt=${alt%% *}
+        alt=${alt%%:*}
+        [[ -n $alt ]] || continue
+        j=${by_name[$alt]:-${provider[$alt]:-}}
+        if [[ -n $j ]]; then
+          [[ $j == "$i" || " ${found[*]} " == *" $j "* ]] || found+=("$j")
+          break
+        fi
+      done
+    done
+    pkg_deps[i]=$(printf '%s\n' "${found[@]}" | sort -n | tr '\n' ' ')
+  done
+}
+
+# A name, version or architecture as a package URL part: ':' and '+' percent-encoded.
+purl_part() {
+  local s=${1//%/%25}
+  s=${s//+/%2B}
+  printf '%s' "${s//:/%3A}"
+}
+
+# name, version, architecture, source package, source version; one line each.
+write_manifest() {
+  local i
+  for i in "${!pkg_name[@]}"; do
+    printf '%s\t%s\t%s\t%s\t%s\n' "${pkg_name[i]}" "${pkg_version[i]}" "${pkg_arch[i]}" "${pkg_source[i]}" "${pkg_source_version[i]}"
+  done
+}
+
+# A UUID made from the tarball's checksum and a label: the same build, the same id.
+stable_uuid() {
+  local h
+  h=$(printf '%s %s' "$tarball_sha" "$1" | sha256sum)
+  printf '%s-%s-5%s-8%s-%s' "${h:0:8}" "${h:8:4}" "${h:13:3}" "${h:17:3}" "${h:20:12}"
+}
+
+write_spdx() {
+  local i j image name version id purl source dep
+  json_string image "$IMAGE"
+  json_string name "$IMAGE:$SUITE packages"
+  printf '{\n  "spdxVersion": "SPDX-2.3",\n  "dataLicense": "CC0-1.0",\n  "SPDXID": "SPDXRef-DOCUMENT",\n'
+  printf '  "name": %s,\n  "documentNamespace": "urn:uuid:%s",\n' "$name" "$(stable_uuid spdx)"
+  json_string name "Tool: ${GENERATOR/ /-}"
+  printf '  "creationInfo": {"created": "%s", "creators": [%s]},\n' "$when" "$name"
+  printf '  "documentDescribes": ["SPDXRef-Image"],\n  "packages": [\n'
+  json_string version "$SUITE"
+  json_string name "$TARBALL"
+  printf '    {"SPDXID": "SPDXRef-Image", "name": %s, "versionInfo": %s, "packageFileName": %s, "downloadLocation": "NOASSERTION", "filesAnalyzed": false, "primaryPackagePurpose": "OPERATING-SYSTEM", "checksums": [{"algorithm": "SHA256", "checksumValue": "%s"}]}' \
+    "$image" "$version" "$name" "$tarball_sha"
+  for i in "${!pkg_name[@]}"; do
+    json_string name "${pkg_name[i]}"
+    json_string version "${pkg_version[i]}"
+    json_string id "${pkg_id[i]}"
+    json_string purl "${pkg_purl[i]}"
+    json_string source "built from source package ${pkg_source[i]} ${pkg_source_version[i]}"
+    printf ',\n    {"SPDXID": %s, "name": %s, "versionInfo": %s, "downloadLocation": "NOASSERTION", "filesAnalyzed": false, "sourceInfo": %s, "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl", "referenceLocator": %s}]}' \
+      "$id" "$name" "$version" "$source" "$purl"
+  done
+  printf '\n  ],\n  "relationships": [\n'
+  printf '    {"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES", "relatedSpdxElement": "SPDXRef-Image"}'
+  for i in "${!pkg_name[@]}"; do
+    json_string id "${pkg_id[i]}"
+    printf ',\n    {"spdxElementId": "SPDXRef-Image", "relationshipType": "CONTAINS", "relatedSpdxElement": %s}' "$id"
+  done
+  for i in "${!pkg_name[@]}"; do
+    json_string id "${pkg_id[i]}"
+    for j in ${pkg_deps[i]}; do
+      json_string dep "${pkg_id[j]}"
+      printf ',\n    {"spdxElementId": %s, "relationshipType": "DEPENDS_ON", "relatedSpdxElement": %s}' "$id" "$dep"
+    done
+  done
+  printf '\n  ]\n}\n'
+}
+
+write_cyclonedx() {
+  local i j name version purl source tool sep list dep
+  json_string tool "${GENERATOR#* }"
+  printf '{\n  "bomFormat": "CycloneDX",\n  "specVersion": "1.6",\n  "serialNumber": "urn:uuid:%s",\n  "version": 1,\n' "$(stable_uuid cyclonedx)"
+  json_string name "$IMAGE"
+  json_string version "$SUITE"
+  printf '  "metadata": {\n    "timestamp": "%s",\n    "tools": {"components": [{"type": "application", "name": "mkimage-gen", "version": %s}]},\n' "$when" "$tool"
+  printf '    "component": {"type": "container", "bom-ref": "image", "name": %s, "version": %s, "hashes": [{"alg": "SHA-256", "content": "%s"}]}\n  },\n' \
+    "$name" "$version" "$tarball_sha"
+  printf '  "components": ['
+  sep=''
+  for i in "${!pkg_name[@]}"; do
+    json_string name "${pkg_name[i]}"
+    json_string version "${pkg_version[i]}"
+    json_string purl "${pkg_purl[i]}"
+    json_string source "${pkg_source[i]} ${pkg_source_version[i]}"
+    printf '%s\n    {"type": "library", "bom-ref": %s, "name": %s, "version": %s, "purl": %s, "properties": [{"name": "mkimage-gen:source", "value": %s}]}' \
+      "$sep" "$purl" "$name" "$version" "$purl" "$source"
+    sep=','
+  done
+  printf '\n  ],\n  "dependencies": [\n    {"ref": "image", "dependsOn": ['
+  sep=''
+  for i in "${!pkg_name[@]}"; do
+    json_string purl "${pkg_purl[i]}"
+    printf '%s%s' "$sep" "$purl"
+    sep=', '
+  done
+  printf ']}'
+  for i in "${!pkg_name[@]}"; do
+    json_string purl "${pkg_purl[i]}"
+    list=''
+    for j in ${pkg_deps[i]}; do
+      json_string dep "${pkg_purl[j]}"
+      list+="${list:+, }$dep"
+    done
+    printf ',\n    {"ref": %s, "dependsOn": [%s]}' "$purl" "$list"
+  done
+  printf '\n  ]\n}\n'
+}
+
+# A JSON list of strings, one per argument.
+json_list() {
+  local item quoted out=''
+  for item in "$@"; do
+    json_string quoted "$item"
+    out+="${out:+, }$quoted"
+  done
+  printf '[%s]' "$out"
+}
+
+# The host packages that did the build, with their versions (dpkg-query on the host).
+host_tools_json() {
+  local pkg version name sep=''
+  for pkg in "${HOST_TOOL_PACKAGES[@]}"; do
+    version=$(dpkg-query -W -f '${Version}' "$pkg" 2> /dev/null) || version=unknown
+    json_string name "$pkg"
+    json_string version "$version"
+    printf '%s{"package": %s, "version": %s}' "$sep" "$name" "$version"
+    sep=', '
+  done
+}
+
+# The Release files release_date read: URL, Date and sha256 of each.
+release_files_json() {
+  local url date sum sep=''
+  while IFS=$'\t' read -r url date sum; do
+    json_string url "$url"
+    json_string date "$date"
+    printf '%s\n    {"url": %s, "date": %s, "sha256": "%s"}' "$sep" "$url" "$date" "$sum"
+    sep=','
+  done < "$STATE_DIR/release-files"
+}
+
+# Records already written, by name and sha256 (the build record lists the SBOMs and the
+# manifest; the provenance has them and the build record as subjects).
+records_json() {
+  local name quoted sep=''
+  for name in "$@"; do
+    json_string quoted "$name"
+    printf '%s\n    {"name": %s, "digest": {"sha256": "%s"}}' "$sep" "$quoted" "$(sha256_of "$OUTPUT_DIR/.partial-$name")"
+    sep=','
+  done
+}
+
+write_build_record() {
+  local q config image tarball snapshot epoch version
+  json_string config "$CONFIG"
+  json_string image "$IMAGE"
+  json_string tarball "$TARBALL"
+  json_string version "$RELEASE_VERSION"
+  json_string q "$GENERATOR"
+  snapshot=null
+  [[ -z $SNAPSHOT ]] || json_string snapshot "$SNAPSHOT"
+  epoch=${SOURCE_DATE_EPOCH:-null}
+  printf '{\n  "generator": %s,\n  "config": {"from": %s, "sha256": "%s"},\n' "$q" "$config" "$CONFIG_SHA256"
+  json_string q "$SUITE"
+  printf '  "image": {"name": %s, "suite": %s, "version": %s, ' "$image" "$q" "$version"
+  json_string q "$DISTRO"
+  printf '"distro": %s, ' "$q"
+  json_string q "$ARCH"
+  printf '"arch": %s, ' "$q"
+  json_string q "$VARIANT"
+  printf '"variant": %s},\n' "$q"
+  printf '  "hostTools": [%s],\n' "$(host_tools_json)"
+  printf '  "mirrors": %s,\n  "snapshot": %s,\n' "$(json_list "${MIRRORS[@]}")" "$snapshot"
+  printf '  "releaseFiles": [%s\n  ],\n' "$(release_files_json)"
+  printf '  "sourceDateEpoch": %s,\n' "$epoch"
+  printf '  "tarball": {"name": %s, "sha256": "%s", "size": %s},\n' "$tarball" "$tarball_sha" "$tarball_size"
+  printf '  "records": [%s\n  ],\n' "$(records_json "$MANIFEST" "$SPDX" "$CYCLONEDX")"
+  printf '  "tags": %s\n}\n' "$(json_list "${tags[@]}")"
+}
+
+write_provenance() {
+  local tarball config url date sum q snapshot=null
+  [[ -z $SNAPSHOT ]] || json_string snapshot "$SNAPSHOT"
+  json_string tarball "$TARBALL"
+  json_string config "$CONFIG"
+  printf '{\n  "_type": "https://in-toto.io/Statement/v1",\n  "subject": [\n    {"name": %s, "digest": {"sha256": "%s"}},%s\n  ],\n' \
+    "$tarball" "$tarball_sha" "$(records_json "$MANIFEST" "$SPDX" "$CYCLONEDX" "$BUILD_RECORD")"
+  printf '  "predicateType": "https://slsa.dev/provenance/v1",\n  "predicate": {\n    "buildDefinition": {\n'
+  printf '      "buildType": "urn:mkimage-gen:mkimage.sh:v1",\n'
+  json_string q "$IMAGE"
+  printf '      "externalParameters": {"config": %s, "image": %s, ' "$config" "$q"
+  json_string q "$SUITE"
+  printf '"suite": %s, ' "$q"
+  json_string q "$ARCH"
+  printf '"arch": %s, "snapshot": %s},\n' "$q" "$snapshot"
+  printf '      "internalParameters": {"sourceDateEpoch": %s, "hostTools": [%s]},\n' "${SOURCE_DATE_EPOCH:-null}" "$(host_tools_json)"
+  printf '      "resolvedDependencies": [\n        {"name": %s, "digest": {"sha256": "%s"}}' "$config" "$CONFIG_SHA256"
+  while IFS=$'\t' read -r url date sum; do
+    json_string url "$url"
+    json_string date "$date"
+    printf ',\n        {"uri": %s, "digest": {"sha256": "%s"}, "annotations": {"date": %s}}' "$url" "$sum" "$date"
+  done < "$STATE_DIR/release-files"
+  json_string q "$GENERATOR"
+  printf '\n      ]\n    },\n    "runDetails": {"builder": {"id": "urn:mkimage-gen:mkimage.sh", "version": {"mkimage-gen": %s}}}\n  }\n}\n' "$q"
+}
+
+# Publish the tarball and its records together: see publish_outputs.
+publish() {
+  publish_outputs
 }
 
 # Import the tarball and tag it: the suite, the release version read in the rootfs,
@@ -559,17 +995,20 @@ main() {
   # Only this build decides the timestamp it records, never the caller's environment.
   unset SOURCE_DATE_EPOCH
   [[ -z $EPOCH ]] || export SOURCE_DATE_EPOCH=$EPOCH
-  step 1/11 'release date (SOURCE_DATE_EPOCH)' release_date
-  step 2/11 'debootstrap noble' bootstrap
-  step 3/11 'docker tweaks' write_tweaks
-  step 4/11 'apt sources' apt_sources
-  step 5/11 'update and dist-upgrade' apt_upgrade
-  step 6/11 locales locales
-  step 7/11 timezone timezone
-  step 8/11 'apt clean' apt_clean
-  step 9/11 finalize finalize
-  step 10/11 tarball tarball
-  step 11/11 'docker import' import_image
+  step 1/14 'release files (SOURCE_DATE_EPOCH)' release_date
+  step 2/14 'debootstrap noble' bootstrap
+  step 3/14 'docker tweaks' write_tweaks
+  step 4/14 'apt sources' apt_sources
+  step 5/14 'update and dist-upgrade' apt_upgrade
+  step 6/14 locales locales
+  step 7/14 timezone timezone
+  step 8/14 'apt clean' apt_clean
+  step 9/14 finalize finalize
+  step 10/14 'package list' package_list
+  step 11/14 tarball tarball
+  step 12/14 'manifest, SBOMs, build record, provenance' records
+  step 13/14 publish publish
+  step 14/14 'docker import' import_image
   report
 }
 

@@ -18,6 +18,10 @@ import {
 } from './formats.js';
 import { describeInput } from './describe.js';
 import { didYouMean } from './suggest.js';
+import { isSnapshotTimestamp, SNAPSHOT_FIRST, snapshotServed } from '../releases/snapshots.js';
+
+/** A path below the script's folder: plain names joined by /, no `..`, nothing absolute. */
+const EXPECT_PATH = /^(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9_][A-Za-z0-9_.+-]*(?:\/[A-Za-z0-9_][A-Za-z0-9_.+-]*)*$/;
 
 export { describeInput } from './describe.js';
 
@@ -110,6 +114,10 @@ const apt = strictObject({
   format: oneOf(['auto', 'one-line', 'deb822']).default('auto'),
   updates: z.boolean().default(true),
   security: z.boolean().default(true),
+  keepSnapshot: z
+    .boolean()
+    .default(false)
+    .describe('with snapshot: the image keeps the snapshot in its apt sources; default: its sources name the regular mirror'),
 });
 
 const locales = strictObject({
@@ -176,6 +184,20 @@ const settingsShape = {
   reproducible: z.boolean().default(true),
   /** Timestamp for reproducible tarballs; default: the newest Date of the Release files the build reads. */
   sourceDateEpoch: z.number().int().min(0).max(2 ** 32).optional(),
+  snapshot: z
+    .string()
+    .refine(isSnapshotTimestamp, {
+      error: (issue) => `${describeInput(issue.input)} is not a snapshot timestamp YYYYMMDDTHHMMSSZ (e.g. 20250101T000000Z)`,
+    })
+    .optional()
+    .describe(
+      'build from the snapshot archive at this moment (YYYYMMDDTHHMMSSZ, UTC): snapshot.debian.org or snapshot.ubuntu.com; SOURCE_DATE_EPOCH is that moment',
+    ),
+  expect: pattern(EXPECT_PATH, 'a relative path to a manifest file', 'expected.manifest')
+    .optional()
+    .describe(
+      "drift check: a committed package manifest, relative to the script's folder; the build fails before publishing when its packages differ",
+    ),
   output: output.default(output.parse({})),
   derived: z.array(derivedImage).default([]),
 };
@@ -247,6 +269,30 @@ export const SettingsSchema = strictObject(settingsShape)
         path: ['apt', 'format'],
         message: `${s.suite}'s apt cannot read deb822 sources with Signed-By; use one-line or auto`,
       });
+    }
+    if (s.snapshot !== undefined) {
+      if (!snapshotServed(release)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['snapshot'],
+          message: `snapshot.ubuntu.com does not serve ${s.suite}, which moved to old-releases: remove snapshot`,
+        });
+      } else if (s.snapshot < SNAPSHOT_FIRST[s.distro]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['snapshot'],
+          message: `the ${s.distro} snapshot archive starts at ${SNAPSHOT_FIRST[s.distro]}; ${describeInput(s.snapshot)} is earlier`,
+        });
+      }
+      if (s.sourceDateEpoch !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sourceDateEpoch'],
+          message: 'snapshot sets SOURCE_DATE_EPOCH to its moment: remove sourceDateEpoch',
+        });
+      }
+    } else if (s.apt.keepSnapshot) {
+      ctx.addIssue({ code: 'custom', path: ['apt', 'keepSnapshot'], message: 'keepSnapshot needs a snapshot: set snapshot or remove keepSnapshot' });
     }
     if (s.locales.default !== undefined && !s.locales.generate.includes(s.locales.default)) {
       ctx.addIssue({

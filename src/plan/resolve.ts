@@ -10,6 +10,7 @@ import {
   type Release,
   type SourcesFormat,
 } from '../releases/index.js';
+import { isSnapshotMirror, snapshotEpoch, snapshotMirrors } from '../releases/snapshots.js';
 
 /** One apt source line of the image: URI, suite, components. */
 export interface AptSource {
@@ -23,8 +24,16 @@ export interface Resolved {
   release: Release;
   distro: DistroFacts;
   archived: boolean;
-  /** The suite, -updates where the release has it, and the security suite where wanted. */
+  /** The image's apt sources: the suite, -updates where the release has it, and the security suite where wanted. */
   sources: AptSource[];
+  /** What the build installs from: the same suites, on the snapshot archive when pinned to one. */
+  buildSources: AptSource[];
+  /** The snapshot the build is pinned to, with its moment as SOURCE_DATE_EPOCH; null = the mirrors as they are. */
+  snapshot: { timestamp: string; epoch: number } | null;
+  /** Release files that are old on purpose (archived releases, snapshots): apt must not check Valid-Until. */
+  noValidUntil: { build: boolean; image: boolean };
+  /** SOURCE_DATE_EPOCH fixed when generating (sourceDateEpoch or the snapshot), or null = the newest Release date. */
+  epoch: number | null;
   /** The security suite the sources use, or null where there is none. */
   securitySuite: string | null;
   sourcesFormat: SourcesFormat;
@@ -55,6 +64,12 @@ function aptSources(settings: Settings, release: Release): { sources: AptSource[
   return { sources, securitySuite: security };
 }
 
+/** The same sources on the snapshot archive: the main mirror's suites on its main tree, the security suite on its security tree. */
+function onSnapshot(sources: AptSource[], settings: Settings, timestamp: string): AptSource[] {
+  const at = snapshotMirrors(settings.distro, settings.arch, timestamp);
+  return sources.map((src) => ({ ...src, uri: src.uri === settings.mirror ? at.mirror : at.security }));
+}
+
 export function resolve(settings: Settings): Resolved {
   const release = findRelease(settings.distro, settings.suite);
   // Validation already rejected unknown suites; this guards library callers that skip it.
@@ -67,12 +82,22 @@ export function resolve(settings: Settings): Resolved {
   ];
   const { initctl } = settings.tweaks;
   const tags = [settings.suite, ...(settings.output.latest ? ['latest'] : []), ...settings.output.tags];
+  const { sources, securitySuite } = aptSources(settings, release);
+  const snapshot = settings.snapshot === undefined ? null : { timestamp: settings.snapshot, epoch: snapshotEpoch(settings.snapshot)! };
+  const buildSources = snapshot === null ? sources : onSnapshot(sources, settings, snapshot.timestamp);
+  const imageSources = snapshot !== null && settings.apt.keepSnapshot ? buildSources : sources;
+  const oldOnPurpose = (list: AptSource[]) => archived || list.some((src) => isSnapshotMirror(src.uri));
   return {
     settings,
     release,
     distro,
     archived,
-    ...aptSources(settings, release),
+    sources: imageSources,
+    buildSources,
+    securitySuite,
+    snapshot,
+    noValidUntil: { build: oldOnPurpose(buildSources), image: oldOnPurpose(imageSources) },
+    epoch: settings.sourceDateEpoch ?? snapshot?.epoch ?? null,
     sourcesFormat: settings.apt.format === 'auto' ? release.sourcesFormat : settings.apt.format,
     include,
     divertInitctl: initctl === 'auto' ? release.upstart : initctl,

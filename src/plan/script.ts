@@ -1,6 +1,8 @@
 // The view-model of the generated mkimage script: every value, file, step and tool it
 // names, decided here so the template only lays them out.
-import type { Origin } from '../layout.js';
+import { recordFiles, tarballRecords, type Origin } from '../layout.js';
+import { GENERATOR_VERSION } from '../version.js';
+import { configDigest } from './config-digest.js';
 import type { Resolved } from './resolve.js';
 import { sourceLine } from './sources.js';
 import { planSteps, type StepCall, type StepPlan } from './steps.js';
@@ -86,6 +88,10 @@ export function planScript(r: Resolved, origin: Origin, importChanges: string[] 
   if (mmdebstrap) requiredFiles.push({ path: MERGED_USR_HOOK, package: 'mmdebstrap' });
   if (steps.some((step) => step.fn === 'release_date')) requiredFiles.push({ path: APT_HELPER, package: 'apt' });
   const versionFile = VERSION_FILES[s.distro];
+  const records = tarballRecords(r.tarball);
+  // The packages whose versions the build record names: what bootstraps, packs and compresses.
+  const hostToolPackages = [s.backend, 'tar', ...(compressor ? [compressor.package] : [])];
+  const mirrors = [...new Set([...r.buildSources, ...r.sources].map((src) => src.uri))];
 
   return {
     ...origin,
@@ -114,28 +120,48 @@ export function planScript(r: Resolved, origin: Origin, importChanges: string[] 
       { name: 'APT_HELPER', value: APT_HELPER, comment: 'downloads the Release files for SOURCE_DATE_EPOCH' },
       {
         name: 'EPOCH',
-        value: s.sourceDateEpoch === undefined ? '' : String(s.sourceDateEpoch),
-        comment: 'SOURCE_DATE_EPOCH; empty = the newest Date of the Release files below',
+        value: r.epoch === null ? '' : String(r.epoch),
+        comment: r.snapshot
+          ? `SOURCE_DATE_EPOCH: the snapshot's moment, ${r.snapshot.timestamp}`
+          : 'SOURCE_DATE_EPOCH; empty = the newest Date of the Release files below',
       },
+      { name: 'SNAPSHOT', value: r.snapshot?.timestamp ?? '', comment: 'the snapshot the build installs from; empty = the mirrors as they are' },
       { name: 'DEFAULT_LOCALE', value: s.locales.default ?? '', comment: 'LANG of the image; empty = none' },
       { name: 'TIMEZONE', value: s.timezone ?? '', comment: 'empty = keep UTC' },
       { name: 'TARBALL', value: r.tarball, comment: 'written to the output directory' },
       { name: 'ENGINE', value: engine ?? '', comment: 'docker or podman import; empty = none' },
       { name: 'VERSION_FILE', value: versionFile.path, comment: 'the release version tag is read from this file' },
       { name: 'VERSION_PATTERN', value: versionFile.pattern, comment: '' },
+      { name: 'DISTRO_VERSION', value: r.release.version, comment: 'the distro qualifier of package URLs' },
+      { name: 'GENERATOR', value: `mkimage-gen ${GENERATOR_VERSION}`, comment: 'what wrote this script, as the records name it' },
+      { name: 'CONFIG', value: origin.generatedFrom, comment: 'the config this script was generated from' },
+      { name: 'CONFIG_SHA256', value: configDigest(s), comment: 'sha256 of its validated settings as canonical JSON (mkimage-gen explain shows it)' },
+      { name: 'MANIFEST', value: records.manifest, comment: 'records written beside the tarball, in its checksum file' },
+      { name: 'SPDX', value: records.spdx, comment: '' },
+      { name: 'CYCLONEDX', value: records.cyclonedx, comment: '' },
+      { name: 'BUILD_RECORD', value: records.buildRecord, comment: '' },
+      { name: 'PROVENANCE', value: records.provenance, comment: '' },
+      {
+        name: 'EXPECT',
+        value: s.expect ?? '',
+        comment: "drift check: the manifest the packages must match, relative to this script's folder; empty = none (--expect FILE)",
+      },
     ],
     arrays: [
       { name: 'COMPONENTS', values: s.components, comment: 'archive components' },
       { name: 'INCLUDE', values: r.include, comment: 'added to the variant' },
       ...(mmdebstrap ? [] : [{ name: 'EXCLUDE', values: s.exclude, comment: 'removed from the variant' }]),
       ...(mmdebstrap
-        ? [{ name: 'APT_LINES', values: r.sources.map(sourceLine), comment: 'what mmdebstrap installs from' }]
+        ? [{ name: 'APT_LINES', values: r.buildSources.map(sourceLine), comment: 'what mmdebstrap installs from' }]
         : []),
       {
         name: 'RELEASE_URLS',
-        values: r.sources.map((src) => `${src.uri}/dists/${src.suite}/Release`),
-        comment: 'their Date: fields give SOURCE_DATE_EPOCH',
+        values: r.buildSources.map((src) => `${src.uri}/dists/${src.suite}/Release`),
+        comment: 'the build record lists their dates and checksums; the newest Date can give SOURCE_DATE_EPOCH',
       },
+      { name: 'MIRRORS', values: mirrors, comment: 'every archive the build and the image read' },
+      { name: 'HOST_TOOL_PACKAGES', values: hostToolPackages, comment: 'host packages whose versions the build record names' },
+      { name: 'RECORD_FILES', values: recordFiles(r.tarball), comment: 'published with the tarball, in this order' },
       { name: 'LOCALES', values: locales, comment: 'locales to generate' },
       { name: 'TAGS', values: r.staticTags, comment: 'tags besides the release version read from the rootfs' },
       { name: 'COMPRESSOR', values: compressor ? [...compressor.argv] : [], comment: 'tarball compression; empty = none' },

@@ -33,8 +33,8 @@ function deb822(sources: AptSource[], keyring: string): string {
     .join('\n');
 }
 
-export function sourcesFile(r: Resolved): ImageFile {
-  const { sources } = r;
+/** The apt sources file of the image (or, with `sources`, of the build: the same file on the snapshot). */
+export function sourcesFile(r: Resolved, sources: AptSource[] = r.sources): ImageFile {
   if (r.sourcesFormat === 'deb822') {
     return {
       path: `/etc/apt/sources.list.d/${r.distro.deb822File}`,

@@ -6,7 +6,7 @@ import { localeCharset } from '../model/formats.js';
 import type { Resolved } from './resolve.js';
 import { planSlim } from './slim.js';
 import { ONE_LINE_SOURCES, sourcesFile } from './sources.js';
-import { archivedAptFile, INITCTL, tweakFiles, undoCommands } from './tweaks.js';
+import { INITCTL, tweakFiles, undoCommands, validityAptFile } from './tweaks.js';
 
 /**
  * main: the script runs it itself. setup, essential, customize: mmdebstrap calls the
@@ -46,14 +46,15 @@ function rootfsWork(r: Resolved): StepSpec[] {
   const locales = [...s.locales.generate].sort();
   const zone = s.timezone;
   const slim = planSlim(s);
-  const archived = archivedAptFile(r);
+  const buildValidity = validityAptFile(r, true);
   const sources: StepSpec = {
     fn: 'apt_sources',
     title: 'apt sources',
     data: {
-      file: sourcesFile(r),
+      file: sourcesFile(r, r.buildSources),
       replaces: r.sourcesFormat === 'deb822' ? ONE_LINE_SOURCES : null,
-      archived,
+      validity: buildValidity,
+      snapshot: r.snapshot?.timestamp ?? null,
     },
   };
   const steps: StepSpec[] = [sources];
@@ -86,8 +87,18 @@ function rootfsWork(r: Resolved): StepSpec[] {
     });
   }
   if (slim) steps.push({ fn: 'slim', title: 'slim', data: slim });
+  if (r.buildSources !== r.sources) {
+    // The build installed from the snapshot; the image's apt reads the regular mirror.
+    const imageValidity = validityAptFile(r, false);
+    steps.push({
+      fn: 'image_sources',
+      title: 'image apt sources',
+      data: { file: sourcesFile(r), removeValidity: buildValidity !== null && imageValidity === null ? buildValidity.path : null },
+    });
+  }
   if (s.clean) steps.push({ fn: 'apt_clean', title: 'apt clean' });
   steps.push({ fn: 'finalize', title: 'finalize', data: { undo: undoCommands(r) } });
+  steps.push({ fn: 'package_list', title: 'package list' });
   return steps;
 }
 
@@ -116,8 +127,15 @@ const call = ({ fn, title, label }: StepPlan): StepCall => ({ fn, title, label }
  */
 export function planSteps(r: Resolved, importChanges: string[] | null): StepPlan[] {
   const s = r.settings;
-  const releaseDate: StepSpec[] =
-    s.reproducible && s.sourceDateEpoch === undefined ? [{ fn: 'release_date', title: 'release date (SOURCE_DATE_EPOCH)' }] : [];
+  // The Release files are always read: the build record lists their dates and checksums.
+  const epochFromRelease = s.reproducible && r.epoch === null;
+  const releaseDate: StepSpec[] = [
+    { fn: 'release_date', title: epochFromRelease ? 'release files (SOURCE_DATE_EPOCH)' : 'release files', data: { epochFromRelease } },
+  ];
+  const publish: StepSpec[] = [
+    { fn: 'records', title: 'manifest, SBOMs, build record, provenance', data: {} },
+    { fn: 'publish', title: 'publish' },
+  ];
   const imported: StepSpec[] =
     importChanges === null ? [] : [{ fn: 'import_image', title: `${s.output.import} import`, data: { changes: importChanges } }];
   const tweaks = tweakSteps(r);
@@ -133,9 +151,9 @@ export function planSteps(r: Resolved, importChanges: string[] | null): StepPlan
     const build: StepSpec = {
       fn: 'mmdebstrap_build',
       title: `mmdebstrap ${s.suite}`,
-      data: { keepAptCache: !s.clean, keepPolicyRcD: s.tweaks.policyRcD, stages },
+      data: { keepAptCache: !s.clean, keepPolicyRcD: s.tweaks.policyRcD, noValidUntil: r.noValidUntil.build, stages },
     };
-    const main = numbered([...releaseDate, build, ...imported]);
+    const main = numbered([...releaseDate, build, ...publish, ...imported]);
     const after = main.findIndex((step) => step.fn === 'mmdebstrap_build') + 1;
     return [...main.slice(0, after), ...hooks, ...main.slice(after)];
   }
@@ -149,6 +167,7 @@ export function planSteps(r: Resolved, importChanges: string[] | null): StepPlan
     ...(needsUpdate ? [{ fn: 'apt_upgrade', title: s.upgrade ? 'update and dist-upgrade' : 'update', data: { upgrade: s.upgrade } }] : []),
     ...rest,
     { fn: 'tarball', title: 'tarball', data: { reproducible: s.reproducible } },
+    ...publish,
     ...imported,
   ]);
 }

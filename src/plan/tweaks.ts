@@ -62,14 +62,26 @@ export function tweakFiles(r: Resolved): ImageFile[] {
   return files;
 }
 
-/** Archived releases: their Release files are past Valid-Until and will stay so. */
-export function archivedAptFile(r: Resolved): ImageFile | null {
-  if (!r.archived) return null;
+/**
+ * Archived releases and snapshots: their Release files are past Valid-Until and will
+ * stay so. `forBuild`: what the build needs; else what the image keeps.
+ */
+export function validityAptFile(r: Resolved, forBuild: boolean): ImageFile | null {
+  if (!(forBuild ? r.noValidUntil.build : r.noValidUntil.image)) return null;
+  const content = 'Acquire::Check-Valid-Until "false";\n';
+  if (r.archived) {
+    return {
+      path: '/etc/apt/apt.conf.d/docker-archived',
+      mode: '0644',
+      content,
+      why: 'this release lives in the archive of ended releases, whose Release files have expired',
+    };
+  }
   return {
-    path: '/etc/apt/apt.conf.d/docker-archived',
+    path: '/etc/apt/apt.conf.d/docker-snapshot',
     mode: '0644',
-    content: 'Acquire::Check-Valid-Until "false";\n',
-    why: 'this release lives in the archive of ended releases, whose Release files have expired',
+    content,
+    why: "a snapshot's Release files are old on purpose: they record the archive at one moment",
   };
 }
 
