@@ -9,6 +9,7 @@ export { PRESETS, findPreset, type Preset } from './presets/index.js';
 export { RELEASES, DISTROS, findRelease } from './releases/index.js';
 export { planImage, renderAll, renderImage, type ImagePlan, type RenderEntry } from './generate.js';
 export type { OutputFile, Origin } from './layout.js';
+export { rootLedger, type LedgerEntry, type LedgerKind } from './plan/ledger.js';
 
 /**
  * Validate settings and render one image's files: mkimage.sh, Dockerfile and

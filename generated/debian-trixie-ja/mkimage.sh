@@ -5,6 +5,10 @@
 # Builds local/debian-ja:trixie (debian 13 trixie, amd64, minbase): a root filesystem made with debootstrap, tuned for
 # containers, packed into a tarball and imported as an image. Run it as root on the build host:
 #   sudo ./mkimage.sh   (see --help; --dry-run prints every command)
+# On the host it writes only here (`mkimage-gen explain` lists every command it runs as root):
+#   $TMPDIR/mkimage.XXXXXXXXXX (or --work-dir): the work dir, removed when the script exits
+#   --output-dir (default: the script's folder): rootfs.tar.xz, rootfs.tar.xz.sha256, rootfs.manifest, rootfs.spdx.json, rootfs.cdx.json, rootfs.build.json, rootfs.provenance.json
+#     each written as .partial-<name> first, then renamed
 # It reads top to bottom: the settings, the runtime helpers (the same in every script),
 # the steps in the order they run, and main, which runs them.
 set -Eeuo pipefail

@@ -3,6 +3,8 @@
 // explanation cannot drift from either.
 import type { ImagePlan } from '../generate.js';
 import type { OutputFile } from '../layout.js';
+import { configDigest } from '../plan/config-digest.js';
+import { ledgerText, rootLedger } from '../plan/ledger.js';
 
 export function explainText(plan: ImagePlan, files: readonly OutputFile[]): string {
   const r = plan.resolved;
@@ -25,6 +27,11 @@ export function explainText(plan: ImagePlan, files: readonly OutputFile[]): stri
     ...plan.script.steps.map((step) => `  [${step.label}] ${step.title} (${step.fn})`),
     '',
     `Tags: ${[...r.staticTags, '<release version read from the rootfs>'].map((t) => `${s.name}:${t}`).join(', ')}`,
+    '',
+    `Config checksum (sha256 of the validated settings as canonical JSON, as the build record has it): ${configDigest(s)}`,
+    '',
+    'Root ledger: what the script does as root, in order (step, kind, command or path):',
+    ...ledgerText(rootLedger(plan.script, r)),
     '',
     'Files generated:',
     ...files.map((f) => `  ${plan.id}/${f.path}`),

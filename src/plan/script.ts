@@ -3,6 +3,7 @@
 import { recordFiles, tarballRecords, type Origin } from '../layout.js';
 import { GENERATOR_VERSION } from '../version.js';
 import { configDigest } from './config-digest.js';
+import { hostPaths } from './ledger.js';
 import type { Resolved } from './resolve.js';
 import { sourceLine } from './sources.js';
 import { planSteps, type StepCall, type StepPlan } from './steps.js';
@@ -35,6 +36,8 @@ export interface ScriptPlan extends Origin {
   requiredFiles: { path: string; package: string }[];
   /** Every step, in the order it runs; the script defines them in this order. */
   steps: StepPlan[];
+  /** What the header says the script touches on the host. */
+  hostPaths: string[];
   /** The steps `main` calls itself. */
   mainSteps: StepCall[];
   /** mmdebstrap calls the script back at its hook stages. */
@@ -93,7 +96,7 @@ export function planScript(r: Resolved, origin: Origin, importChanges: string[] 
   const hostToolPackages = [s.backend, 'tar', ...(compressor ? [compressor.package] : [])];
   const mirrors = [...new Set([...r.buildSources, ...r.sources].map((src) => src.uri))];
 
-  return {
+  const plan: Omit<ScriptPlan, 'hostPaths'> = {
     ...origin,
     summary: `${r.baseReference} (${s.distro} ${r.release.version} ${s.suite}, ${s.arch}, ${s.variant})`,
     backendName: s.backend,
@@ -107,7 +110,7 @@ export function planScript(r: Resolved, origin: Origin, importChanges: string[] 
         value: mmdebstrap ? MMDEBSTRAP_VARIANTS[s.variant] : s.variant,
         comment: `${s.backend} variant${mmdebstrap ? '' : '; default = no --variant'}`,
       },
-      { name: 'MIRROR', value: s.mirror, comment: 'a mirror near the build host' },
+      { name: 'MIRROR', value: r.buildSources[0]!.uri, comment: r.snapshot ? 'the snapshot the build installs from' : 'a mirror near the build host' },
       { name: 'PROXY', value: s.proxy ?? '', comment: 'http_proxy for the build only; not written into the image' },
       { name: 'KEYRING', value: r.hostKeyring, comment: 'checks the Release files the build downloads' },
       mmdebstrap
@@ -173,4 +176,5 @@ export function planScript(r: Resolved, origin: Origin, importChanges: string[] 
     hookStages: mmdebstrap,
     importsImage: engine !== null,
   };
+  return { ...plan, hostPaths: hostPaths(plan) };
 }

@@ -1,0 +1,71 @@
+// The root ledger (src/plan/ledger.ts) is worked out from the plan alone; the script's
+// --dry-run prints what the script would do. For every preset and the snapshot and
+// drift-check configs, the two must list the same commands, mounts, writes and image
+// files, in the same order.
+import { describe, expect, it } from 'vitest';
+import { loadSelection } from '../src/cli/entries.js';
+import { planImage, renderImage, type RenderEntry } from '../src/generate.js';
+import { validateSettings } from '../src/model/index.js';
+import { rootLedger, symbolic, type LedgerEntry } from '../src/plan/ledger.js';
+import { runAsNobody } from './helpers/dry-run.js';
+import { DEBIAN, UBUNTU } from './helpers/settings.js';
+
+const presets = loadSelection({ configs: [], sets: [], out: 'generated' }).entries;
+const origin = { generatedFrom: 'test', regenerate: 'test' };
+const extra: RenderEntry[] = [
+  { id: 'snapshot-debian', settings: validateSettings({ ...DEBIAN, snapshot: '20250101T000000Z', proxy: 'http://proxy.example:3128' }, 't'), origin },
+  {
+    id: 'snapshot-ubuntu-mmdebstrap',
+    settings: validateSettings({ ...UBUNTU, backend: 'mmdebstrap', snapshot: '20250101T000000Z', expect: 'expected.manifest' }, 't'),
+    origin,
+  },
+  { id: 'not-reproducible', settings: validateSettings({ ...DEBIAN, reproducible: false, output: { import: 'none', compression: 'none' } }, 't'), origin },
+];
+
+/** A ledger entry as the dry run prints it. */
+function expected(entry: LedgerEntry): string {
+  return normalize(entry.kind === 'chroot' ? `[chroot] ${entry.what}` : entry.what);
+}
+
+/** Host-dependent words: the debootstrap script (the suite's or the fallback, whichever the host has). */
+const normalize = (line: string) => line.replace(/\/usr\/share\/debootstrap\/scripts\/[a-z]+/g, '/usr/share/debootstrap/scripts/<script>');
+
+/** The dry run's `+` lines, with the ledger's names for its directories and chroot env left out. */
+function dryRunLines(stdout: string): string[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.startsWith('+ '))
+    .map((line) => line.slice(2).replace(/\/[^' ]*mkimage-gen-dry-[^/' ]+\//g, '/S/'))
+    .map(symbolic)
+    .map((line) =>
+      line.replace(
+        /^chroot '?\$ROOTFS'? \/usr\/bin\/env -i PATH=\S+ HOME=\/root LC_ALL=C DEBIAN_FRONTEND=noninteractive(?: https?_proxy=\S+)*(?: 'SOURCE_DATE_EPOCH=[^']*'| SOURCE_DATE_EPOCH=\d+)? /,
+        '[chroot] ',
+      ),
+    )
+    .map(normalize);
+}
+
+describe.each([...presets, ...extra].map((e) => [e.id, e] as const))('%s', (_id, entry) => {
+  const plan = planImage(entry);
+  const ledger = rootLedger(plan.script, plan.resolved);
+
+  it('lists exactly what --dry-run prints, in the same order', () => {
+    const script = renderImage(plan).find((f) => f.path === 'mkimage.sh')!.content;
+    const run = runAsNobody(script, ['--dry-run', '--output-dir', '/O', '--work-dir', '/W']);
+    expect(run.status, run.stderr).toBe(0);
+    const fromLedger = ledger.filter((e) => e.shown && e.when === undefined).map(expected);
+    expect(dryRunLines(run.stdout)).toEqual(fromLedger);
+  });
+
+  it('names every URL it fetches, the host paths it writes, and a checksum for each file it writes into the image', () => {
+    const fetched = ledger.filter((e) => e.kind === 'fetch').map((e) => e.what);
+    for (const src of plan.resolved.buildSources) expect(fetched).toContain(`${src.uri}/dists/${src.suite}/Release`);
+    const files = ledger.filter((e) => e.kind === 'image-file');
+    expect(files.length).toBeGreaterThan(2);
+    for (const f of files) expect(f.sha256 === null || /^[0-9a-f]{64}$/.test(f.sha256!)).toBe(true);
+    const writes = ledger.filter((e) => e.kind === 'write').map((e) => e.what);
+    expect(writes).toContain(`write $OUTPUT_DIR/.partial-${plan.resolved.tarball}.sha256`);
+    expect(ledger.at(-1)).toMatchObject({ kind: 'remove', what: '$WORK_DIR' });
+  });
+});
