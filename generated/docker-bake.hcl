@@ -13,24 +13,60 @@ target "debian-wheezy-ja" {
   context = "debian-wheezy-ja"
   dockerfile = "Dockerfile"
   tags = ["local/debian-ja:wheezy", "local/debian-ja:latest"]
+  # The records mkimage.sh wrote beside the tarball.
+  labels = {
+    "mkimage-gen.manifest" = "rootfs.manifest"
+    "mkimage-gen.sbom.spdx" = "rootfs.spdx.json"
+    "mkimage-gen.sbom.cyclonedx" = "rootfs.cdx.json"
+    "mkimage-gen.build-record" = "rootfs.build.json"
+    "mkimage-gen.provenance" = "rootfs.provenance.json"
+    "mkimage-gen.checksums" = "rootfs.tar.xz.sha256"
+  }
 }
 
 target "ubuntu-precise-ja" {
   context = "ubuntu-precise-ja"
   dockerfile = "Dockerfile"
   tags = ["local/ubuntu-ja:precise", "local/ubuntu-ja:latest"]
+  # The records mkimage.sh wrote beside the tarball.
+  labels = {
+    "mkimage-gen.manifest" = "rootfs.manifest"
+    "mkimage-gen.sbom.spdx" = "rootfs.spdx.json"
+    "mkimage-gen.sbom.cyclonedx" = "rootfs.cdx.json"
+    "mkimage-gen.build-record" = "rootfs.build.json"
+    "mkimage-gen.provenance" = "rootfs.provenance.json"
+    "mkimage-gen.checksums" = "rootfs.tar.xz.sha256"
+  }
 }
 
 target "debian-bookworm-ja" {
   context = "debian-bookworm-ja"
   dockerfile = "Dockerfile"
   tags = ["local/debian-ja:bookworm"]
+  # The records mkimage.sh wrote beside the tarball.
+  labels = {
+    "mkimage-gen.manifest" = "rootfs.manifest"
+    "mkimage-gen.sbom.spdx" = "rootfs.spdx.json"
+    "mkimage-gen.sbom.cyclonedx" = "rootfs.cdx.json"
+    "mkimage-gen.build-record" = "rootfs.build.json"
+    "mkimage-gen.provenance" = "rootfs.provenance.json"
+    "mkimage-gen.checksums" = "rootfs.tar.xz.sha256"
+  }
 }
 
 target "debian-trixie-ja" {
   context = "debian-trixie-ja"
   dockerfile = "Dockerfile"
   tags = ["local/debian-ja:trixie"]
+  # The records mkimage.sh wrote beside the tarball.
+  labels = {
+    "mkimage-gen.manifest" = "rootfs.manifest"
+    "mkimage-gen.sbom.spdx" = "rootfs.spdx.json"
+    "mkimage-gen.sbom.cyclonedx" = "rootfs.cdx.json"
+    "mkimage-gen.build-record" = "rootfs.build.json"
+    "mkimage-gen.provenance" = "rootfs.provenance.json"
+    "mkimage-gen.checksums" = "rootfs.tar.xz.sha256"
+  }
 }
 
 target "debian-trixie-ja-debian-ja-web" {
@@ -46,24 +82,60 @@ target "debian-trixie-ja-slim" {
   context = "debian-trixie-ja-slim"
   dockerfile = "Dockerfile"
   tags = ["local/debian-ja-slim:trixie"]
+  # The records mkimage.sh wrote beside the tarball.
+  labels = {
+    "mkimage-gen.manifest" = "rootfs.manifest"
+    "mkimage-gen.sbom.spdx" = "rootfs.spdx.json"
+    "mkimage-gen.sbom.cyclonedx" = "rootfs.cdx.json"
+    "mkimage-gen.build-record" = "rootfs.build.json"
+    "mkimage-gen.provenance" = "rootfs.provenance.json"
+    "mkimage-gen.checksums" = "rootfs.tar.xz.sha256"
+  }
 }
 
 target "ubuntu-noble-ja" {
   context = "ubuntu-noble-ja"
   dockerfile = "Dockerfile"
   tags = ["local/ubuntu-ja:noble"]
+  # The records mkimage.sh wrote beside the tarball.
+  labels = {
+    "mkimage-gen.manifest" = "rootfs.manifest"
+    "mkimage-gen.sbom.spdx" = "rootfs.spdx.json"
+    "mkimage-gen.sbom.cyclonedx" = "rootfs.cdx.json"
+    "mkimage-gen.build-record" = "rootfs.build.json"
+    "mkimage-gen.provenance" = "rootfs.provenance.json"
+    "mkimage-gen.checksums" = "rootfs.tar.xz.sha256"
+  }
 }
 
 target "ubuntu-resolute-ja" {
   context = "ubuntu-resolute-ja"
   dockerfile = "Dockerfile"
   tags = ["local/ubuntu-ja:resolute"]
+  # The records mkimage.sh wrote beside the tarball.
+  labels = {
+    "mkimage-gen.manifest" = "rootfs.manifest"
+    "mkimage-gen.sbom.spdx" = "rootfs.spdx.json"
+    "mkimage-gen.sbom.cyclonedx" = "rootfs.cdx.json"
+    "mkimage-gen.build-record" = "rootfs.build.json"
+    "mkimage-gen.provenance" = "rootfs.provenance.json"
+    "mkimage-gen.checksums" = "rootfs.tar.xz.sha256"
+  }
 }
 
 target "debian-bookworm-ci" {
   context = "debian-bookworm-ci"
   dockerfile = "Dockerfile"
   tags = ["local/debian-ci:bookworm"]
+  # The records mkimage.sh wrote beside the tarball.
+  labels = {
+    "mkimage-gen.manifest" = "rootfs.manifest"
+    "mkimage-gen.sbom.spdx" = "rootfs.spdx.json"
+    "mkimage-gen.sbom.cyclonedx" = "rootfs.cdx.json"
+    "mkimage-gen.build-record" = "rootfs.build.json"
+    "mkimage-gen.provenance" = "rootfs.provenance.json"
+    "mkimage-gen.checksums" = "rootfs.tar.xz.sha256"
+  }
 }
 
 target "debian-bookworm-ci-debian-ci-runner" {

@@ -215,3 +215,43 @@ describe('script plan', () => {
     expect(undoCommands(resolve(settings(DEBIAN, { tweaks: { policyRcD: false, unsafeIo: false, noCache: false } })))).toEqual([]);
   });
 });
+
+describe('snapshot pins', () => {
+  const at = '20250101T000000Z';
+
+  it('builds Debian from snapshot.debian.org, debian and debian-security, and points the image at the mirror', () => {
+    const r = resolve(settings(DEBIAN, { snapshot: at }));
+    expect(r.buildSources.map((x) => `${x.uri} ${x.suite}`)).toEqual([
+      `http://snapshot.debian.org/archive/debian/${at} bookworm`,
+      `http://snapshot.debian.org/archive/debian/${at} bookworm-updates`,
+      `http://snapshot.debian.org/archive/debian-security/${at} bookworm-security`,
+    ]);
+    expect(r.sources.map((x) => x.uri)).toEqual(['http://mirror.example/debian', 'http://mirror.example/debian', 'http://mirror.example/debian-security']);
+    expect(r.epoch).toBe(Date.UTC(2025, 0, 1) / 1000);
+    expect(r.noValidUntil).toEqual({ build: true, image: false });
+    const plan = scriptPlan(r.settings);
+    expect(plan.variables.find((v) => v.name === 'MIRROR')?.value).toBe(`http://snapshot.debian.org/archive/debian/${at}`);
+    expect(plan.variables.find((v) => v.name === 'EPOCH')?.value).toBe(String(r.epoch));
+    expect(stepData(r.settings, 'apt_sources').validity.path).toBe('/etc/apt/apt.conf.d/docker-snapshot');
+    expect(stepData(r.settings, 'image_sources')).toEqual({ file: sourcesFile(r), removeValidity: '/etc/apt/apt.conf.d/docker-snapshot' });
+  });
+
+  it('builds Ubuntu from snapshot.ubuntu.com, ports for other architectures', () => {
+    expect(resolve(settings(UBUNTU, { snapshot: at })).buildSources.map((x) => x.uri)).toEqual(Array(3).fill(`http://snapshot.ubuntu.com/ubuntu/${at}`));
+    const arm = resolve(settings(UBUNTU, { snapshot: at, arch: 'arm64' }));
+    expect(arm.buildSources[0]!.uri).toBe(`http://snapshot.ubuntu.com/ubuntu-ports/${at}`);
+    const mm = scriptPlan(settings(UBUNTU, { snapshot: at, backend: 'mmdebstrap' }));
+    expect(mm.arrays.find((a) => a.name === 'APT_LINES')?.values[0]).toBe(`deb http://snapshot.ubuntu.com/ubuntu/${at} noble main universe`);
+    expect(stepData(settings(UBUNTU, { snapshot: at, backend: 'mmdebstrap' }), 'mmdebstrap_build').noValidUntil).toBe(true);
+  });
+
+  it('keeps the snapshot in the image when asked, and turns Valid-Until off for any snapshot mirror', () => {
+    const kept = resolve(settings(DEBIAN, { snapshot: at, apt: { keepSnapshot: true } }));
+    expect(kept.sources).toEqual(kept.buildSources);
+    expect(kept.noValidUntil).toEqual({ build: true, image: true });
+    expect(stepData(kept.settings, 'image_sources')).toBeUndefined();
+    const mirror = resolve(settings(DEBIAN, { mirror: `http://snapshot.debian.org/archive/debian/${at}` }));
+    expect(mirror.noValidUntil).toEqual({ build: true, image: true });
+    expect(resolve(settings(DEBIAN)).noValidUntil).toEqual({ build: false, image: false });
+  });
+});

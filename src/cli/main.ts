@@ -10,6 +10,7 @@ import { DEFAULT_OUT, loadOne, loadSelection, type Selection } from './entries.j
 import { dryRun } from '../io/dry-run.js';
 import { explainText } from './explain.js';
 import { SCRIPT_FILE } from '../layout.js';
+import { refreshManifestCommand } from './refresh-manifest.js';
 
 /** The renderer (Handlebars) loads only once a config has validated: bad input is reported sooner. */
 const render = () => import('../generate.js');
@@ -143,7 +144,8 @@ export async function main(args: string[]): Promise<number> {
         console.log(JSON.stringify(settingsJsonSchema(), null, 2));
       },
     )
-    .demandCommand(1, 'name a command: generate, check, explain, presets or schema')
+    .command(refreshManifestCommand)
+    .demandCommand(1, 'name a command: generate, check, explain, presets, schema or refresh-manifest')
     .strict()
     .recommendCommands()
     .help()

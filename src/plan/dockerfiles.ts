@@ -1,6 +1,6 @@
 // View-models of the Dockerfiles and the bake file: the base image from the tarball,
 // one image per derived entry, and the targets that build them together.
-import { baseTarget, derivedFolder, derivedTarget, type Origin } from '../layout.js';
+import { baseTarget, derivedFolder, derivedTarget, tarballRecords, type Origin } from '../layout.js';
 import type { DerivedImage } from '../model/index.js';
 import type { Resolved } from './resolve.js';
 import { undoCommands } from './tweaks.js';
@@ -19,6 +19,21 @@ export interface ImageConfig {
 export interface BaseDockerfilePlan extends Origin, ImageConfig {
   /** ADD's source and destination, in exec form. */
   add: string[];
+  /** Labels that point at the records the build wrote beside the tarball. */
+  labels: EnvEntry[];
+}
+
+/** The records beside the tarball, as labels of the base image (file names in its build context). */
+export function recordLabels(r: Resolved): EnvEntry[] {
+  const records = tarballRecords(r.tarball);
+  return [
+    { key: 'mkimage-gen.manifest', value: records.manifest },
+    { key: 'mkimage-gen.sbom.spdx', value: records.spdx },
+    { key: 'mkimage-gen.sbom.cyclonedx', value: records.cyclonedx },
+    { key: 'mkimage-gen.build-record', value: records.buildRecord },
+    { key: 'mkimage-gen.provenance', value: records.provenance },
+    { key: 'mkimage-gen.checksums', value: records.checksums },
+  ];
 }
 
 export interface DerivedDockerfilePlan extends Origin {
@@ -34,6 +49,8 @@ export interface BakeTarget {
   tags: string[];
   /** Named contexts: the FROM reference, served by another target of this file. */
   contexts: { reference: string; source: string }[];
+  /** The base image's labels that point at its records. */
+  labels: EnvEntry[];
 }
 
 export function baseImageConfig(r: Resolved): ImageConfig {
@@ -50,7 +67,7 @@ export function importChanges(config: ImageConfig): string[] {
 }
 
 export function planBaseDockerfile(r: Resolved, origin: Origin): BaseDockerfilePlan {
-  return { ...origin, ...baseImageConfig(r), add: [r.tarball, '/'] };
+  return { ...origin, ...baseImageConfig(r), add: [r.tarball, '/'], labels: recordLabels(r) };
 }
 
 export function planDerivedDockerfile(r: Resolved, image: DerivedImage, origin: Origin): DerivedDockerfilePlan {
@@ -72,12 +89,14 @@ export function planBakeTargets(r: Resolved, id: string, dir: string): BakeTarge
     context: dir,
     tags: r.staticTags.map((tag) => `${r.settings.name}:${tag}`),
     contexts: [],
+    labels: recordLabels(r),
   };
   const derived = r.settings.derived.map((image) => ({
     name: derivedTarget(id, image.name),
     context: `${dir}/${derivedFolder(image.name)}`,
     tags: [`${image.name}:${r.settings.suite}`],
     contexts: [{ reference: r.baseReference, source: `target:${base.name}` }],
+    labels: [],
   }));
   return [base, ...derived];
 }
