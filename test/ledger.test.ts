@@ -46,6 +46,25 @@ function dryRunLines(stdout: string): string[] {
     .map(normalize);
 }
 
+describe('snapshot dry runs', () => {
+  it.each(extra.slice(0, 2).map((e) => [e.id, e] as const))('%s fetches from the snapshot and leaves the mirror in the image', (_id, entry) => {
+    const plan = planImage(entry);
+    const script = renderImage(plan).find((f) => f.path === 'mkimage.sh')!.content;
+    const run = runAsNobody(script, ['--dry-run', '--output-dir', '/O', '--work-dir', '/W']);
+    expect(run.status, run.stderr).toBe(0);
+    const at = entry.settings.snapshot!;
+    const host = entry.settings.distro === 'debian' ? `snapshot.debian.org/archive/debian/${at}` : `snapshot.ubuntu.com/ubuntu/${at}`;
+    expect(run.stdout).toContain(`http://${host}/dists/${entry.settings.suite}/Release`);
+    expect(run.stdout).toContain('Acquire::Check-Valid-Until "false"');
+    // The image's sources are written last, with the regular mirror.
+    const image = run.stdout.slice(run.stdout.indexOf('] image apt sources ...'));
+    expect(image).toContain(`  | `);
+    expect(image.slice(0, image.indexOf('] apt clean'))).toContain(entry.settings.mirror);
+    expect(image.slice(0, image.indexOf('] apt clean'))).not.toContain('snapshot.');
+    expect(run.stdout).toContain(`SOURCE_DATE_EPOCH=${plan.resolved.epoch}`);
+  });
+});
+
 describe.each([...presets, ...extra].map((e) => [e.id, e] as const))('%s', (_id, entry) => {
   const plan = planImage(entry);
   const ledger = rootLedger(plan.script, plan.resolved);

@@ -5,11 +5,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { afterAll, describe, expect, it } from 'vitest';
 import { planImage, renderImage } from '../src/generate.js';
 import { manifestChanges, parseManifest } from '../src/manifest.js';
 import { validateSettings } from '../src/model/index.js';
+import { cycloneDxErrors, spdxProblems } from './helpers/sbom.js';
 import { DEBIAN } from './helpers/settings.js';
 
 const work = mkdtempSync(join(tmpdir(), 'mkimage-gen-records-'));
@@ -105,7 +105,7 @@ describe('records', () => {
 
   it('writes a CycloneDX 1.6 SBOM the official schema accepts, with purls and dependencies', async () => {
     const bom = read('rootfs.cdx.json');
-    expect(await new Validation.JsonStrictValidator(Spec.Version.v1dot6).validate(bom)).toBeNull();
+    expect(await cycloneDxErrors(bom)).toBeNull();
     const parsed = JSON.parse(bom);
     const purl = (name: string) => parsed.components.find((c: { name: string }) => c.name === name).purl;
     expect(purl('needs-awk')).toBe('pkg:deb/debian/needs-awk@1%3A2.0~rc1?arch=all&distro=debian-12');
@@ -117,7 +117,7 @@ describe('records', () => {
 
   it('writes an SPDX 2.3 document whose relationships name its own packages', () => {
     const doc = JSON.parse(read('rootfs.spdx.json'));
-    expect(doc.spdxVersion).toBe('SPDX-2.3');
+    expect(spdxProblems(doc)).toEqual([]);
     const ids = new Set(doc.packages.map((p: { SPDXID: string }) => p.SPDXID));
     for (const id of ids) expect(id).toMatch(/^SPDXRef-[a-zA-Z0-9.-]+$/);
     for (const rel of doc.relationships) {

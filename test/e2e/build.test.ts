@@ -15,6 +15,7 @@
 import { existsSync, linkSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordFiles } from '../../src/layout.js';
 import type { SettingsInput } from '../../src/model/index.js';
 import { ContainerStore } from './support/containers.js';
 import { describeE2E, makeTempRoot, mountsUnder, must, prerequisites, processesUnder, removeTree, which } from './support/host.js';
@@ -256,10 +257,10 @@ function defineChecks(c: BuildCase, get: () => Case) {
       expect(statSync(tarball).ino).not.toBe(previousIno);
       expect(readFileSync(join(root, 'previous.tar'), 'utf8')).toBe('previous tarball\n');
       expect(readFileSync(join(root, 'previous.sha256'), 'utf8')).toBe('previous checksum\n');
-      // The checksum names the tarball and matches it; nothing else appeared beside them.
+      // The checksum file names the tarball and its records and matches them; nothing else appeared beside them.
       must('sha256sum', ['-c', `${tarball}.sha256`], { cwd: rendered.dir });
       const name = tarball.slice(rendered.dir.length + 1);
-      const allowed = new Set([...rendered.files.map((f) => f.split('/')[0]!), name, `${name}.sha256`]);
+      const allowed = new Set([...rendered.files.map((f) => f.split('/')[0]!), name, `${name}.sha256`, ...recordFiles(name)]);
       expect(readdirSync(rendered.dir).filter((f) => !allowed.has(f)), 'files beside the outputs').toEqual([]);
       // Its work directory is gone and nothing of it is mounted or running.
       expect(mountsUnder(work)).toEqual([]);
