@@ -183,7 +183,9 @@ describe('writeTree', () => {
     writeTree(dir, [file('a', 'x\n')]);
     // A folder on the way that is a symlink: refused, nothing written there or here.
     const before = hashTree(dir);
-    expect(() => writeTree(dir, [file('a', 'x\n'), file('link/new.sh', 'x\n')])).toThrow(/link" is a symlink, not a folder|link is a symlink, not a folder/);
+    expect(() => writeTree(dir, [file('a', 'x\n'), file('link/new.sh', 'x\n')])).toThrow(
+      /link" is a symlink, not a folder|link is a symlink, not a folder/,
+    );
     expect(hashTree(dir)).toEqual(before);
     expect(hashTree(outside)).toEqual(sibling);
   });
@@ -267,9 +269,13 @@ describe('a hostile tree: what sits at an output path is reported, never read or
           try { const d = action(); console.log('ok ' + d.stale.join(',')); }
           catch (e) { console.log(e instanceof OutputError ? e.exitCode + ' ' + e.message : 'raw ' + e.stack); }
         }`;
-      const r = spawnSync('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, '--input-type=module', '-e', child, dir], {
-        encoding: 'utf8',
-      });
+      const r = spawnSync(
+        'setpriv',
+        [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, '--input-type=module', '-e', child, dir],
+        {
+          encoding: 'utf8',
+        },
+      );
       expect(r.stderr, what).toBe('');
       return r.stdout.trim().split('\n');
     };

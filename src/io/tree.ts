@@ -102,7 +102,11 @@ function readInTree(dir: string, path: string, max: number): Buffer | undefined 
 }
 
 function hasHeader(head: Buffer): boolean {
-  return head.toString('utf8').split('\n').slice(0, 3).some((line) => HEADER_LINE.test(line));
+  return head
+    .toString('utf8')
+    .split('\n')
+    .slice(0, 3)
+    .some((line) => HEADER_LINE.test(line));
 }
 
 /** The paths the tree's record lists (none without a record). */
@@ -310,7 +314,10 @@ export function writeTree(dir: string, files: readonly OutputFile[], hooks: Writ
     restore(staged, renamed);
     removeCreatedFolders(dir, created);
     undoOut();
-    throw new OutputError(`cannot write ${shown(dir, current)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}; the output directory is as it was`, 1);
+    throw new OutputError(
+      `cannot write ${shown(dir, current)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}; the output directory is as it was`,
+      1,
+    );
   }
   discard(staged.map((item) => ({ ...item, temp: '' })));
   for (const orphan of drift.orphaned) removeOrphan(dir, orphan);
