@@ -171,6 +171,13 @@ describe('writeTree', () => {
     expect(findDrift(dir, [file('a', 'a\n')]).orphaned).toEqual([]);
     writeTree(dir, [file('a', 'a\n')]);
     expect(hashTree(join(dir, 'nested'))).toEqual(nested);
+    // A tree from before records existed is known by its bake file.
+    mkdirSync(join(dir, 'legacy/x'), { recursive: true });
+    writeFileSync(join(dir, 'legacy/docker-bake.hcl'), header('legacy'));
+    writeFileSync(join(dir, 'legacy/x/mkimage.sh'), header('legacy'));
+    writeFileSync(join(dir, RECORD_FILE), `a\nlegacy/x/mkimage.sh\n`);
+    expect(writeTree(dir, [file('a', 'a\n')]).orphaned).toEqual([]);
+    expect(existsSync(join(dir, 'legacy/x/mkimage.sh'))).toBe(true);
   });
 
   it('never follows a symlink out of the output directory: not for orphans, not on the way to a file', () => {
