@@ -79,7 +79,7 @@ describeE2E('Docker Engine and the local signed apt repository (the e2e harness)
     expect(inRelease).toMatch(new RegExp(`^Suite: ${repo!.suite}$`, 'm'));
   }, 120_000);
 
-  it('bakes a derived image whose base comes from a named `target:` context', () => {
+  it('bakes a derived image whose base comes from a named `target:` context; RUN reaches mirror and host', () => {
     const bake = join(work, 'bake');
     mkdirSync(join(bake, 'base'), { recursive: true });
     mkdirSync(join(bake, 'derived'), { recursive: true });
@@ -87,9 +87,17 @@ describeE2E('Docker Engine and the local signed apt repository (the e2e harness)
     writeFileSync(join(bake, 'base/greeting'), 'from the base target\n');
     // The derived Dockerfile names the base image; bake hands it the base target instead
     // of the store's image, as the generated bake files do.
+    // Its RUN steps reach the network as containers do: the mirror, and the host at the gateway.
     writeFileSync(
       join(bake, 'derived/Dockerfile'),
-      'FROM local/e2e-base:1\nRUN cat /etc/greeting > /etc/derived\nCMD ["cat", "/etc/derived"]\n',
+      [
+        'FROM local/e2e-base:1',
+        'ARG MIRROR REPO',
+        'RUN cat /etc/greeting > /etc/derived',
+        'RUN wget -q -O /etc/mirror-release "$MIRROR/dists/trixie/Release" && wget -q -O /etc/repo-inrelease "$REPO"',
+        'CMD ["cat", "/etc/derived"]',
+        '',
+      ].join('\n'),
     );
     writeFileSync(
       join(bake, 'docker-bake.hcl'),
@@ -114,11 +122,17 @@ describeE2E('Docker Engine and the local signed apt repository (the e2e harness)
       ].join('\n'),
     );
     const started = Date.now();
-    const log = engine!.mustBake(join(bake, 'docker-bake.hcl'), { cwd: bake });
+    const log = engine!.mustBake(join(bake, 'docker-bake.hcl'), {
+      cwd: bake,
+      set: [`derived.args.MIRROR=${mirrors.mirror}`, `derived.args.REPO=${repo!.urls[engine!.gateway]}/dists/${repo!.suite}/InRelease`],
+    });
     console.log(`bake of two targets: ${Date.now() - started} ms`);
     expect(log).not.toContain('unsupported frontend capability');
     expect(engine!.imageExists('local/e2e-base:1')).toBe(true);
     expect(engine!.run('local/e2e-derived:1', []).stdout).toBe('from the base target\n');
+    expect(engine!.mustRun('local/e2e-derived:1', 'grep -c "^Codename: trixie$" /etc/mirror-release; head -n 1 /etc/repo-inrelease')).toBe(
+      '1\n-----BEGIN PGP SIGNED MESSAGE-----\n',
+    );
   }, 180_000);
 
   it('unpacks a .tar.zst in ADD (Docker 26 does; 20.10 left it compressed)', () => {
