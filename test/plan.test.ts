@@ -238,7 +238,7 @@ describe('snapshot pins', () => {
 
   it('builds Ubuntu from snapshot.ubuntu.com, ports for other architectures', () => {
     expect(resolve(settings(UBUNTU, { snapshot: at })).buildSources.map((x) => x.uri)).toEqual(Array(3).fill(`http://snapshot.ubuntu.com/ubuntu/${at}`));
-    const arm = resolve(settings(UBUNTU, { snapshot: at, arch: 'arm64' }));
+    const arm = resolve(settings(UBUNTU, { snapshot: at, arch: 'arm64', mirror: 'http://mirror.example/ubuntu-ports' }));
     expect(arm.buildSources[0]!.uri).toBe(`http://snapshot.ubuntu.com/ubuntu-ports/${at}`);
     const mm = scriptPlan(settings(UBUNTU, { snapshot: at, backend: 'mmdebstrap' }));
     expect(mm.arrays.find((a) => a.name === 'APT_LINES')?.values[0]).toBe(`deb http://snapshot.ubuntu.com/ubuntu/${at} noble main universe`);
