@@ -6,7 +6,7 @@
 # containers, packed into a tarball and imported as an image. Run it as root on the build host:
 #   sudo ./mkimage.sh   (see --help; --dry-run prints every command)
 # On the host it writes only here (`mkimage-gen explain` lists every command it runs as root):
-#   $TMPDIR/mkimage.XXXXXXXXXX (or --work-dir): the work dir, removed when the script exits
+#   --work-dir (default: $TMPDIR or /var/tmp)/mkimage.XXXXXXXXXX: the work dir, removed when the script exits
 #   --output-dir (default: the script's folder): rootfs.tar.xz, rootfs.tar.xz.sha256, rootfs.manifest, rootfs.spdx.json, rootfs.cdx.json, rootfs.build.json, rootfs.provenance.json
 #     each written as .partial-<name> first, then renamed
 # It reads top to bottom: the settings, the runtime helpers (the same in every script),

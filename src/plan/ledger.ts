@@ -257,7 +257,7 @@ export function hostPaths(plan: Pick<ScriptPlan, 'variables' | 'arrays'>): strin
   const vars = Object.fromEntries(plan.variables.map((v) => [v.name, v.value]));
   const records = plan.arrays.find((a) => a.name === 'RECORD_FILES')!.values;
   return [
-    '$TMPDIR/mkimage.XXXXXXXXXX (or --work-dir): the work dir, removed when the script exits',
+    '--work-dir (default: $TMPDIR or /var/tmp)/mkimage.XXXXXXXXXX: the work dir, removed when the script exits',
     `--output-dir (default: the script's folder): ${vars.TARBALL}, ${vars.TARBALL}.sha256, ${records.join(', ')}`,
     '  each written as .partial-<name> first, then renamed',
   ];
