@@ -60,6 +60,8 @@ const FIELDS: Field[] = [
   { key: 'locales.generate[]', error: 'locales.generate[0]', set: (v) => ({ ...DEBIAN, locales: { generate: [v] } }), examples: ['ja_JP.UTF-8', 'ja_JP.EUC-JP', 'sr_RS.UTF-8@latin', 'C.UTF-8', 'jp_JP.UTF-8'], reach: 'script' },
   { key: 'locales.default', error: 'locales.default', set: (v) => ({ ...DEBIAN, locales: { generate: ['ja_JP.UTF-8'], default: v } }), examples: ['ja_JP.UTF-8'], reach: 'script' },
   { key: 'timezone', error: 'timezone', set: (v) => ({ ...DEBIAN, timezone: v }), examples: ['Asia/Tokyo', 'UTC', 'America/Argentina/Buenos_Aires', 'Etc/GMT+5', 'US/Pacific', 'America/Port-au-Prince', 'JST'], reach: 'script' },
+  { key: 'snapshot', error: 'snapshot', set: (v) => ({ ...DEBIAN, snapshot: v }), examples: ['20250101T000000Z', '20240229T235959Z'], reach: 'script' },
+  { key: 'expect', error: 'expect', set: (v) => ({ ...DEBIAN, expect: v }), examples: ['expected.manifest', 'pins/bookworm.manifest'], extras: ['-x', '.y', '_z', '/sub', '+p'], reach: 'script' },
   { key: 'output.tarball', error: 'output.tarball', set: (v) => ({ ...DEBIAN, output: { tarball: v } }), examples: ['rootfs.tar.xz', 'image_1.tar'], extras: ['.gz', '-x', '+y', '_z'], reach: 'script' },
   { key: 'output.compression', error: 'output.compression', set: (v) => ({ ...DEBIAN, output: { compression: v as 'xz' } }), examples: ['xz', 'gzip', 'zstd', 'none'], reach: 'script' },
   { key: 'output.import', error: 'output.import', set: (v) => ({ ...DEBIAN, output: { import: v as 'docker' } }), examples: ['docker', 'podman', 'none'], reach: 'script' },
@@ -105,7 +107,7 @@ function instructions(dockerfile: string): string[] {
     .filter((line) => line !== '' && !line.startsWith('#'));
 }
 
-const INSTRUCTION = /^(FROM|ADD|ENV|RUN|CMD) /;
+const INSTRUCTION = /^(FROM|ADD|ENV|RUN|CMD|LABEL) /;
 
 /** The checks every accepted value gets, in memory. */
 async function checkRendered(settings: Settings, field: Field, value: string): Promise<void> {
