@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { planImage, renderImage } from '../src/generate.js';
 import { manifestChanges, parseManifest } from '../src/manifest.js';
 import { validateSettings } from '../src/model/index.js';
+import { cli } from './helpers/cli.js';
 import { cycloneDxErrors, spdxProblems } from './helpers/sbom.js';
 import { DEBIAN } from './helpers/settings.js';
 
@@ -167,6 +168,24 @@ describe('refresh-manifest', () => {
     const b = parseManifest('a\t2\tamd64\ta\t2\nc\t1\tall\tc\t1\n');
     if (!('lines' in a) || !('lines' in b)) throw new Error('both parse');
     expect(manifestChanges(a.lines, b.lines)).toEqual(['~ a:amd64 1 -> 2', '- b:amd64 1', '+ c:all 1']);
+  });
+
+  it('takes a build manifest checked against its checksum file, and lists what changed', () => {
+    const build = fakeBuild('refresh', `${PACKAGES}\n`);
+    expect(records(build).status).toBe(0);
+    const expected = join(work, 'refreshed.manifest');
+    writeFileSync(expected, 'libc6\t2.36-9+deb12u6\tamd64\tglibc\t2.36-9+deb12u6\nold\t1\tall\told\t1\n');
+    const run = cli(['refresh-manifest', join(build.out, 'rootfs.manifest'), expected]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('~ libc6:amd64 2.36-9+deb12u6 -> 2.36-9+deb12u7');
+    expect(run.stdout).toContain('- old:all 1');
+    expect(readFileSync(expected, 'utf8')).toBe(readFileSync(join(build.out, 'rootfs.manifest'), 'utf8'));
+    // A manifest edited after the build no longer matches its checksum: refused, nothing written.
+    writeFileSync(join(build.out, 'rootfs.manifest'), 'tampered\t1\tall\ttampered\t1\n');
+    const refused = cli(['refresh-manifest', join(build.out, 'rootfs.manifest'), expected]);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain('does not match its checksum');
+    expect(readFileSync(expected, 'utf8')).not.toContain('tampered');
   });
 
   it('refuses what is not a manifest', () => {
