@@ -77,9 +77,16 @@ export function renderBake(targets: readonly BakeTarget[], origin: Origin): stri
 
 const byPath = (a: OutputFile, b: OutputFile) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
-/** Every config in its folder `<id>/`, and one bake file for the whole set; nothing claims a name twice. */
-export function renderAll(entries: readonly RenderEntry[], bakeOrigin: Origin): OutputFile[] {
-  const plans = entries.map(planImage);
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * Every config of `entries` in its folder `<id>/`, and one bake file for the set
+ * `bakeEntries` (the same set, or a project's whole set when a run writes part of it).
+ * The bake file lists its targets by config id, whatever order the configs came in;
+ * nothing may claim a folder, target or tag twice.
+ */
+export function renderAll(entries: readonly RenderEntry[], bakeOrigin: Origin, bakeEntries: readonly RenderEntry[] = entries): OutputFile[] {
+  const plans = [...bakeEntries].sort(byId).map(planImage);
   checkLayout(
     plans.map((p) => ({
       id: p.id,
@@ -88,7 +95,10 @@ export function renderAll(entries: readonly RenderEntry[], bakeOrigin: Origin): 
       tags: p.bakeTargets.flatMap((t) => t.tags),
     })),
   );
-  const files = plans.flatMap((plan) => renderImage(plan).map((file) => ({ ...file, path: `${plan.id}/${file.path}` })));
+  const written = new Set(entries.map((e) => e.id));
+  const files = plans
+    .filter((plan) => written.has(plan.id))
+    .flatMap((plan) => renderImage(plan).map((file) => ({ ...file, path: `${plan.id}/${file.path}` })));
   files.push({ path: BAKE_FILE, content: renderBake(plans.flatMap((p) => p.bakeTargets), bakeOrigin), mode: 0o644 });
   return files.sort(byPath);
 }

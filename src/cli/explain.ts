@@ -32,3 +32,36 @@ export function explainText(plan: ImagePlan, files: readonly OutputFile[]): stri
   ];
   return lines.join('\n');
 }
+
+/** The same facts for CI tooling; `commands` is the script's --dry-run output. */
+export function explainJson(plan: ImagePlan, files: readonly OutputFile[], commands: string) {
+  const r = plan.resolved;
+  const s = r.settings;
+  return {
+    id: plan.id,
+    image: r.baseReference,
+    distro: s.distro,
+    suite: s.suite,
+    version: r.release.version,
+    status: r.release.status,
+    arch: s.arch,
+    variant: s.variant,
+    backend: s.backend,
+    reproducible: s.reproducible,
+    sourceDateEpoch: s.sourceDateEpoch ?? null,
+    slim: s.slim,
+    release: {
+      securitySuite: r.securitySuite,
+      networkPackage: r.release.networkPackage,
+      upstart: r.release.upstart,
+      initctlDiverted: r.divertInitctl,
+      sourcesFormat: r.sourcesFormat,
+      sources: r.release.sources,
+    },
+    aptSources: r.sources,
+    steps: plan.script.steps.map(({ label, title, fn, stage }) => ({ label, title, function: fn, stage })),
+    tags: r.staticTags.map((t) => `${s.name}:${t}`),
+    files: files.map((f) => `${plan.id}/${f.path}`),
+    commands: commands.split('\n').filter((line) => line !== ''),
+  };
+}

@@ -76,7 +76,15 @@ export interface Drift {
   orphaned: string[];
 }
 
-export function findDrift(dir: string, files: readonly OutputFile[]): Drift {
+/**
+ * Where orphans may be found: the whole tree, or only these config folders (a run that
+ * writes some of a project's configs leaves the others' files alone).
+ */
+export type OrphanScope = readonly string[] | undefined;
+
+const inScope = (scope: OrphanScope) => (path: string) => scope === undefined || scope.some((folder) => path.startsWith(`${folder}/`));
+
+export function findDrift(dir: string, files: readonly OutputFile[], scope?: OrphanScope): Drift {
   const drift: Drift = { missing: [], stale: [], orphaned: [] };
   const wanted = new Set(files.map((f) => f.path));
   for (const file of files) {
@@ -91,7 +99,7 @@ export function findDrift(dir: string, files: readonly OutputFile[]): Drift {
       drift.stale.push(file.path);
     }
   }
-  drift.orphaned = generatedFilesIn(dir).filter((path) => !wanted.has(path));
+  drift.orphaned = generatedFilesIn(dir).filter((path) => !wanted.has(path) && inScope(scope)(path));
   return drift;
 }
 
@@ -137,9 +145,9 @@ interface Staged {
  * It is synchronous on purpose: Node runs signal handlers only between synchronous
  * steps, so with the CLI's handlers (see signals.ts) an interrupt waits until it is done.
  */
-export function writeTree(dir: string, files: readonly OutputFile[]): Drift {
+export function writeTree(dir: string, files: readonly OutputFile[], scope?: OrphanScope): Drift {
   for (const file of files) checkPath(file.path);
-  const drift = findDrift(dir, files);
+  const drift = findDrift(dir, files, scope);
   const changed = new Set([...drift.missing, ...drift.stale]);
   for (const path of changed) checkTarget(dir, path);
   const suffix = `.mkimage-gen-${process.pid}-${randomBytes(4).toString('hex')}.tmp`;

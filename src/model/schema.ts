@@ -22,7 +22,7 @@ import { didYouMean } from './suggest.js';
 export { describeInput } from './describe.js';
 
 /** A strict object whose unknown keys are reported with the nearest known key. */
-function strictObject<T extends z.ZodRawShape>(shape: T) {
+export function strictObject<T extends z.ZodRawShape>(shape: T) {
   const known = Object.keys(shape);
   return z.strictObject(shape, {
     error: (issue) => {
@@ -198,7 +198,7 @@ export const SettingsSchema = strictObject(settingsShape)
         path: ['suite'],
         message: other
           ? `"${s.suite}" is a ${other.distro} suite, not ${s.distro}: set distro: ${other.distro}`
-          : `unknown ${s.distro} suite ${describeInput(s.suite)}${didYouMean(s.suite, known)}; known: ${known.join(', ')}`,
+          : `unknown ${s.distro} suite ${describeInput(s.suite)}${didYouMean(s.suite, known)}; mkimage-gen knows ${s.distro}'s ${distroFacts(s.distro).tableCovers}: ${known.join(', ')} (see mkimage-gen releases)`,
       });
       return;
     }
