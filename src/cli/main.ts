@@ -6,9 +6,11 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { dryRun } from '../io/dry-run.js';
+import { checkOutDir } from '../io/out-dir.js';
 import { deliverPendingSignals, exitOnInterrupt } from '../io/signals.js';
 import { findDrift, hasDrift, OutputError, writeTree, type Drift } from '../io/tree.js';
 import { SCRIPT_FILE } from '../layout.js';
+import { describePath } from '../model/describe.js';
 import { ConfigError, projectJsonSchema, settingsJsonSchema } from '../model/index.js';
 import { findPreset, PRESETS } from '../presets/index.js';
 import { VERSION } from '../version.js';
@@ -28,11 +30,12 @@ const EXIT_CODES_TEXT = 'Exit codes: 0 ok; 1 check found drift (or a write faile
 
 /** One line per file that differs; `words` name the three kinds (check and generate say it differently). */
 function listDrift(drift: Drift, out: string, words: [string, string, string]): string {
+  const shown = (path: string) => describePath(`${out}/${path}`);
   const width = Math.max(...words.map((w) => w.length));
   const rows = [
-    ...drift.missing.map((p) => `${words[0].padEnd(width)}  ${out}/${p}`),
-    ...drift.stale.map((p) => `${words[1].padEnd(width)}  ${out}/${p}`),
-    ...drift.orphaned.map((p) => `${words[2].padEnd(width)}  ${out}/${p}`),
+    ...drift.missing.map((p) => `${words[0].padEnd(width)}  ${shown(p)}`),
+    ...drift.stale.map((p) => `${words[1].padEnd(width)}  ${shown(p)}`),
+    ...drift.orphaned.map((p) => `${words[2].padEnd(width)}  ${shown(p)}`),
   ];
   return rows.join('\n');
 }
@@ -54,6 +57,14 @@ interface TreeArgs {
 }
 
 const selection = (argv: TreeArgs): Selection => ({ configs: argv.configs ?? [], sets: argv.set ?? [], out: argv.out, cwd: process.cwd() });
+
+/** What a generate or check run covers; an implausible output directory is refused before any config is read. */
+function load(argv: TreeArgs): Loaded {
+  if (argv.out !== undefined) checkOutDir(argv.out);
+  const loaded = load(argv);
+  if (argv.out === undefined) checkOutDir(loaded.out);
+  return loaded;
+}
 
 async function renderSelection(loaded: Loaded) {
   return (await render()).renderAll(loaded.entries, loaded.bakeOrigin, loaded.bakeEntries);
@@ -100,14 +111,14 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
           .example('$0 generate --set mirror=http://ftp.jp.debian.org/debian --out /tmp/x', 'the presets with another mirror'),
       (argv) =>
         choose(async () => {
-          const loaded = loadSelection(selection(argv));
+          const loaded = load(argv);
           const files = await renderSelection(loaded);
-          const drift = writeTree(loaded.out, files, loaded.scope);
+          const drift = writeTree(loaded.out, files, { scope: loaded.scope });
           // An interrupt during the write exits 130 now, after the tree is complete.
           await deliverPendingSignals();
           if (!argv.quiet) {
             const out = shownOut(loaded);
-            process.stdout.write(`${hasDrift(drift) ? listDrift(drift, out, ['wrote', 'updated', 'removed']) : `${out}/ is up to date`}\n`);
+            process.stdout.write(`${hasDrift(drift) ? listDrift(drift, out, ['wrote', 'updated', 'removed']) : `${describePath(`${out}/`)} is up to date`}\n`);
           }
           return EXIT.ok;
         }),
@@ -124,7 +135,7 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
           .example('$0 check --json', '{ "upToDate": false, "missing": [], "stale": ["debian/mkimage.sh"], "orphaned": [] }'),
       (argv) =>
         choose(async () => {
-          const loaded = loadSelection(selection(argv));
+          const loaded = load(argv);
           const files = await renderSelection(loaded);
           const drift = findDrift(loaded.out, files, loaded.scope);
           const out = shownOut(loaded);
@@ -133,7 +144,7 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
             process.stderr.write(`${listDrift(drift, out, ['missing', 'stale', 'orphaned'])}\n`);
             if (argv.diff) process.stdout.write(driftDiff(drift, files, readCurrent(loaded.out)));
             process.stderr.write("regenerate with the command in the files' header (mkimage-gen generate ...)\n");
-          } else if (!argv.quiet) process.stdout.write(`${out}/ is up to date\n`);
+          } else if (!argv.quiet) process.stdout.write(`${describePath(`${out}/`)} is up to date\n`);
           return hasDrift(drift) ? EXIT.drift : EXIT.ok;
         }),
     )
@@ -273,7 +284,7 @@ export async function main(args: string[]): Promise<number> {
     }
     if (error instanceof OutputError) {
       process.stderr.write(`mkimage-gen: ${error.message}\n`);
-      return EXIT.drift;
+      return error.exitCode;
     }
     process.stderr.write(`mkimage-gen: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 1;
