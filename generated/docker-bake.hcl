@@ -6,19 +6,22 @@
 # base target through a named context, so the set builds in one go.
 
 group "default" {
-  targets = ["debian-wheezy-ja", "ubuntu-precise-ja", "debian-bookworm-ja", "debian-trixie-ja", "debian-trixie-ja-debian-ja-web", "debian-trixie-ja-slim", "ubuntu-noble-ja", "ubuntu-resolute-ja", "debian-bookworm-ci", "debian-bookworm-ci-debian-ci-runner"]
+  targets = ["debian-bookworm-ci", "debian-bookworm-ci-debian-ci-runner", "debian-bookworm-ja", "debian-trixie-ja", "debian-trixie-ja-debian-ja-web", "debian-trixie-ja-slim", "debian-wheezy-ja", "ubuntu-noble-ja", "ubuntu-precise-ja", "ubuntu-resolute-ja"]
 }
 
-target "debian-wheezy-ja" {
-  context = "debian-wheezy-ja"
+target "debian-bookworm-ci" {
+  context = "debian-bookworm-ci"
   dockerfile = "Dockerfile"
-  tags = ["local/debian-ja:wheezy", "local/debian-ja:latest"]
+  tags = ["local/debian-ci:bookworm"]
 }
 
-target "ubuntu-precise-ja" {
-  context = "ubuntu-precise-ja"
+target "debian-bookworm-ci-debian-ci-runner" {
+  context = "debian-bookworm-ci/derived/debian-ci-runner"
   dockerfile = "Dockerfile"
-  tags = ["local/ubuntu-ja:precise", "local/ubuntu-ja:latest"]
+  tags = ["local/debian-ci-runner:bookworm"]
+  contexts = {
+    "local/debian-ci:bookworm" = "target:debian-bookworm-ci"
+  }
 }
 
 target "debian-bookworm-ja" {
@@ -48,29 +51,26 @@ target "debian-trixie-ja-slim" {
   tags = ["local/debian-ja-slim:trixie"]
 }
 
+target "debian-wheezy-ja" {
+  context = "debian-wheezy-ja"
+  dockerfile = "Dockerfile"
+  tags = ["local/debian-ja:wheezy", "local/debian-ja:latest"]
+}
+
 target "ubuntu-noble-ja" {
   context = "ubuntu-noble-ja"
   dockerfile = "Dockerfile"
   tags = ["local/ubuntu-ja:noble"]
 }
 
+target "ubuntu-precise-ja" {
+  context = "ubuntu-precise-ja"
+  dockerfile = "Dockerfile"
+  tags = ["local/ubuntu-ja:precise", "local/ubuntu-ja:latest"]
+}
+
 target "ubuntu-resolute-ja" {
   context = "ubuntu-resolute-ja"
   dockerfile = "Dockerfile"
   tags = ["local/ubuntu-ja:resolute"]
-}
-
-target "debian-bookworm-ci" {
-  context = "debian-bookworm-ci"
-  dockerfile = "Dockerfile"
-  tags = ["local/debian-ci:bookworm"]
-}
-
-target "debian-bookworm-ci-debian-ci-runner" {
-  context = "debian-bookworm-ci/derived/debian-ci-runner"
-  dockerfile = "Dockerfile"
-  tags = ["local/debian-ci-runner:bookworm"]
-  contexts = {
-    "local/debian-ci:bookworm" = "target:debian-bookworm-ci"
-  }
 }

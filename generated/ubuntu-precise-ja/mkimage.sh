@@ -187,6 +187,8 @@ step() {
   printf '[%s] %s ...\n' "$label" "$title"
   "$fn"
   local us=$(($(now_us) - start))
+  # A dry run does no work: it says so, and prints the same bytes every time.
+  ((DRY_RUN == 0)) || us=0
   printf '[%s] %s ... %d.%ds\n' "$label" "$title" $((us / 1000000)) $((us / 100000 % 10))
 }
 

@@ -61,7 +61,7 @@ const selection = (argv: TreeArgs): Selection => ({ configs: argv.configs ?? [],
 /** What a generate or check run covers; an implausible output directory is refused before any config is read. */
 function load(argv: TreeArgs): Loaded {
   if (argv.out !== undefined) checkOutDir(argv.out);
-  const loaded = load(argv);
+  const loaded = loadSelection(selection(argv));
   if (argv.out === undefined) checkOutDir(loaded.out);
   return loaded;
 }

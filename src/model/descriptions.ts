@@ -53,6 +53,7 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
 
 /** Project file fields. */
 export const PROJECT_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  $schema: 'The JSON Schema this file follows; editors read it, mkimage-gen ignores it.',
   configs: 'Config files to render, as paths or globs relative to this file (e.g. configs/*.yaml).',
   out: 'The output directory, relative to this file.',
   defaults: "Settings merged under every config (e.g. mirror); a config's own value wins.",
