@@ -63,7 +63,7 @@ function loadConfigs(sources: readonly Source[], sets: readonly string[], origin
   for (const source of sources) {
     try {
       const id = configId(source.path, source.shown);
-      const config = mergeUnder(source.defaults ?? {}, readConfigFile(source.path));
+      const config = mergeUnder(source.defaults ?? {}, readConfigFile(source.path, source.shown));
       const settings = validateSettings(applyOverrides(config, sets), source.shown);
       entries.push({ id, settings, origin: origin(source) });
     } catch (error) {

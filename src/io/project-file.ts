@@ -29,7 +29,7 @@ export function findProjectFile(from: string): string | undefined {
 
 export function readProject(file: string, shown: string): Project {
   const root = dirname(resolve(file));
-  const settings = validateProject(readConfigFile(file), shown);
+  const settings = validateProject(readConfigFile(file, shown), shown);
   const problems: string[] = [];
   const configs = new Set<string>();
   for (const [i, pattern] of settings.configs.entries()) {
