@@ -171,6 +171,13 @@ describe('writeTree', () => {
     expect(findDrift(dir, [file('a', 'a\n')]).orphaned).toEqual([]);
     writeTree(dir, [file('a', 'a\n')]);
     expect(hashTree(join(dir, 'nested'))).toEqual(nested);
+    // A tree from before records existed is known by its bake file.
+    mkdirSync(join(dir, 'legacy/x'), { recursive: true });
+    writeFileSync(join(dir, 'legacy/docker-bake.hcl'), header('legacy'));
+    writeFileSync(join(dir, 'legacy/x/mkimage.sh'), header('legacy'));
+    writeFileSync(join(dir, RECORD_FILE), `a\nlegacy/x/mkimage.sh\n`);
+    expect(writeTree(dir, [file('a', 'a\n')]).orphaned).toEqual([]);
+    expect(existsSync(join(dir, 'legacy/x/mkimage.sh'))).toBe(true);
   });
 
   it('never follows a symlink out of the output directory: not for orphans, not on the way to a file', () => {
@@ -183,7 +190,9 @@ describe('writeTree', () => {
     writeTree(dir, [file('a', 'x\n')]);
     // A folder on the way that is a symlink: refused, nothing written there or here.
     const before = hashTree(dir);
-    expect(() => writeTree(dir, [file('a', 'x\n'), file('link/new.sh', 'x\n')])).toThrow(/link" is a symlink, not a folder|link is a symlink, not a folder/);
+    expect(() => writeTree(dir, [file('a', 'x\n'), file('link/new.sh', 'x\n')])).toThrow(
+      /link" is a symlink, not a folder|link is a symlink, not a folder/,
+    );
     expect(hashTree(dir)).toEqual(before);
     expect(hashTree(outside)).toEqual(sibling);
   });
@@ -267,9 +276,13 @@ describe('a hostile tree: what sits at an output path is reported, never read or
           try { const d = action(); console.log('ok ' + d.stale.join(',')); }
           catch (e) { console.log(e instanceof OutputError ? e.exitCode + ' ' + e.message : 'raw ' + e.stack); }
         }`;
-      const r = spawnSync('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, '--input-type=module', '-e', child, dir], {
-        encoding: 'utf8',
-      });
+      const r = spawnSync(
+        'setpriv',
+        [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, '--input-type=module', '-e', child, dir],
+        {
+          encoding: 'utf8',
+        },
+      );
       expect(r.stderr, what).toBe('');
       return r.stdout.trim().split('\n');
     };

@@ -28,7 +28,8 @@ function readText(path: string): string {
     problem(path, `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
   if (bytes === undefined) problem(path, 'not a regular file any more: name a YAML or JSON file');
-  if (bytes.length > MAX_CONFIG_BYTES) problem(path, `the file has more than ${MAX_CONFIG_BYTES} bytes; a config is at most ${MAX_CONFIG_BYTES}`);
+  if (bytes.length > MAX_CONFIG_BYTES)
+    problem(path, `the file has more than ${MAX_CONFIG_BYTES} bytes; a config is at most ${MAX_CONFIG_BYTES}`);
   try {
     // Decoding with replacement would turn invalid bytes into U+FFFD inside values, silently.
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);

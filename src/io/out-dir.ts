@@ -11,9 +11,34 @@ import { inspect, kindOf } from './regular-file.js';
 
 /** Folders of the system itself, and the ones no tool of ours writes below. */
 const SYSTEM_FOLDERS = [
-  '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/libx32', '/media', '/mnt', '/opt', '/proc',
-  '/root', '/run', '/sbin', '/srv', '/sys', '/tmp', '/usr', '/usr/bin', '/usr/lib', '/usr/local', '/usr/sbin', '/usr/share',
-  '/var', '/var/lib', '/var/tmp',
+  '/bin',
+  '/boot',
+  '/dev',
+  '/etc',
+  '/home',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/libx32',
+  '/media',
+  '/mnt',
+  '/opt',
+  '/proc',
+  '/root',
+  '/run',
+  '/sbin',
+  '/srv',
+  '/sys',
+  '/tmp',
+  '/usr',
+  '/usr/bin',
+  '/usr/lib',
+  '/usr/local',
+  '/usr/sbin',
+  '/usr/share',
+  '/var',
+  '/var/lib',
+  '/var/tmp',
 ];
 const SYSTEM_TREES = ['/proc', '/sys', '/dev', '/boot', '/etc', '/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/lib', '/usr/share'];
 
@@ -43,7 +68,8 @@ const within = (path: string, folder: string) => path === folder || path.startsW
 export function outDirProblem(out: string, places: Places = { cwd: process.cwd(), home: homedir() }): string | undefined {
   if (out.trim() === '') return 'the output directory is empty (an unset variable?): name a folder, e.g. --out images';
   if (/[\x00-\x1f\x7f-\x9f]/.test(out)) return `${describePath(out)} holds control characters: name a plain folder, e.g. --out images`;
-  if (out.startsWith('~')) return `${describePath(out)} starts with "~", which the shell did not expand: write $HOME/... or a relative path`;
+  if (out.startsWith('~'))
+    return `${describePath(out)} starts with "~", which the shell did not expand: write $HOME/... or a relative path`;
   const absolute = resolve(places.cwd, out);
   const real = realPath(absolute);
   const shown = real === absolute ? describePath(out) : `${describePath(out)} (${describePath(real)})`;
@@ -86,4 +112,3 @@ export function checkOutDir(out: string, places?: Places): void {
   }
   if (problem !== undefined) throw new ConfigError('--out', [problem]);
 }
-

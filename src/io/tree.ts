@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, linkSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { OutputFile } from '../layout.js';
+import { BAKE_FILE, type OutputFile } from '../layout.js';
 import { describePath } from '../model/describe.js';
 import { inspect, kindOf, readRegularFile } from './regular-file.js';
 import { MAX_RECORD_BYTES, parseRecord, RECORD_FILE, serializeRecord } from './record.js';
@@ -102,7 +102,11 @@ function readInTree(dir: string, path: string, max: number): Buffer | undefined 
 }
 
 function hasHeader(head: Buffer): boolean {
-  return head.toString('utf8').split('\n').slice(0, 3).some((line) => HEADER_LINE.test(line));
+  return head
+    .toString('utf8')
+    .split('\n')
+    .slice(0, 3)
+    .some((line) => HEADER_LINE.test(line));
 }
 
 /** The paths the tree's record lists (none without a record). */
@@ -112,11 +116,16 @@ function recordedPaths(dir: string): string[] {
   return text === undefined ? [] : parseRecord(text.toString('utf8')).filter(isPlainPath);
 }
 
-/** True where a folder on the way to `path` holds an output tree of its own. */
-function inNestedTree(dir: string, path: string): boolean {
+/**
+ * True where a folder on the way to `path` holds an output tree of its own: a record, or a
+ * bake file that is not one of ours (a tree written before records existed).
+ */
+function inNestedTree(dir: string, path: string, ours: ReadonlySet<string>): boolean {
   const parts = path.split('/');
   for (let i = 1; i < parts.length; i++) {
-    if (lookAt(dir, `${parts.slice(0, i).join('/')}/${RECORD_FILE}`).state !== 'absent') return true;
+    const folder = parts.slice(0, i).join('/');
+    if (lookAt(dir, `${folder}/${RECORD_FILE}`).state !== 'absent') return true;
+    if (!ours.has(`${folder}/${BAKE_FILE}`) && lookAt(dir, `${folder}/${BAKE_FILE}`).state !== 'absent') return true;
   }
   return false;
 }
@@ -126,10 +135,12 @@ function inNestedTree(dir: string, path: string): boolean {
  * files with our header, reached without a link, and not inside a nested output tree.
  */
 function recordedOrphans(dir: string, wanted: ReadonlySet<string>): string[] {
-  return recordedPaths(dir)
+  const recorded = recordedPaths(dir);
+  const ours = new Set([...recorded, ...wanted]);
+  return recorded
     .filter((path) => !wanted.has(path))
     .filter((path) => {
-      if (!isA('file', dir, path) || inNestedTree(dir, path)) return false;
+      if (!isA('file', dir, path) || inNestedTree(dir, path, ours)) return false;
       const head = readInTree(dir, path, HEADER_BYTES);
       return head !== undefined && hasHeader(head);
     });
@@ -322,7 +333,10 @@ export function writeTree(dir: string, files: readonly OutputFile[], hooks: Writ
     restore(staged, renamed);
     removeCreatedFolders(dir, created);
     undoOut();
-    throw new OutputError(`cannot write ${shown(dir, current)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}; the output directory is as it was`, 1);
+    throw new OutputError(
+      `cannot write ${shown(dir, current)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}; the output directory is as it was`,
+      1,
+    );
   }
   discard(staged.map((item) => ({ ...item, temp: '' })));
   for (const orphan of drift.orphaned) removeOrphan(dir, orphan);

@@ -30,8 +30,9 @@ export function redactCredentials(text: string): string {
  * separators and bidi overrides, which would still garble a terminal or hide text.
  */
 function escapeForDisplay(text: string): string {
-  return JSON.stringify(text).replace(/[\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) =>
-    `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  return JSON.stringify(text).replace(
+    /[\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
 
