@@ -86,11 +86,11 @@ describe('a project in a git repo', () => {
 
   it('shared settings in the project file sit under every config; a config\'s own value wins', () => {
     const project = join(dir, 'mkimage-gen.yaml');
-    writeFileSync(project, readFileSync(project, 'utf8').replace('defaults: {}', 'defaults:\n  proxy: http://proxy.example:3128\n  timezone: UTC'));
+    writeFileSync(project, readFileSync(project, 'utf8').replace('defaults: {}', 'defaults:\n  proxy: http://proxy.example:3128\n  timezone: Europe/Berlin'));
     const config = join(dir, 'configs/noble.yaml');
     writeFileSync(config, readFileSync(config, 'utf8').replace(/^timezone: .*\n/m, ''));
     expect(cli(['generate', '-q'], dir).status).toBe(0);
-    expect(readFileSync(join(dir, 'images/noble/mkimage.sh'), 'utf8')).toMatch(/^readonly TIMEZONE=UTC$/m);
+    expect(readFileSync(join(dir, 'images/noble/mkimage.sh'), 'utf8')).toMatch(/^readonly TIMEZONE=Europe\/Berlin$/m);
     const bookworm = readFileSync(join(dir, 'images/debian-bookworm-ja/mkimage.sh'), 'utf8');
     expect(bookworm).toMatch(/^readonly TIMEZONE=Asia\/Tokyo$/m);
     expect(bookworm).toMatch(/^readonly PROXY=http:\/\/proxy.example:3128$/m);
@@ -100,7 +100,7 @@ describe('a project in a git repo', () => {
     expect(cli(['generate', '-q'], dir).status).toBe(0);
     const before = hashTree(join(dir, 'images'));
     const config = join(dir, 'configs/noble.yaml');
-    writeFileSync(config, readFileSync(config, 'utf8').replace('timezone: Asia/Tokyo', 'timezone: UTC'));
+    writeFileSync(config, readFileSync(config, 'utf8').replace('timezone: Asia/Tokyo', 'timezone: Europe/Berlin'));
     expect(cli(['generate', '-q', 'configs/noble.yaml'], dir).status).toBe(0);
     const after = hashTree(join(dir, 'images'));
     for (const [path, hash] of Object.entries(before)) {

@@ -113,7 +113,8 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
         choose(async () => {
           const loaded = load(argv);
           const files = await renderSelection(loaded);
-          const drift = writeTree(loaded.out, files, { scope: loaded.scope });
+          // Relative to here, so messages name the tree as the user does.
+          const drift = writeTree(shownOut(loaded), files, { scope: loaded.scope });
           // An interrupt during the write exits 130 now, after the tree is complete.
           await deliverPendingSignals();
           if (!argv.quiet) {
@@ -137,8 +138,8 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
         choose(async () => {
           const loaded = load(argv);
           const files = await renderSelection(loaded);
-          const drift = findDrift(loaded.out, files, loaded.scope);
           const out = shownOut(loaded);
+          const drift = findDrift(out, files, loaded.scope);
           if (argv.json) process.stdout.write(json({ out, upToDate: !hasDrift(drift), ...drift }));
           else if (!argv.quiet && hasDrift(drift)) {
             process.stderr.write(`${listDrift(drift, out, ['missing', 'stale', 'orphaned'])}\n`);

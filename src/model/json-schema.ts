@@ -4,6 +4,9 @@
 // `$schema` key an editor modeline may add.
 import { z } from 'zod';
 import { codenames } from '../releases/index.js';
+import { ARCHES } from './formats.js';
+import { LOCALE_NAMES } from '../releases/locales.js';
+import { LEGACY_TIME_ZONES, TIME_ZONES } from '../releases/timezones.js';
 import { FIELD_DESCRIPTIONS, PROJECT_DESCRIPTIONS } from './descriptions.js';
 import { ProjectSchema } from './project.js';
 import { SettingsSchema } from './schema.js';
@@ -35,6 +38,46 @@ function describe(schema: JsonSchema, descriptions: Readonly<Record<string, stri
   }
 }
 
+/**
+ * Rules the model checks in code that a JSON Schema can still say, at least in part, so
+ * an editor flags the value before mkimage-gen does. Keyed like the descriptions.
+ */
+const ARCH_QUALIFIER = `(?::(?:${[...ARCHES, 'any', 'all', 'native'].join('|')}))?`;
+/** A Debian package name (a dot only before a letter or digit; + at the end only as ++), as apt reads no more into it. */
+const PACKAGE_NAME = `[a-z0-9](?:[a-z0-9+-]|\\.(?=[a-z0-9]))*(?:[a-z0-9]|\\+\\+)${ARCH_QUALIFIER}`;
+const PACKAGE = { pattern: `^${PACKAGE_NAME}$` };
+const PINNABLE = { pattern: `^${PACKAGE_NAME}(?:=(?:[0-9]+:)?[0-9][A-Za-z0-9.+~-]*)?$` };
+const URL = { pattern: '^(?:https?|file)://[^@\\s\'"`\\\\$;|&<>(){}\\[\\]*?!#^]+$' };
+const LOCALE = { enum: LOCALE_NAMES };
+const CODE_RULES: Readonly<Record<string, Record<string, unknown>>> = {
+  'include[]': PINNABLE,
+  'exclude[]': PACKAGE,
+  'derived[].packages[]': PINNABLE,
+  mirror: URL,
+  securityMirror: URL,
+  proxy: URL,
+  'locales.generate[]': LOCALE,
+  'locales.default': LOCALE,
+  timezone: { enum: [...new Set([...TIME_ZONES, ...Object.keys(LEGACY_TIME_ZONES)])].sort() },
+  'derived[].env{}': { pattern: '^[^\\u0000-\\u001f\\u007f\\ufffd]*$' },
+};
+
+function addRules(schema: JsonSchema, path = ''): void {
+  const visit = (node: JsonSchema | undefined, at: string) => {
+    if (!node) return;
+    Object.assign(node, CODE_RULES[at] ?? {});
+    addRules(node, at);
+  };
+  for (const [key, child] of Object.entries(schema.properties ?? {})) {
+    const at = path === '' ? key : `${path}.${key}`;
+    visit(child, at);
+    visit(child.items, `${at}[]`);
+    if (typeof child.additionalProperties === 'object') visit(child.additionalProperties, `${at}{}`);
+    // A mapping's own keys: __proto__ would vanish into the object's prototype.
+    if (typeof child.propertyNames === 'object') (child.propertyNames as JsonSchema).not = { const: '__proto__' };
+  }
+}
+
 /** Every field path of a schema, in the same spelling as the description keys. */
 export function fieldPaths(schema: JsonSchema, path = ''): string[] {
   return Object.entries(schema.properties ?? {}).flatMap(([key, child]) => {
@@ -52,6 +95,7 @@ export function fieldPaths(schema: JsonSchema, path = ''): string[] {
 export function settingsJsonSchema(): JsonSchema {
   const schema = z.toJSONSchema(SettingsSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
   describe(schema, FIELD_DESCRIPTIONS);
+  addRules(schema);
   schema.properties = { $schema: SCHEMA_KEY, ...schema.properties };
   // The refinements require a mirror and allow only the suites each distro has.
   schema.required = [...new Set([...(schema.required ?? []), 'mirror'])];

@@ -255,11 +255,12 @@ export const SettingsSchema = strictObject(settingsShape)
         message: `${s.suite}'s apt cannot read deb822 sources with Signed-By; use one-line or auto`,
       });
     }
-    if (s.locales.default !== undefined && !s.locales.generate.includes(s.locales.default)) {
+    // C.UTF-8 is built into the C library: it needs no generating.
+    if (s.locales.default !== undefined && s.locales.default !== 'C.UTF-8' && !s.locales.generate.includes(s.locales.default)) {
       ctx.addIssue({
         code: 'custom',
         path: ['locales', 'default'],
-        message: `default locale ${describeInput(s.locales.default)} is not in locales.generate (${s.locales.generate.length > 0 ? describeInput(s.locales.generate.join(', ')) : 'empty'})`,
+        message: `default locale ${describeInput(s.locales.default)} is not in locales.generate (${s.locales.generate.length > 0 ? describeInput(s.locales.generate.join(', ')) : 'empty'}); only C.UTF-8 needs no generating`,
       });
     }
     reportReleaseChecks(ctx, s, release);

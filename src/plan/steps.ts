@@ -3,6 +3,7 @@
 // only place that says so; the script defines the functions in this order and calls
 // them from it. Adding a step: one template in templates/steps/, one entry here.
 import { localeCharset } from '../model/formats.js';
+import { supportedLine } from '../releases/locales.js';
 import type { Resolved } from './resolve.js';
 import { planSlim } from './slim.js';
 import { ONE_LINE_SOURCES, sourcesFile } from './sources.js';
@@ -36,8 +37,8 @@ interface StepSpec {
 /** A step's call: what `main` or a hook stage runs. */
 export type StepCall = Pick<StepPlan, 'fn' | 'title' | 'label'>;
 
-/** debconf names a locale with its charset: `ja_JP.UTF-8 UTF-8`. */
-const localeGenEntry = (locale: string) => `${locale} ${localeCharset(locale)}`;
+/** debconf names a locale by its line in glibc's SUPPORTED list: `ja_JP.UTF-8 UTF-8`, `en_US ISO-8859-1`. */
+const localeGenEntry = (locale: string) => supportedLine(locale) ?? `${locale} ${localeCharset(locale)}`;
 const lines = (items: string[]) => items.map((line) => `${line}\n`).join('');
 
 /** The chroot work both backends do, in the same order, so both give the same image. */
