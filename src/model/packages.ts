@@ -62,7 +62,7 @@ export function packageSpecProblem(spec: string, pins: boolean): string | undefi
   const problem = nameProblem(name);
   if (problem !== undefined) return problem;
   if (arch !== undefined && !ARCH_QUALIFIERS.includes(arch)) {
-    return `has the architecture qualifier ":${arch}"; expected one of ${ARCH_QUALIFIERS.join(', ')}`;
+    return `has an architecture qualifier that is none of ${ARCH_QUALIFIERS.join(', ')}`;
   }
   if (version !== undefined) {
     if (!pins) return 'pins a version with "=": this list takes package names only';
