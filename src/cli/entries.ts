@@ -1,9 +1,10 @@
 // What a command renders: the presets, or config files, with --set applied and validated.
-import { relative, sep } from 'node:path';
+import { dirname, relative, sep } from 'node:path';
 import { readConfigFile } from '../io/config-file.js';
+import { readEmbeddedFiles } from '../io/embedded-files.js';
 import { applyOverrides } from '../model/overrides.js';
 import { ConfigError, validateSettings } from '../model/index.js';
-import { findPreset, PRESETS } from '../presets/index.js';
+import { findPreset, PRESET_FILES_DIR, PRESETS } from '../presets/index.js';
 import type { RenderEntry } from '../generate.js';
 import { configId, type Origin } from '../layout.js';
 import { shellQuote } from '../render/quote.js';
@@ -44,7 +45,7 @@ export function loadSelection(selection: Selection): Loaded {
     return {
       entries: PRESETS.map((preset) => ({
         id: preset.id,
-        settings: validateSettings(applyOverrides(preset.settings, sets), `preset ${preset.id}`),
+        settings: validateSettings(readEmbeddedFiles(applyOverrides(preset.settings, sets), PRESET_FILES_DIR, `preset ${preset.id}`), `preset ${preset.id}`),
         origin: { generatedFrom: `preset ${preset.id}`, regenerate },
       })),
       bakeOrigin: { generatedFrom: 'the built-in presets', regenerate },
@@ -56,7 +57,7 @@ export function loadSelection(selection: Selection): Loaded {
     const path = portablePath(config);
     try {
       const id = configId(config, path);
-      const settings = validateSettings(applyOverrides(readConfigFile(config), sets), path);
+      const settings = validateSettings(readEmbeddedFiles(applyOverrides(readConfigFile(config), sets), dirname(config), path), path);
       entries.push({ id, settings, origin: { generatedFrom: `config ${path}`, regenerate } });
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;

@@ -8,6 +8,7 @@ import { ConfigError, settingsJsonSchema } from '../model/index.js';
 import { PRESETS } from '../presets/index.js';
 import { DEFAULT_OUT, loadOne, loadSelection, type Selection } from './entries.js';
 import { dryRun } from '../io/dry-run.js';
+import { lintHooks } from '../io/hook-lint.js';
 import { explainText } from './explain.js';
 import { SCRIPT_FILE } from '../layout.js';
 
@@ -44,9 +45,12 @@ function selection(argv: { configs?: string[]; set?: string[]; out?: string }): 
   return { configs, sets: argv.set ?? [], out: argv.out ?? DEFAULT_OUT };
 }
 
-async function renderSelection(sel: Selection) {
+async function renderSelection(sel: Selection, lint = false) {
   const { entries, bakeOrigin } = loadSelection(sel);
-  return (await render()).renderAll(entries, bakeOrigin);
+  const files = (await render()).renderAll(entries, bakeOrigin);
+  // The user's hooks, through shellcheck: warnings only.
+  if (lint) for (const line of lintHooks(entries)) console.error(line);
+  return files;
 }
 
 const setOption = {
@@ -79,7 +83,7 @@ export async function main(args: string[]): Promise<number> {
           .example('$0 generate --set mirror=http://ftp.jp.debian.org/debian --out /tmp/x', 'the presets with another mirror'),
       async (argv) => {
         const sel = selection(argv);
-        const drift = writeTree(sel.out, await renderSelection(sel));
+        const drift = writeTree(sel.out, await renderSelection(sel, true));
         // An interrupt during the write exits 130 now, after the tree is complete.
         await deliverPendingSignals();
         console.log(hasDrift(drift) ? listDrift(drift, sel.out, ['wrote', 'updated', 'removed']) : `${sel.out}/ is up to date`);
