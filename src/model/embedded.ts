@@ -4,6 +4,7 @@
 // which fields name a file, and the checks each kind of content must pass.
 import type { z } from 'zod';
 import { describeInput } from './describe.js';
+import { RELATIVE_PATH } from './formats.js';
 import { keyFingerprints, OpenPgpError } from './openpgp.js';
 
 /** Groups every Debian and Ubuntu image has (base-passwd's group.master). */
@@ -85,7 +86,8 @@ function contentProblem(kind: EmbeddedKind, bytes: Uint8Array): string | undefin
 
 /** Every named file has its content, in base64, and the content suits its kind. */
 export function checkEmbedded(s: { embedded: Record<string, string> }, ctx: z.RefinementCtx): void {
-  for (const ref of embeddedRefs(s)) {
+  // A path that is not one has its own error already.
+  for (const ref of embeddedRefs(s).filter((r) => RELATIVE_PATH.test(r.file))) {
     const content = s.embedded[ref.file];
     if (content === undefined) {
       ctx.addIssue({
