@@ -98,7 +98,7 @@ export function checkEmbedded(s: { embedded: Record<string, string> }, ctx: z.Re
       continue;
     }
     if (!BASE64.test(content) || content.length % 4 !== 0) {
-      ctx.addIssue({ code: 'custom', path: ['embedded', ref.file], message: 'is not base64' });
+      ctx.addIssue({ code: 'custom', path: ref.field, message: `${describeInput(ref.file)}: its content in embedded is not base64` });
       continue;
     }
     const problem = contentProblem(ref.kind, Buffer.from(content, 'base64'));

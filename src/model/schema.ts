@@ -225,6 +225,12 @@ const output = strictObject({
   source: url('a source URL', 'https://git.example.com/infra/images').optional().describe('org.opencontainers.image.source: where the config lives'),
 });
 
+/** One word of CMD or ENTRYPOINT in exec form: anything printable, since no shell reads it. */
+const execItem = z
+  .string()
+  .min(1)
+  .regex(/^[^\x00-\x1f\x7f]*$/, { error: (issue) => `${describeInput(issue.input)}: a CMD or ENTRYPOINT word cannot hold control characters or newlines` });
+
 const derivedImage = strictObject({
   name: imageRepository,
   packages: z.array(packageSpec).default([]),
@@ -242,8 +248,8 @@ const derivedImage = strictObject({
     )
     .default({})
     .describe('ENV: numbers and booleans are taken as their text'),
-  cmd: z.array(z.string().min(1)).min(1).optional().describe('CMD, exec form'),
-  entrypoint: z.array(z.string().min(1)).min(1).optional().describe('ENTRYPOINT, exec form'),
+  cmd: z.array(execItem).min(1).optional().describe('CMD, exec form'),
+  entrypoint: z.array(execItem).min(1).optional().describe('ENTRYPOINT, exec form'),
   user: owner.optional().describe('USER: user[:group] the image runs as'),
   workdir: imagePath.optional().describe('WORKDIR'),
   expose: z.array(z.union([z.number().int().min(1).max(65535), pattern(PORT, 'a port', '80, 8443/tcp')])).default([]).describe('EXPOSE: ports, optionally /tcp or /udp'),
