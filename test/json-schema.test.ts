@@ -23,6 +23,15 @@ const validProject = ajv.compile(projectJsonSchema());
 
 /** Bad configs whose fault lies beyond what a JSON Schema can say, each with the rule it breaks. */
 const BEYOND_JSON_SCHEMA: Record<string, string> = {
+  'bad-backports-sid.yaml': 'backports in terms of the release',
+  'bad-ca-certificate.yaml': 'the content of a file beside the config',
+  'bad-derived-file.yaml': 'a file beside the config',
+  'bad-group-existing.yaml': 'the groups every image has',
+  'bad-hook-shebang.yaml': 'the content of a file beside the config',
+  'bad-release-tags.yaml': 'one field in terms of others',
+  'bad-repository-key-content.yaml': 'the content of a file beside the config',
+  'bad-repository-key-missing.yaml': 'a file beside the config',
+  'bad-user-group.yaml': 'one field in terms of another',
   'bad-component.yaml': 'components the release publishes',
   'default-locale-not-generated.yaml': 'one field in terms of another',
   'derived-env-lone-surrogate.yaml': 'a value that is not valid Unicode',
@@ -31,7 +40,6 @@ const BEYOND_JSON_SCHEMA: Record<string, string> = {
   'duplicate-tags.yaml': 'uniqueness of a list',
   'missing-security-mirror.yaml': 'one field in terms of another and the release',
   'mmdebstrap-archived.yaml': 'the backend in terms of the release status',
-  'package-pin-debootstrap.yaml': 'pins in terms of the backend',
   'timezone-legacy-on-trixie.yaml': 'the zones of each release',
   'ubuntu-arm64-main-mirror.yaml': 'the mirror in terms of the architecture',
   'wheezy-with-deb822.yaml': 'the sources format in terms of the release',

@@ -46,6 +46,14 @@ readonly ENGINE=docker
 # the release version tag is read from this file
 readonly VERSION_FILE=/etc/debian_version
 readonly VERSION_PATTERN='^\([0-9][0-9.]*\)$'
+# tags read at build time: version, major version (Debian), <suite>-<YYYYMMDD>; 1 = on
+readonly TAG_VERSION=1
+readonly TAG_MAJOR=1
+readonly TAG_DATED=1
+# written beside the tarball: what bake needs to tag and label as the import does
+readonly BUILD_VARS_FILE=build-vars.hcl
+# the names of its variables in docker-bake.hcl
+readonly BAKE_PREFIX=mkimage_debian_wheezy_ja
 # archive components
 readonly -a COMPONENTS=(main)
 # added to the variant
@@ -73,6 +81,9 @@ WORK_DIR=''
 ROOTFS=''
 TMP_TARBALL=''
 RELEASE_VERSION=''
+RELEASE_TAGS=()
+BUILD_CREATED=''
+BUILD_VARS=()
 CHILD=''
 HOOK_STAGE=''
 STATE_DIR=''
@@ -174,6 +185,53 @@ write_file() {
   rm -f -- "$path"
   printf '%s' "$content" > "$path"
   chmod -- "$mode" "$path"
+}
+
+# unpack_embedded DEST SHA256 ENCODING: a file this script carries in a here-document
+# (stdin), decoded and given its name only when its sha256 is the one recorded here.
+unpack_embedded() {
+  local dest=$1 sum=$2 encoding=$3 got
+  if ((DRY_RUN)); then
+    printf '+ unpack %s (sha256 %s)\n' "$dest" "$sum"
+    cat > /dev/null
+    return 0
+  fi
+  if [[ $encoding == base64 ]]; then base64 -d > "$dest.partial"; else cat > "$dest.partial"; fi
+  got=$(sha256sum < "$dest.partial")
+  if [[ ${got%% *} != "$sum" ]]; then
+    rm -f -- "$dest.partial"
+    die "$dest: sha256 ${got%% *} is not the recorded $sum: the script was changed after it was generated"
+  fi
+  mv -f -- "$dest.partial" "$dest"
+}
+
+# install_embedded PATH MODE OWNER SHA256 ENCODING: the same, into the rootfs, with its
+# mode and owner (a name is looked up inside the image).
+install_embedded() {
+  local path=$1 mode=$2 owner=$3
+  if ((!DRY_RUN)); then
+    mkdir -p -- "$ROOTFS${path%/*}"
+    rm -f -- "$ROOTFS$path"
+  fi
+  unpack_embedded "$ROOTFS$path" "$4" "$5"
+  run chmod -- "$mode" "$ROOTFS$path"
+  in_chroot chown -- "$owner" "$path"
+}
+
+# run_hook rootfs|host SHA256 ENCODING: a hook this script carries (stdin), checked, then
+# run inside the rootfs, or on the host with the rootfs as $1 and MKIMAGE_ROOTFS.
+run_hook() {
+  local on=$1 script
+  if [[ $on == rootfs ]]; then script=$ROOTFS/tmp/mkimage-hook; else script=${STATE_DIR:-$WORK_DIR}/hook; fi
+  ((DRY_RUN)) || rm -f -- "$script"
+  unpack_embedded "$script" "$2" "$3"
+  run chmod 0700 "$script"
+  if [[ $on == rootfs ]]; then
+    in_chroot /tmp/mkimage-hook
+  else
+    run env MKIMAGE_ROOTFS="$ROOTFS" "$script" "$ROOTFS"
+  fi
+  run rm -f -- "$script"
 }
 
 # A progress line per step, with how long it took.
@@ -359,10 +417,42 @@ pack_to() {
   CHILD=''
 }
 
+# What only the build knows, for the tags, the labels and bake: the release version, its
+# major number, and the day of SOURCE_DATE_EPOCH (of this run where it is unset).
+build_facts() {
+  local epoch=${SOURCE_DATE_EPOCH:-$(date +%s)} day='<date>' major=${RELEASE_VERSION%%.*}
+  BUILD_CREATED='<created>'
+  if [[ $epoch =~ ^[0-9]+$ ]]; then
+    day=$(date -u -d "@$epoch" +%Y%m%d)
+    BUILD_CREATED=$(date -u -d "@$epoch" +%Y-%m-%dT%H:%M:%SZ)
+  fi
+  RELEASE_TAGS=()
+  ((TAG_VERSION == 0)) || [[ -z $RELEASE_VERSION ]] || RELEASE_TAGS+=("$RELEASE_VERSION")
+  ((TAG_MAJOR == 0)) || [[ -z $major || $major == "$RELEASE_VERSION" ]] || RELEASE_TAGS+=("$major")
+  ((TAG_DATED == 0)) || RELEASE_TAGS+=("$SUITE-$day")
+  BUILD_VARS=("${BAKE_PREFIX}_version = \"$RELEASE_VERSION\"" "${BAKE_PREFIX}_major = \"$major\""
+    "${BAKE_PREFIX}_date = \"$day\"" "${BAKE_PREFIX}_created = \"$BUILD_CREATED\"")
+}
+
+# The same facts for `docker buildx bake -f docker-bake.hcl -f <this file>`: with them,
+# bake tags and labels its images as the import does.
+write_build_vars() {
+  local file=$OUTPUT_DIR/$BUILD_VARS_FILE
+  if ((DRY_RUN)); then
+    printf '+ write %s\n' "$file"
+    printf '  | %s\n' "${BUILD_VARS[@]}"
+    return 0
+  fi
+  printf '%s\n' "# Written by mkimage.sh for $IMAGE: docker buildx bake -f docker-bake.hcl -f <this file>" \
+    "${BUILD_VARS[@]}" > "$file.partial"
+  mv -f -- "$file.partial" "$file"
+}
+
 # Give the finished tarball its name, with a checksum file that names it, so
 # `sha256sum -c` works beside it. Both renames happen only after packing succeeded.
 publish_tarball() {
   local final=$OUTPUT_DIR/$TARBALL sum
+  build_facts
   if ((DRY_RUN)); then
     printf '+ sha256sum %s > %s.sha256\n' "$TMP_TARBALL" "$final"
   else
@@ -375,6 +465,7 @@ publish_tarball() {
   run mv -f "$TMP_TARBALL" "$final"
   TMP_TARBALL=''
   catch_signals
+  write_build_vars
 }
 
 # What the build made, once it is all done.
@@ -382,6 +473,7 @@ report() {
   ((DRY_RUN)) && return 0
   printf 'mkimage: tarball %s\n' "$OUTPUT_DIR/$TARBALL"
   ((${#MADE_TAGS[@]} == 0)) || printf 'mkimage: tagged %s\n' "${MADE_TAGS[@]}"
+  printf 'mkimage: bake reads %s (docker buildx bake -f docker-bake.hcl -f %s)\n' "$OUTPUT_DIR/$BUILD_VARS_FILE" "$OUTPUT_DIR/$BUILD_VARS_FILE"
 }
 # ---- end of runtime ----
 
@@ -528,13 +620,16 @@ tarball() {
   publish_tarball
 }
 
-# Import the tarball and tag it: the suite, the release version read in the rootfs,
-# then the configured tags. The image runs and sets what the base Dockerfile says.
+# Import the tarball and tag it: the configured tags, then those read in the rootfs (the
+# version, its major number, the dated tag). The image runs, sets and says (labels) what
+# the base Dockerfile does.
 import_image() {
   local first=$IMAGE:${TAGS[0]} tag
-  run "$ENGINE" import --change 'CMD ["bash"]' --change 'ENV LANG=ja_JP.UTF-8' "$OUTPUT_DIR/$TARBALL" "$first"
+  run "$ENGINE" import --change 'CMD ["bash"]' --change 'ENV LANG=ja_JP.UTF-8' --change 'LABEL org.opencontainers.image.title="local/debian-ja"' \
+    --change LABEL\ org.opencontainers.image.created="$BUILD_CREATED" --change LABEL\ org.opencontainers.image.version="$RELEASE_VERSION" \
+    "$OUTPUT_DIR/$TARBALL" "$first"
   MADE_TAGS+=("$first")
-  for tag in "${TAGS[@]:1}" ${RELEASE_VERSION:+"$RELEASE_VERSION"}; do
+  for tag in "${TAGS[@]:1}" "${RELEASE_TAGS[@]}"; do
     run "$ENGINE" tag "$first" "$IMAGE:$tag"
     MADE_TAGS+=("$IMAGE:$tag")
   done

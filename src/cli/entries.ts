@@ -4,6 +4,7 @@
 // project root, so they do not depend on how or from where the command was run.
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { readConfigFile } from '../io/config-file.js';
+import { readEmbeddedFiles } from '../io/embedded-files.js';
 import { findProjectFile, readProject, type Project } from '../io/project-file.js';
 import type { RenderEntry } from '../generate.js';
 import { configId, type Origin } from '../layout.js';
@@ -12,7 +13,7 @@ import { ConfigError, validateSettings } from '../model/index.js';
 import { mergeUnder } from '../model/merge.js';
 import { applyOverrides } from '../model/overrides.js';
 import { PROJECT_FILE } from '../model/project.js';
-import { findPreset, PRESETS } from '../presets/index.js';
+import { findPreset, PRESET_FILES_DIR, PRESETS } from '../presets/index.js';
 import { shellQuote } from '../render/quote.js';
 
 /** Where the presets are rendered when no project file and no --out say otherwise. */
@@ -64,7 +65,8 @@ function loadConfigs(sources: readonly Source[], sets: readonly string[], origin
     try {
       const id = configId(source.path, source.shown);
       const config = mergeUnder(source.defaults ?? {}, readConfigFile(source.path, source.shown));
-      const settings = validateSettings(applyOverrides(config, sets), source.shown);
+      // Keys, files and hooks are read from beside the config, so the plan stays pure.
+      const settings = validateSettings(readEmbeddedFiles(applyOverrides(config, sets), dirname(source.path), source.shown), source.shown);
       entries.push({ id, settings, origin: origin(source) });
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
@@ -82,7 +84,7 @@ function loadPresets(sel: Selection): Loaded {
   const regenerate = command(outArgs, sel.sets);
   const entries = PRESETS.map((preset) => ({
     id: preset.id,
-    settings: validateSettings(applyOverrides(preset.settings, sel.sets), `preset ${preset.id}`),
+    settings: validateSettings(readEmbeddedFiles(applyOverrides(preset.settings, sel.sets), PRESET_FILES_DIR, `preset ${preset.id}`), `preset ${preset.id}`),
     origin: { generatedFrom: `preset ${preset.id}`, regenerate },
   }));
   return { entries, bakeEntries: entries, bakeOrigin: { generatedFrom: 'the built-in presets', regenerate }, out };

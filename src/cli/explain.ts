@@ -3,6 +3,37 @@
 // explanation cannot drift from either.
 import type { ImagePlan } from '../generate.js';
 import type { OutputFile } from '../layout.js';
+import { accountCommands, caCertificateFiles, HOOK_STAGE_WORDS, imageFiles, preferencesFile } from '../plan/additions.js';
+import { baseImageConfig, buildTagParts } from '../plan/dockerfiles.js';
+
+const section = (title: string, rows: string[]) => (rows.length === 0 ? [] : [title, ...rows.map((row) => `  ${row}`), '']);
+
+/** What a company adds: repositories and keys, pins, certificates, files, accounts, hooks. */
+function additions(plan: ImagePlan): string[] {
+  const r = plan.resolved;
+  const s = r.settings;
+  const preferences = preferencesFile(r);
+  return [
+    ...section(
+      'Extra repositories (each trusted only with its own key, by Signed-By):',
+      r.repositories.flatMap((repo) => [
+        `${repo.name}: ${repo.uri} ${repo.suites.join(' ')} ${repo.components.join(' ')}${repo.priority === undefined ? '' : `, priority ${repo.priority}`}`,
+        `  key ${repo.key.source} -> ${repo.keyring}, fingerprint ${repo.fingerprints.join(', ')}`,
+      ]),
+    ),
+    ...section('Apt pinning (/etc/apt/preferences.d/mkimage):', preferences ? preferences.content.trimEnd().split('\n') : []),
+    ...section('Installed with apt-get after the sources:', r.aptInstall.length > 0 ? [r.aptInstall.join(' ')] : []),
+    ...section(
+      'Files into the image (embedded, sha256 checked before use):',
+      [...caCertificateFiles(s), ...imageFiles(s)].map((f) => `${f.blob.source} -> ${f.path} (${f.mode}, ${f.owner}), sha256 ${f.blob.sha256}`),
+    ),
+    ...section('Users and groups:', accountCommands(s).map((argv) => argv.join(' '))),
+    ...section(
+      'Hooks (embedded, sha256 checked before they run):',
+      s.hooks.map((h) => `${HOOK_STAGE_WORDS[h.stage]}: ${h.script}, ${h.on === 'rootfs' ? 'inside the rootfs' : 'on the host'}`),
+    ),
+  ];
+}
 
 export function explainText(plan: ImagePlan, files: readonly OutputFile[]): string {
   const r = plan.resolved;
@@ -24,7 +55,10 @@ export function explainText(plan: ImagePlan, files: readonly OutputFile[]): stri
     'Steps, in the order they run:',
     ...plan.script.steps.map((step) => `  [${step.label}] ${step.title} (${step.fn})`),
     '',
-    `Tags: ${[...r.staticTags, '<release version read from the rootfs>'].map((t) => `${s.name}:${t}`).join(', ')}`,
+    ...additions(plan),
+    `Tags: ${[...r.staticTags, ...buildTagParts(r).map((p) => `${p.prefix}<${p.fact === 'date' ? 'YYYYMMDD of SOURCE_DATE_EPOCH' : p.fact === 'major' ? 'major version' : 'version read from the rootfs'}>`)].map((t) => `${s.name}:${t}`).join(', ')}`,
+    ...plan.derived.map((d) => `  ${d.plan.labels.find((l) => l.key.endsWith('.title'))?.value}: ${plan.bakeTargets.find((t) => t.context.endsWith(d.folder))?.tags.join(', ')}`),
+    `Labels: ${baseImageConfig(r).labels.map((l) => `${l.key}=${l.value}`).join(', ')}, and org.opencontainers.image.created and .version from the build`,
     '',
     'Files generated:',
     ...files.map((f) => `  ${plan.id}/${f.path}`),

@@ -6,6 +6,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { dryRun } from '../io/dry-run.js';
+import { lintHooks } from '../io/hook-lint.js';
 import { checkOutDir } from '../io/out-dir.js';
 import { deliverPendingSignals, exitOnInterrupt } from '../io/signals.js';
 import { findDrift, hasDrift, OutputError, writeTree, type Drift } from '../io/tree.js';
@@ -113,6 +114,8 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
         choose(async () => {
           const loaded = load(argv);
           const files = await renderSelection(loaded);
+          // The user's hooks, through shellcheck: warnings only.
+          for (const line of lintHooks(loaded.entries)) process.stderr.write(`${line}\n`);
           // Relative to here, so messages name the tree as the user does.
           const drift = writeTree(shownOut(loaded), files, { scope: loaded.scope });
           // An interrupt during the write exits 130 now, after the tree is complete.

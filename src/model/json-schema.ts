@@ -56,6 +56,7 @@ const CODE_RULES: Readonly<Record<string, Record<string, unknown>>> = {
   mirror: URL,
   securityMirror: URL,
   proxy: URL,
+  'repositories[].url': URL,
   'locales.generate[]': LOCALE,
   'locales.default': LOCALE,
   timezone: { enum: [...new Set([...TIME_ZONES, ...Object.keys(LEGACY_TIME_ZONES)])].sort() },
