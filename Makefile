@@ -13,9 +13,12 @@ $(NPM_STAMP): package.json package-lock.json
 build: install
 	npm run --silent build
 
-# Render every preset into generated/ (this is also how golden files are updated).
+# Render every preset into generated/ and the JSON Schemas into schema/ (this is also
+# how golden files are updated).
 generate: build
 	$(CLI) generate
+	$(CLI) schema > schema/config.schema.json
+	$(CLI) schema --project > schema/project.schema.json
 
 # Exit 1 if generated/ is not what the presets render.
 check: build

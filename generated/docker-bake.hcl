@@ -2,70 +2,209 @@
 # Regenerate with: mkimage-gen generate
 #
 # Builds every image: run the mkimage.sh of each base first (it writes the tarball its
-# Dockerfile adds), then `docker buildx bake`. Derived images take their base from the
-# base target through a named context, so the set builds in one go.
+# Dockerfile adds, and build-vars.hcl beside it), then, from this folder:
+#   docker buildx bake -f docker-bake.hcl -f <config>/build-vars.hcl ...
+# The variables below come from those files (or the environment); unset, the images get
+# only the tags known before the build. Derived images take their base from the base
+# target through a named context, so the set builds in one go.
 
-group "default" {
-  targets = ["debian-wheezy-ja", "ubuntu-precise-ja", "debian-bookworm-ja", "debian-trixie-ja", "debian-trixie-ja-debian-ja-web", "debian-trixie-ja-slim", "ubuntu-noble-ja", "ubuntu-resolute-ja", "debian-bookworm-ci", "debian-bookworm-ci-debian-ci-runner"]
+variable "mkimage_debian_bookworm_ci_created" {
+  default = ""
 }
 
-target "debian-wheezy-ja" {
-  context = "debian-wheezy-ja"
+variable "mkimage_debian_bookworm_ci_date" {
+  default = ""
+}
+
+variable "mkimage_debian_bookworm_ci_major" {
+  default = ""
+}
+
+variable "mkimage_debian_bookworm_ci_version" {
+  default = ""
+}
+
+variable "mkimage_debian_bookworm_ja_created" {
+  default = ""
+}
+
+variable "mkimage_debian_bookworm_ja_date" {
+  default = ""
+}
+
+variable "mkimage_debian_bookworm_ja_major" {
+  default = ""
+}
+
+variable "mkimage_debian_bookworm_ja_version" {
+  default = ""
+}
+
+variable "mkimage_debian_trixie_company_created" {
+  default = ""
+}
+
+variable "mkimage_debian_trixie_company_date" {
+  default = ""
+}
+
+variable "mkimage_debian_trixie_company_major" {
+  default = ""
+}
+
+variable "mkimage_debian_trixie_company_version" {
+  default = ""
+}
+
+variable "mkimage_debian_trixie_ja_created" {
+  default = ""
+}
+
+variable "mkimage_debian_trixie_ja_date" {
+  default = ""
+}
+
+variable "mkimage_debian_trixie_ja_major" {
+  default = ""
+}
+
+variable "mkimage_debian_trixie_ja_slim_created" {
+  default = ""
+}
+
+variable "mkimage_debian_trixie_ja_slim_date" {
+  default = ""
+}
+
+variable "mkimage_debian_trixie_ja_slim_major" {
+  default = ""
+}
+
+variable "mkimage_debian_trixie_ja_slim_version" {
+  default = ""
+}
+
+variable "mkimage_debian_trixie_ja_version" {
+  default = ""
+}
+
+variable "mkimage_debian_wheezy_ja_created" {
+  default = ""
+}
+
+variable "mkimage_debian_wheezy_ja_date" {
+  default = ""
+}
+
+variable "mkimage_debian_wheezy_ja_major" {
+  default = ""
+}
+
+variable "mkimage_debian_wheezy_ja_version" {
+  default = ""
+}
+
+variable "mkimage_ubuntu_noble_ja_created" {
+  default = ""
+}
+
+variable "mkimage_ubuntu_noble_ja_date" {
+  default = ""
+}
+
+variable "mkimage_ubuntu_noble_ja_version" {
+  default = ""
+}
+
+variable "mkimage_ubuntu_precise_ja_created" {
+  default = ""
+}
+
+variable "mkimage_ubuntu_precise_ja_date" {
+  default = ""
+}
+
+variable "mkimage_ubuntu_precise_ja_version" {
+  default = ""
+}
+
+variable "mkimage_ubuntu_resolute_ja_created" {
+  default = ""
+}
+
+variable "mkimage_ubuntu_resolute_ja_date" {
+  default = ""
+}
+
+variable "mkimage_ubuntu_resolute_ja_version" {
+  default = ""
+}
+
+group "default" {
+  targets = ["debian-bookworm-ci", "debian-bookworm-ci-debian-ci-runner", "debian-bookworm-ja", "debian-trixie-company", "debian-trixie-company-company-app", "debian-trixie-ja", "debian-trixie-ja-debian-ja-web", "debian-trixie-ja-slim", "debian-wheezy-ja", "ubuntu-noble-ja", "ubuntu-precise-ja", "ubuntu-resolute-ja"]
+}
+
+target "debian-bookworm-ci" {
+  context = "debian-bookworm-ci"
   dockerfile = "Dockerfile"
-  tags = ["local/debian-ja:wheezy", "local/debian-ja:latest"]
-  # The records mkimage.sh wrote beside the tarball.
-  labels = {
-    "mkimage-gen.manifest" = "rootfs.manifest"
-    "mkimage-gen.sbom.spdx" = "rootfs.spdx.json"
-    "mkimage-gen.sbom.cyclonedx" = "rootfs.cdx.json"
-    "mkimage-gen.build-record" = "rootfs.build.json"
-    "mkimage-gen.provenance" = "rootfs.provenance.json"
-    "mkimage-gen.checksums" = "rootfs.tar.xz.sha256"
+  tags = compact(["local/debian-ci:bookworm", mkimage_debian_bookworm_ci_version == "" ? "" : join("", ["local/debian-ci:", mkimage_debian_bookworm_ci_version]), mkimage_debian_bookworm_ci_major == "" ? "" : join("", ["local/debian-ci:", mkimage_debian_bookworm_ci_major]), mkimage_debian_bookworm_ci_date == "" ? "" : join("", ["local/debian-ci:bookworm-", mkimage_debian_bookworm_ci_date])])
+  args = {
+    MKIMAGE_CREATED = mkimage_debian_bookworm_ci_created
+    MKIMAGE_VERSION = mkimage_debian_bookworm_ci_version
   }
 }
 
-target "ubuntu-precise-ja" {
-  context = "ubuntu-precise-ja"
+target "debian-bookworm-ci-debian-ci-runner" {
+  context = "debian-bookworm-ci/derived/debian-ci-runner"
   dockerfile = "Dockerfile"
-  tags = ["local/ubuntu-ja:precise", "local/ubuntu-ja:latest"]
-  # The records mkimage.sh wrote beside the tarball.
-  labels = {
-    "mkimage-gen.manifest" = "rootfs.manifest"
-    "mkimage-gen.sbom.spdx" = "rootfs.spdx.json"
-    "mkimage-gen.sbom.cyclonedx" = "rootfs.cdx.json"
-    "mkimage-gen.build-record" = "rootfs.build.json"
-    "mkimage-gen.provenance" = "rootfs.provenance.json"
-    "mkimage-gen.checksums" = "rootfs.tar.xz.sha256"
+  tags = ["local/debian-ci-runner:bookworm"]
+  args = {
+    MKIMAGE_CREATED = mkimage_debian_bookworm_ci_created
+  }
+  contexts = {
+    "local/debian-ci:bookworm" = "target:debian-bookworm-ci"
   }
 }
 
 target "debian-bookworm-ja" {
   context = "debian-bookworm-ja"
   dockerfile = "Dockerfile"
-  tags = ["local/debian-ja:bookworm"]
-  # The records mkimage.sh wrote beside the tarball.
-  labels = {
-    "mkimage-gen.manifest" = "rootfs.manifest"
-    "mkimage-gen.sbom.spdx" = "rootfs.spdx.json"
-    "mkimage-gen.sbom.cyclonedx" = "rootfs.cdx.json"
-    "mkimage-gen.build-record" = "rootfs.build.json"
-    "mkimage-gen.provenance" = "rootfs.provenance.json"
-    "mkimage-gen.checksums" = "rootfs.tar.xz.sha256"
+  tags = compact(["local/debian-ja:bookworm", mkimage_debian_bookworm_ja_version == "" ? "" : join("", ["local/debian-ja:", mkimage_debian_bookworm_ja_version]), mkimage_debian_bookworm_ja_major == "" ? "" : join("", ["local/debian-ja:", mkimage_debian_bookworm_ja_major]), mkimage_debian_bookworm_ja_date == "" ? "" : join("", ["local/debian-ja:bookworm-", mkimage_debian_bookworm_ja_date])])
+  args = {
+    MKIMAGE_CREATED = mkimage_debian_bookworm_ja_created
+    MKIMAGE_VERSION = mkimage_debian_bookworm_ja_version
+  }
+}
+
+target "debian-trixie-company" {
+  context = "debian-trixie-company"
+  dockerfile = "Dockerfile"
+  tags = compact(["local/company-base:trixie", mkimage_debian_trixie_company_version == "" ? "" : join("", ["local/company-base:", mkimage_debian_trixie_company_version]), mkimage_debian_trixie_company_major == "" ? "" : join("", ["local/company-base:", mkimage_debian_trixie_company_major]), mkimage_debian_trixie_company_date == "" ? "" : join("", ["local/company-base:trixie-", mkimage_debian_trixie_company_date])])
+  args = {
+    MKIMAGE_CREATED = mkimage_debian_trixie_company_created
+    MKIMAGE_VERSION = mkimage_debian_trixie_company_version
+  }
+}
+
+target "debian-trixie-company-company-app" {
+  context = "debian-trixie-company/derived/company-app"
+  dockerfile = "Dockerfile"
+  tags = ["local/company-app:trixie", "local/company-app:python3"]
+  args = {
+    MKIMAGE_CREATED = mkimage_debian_trixie_company_created
+  }
+  contexts = {
+    "local/company-base:trixie" = "target:debian-trixie-company"
   }
 }
 
 target "debian-trixie-ja" {
   context = "debian-trixie-ja"
   dockerfile = "Dockerfile"
-  tags = ["local/debian-ja:trixie"]
-  # The records mkimage.sh wrote beside the tarball.
-  labels = {
-    "mkimage-gen.manifest" = "rootfs.manifest"
-    "mkimage-gen.sbom.spdx" = "rootfs.spdx.json"
-    "mkimage-gen.sbom.cyclonedx" = "rootfs.cdx.json"
-    "mkimage-gen.build-record" = "rootfs.build.json"
-    "mkimage-gen.provenance" = "rootfs.provenance.json"
-    "mkimage-gen.checksums" = "rootfs.tar.xz.sha256"
+  tags = compact(["local/debian-ja:trixie", mkimage_debian_trixie_ja_version == "" ? "" : join("", ["local/debian-ja:", mkimage_debian_trixie_ja_version]), mkimage_debian_trixie_ja_major == "" ? "" : join("", ["local/debian-ja:", mkimage_debian_trixie_ja_major]), mkimage_debian_trixie_ja_date == "" ? "" : join("", ["local/debian-ja:trixie-", mkimage_debian_trixie_ja_date])])
+  args = {
+    MKIMAGE_CREATED = mkimage_debian_trixie_ja_created
+    MKIMAGE_VERSION = mkimage_debian_trixie_ja_version
   }
 }
 
@@ -73,6 +212,9 @@ target "debian-trixie-ja-debian-ja-web" {
   context = "debian-trixie-ja/derived/debian-ja-web"
   dockerfile = "Dockerfile"
   tags = ["local/debian-ja-web:trixie"]
+  args = {
+    MKIMAGE_CREATED = mkimage_debian_trixie_ja_created
+  }
   contexts = {
     "local/debian-ja:trixie" = "target:debian-trixie-ja"
   }
@@ -81,68 +223,49 @@ target "debian-trixie-ja-debian-ja-web" {
 target "debian-trixie-ja-slim" {
   context = "debian-trixie-ja-slim"
   dockerfile = "Dockerfile"
-  tags = ["local/debian-ja-slim:trixie"]
-  # The records mkimage.sh wrote beside the tarball.
-  labels = {
-    "mkimage-gen.manifest" = "rootfs.manifest"
-    "mkimage-gen.sbom.spdx" = "rootfs.spdx.json"
-    "mkimage-gen.sbom.cyclonedx" = "rootfs.cdx.json"
-    "mkimage-gen.build-record" = "rootfs.build.json"
-    "mkimage-gen.provenance" = "rootfs.provenance.json"
-    "mkimage-gen.checksums" = "rootfs.tar.xz.sha256"
+  tags = compact(["local/debian-ja-slim:trixie", mkimage_debian_trixie_ja_slim_version == "" ? "" : join("", ["local/debian-ja-slim:", mkimage_debian_trixie_ja_slim_version]), mkimage_debian_trixie_ja_slim_major == "" ? "" : join("", ["local/debian-ja-slim:", mkimage_debian_trixie_ja_slim_major]), mkimage_debian_trixie_ja_slim_date == "" ? "" : join("", ["local/debian-ja-slim:trixie-", mkimage_debian_trixie_ja_slim_date])])
+  args = {
+    MKIMAGE_CREATED = mkimage_debian_trixie_ja_slim_created
+    MKIMAGE_VERSION = mkimage_debian_trixie_ja_slim_version
+  }
+}
+
+target "debian-wheezy-ja" {
+  context = "debian-wheezy-ja"
+  dockerfile = "Dockerfile"
+  tags = compact(["local/debian-ja:wheezy", "local/debian-ja:latest", mkimage_debian_wheezy_ja_version == "" ? "" : join("", ["local/debian-ja:", mkimage_debian_wheezy_ja_version]), mkimage_debian_wheezy_ja_major == "" ? "" : join("", ["local/debian-ja:", mkimage_debian_wheezy_ja_major]), mkimage_debian_wheezy_ja_date == "" ? "" : join("", ["local/debian-ja:wheezy-", mkimage_debian_wheezy_ja_date])])
+  args = {
+    MKIMAGE_CREATED = mkimage_debian_wheezy_ja_created
+    MKIMAGE_VERSION = mkimage_debian_wheezy_ja_version
   }
 }
 
 target "ubuntu-noble-ja" {
   context = "ubuntu-noble-ja"
   dockerfile = "Dockerfile"
-  tags = ["local/ubuntu-ja:noble"]
-  # The records mkimage.sh wrote beside the tarball.
-  labels = {
-    "mkimage-gen.manifest" = "rootfs.manifest"
-    "mkimage-gen.sbom.spdx" = "rootfs.spdx.json"
-    "mkimage-gen.sbom.cyclonedx" = "rootfs.cdx.json"
-    "mkimage-gen.build-record" = "rootfs.build.json"
-    "mkimage-gen.provenance" = "rootfs.provenance.json"
-    "mkimage-gen.checksums" = "rootfs.tar.xz.sha256"
+  tags = compact(["local/ubuntu-ja:noble", mkimage_ubuntu_noble_ja_version == "" ? "" : join("", ["local/ubuntu-ja:", mkimage_ubuntu_noble_ja_version]), mkimage_ubuntu_noble_ja_date == "" ? "" : join("", ["local/ubuntu-ja:noble-", mkimage_ubuntu_noble_ja_date])])
+  args = {
+    MKIMAGE_CREATED = mkimage_ubuntu_noble_ja_created
+    MKIMAGE_VERSION = mkimage_ubuntu_noble_ja_version
+  }
+}
+
+target "ubuntu-precise-ja" {
+  context = "ubuntu-precise-ja"
+  dockerfile = "Dockerfile"
+  tags = compact(["local/ubuntu-ja:precise", "local/ubuntu-ja:latest", mkimage_ubuntu_precise_ja_version == "" ? "" : join("", ["local/ubuntu-ja:", mkimage_ubuntu_precise_ja_version]), mkimage_ubuntu_precise_ja_date == "" ? "" : join("", ["local/ubuntu-ja:precise-", mkimage_ubuntu_precise_ja_date])])
+  args = {
+    MKIMAGE_CREATED = mkimage_ubuntu_precise_ja_created
+    MKIMAGE_VERSION = mkimage_ubuntu_precise_ja_version
   }
 }
 
 target "ubuntu-resolute-ja" {
   context = "ubuntu-resolute-ja"
   dockerfile = "Dockerfile"
-  tags = ["local/ubuntu-ja:resolute"]
-  # The records mkimage.sh wrote beside the tarball.
-  labels = {
-    "mkimage-gen.manifest" = "rootfs.manifest"
-    "mkimage-gen.sbom.spdx" = "rootfs.spdx.json"
-    "mkimage-gen.sbom.cyclonedx" = "rootfs.cdx.json"
-    "mkimage-gen.build-record" = "rootfs.build.json"
-    "mkimage-gen.provenance" = "rootfs.provenance.json"
-    "mkimage-gen.checksums" = "rootfs.tar.xz.sha256"
-  }
-}
-
-target "debian-bookworm-ci" {
-  context = "debian-bookworm-ci"
-  dockerfile = "Dockerfile"
-  tags = ["local/debian-ci:bookworm"]
-  # The records mkimage.sh wrote beside the tarball.
-  labels = {
-    "mkimage-gen.manifest" = "rootfs.manifest"
-    "mkimage-gen.sbom.spdx" = "rootfs.spdx.json"
-    "mkimage-gen.sbom.cyclonedx" = "rootfs.cdx.json"
-    "mkimage-gen.build-record" = "rootfs.build.json"
-    "mkimage-gen.provenance" = "rootfs.provenance.json"
-    "mkimage-gen.checksums" = "rootfs.tar.xz.sha256"
-  }
-}
-
-target "debian-bookworm-ci-debian-ci-runner" {
-  context = "debian-bookworm-ci/derived/debian-ci-runner"
-  dockerfile = "Dockerfile"
-  tags = ["local/debian-ci-runner:bookworm"]
-  contexts = {
-    "local/debian-ci:bookworm" = "target:debian-bookworm-ci"
+  tags = compact(["local/ubuntu-ja:resolute", mkimage_ubuntu_resolute_ja_version == "" ? "" : join("", ["local/ubuntu-ja:", mkimage_ubuntu_resolute_ja_version]), mkimage_ubuntu_resolute_ja_date == "" ? "" : join("", ["local/ubuntu-ja:resolute-", mkimage_ubuntu_resolute_ja_date])])
+  args = {
+    MKIMAGE_CREATED = mkimage_ubuntu_resolute_ja_created
+    MKIMAGE_VERSION = mkimage_ubuntu_resolute_ja_version
   }
 }

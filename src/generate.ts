@@ -1,6 +1,6 @@
 // The one pipeline: settings -> resolve (once) -> plan -> render -> files. The CLI, the
 // library API and `explain` all go through here. Pure: no disk, no clock, no environment.
-import { BAKE_FILE, checkLayout, derivedFolder, DOCKERFILE, SCRIPT_FILE, type Origin, type OutputFile } from './layout.js';
+import { BAKE_FILE, checkLayout, derivedFilePath, derivedFolder, DOCKERFILE, SCRIPT_FILE, type Origin, type OutputFile } from './layout.js';
 import type { Settings } from './model/index.js';
 import {
   baseImageConfig,
@@ -30,7 +30,7 @@ export interface ImagePlan {
   resolved: Resolved;
   script: ScriptPlan;
   dockerfile: BaseDockerfilePlan;
-  derived: { folder: string; plan: DerivedDockerfilePlan }[];
+  derived: { folder: string; plan: DerivedDockerfilePlan; files: { path: string; content: string }[] }[];
   /** Its targets in a bake file whose folder for it is `<id>/`. */
   bakeTargets: BakeTarget[];
 }
@@ -42,9 +42,14 @@ export function planImage({ id, settings, origin }: RenderEntry): ImagePlan {
     id,
     origin,
     resolved: r,
-    script: planScript(r, origin, changes),
+    script: planScript(r, id, origin, changes),
     dockerfile: planBaseDockerfile(r, origin),
-    derived: settings.derived.map((image) => ({ folder: derivedFolder(image.name), plan: planDerivedDockerfile(r, image, origin) })),
+    derived: settings.derived.map((image) => ({
+      folder: derivedFolder(image.name),
+      plan: planDerivedDockerfile(r, image, origin),
+      // Validation made sure these are UTF-8 text.
+      files: image.files.map((f) => ({ path: derivedFilePath(f.source), content: Buffer.from(settings.embedded[f.source]!, 'base64').toString('utf8') })),
+    })),
     bakeTargets: planBakeTargets(r, id, id),
   };
 }
@@ -58,11 +63,10 @@ export function renderImage(plan: ImagePlan): OutputFile[] {
   return [
     { path: SCRIPT_FILE, content: renderTemplate('mkimage.sh.hbs', plan.script), mode: 0o755 },
     { path: DOCKERFILE, content: renderTemplate('Dockerfile.base.hbs', plan.dockerfile), mode: 0o644 },
-    ...plan.derived.map(({ folder, plan: derived }) => ({
-      path: `${folder}/${DOCKERFILE}`,
-      content: renderTemplate('Dockerfile.derived.hbs', derived),
-      mode: 0o644,
-    })),
+    ...plan.derived.flatMap(({ folder, plan: derived, files }) => [
+      { path: `${folder}/${DOCKERFILE}`, content: renderTemplate('Dockerfile.derived.hbs', derived), mode: 0o644 },
+      ...files.map((file) => ({ path: `${folder}/${file.path}`, content: file.content, mode: 0o644 })),
+    ]),
   ];
 }
 
@@ -72,14 +76,22 @@ export function renderConfig(settings: Settings, origin: Origin): OutputFile[] {
 }
 
 export function renderBake(targets: readonly BakeTarget[], origin: Origin): string {
-  return renderTemplate('docker-bake.hcl.hbs', { ...origin, targets });
+  const variables = [...new Set(targets.flatMap((t) => [...t.buildTags.map((b) => b.variable), ...t.args.map((a) => a.variable)]))].sort();
+  return renderTemplate('docker-bake.hcl.hbs', { ...origin, targets, variables });
 }
 
 const byPath = (a: OutputFile, b: OutputFile) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
-/** Every config in its folder `<id>/`, and one bake file for the whole set; nothing claims a name twice. */
-export function renderAll(entries: readonly RenderEntry[], bakeOrigin: Origin): OutputFile[] {
-  const plans = entries.map(planImage);
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * Every config of `entries` in its folder `<id>/`, and one bake file for the set
+ * `bakeEntries` (the same set, or a project's whole set when a run writes part of it).
+ * The bake file lists its targets by config id, whatever order the configs came in;
+ * nothing may claim a folder, target or tag twice.
+ */
+export function renderAll(entries: readonly RenderEntry[], bakeOrigin: Origin, bakeEntries: readonly RenderEntry[] = entries): OutputFile[] {
+  const plans = [...bakeEntries].sort(byId).map(planImage);
   checkLayout(
     plans.map((p) => ({
       id: p.id,
@@ -88,7 +100,10 @@ export function renderAll(entries: readonly RenderEntry[], bakeOrigin: Origin): 
       tags: p.bakeTargets.flatMap((t) => t.tags),
     })),
   );
-  const files = plans.flatMap((plan) => renderImage(plan).map((file) => ({ ...file, path: `${plan.id}/${file.path}` })));
+  const written = new Set(entries.map((e) => e.id));
+  const files = plans
+    .filter((plan) => written.has(plan.id))
+    .flatMap((plan) => renderImage(plan).map((file) => ({ ...file, path: `${plan.id}/${file.path}` })));
   files.push({ path: BAKE_FILE, content: renderBake(plans.flatMap((p) => p.bakeTargets), bakeOrigin), mode: 0o644 });
   return files.sort(byPath);
 }

@@ -28,8 +28,23 @@ export const DERIVED_DIR = 'derived';
 /** One bake file at the top of the output tree builds every config's images. */
 export const BAKE_FILE = 'docker-bake.hcl';
 
+/** What the script writes beside the tarball for bake: the facts it learned (version, date). */
+export const BUILD_VARS_FILE = 'build-vars.hcl';
+/** A derived image's files sit in this folder beside its Dockerfile. */
+export const DERIVED_FILES_DIR = 'files';
+
 /** Names the build writes beside the script, so the tarball must not take them. */
-export const RESERVED_FILE_NAMES: readonly string[] = [SCRIPT_FILE, DOCKERFILE, DERIVED_DIR];
+export const RESERVED_FILE_NAMES: readonly string[] = [SCRIPT_FILE, DOCKERFILE, DERIVED_DIR, BUILD_VARS_FILE];
+
+/** Where a derived image's file goes, relative to its Dockerfile: files/<path beside the config>. */
+export function derivedFilePath(source: string): string {
+  return `${DERIVED_FILES_DIR}/${source}`;
+}
+
+/** The bake variable that carries one fact of a config's build (HCL and environment names alike). */
+export function bakeVariable(configId: string, fact: 'version' | 'major' | 'date' | 'created'): string {
+  return `mkimage_${configId.replace(/[^A-Za-z0-9_]/g, '_')}_${fact}`;
+}
 
 /**
  * What a build writes beside its tarball, named after the tarball's stem
@@ -147,6 +162,8 @@ export function checkLayout(entries: readonly LayoutEntry[]): void {
     for (const target of entry.targets) {
       claim(targets, target, owner, (other) => `${owner} and ${other} would both be bake target "${target}": rename a config file or a derived image`);
     }
+    const variable = bakeVariable(entry.id, 'version');
+    claim(targets, variable, owner, (other) => `${owner} and ${other} would share the bake variables ${variable.replace(/_version$/, '_*')}: rename one file`);
     for (const tag of entry.tags) {
       claim(tags, tag, owner, (other) => `${owner} and ${other} would both tag ${describeInput(tag)}: give one another name or suite`);
     }

@@ -30,7 +30,8 @@ function readExpect(name: string): Expectation {
 }
 
 const configs = readdirSync(FIXTURES)
-  .filter((f) => !f.endsWith('.expect'))
+  // Configs only: the keys, files and hooks beside them are what they name.
+  .filter((f) => /\.(ya?ml|json)$/.test(f))
   .sort();
 
 interface Outcome {

@@ -3,7 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findDrift, writeTree } from '../src/io/tree.js';
-import { GENERATED, renderPresets } from './helpers/presets.js';
+import { GENERATED, renderPresets, ROOT } from './helpers/presets.js';
 
 const files = await renderPresets();
 
@@ -22,7 +22,7 @@ describe('golden files', () => {
   it('renders the same bytes twice', async () => {
     const { loadSelection } = await import('../src/cli/entries.js');
     const { renderAll } = await import('../src/generate.js');
-    const { entries, bakeOrigin } = loadSelection({ configs: [], sets: [], out: 'generated' });
+    const { entries, bakeOrigin } = loadSelection({ configs: [], sets: [], cwd: ROOT });
     expect(await renderAll(entries, bakeOrigin)).toEqual(files);
   });
 });

@@ -2,15 +2,20 @@
 // --dry-run prints what the script would do. For every preset and the snapshot and
 // drift-check configs, the two must list the same commands, mounts, writes and image
 // files, in the same order.
-import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSelection } from '../src/cli/entries.js';
 import { planImage, renderImage, type RenderEntry } from '../src/generate.js';
 import { validateSettings } from '../src/model/index.js';
 import { rootLedger, symbolic, type LedgerEntry } from '../src/plan/ledger.js';
 import { runAsNobody } from './helpers/dry-run.js';
+import { ROOT } from './helpers/presets.js';
 import { DEBIAN, UBUNTU } from './helpers/settings.js';
 
-const presets = loadSelection({ configs: [], sets: [], out: 'generated' }).entries;
+const presets = loadSelection({ configs: [], sets: [], cwd: ROOT }).entries;
 const origin = { generatedFrom: 'test', regenerate: 'test' };
 const extra: RenderEntry[] = [
   { id: 'snapshot-debian', settings: validateSettings({ ...DEBIAN, snapshot: '20250101T000000Z', proxy: 'http://proxy.example:3128' }, 't'), origin },
@@ -19,7 +24,7 @@ const extra: RenderEntry[] = [
     settings: validateSettings({ ...UBUNTU, backend: 'mmdebstrap', snapshot: '20250101T000000Z', expect: 'expected.manifest' }, 't'),
     origin,
   },
-  { id: 'not-reproducible', settings: validateSettings({ ...DEBIAN, reproducible: false, output: { import: 'none', compression: 'none' } }, 't'), origin },
+  { id: 'not-reproducible', settings: validateSettings({ ...DEBIAN, reproducible: false, sourceDateEpoch: 1700000000, output: { import: 'none', compression: 'none' } }, 't'), origin },
 ];
 
 /** A ledger entry as the dry run prints it. */
@@ -45,6 +50,56 @@ function dryRunLines(stdout: string): string[] {
     )
     .map(normalize);
 }
+
+/** The ledger's shown lines and the dry run's, for one config. */
+function compare(entry: RenderEntry): { fromLedger: string[]; fromDryRun: string[] } {
+  const plan = planImage(entry);
+  const script = renderImage(plan).find((f) => f.path === 'mkimage.sh')!.content;
+  const run = runAsNobody(script, ['--dry-run', '--output-dir', '/O', '--work-dir', '/W']);
+  expect(run.status, run.stderr).toBe(0);
+  const ledger = rootLedger(plan.script, plan.resolved);
+  return { fromLedger: ledger.filter((e) => e.shown && e.when === undefined).map(expected), fromDryRun: dryRunLines(run.stdout) };
+}
+
+describe('a company image: repositories, certificates, files, users, hooks, pinned packages', () => {
+  let gnupg = '';
+  let key = '';
+  beforeAll(() => {
+    gnupg = mkdtempSync(join(tmpdir(), 'mkimage-gen-ledger-gpg-'));
+    const gpg = (...args: string[]) => spawnSync('gpg', ['--homedir', gnupg, '--batch', ...args]);
+    gpg('--passphrase', '', '--quick-gen-key', 'Throwaway ledger key <test@example.com>', 'rsa2048', 'sign', 'never');
+    key = gpg('--armor', '--export').stdout.toString('base64');
+  }, 60_000);
+  afterAll(() => rmSync(gnupg, { recursive: true, force: true }));
+
+  it.each(['debootstrap', 'mmdebstrap'] as const)('%s: the ledger lists exactly what --dry-run prints', (backend) => {
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+    const settings = validateSettings(
+      {
+        ...DEBIAN,
+        backend,
+        repositories: [{ name: 'company', url: 'http://apt.example.com/debian', suites: ['bookworm'], key: 'key.asc', packages: ['company-tools'] }],
+        caCertificates: ['ca.pem'],
+        files: [{ source: 'motd', path: '/etc/motd', owner: 'app:app', mode: '0640' }],
+        hooks: [{ stage: 'after-packages', script: 'hook.sh' }, { stage: 'before-pack', script: 'host.sh', on: 'host' }],
+        groups: [{ name: 'app', gid: 10001 }],
+        users: [{ name: 'app', uid: 10001, group: 'app' }],
+        include: ['curl=7.88.1-10+deb12u8'],
+        embedded: {
+          'key.asc': key,
+          'ca.pem': b64('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'),
+          motd: b64('hello\n'),
+          'hook.sh': b64('#!/bin/sh\necho hook\n'),
+          'host.sh': b64('#!/bin/sh\nls "$1"\n'),
+        },
+      },
+      't',
+    );
+    const { fromLedger, fromDryRun } = compare({ id: 'company', settings, origin });
+    expect(fromDryRun).toEqual(fromLedger);
+    expect(fromLedger.some((l) => l.startsWith('[chroot] useradd'))).toBe(true);
+  });
+});
 
 describe('snapshot dry runs', () => {
   it.each(extra.slice(0, 2).map((e) => [e.id, e] as const))('%s fetches from the snapshot and leaves the mirror in the image', (_id, entry) => {

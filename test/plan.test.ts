@@ -108,6 +108,17 @@ describe('script plan', () => {
     expect(utc.selections).toBe('tzdata tzdata/Areas select Etc\ntzdata tzdata/Zones/Etc select UTC\n');
   });
 
+  it('names each locale to debconf by its line in glibc\'s SUPPORTED list', () => {
+    const plan = stepData(settings(DEBIAN, { locales: { generate: ['en_US.ISO-8859-1', 'sr_RS.UTF-8@latin'] } }), 'locales');
+    expect(plan.selections).toContain('multiselect en_US ISO-8859-1, sr_RS@latin UTF-8\n');
+  });
+
+  it('takes C.UTF-8 as the default locale without generating it', () => {
+    const config = settings(DEBIAN, { locales: { default: 'C.UTF-8' } });
+    expect(stepData(config, 'locales')).toBeUndefined();
+    expect(planImage({ id: 'test', settings: config, origin }).dockerfile.env).toEqual([{ key: 'LANG', value: 'C.UTF-8' }]);
+  });
+
   it('uses locale-gen on Ubuntu', () => {
     const plan = stepData(settings(UBUNTU, { locales: { generate: ['ja_JP.UTF-8'] } }), 'locales');
     expect(plan.debconf).toBe(false);

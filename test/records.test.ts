@@ -53,7 +53,7 @@ function fakeBuild(name: string, packages: string): { out: string; state: string
 
 function records(build: { out: string; state: string }, expectFile = '') {
   return bash(
-    `OUTPUT_DIR=$1 STATE_DIR=$2 EXPECT_FILE=$3 TMP_TARBALL=$1/.partial-rootfs.tar.gz RELEASE_EPOCH=1717236000 RELEASE_VERSION=12.5
+    `export SOURCE_DATE_EPOCH=1717236000; OUTPUT_DIR=$1 STATE_DIR=$2 EXPECT_FILE=$3 TMP_TARBALL=$1/.partial-rootfs.tar.gz RELEASE_EPOCH=1717236000 RELEASE_VERSION=12.5
      PARTIALS=("$TMP_TARBALL"); records && publish_outputs`,
     build.out,
     build.state,
@@ -132,7 +132,7 @@ describe('records', () => {
     const statement = JSON.parse(read('rootfs.provenance.json'));
     const sha = read('rootfs.tar.gz.sha256').split(' ')[0];
     expect(record.tarball).toEqual({ name: 'rootfs.tar.gz', sha256: sha, size: 13 });
-    expect(record.tags).toEqual(['local/test:bookworm', 'local/test:12.5']);
+    expect(record.tags).toEqual(['local/test:bookworm', 'local/test:12.5', 'local/test:12', 'local/test:bookworm-20240601']);
     expect(record.config.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(statement._type).toBe('https://in-toto.io/Statement/v1');
     expect(statement.predicateType).toBe('https://slsa.dev/provenance/v1');

@@ -3,10 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadSelection } from '../src/cli/entries.js';
 import { planImage } from '../src/generate.js';
-import { renderPresets } from './helpers/presets.js';
+import { renderPresets, ROOT } from './helpers/presets.js';
 
 const files = await renderPresets();
-const plans = loadSelection({ configs: [], sets: [], out: 'generated' }).entries.map(planImage);
+const plans = loadSelection({ configs: [], sets: [], cwd: ROOT }).entries.map(planImage);
 const scriptOf = (id: string) => files.find((f) => f.path === `${id}/mkimage.sh`)!.content;
 
 const RUNTIME = /^# ---- runtime:.*\n([\s\S]*?)^# ---- end of runtime ----$/m;

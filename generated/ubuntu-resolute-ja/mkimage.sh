@@ -59,7 +59,7 @@ readonly GENERATOR='mkimage-gen 0.1.0'
 # the config this script was generated from
 readonly CONFIG='preset ubuntu-resolute-ja'
 # sha256 of its validated settings as canonical JSON (mkimage-gen explain shows it)
-readonly CONFIG_SHA256=60da1bfa7b34d3578112a0d5c232cf64b7a8c1fd04e393e065d19ac606b7a063
+readonly CONFIG_SHA256=68269bd107dbc0067f328af07f371175c9f1b33d8ccf8a74c6f6405fa6697b19
 # records written beside the tarball, in its checksum file
 readonly MANIFEST=rootfs.manifest
 readonly SPDX=rootfs.spdx.json
@@ -68,6 +68,14 @@ readonly BUILD_RECORD=rootfs.build.json
 readonly PROVENANCE=rootfs.provenance.json
 # drift check: the manifest the packages must match, relative to this script's folder; empty = none (--expect FILE)
 readonly EXPECT=''
+# tags read at build time: version, major version (Debian), <suite>-<YYYYMMDD>; 1 = on
+readonly TAG_VERSION=1
+readonly TAG_MAJOR=0
+readonly TAG_DATED=1
+# written beside the tarball: what bake needs to tag and label as the import does
+readonly BUILD_VARS_FILE=build-vars.hcl
+# the names of its variables in docker-bake.hcl
+readonly BAKE_PREFIX=mkimage_ubuntu_resolute_ja
 # archive components
 readonly -a COMPONENTS=(main universe)
 # added to the variant
@@ -104,6 +112,9 @@ EXPECT_FILE=''
 RELEASE_VERSION=''
 # The newest Date of the Release files (release_date): the records' time when no SOURCE_DATE_EPOCH is set.
 RELEASE_EPOCH=''
+RELEASE_TAGS=()
+BUILD_CREATED=''
+BUILD_VARS=()
 CHILD=''
 HOOK_STAGE=''
 STATE_DIR=''
@@ -235,6 +246,53 @@ write_file() {
   chmod -- "$mode" "$path"
 }
 
+# unpack_embedded DEST SHA256 ENCODING: a file this script carries in a here-document
+# (stdin), decoded and given its name only when its sha256 is the one recorded here.
+unpack_embedded() {
+  local dest=$1 sum=$2 encoding=$3 got
+  if ((DRY_RUN)); then
+    printf '+ unpack %s (sha256 %s)\n' "$dest" "$sum"
+    cat > /dev/null
+    return 0
+  fi
+  if [[ $encoding == base64 ]]; then base64 -d > "$dest.partial"; else cat > "$dest.partial"; fi
+  got=$(sha256sum < "$dest.partial")
+  if [[ ${got%% *} != "$sum" ]]; then
+    rm -f -- "$dest.partial"
+    die "$dest: sha256 ${got%% *} is not the recorded $sum: the script was changed after it was generated"
+  fi
+  mv -f -- "$dest.partial" "$dest"
+}
+
+# install_embedded PATH MODE OWNER SHA256 ENCODING: the same, into the rootfs, with its
+# mode and owner (a name is looked up inside the image).
+install_embedded() {
+  local path=$1 mode=$2 owner=$3
+  if ((!DRY_RUN)); then
+    mkdir -p -- "$ROOTFS${path%/*}"
+    rm -f -- "$ROOTFS$path"
+  fi
+  unpack_embedded "$ROOTFS$path" "$4" "$5"
+  run chmod -- "$mode" "$ROOTFS$path"
+  in_chroot chown -- "$owner" "$path"
+}
+
+# run_hook rootfs|host SHA256 ENCODING: a hook this script carries (stdin), checked, then
+# run inside the rootfs, or on the host with the rootfs as $1 and MKIMAGE_ROOTFS.
+run_hook() {
+  local on=$1 script
+  if [[ $on == rootfs ]]; then script=$ROOTFS/tmp/mkimage-hook; else script=${STATE_DIR:-$WORK_DIR}/hook; fi
+  ((DRY_RUN)) || rm -f -- "$script"
+  unpack_embedded "$script" "$2" "$3"
+  run chmod 0700 "$script"
+  if [[ $on == rootfs ]]; then
+    in_chroot /tmp/mkimage-hook
+  else
+    run env MKIMAGE_ROOTFS="$ROOTFS" "$script" "$ROOTFS"
+  fi
+  run rm -f -- "$script"
+}
+
 # A progress line per step, with how long it took.
 now_us() {
   local t=${EPOCHREALTIME:-$SECONDS.000000}
@@ -246,7 +304,7 @@ step() {
   printf '[%s] %s ...\n' "$label" "$title"
   "$fn"
   local us=$(($(now_us) - start))
-  # A dry run's durations mean nothing: print the same line every time.
+  # A dry run does no work: it says so, and prints the same bytes every time.
   ((DRY_RUN == 0)) || us=0
   printf '[%s] %s ... %d.%ds\n' "$label" "$title" $((us / 1000000)) $((us / 100000 % 10))
 }
@@ -437,6 +495,37 @@ partial() {
   PARTIALS+=("$PARTIAL")
 }
 
+# What only the build knows, for the tags, the labels and bake: the release version, its
+# major number, and the day of SOURCE_DATE_EPOCH (of this run where it is unset).
+build_facts() {
+  local epoch=${SOURCE_DATE_EPOCH:-$(date +%s)} day='<date>' major=${RELEASE_VERSION%%.*}
+  BUILD_CREATED='<created>'
+  if [[ $epoch =~ ^[0-9]+$ ]]; then
+    day=$(date -u -d "@$epoch" +%Y%m%d)
+    BUILD_CREATED=$(date -u -d "@$epoch" +%Y-%m-%dT%H:%M:%SZ)
+  fi
+  RELEASE_TAGS=()
+  ((TAG_VERSION == 0)) || [[ -z $RELEASE_VERSION ]] || RELEASE_TAGS+=("$RELEASE_VERSION")
+  ((TAG_MAJOR == 0)) || [[ -z $major || $major == "$RELEASE_VERSION" ]] || RELEASE_TAGS+=("$major")
+  ((TAG_DATED == 0)) || RELEASE_TAGS+=("$SUITE-$day")
+  BUILD_VARS=("${BAKE_PREFIX}_version = \"$RELEASE_VERSION\"" "${BAKE_PREFIX}_major = \"$major\""
+    "${BAKE_PREFIX}_date = \"$day\"" "${BAKE_PREFIX}_created = \"$BUILD_CREATED\"")
+}
+
+# The same facts for `docker buildx bake -f docker-bake.hcl -f <this file>`: with them,
+# bake tags and labels its images as the import does.
+write_build_vars() {
+  local file=$OUTPUT_DIR/$BUILD_VARS_FILE
+  if ((DRY_RUN)); then
+    printf '+ write %s\n' "$file"
+    printf '  | %s\n' "${BUILD_VARS[@]}"
+    return 0
+  fi
+  printf '%s\n' "# Written by mkimage.sh for $IMAGE: docker buildx bake -f docker-bake.hcl -f <this file>" \
+    "${BUILD_VARS[@]}" > "$file.partial"
+  mv -f -- "$file.partial" "$file"
+}
+
 # sha256 of a file, or a stand-in under --dry-run.
 sha256_of() {
   if ((DRY_RUN)); then
@@ -497,6 +586,7 @@ publish_outputs() {
   PARTIALS=()
   TMP_TARBALL=''
   catch_signals
+  write_build_vars
 }
 
 # What the build made, once it is all done.
@@ -504,6 +594,7 @@ report() {
   ((DRY_RUN)) && return 0
   printf 'mkimage: tarball %s\n' "$OUTPUT_DIR/$TARBALL"
   ((${#MADE_TAGS[@]} == 0)) || printf 'mkimage: tagged %s\n' "${MADE_TAGS[@]}"
+  printf 'mkimage: bake reads %s (docker buildx bake -f docker-bake.hcl -f %s)\n' "$OUTPUT_DIR/$BUILD_VARS_FILE" "$OUTPUT_DIR/$BUILD_VARS_FILE"
 }
 # ---- end of runtime ----
 
@@ -677,6 +768,8 @@ tarball() {
 # with the expected one here, before anything is published.
 records() {
   local name
+  # The tags and the creation time the import and bake use (they name the release version).
+  build_facts
   if ((DRY_RUN)); then
     for name in "${RECORD_FILES[@]}"; do
       partial "$name"
@@ -694,7 +787,7 @@ records() {
   when=$(date -u -d "@$stamp" +%Y-%m-%dT%H:%M:%SZ)
   local -a tags=()
   if [[ -n $ENGINE ]]; then
-    for name in "${TAGS[@]}" ${RELEASE_VERSION:+"$RELEASE_VERSION"}; do tags+=("$IMAGE:$name"); done
+    for name in "${TAGS[@]}" "${RELEASE_TAGS[@]}"; do tags+=("$IMAGE:$name"); done
   fi
   partial "$MANIFEST"
   write_manifest > "$PARTIAL"
@@ -967,13 +1060,16 @@ publish() {
   publish_outputs
 }
 
-# Import the tarball and tag it: the suite, the release version read in the rootfs,
-# then the configured tags. The image runs and sets what the base Dockerfile says.
+# Import the tarball and tag it: the configured tags, then those read in the rootfs (the
+# version, its major number, the dated tag). The image runs, sets and says (labels) what
+# the base Dockerfile does.
 import_image() {
   local first=$IMAGE:${TAGS[0]} tag
-  run "$ENGINE" import --change 'CMD ["bash"]' --change 'ENV LANG=ja_JP.UTF-8' "$OUTPUT_DIR/$TARBALL" "$first"
+  run "$ENGINE" import --change 'CMD ["bash"]' --change 'ENV LANG=ja_JP.UTF-8' --change 'LABEL mkimage-gen.build-record="rootfs.build.json"' --change 'LABEL mkimage-gen.checksums="rootfs.tar.xz.sha256"' --change 'LABEL mkimage-gen.manifest="rootfs.manifest"' --change 'LABEL mkimage-gen.provenance="rootfs.provenance.json"' --change 'LABEL mkimage-gen.sbom.cyclonedx="rootfs.cdx.json"' --change 'LABEL mkimage-gen.sbom.spdx="rootfs.spdx.json"' --change 'LABEL org.opencontainers.image.title="local/ubuntu-ja"' \
+    --change LABEL\ org.opencontainers.image.created="$BUILD_CREATED" --change LABEL\ org.opencontainers.image.version="$RELEASE_VERSION" \
+    "$OUTPUT_DIR/$TARBALL" "$first"
   MADE_TAGS+=("$first")
-  for tag in "${TAGS[@]:1}" ${RELEASE_VERSION:+"$RELEASE_VERSION"}; do
+  for tag in "${TAGS[@]:1}" "${RELEASE_TAGS[@]}"; do
     run "$ENGINE" tag "$first" "$IMAGE:$tag"
     MADE_TAGS+=("$IMAGE:$tag")
   done

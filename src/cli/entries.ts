@@ -1,63 +1,73 @@
-// What a command renders: the presets, or config files, with --set applied and validated.
-import { relative, sep } from 'node:path';
+// What a command renders: the presets, a project's configs, or config files, with the
+// project's shared settings under them and --set over them, all validated before
+// anything is rendered. The headers it gives the outputs name paths relative to the
+// project root, so they do not depend on how or from where the command was run.
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { readConfigFile } from '../io/config-file.js';
-import { applyOverrides } from '../model/overrides.js';
-import { ConfigError, validateSettings } from '../model/index.js';
-import { findPreset, PRESETS } from '../presets/index.js';
+import { readEmbeddedFiles } from '../io/embedded-files.js';
+import { findProjectFile, readProject, type Project } from '../io/project-file.js';
 import type { RenderEntry } from '../generate.js';
 import { configId, type Origin } from '../layout.js';
+import { describeInput } from '../model/describe.js';
+import { ConfigError, validateSettings } from '../model/index.js';
+import { mergeUnder } from '../model/merge.js';
+import { applyOverrides } from '../model/overrides.js';
+import { PROJECT_FILE } from '../model/project.js';
+import { findPreset, PRESET_FILES_DIR, PRESETS } from '../presets/index.js';
 import { shellQuote } from '../render/quote.js';
 
+/** Where the presets are rendered when no project file and no --out say otherwise. */
 export const DEFAULT_OUT = 'generated';
 
 export interface Selection {
-  /** Config files; none = every preset. */
+  /** Config files as given; none = the project's configs, or every preset. */
   configs: readonly string[];
   sets: readonly string[];
-  out: string;
+  /** --out as given. */
+  out?: string;
+  /** Where relative paths start, and where the project file is looked for. */
+  cwd: string;
 }
 
 export interface Loaded {
+  /** The configs this run writes. */
   entries: RenderEntry[];
-  /** Header of the bake file, which covers the whole selection. */
+  /** The configs the bake file covers: the project's, or this run's. */
+  bakeEntries: RenderEntry[];
   bakeOrigin: Origin;
+  /** The output directory, absolute. */
+  out: string;
+  /** The folders whose orphans this run may remove; undefined = the whole output tree. */
+  scope?: string[];
+  project?: Project;
 }
 
-/** Paths as the user would type them from the current directory, the same on any machine. */
-function portablePath(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return (rel === '' || rel.startsWith('..') ? path : rel).split(sep).join('/');
+/** A path relative to `root` with forward slashes; outside it, absolute. */
+function underRoot(root: string, path: string): string {
+  const rel = relative(root, path);
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel.split(sep).join('/');
 }
 
-/** The command that writes this selection again, for the generated headers. */
-function regenerateCommand({ configs, sets, out }: Selection): string {
-  const outArgs = configs.length > 0 || portablePath(out) !== DEFAULT_OUT ? ['--out', portablePath(out)] : [];
-  const args = ['mkimage-gen', 'generate', ...configs.map(portablePath), ...outArgs, ...sets.flatMap((s) => ['--set', s])];
-  return args.map(shellQuote).join(' ');
+const command = (args: string[], sets: readonly string[]) =>
+  ['mkimage-gen', 'generate', ...args, ...sets.flatMap((s) => ['--set', s])].map(shellQuote).join(' ');
+
+interface Source {
+  path: string;
+  shown: string;
+  defaults?: Record<string, unknown>;
 }
 
-/** Every preset, or every config file named; all validated before anything is rendered. */
-export function loadSelection(selection: Selection): Loaded {
-  const regenerate = regenerateCommand(selection);
-  const { configs, sets } = selection;
-  if (configs.length === 0) {
-    return {
-      entries: PRESETS.map((preset) => ({
-        id: preset.id,
-        settings: validateSettings(applyOverrides(preset.settings, sets), `preset ${preset.id}`),
-        origin: { generatedFrom: `preset ${preset.id}`, regenerate },
-      })),
-      bakeOrigin: { generatedFrom: 'the built-in presets', regenerate },
-    };
-  }
+/** Read, merge, override and validate each config; every bad one is reported at once. */
+function loadConfigs(sources: readonly Source[], sets: readonly string[], origin: (s: Source) => Origin): RenderEntry[] {
   const problems: ConfigError[] = [];
   const entries: RenderEntry[] = [];
-  for (const config of configs) {
-    const path = portablePath(config);
+  for (const source of sources) {
     try {
-      const id = configId(config, path);
-      const settings = validateSettings(applyOverrides(readConfigFile(config), sets), path);
-      entries.push({ id, settings, origin: { generatedFrom: `config ${path}`, regenerate } });
+      const id = configId(source.path, source.shown);
+      const config = mergeUnder(source.defaults ?? {}, readConfigFile(source.path, source.shown));
+      // Keys, files and hooks are read from beside the config, so the plan stays pure.
+      const settings = validateSettings(readEmbeddedFiles(applyOverrides(config, sets), dirname(source.path), source.shown), source.shown);
+      entries.push({ id, settings, origin: origin(source) });
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       problems.push(error);
@@ -65,12 +75,83 @@ export function loadSelection(selection: Selection): Loaded {
   }
   if (problems.length === 1) throw problems[0];
   if (problems.length > 1) throw new ConfigError(`${problems.length} configs`, problems.map((p) => p.message));
-  return { entries, bakeOrigin: { generatedFrom: `configs ${configs.map(portablePath).join(', ')}`, regenerate } };
+  return entries;
 }
 
-/** One preset or config file by name, for explain. */
-export function loadOne(nameOrPath: string, sets: readonly string[]): RenderEntry {
+function loadPresets(sel: Selection): Loaded {
+  const out = resolve(sel.cwd, sel.out ?? DEFAULT_OUT);
+  const outArgs = basename(out) === DEFAULT_OUT ? [] : ['--out', basename(out)];
+  const regenerate = command(outArgs, sel.sets);
+  const entries = PRESETS.map((preset) => ({
+    id: preset.id,
+    settings: validateSettings(readEmbeddedFiles(applyOverrides(preset.settings, sel.sets), PRESET_FILES_DIR, `preset ${preset.id}`), `preset ${preset.id}`),
+    origin: { generatedFrom: `preset ${preset.id}`, regenerate },
+  }));
+  return { entries, bakeEntries: entries, bakeOrigin: { generatedFrom: 'the built-in presets', regenerate }, out };
+}
+
+function loadProject(sel: Selection, file: string): Loaded {
+  const project = readProject(file, underRoot(sel.cwd, file));
+  const out = sel.out === undefined ? project.out : resolve(sel.cwd, sel.out);
+  const outArgs = out === project.out ? [] : ['--out', underRoot(project.root, out)];
+  const regenerate = command(outArgs, sel.sets);
+  const shown = (path: string) => underRoot(project.root, path);
+  const all = loadConfigs(
+    project.configs.map((path) => ({ path, shown: shown(path), defaults: project.defaults })),
+    sel.sets,
+    (s) => ({ generatedFrom: `config ${s.shown}`, regenerate }),
+  );
+  const bakeOrigin = { generatedFrom: `project ${PROJECT_FILE}`, regenerate };
+  if (sel.configs.length === 0) return { entries: all, bakeEntries: all, bakeOrigin, out, project };
+  const problems: string[] = [];
+  const chosen = new Set<string>();
+  for (const given of sel.configs) {
+    const path = resolve(sel.cwd, given);
+    if (project.configs.includes(path)) chosen.add(path);
+    else problems.push(`${describeInput(given)} is not one of the configs ${PROJECT_FILE} lists: add it there first`);
+  }
+  if (problems.length > 0) throw new ConfigError(shown(file), problems);
+  const entries = all.filter((_, i) => chosen.has(project.configs[i]!));
+  return { entries, bakeEntries: all, bakeOrigin, out, scope: entries.map((e) => e.id), project };
+}
+
+function loadFiles(sel: Selection): Loaded {
+  if (sel.out === undefined) {
+    throw new ConfigError('--out', [`name the output directory for config files (e.g. --out images), or list them in a ${PROJECT_FILE}`]);
+  }
+  const out = resolve(sel.cwd, sel.out);
+  // Without a project file, the output directory's parent is the root headers start from.
+  const root = dirname(out);
+  const outArgs = ['--out', underRoot(root, out)];
+  const sources = [...new Set(sel.configs.map((c) => resolve(sel.cwd, c)))]
+    .sort()
+    .map((path) => ({ path, shown: underRoot(root, path) }));
+  const entries = loadConfigs(sources, sel.sets, (s) => ({
+    generatedFrom: `config ${s.shown}`,
+    regenerate: command([s.shown, ...outArgs], sel.sets),
+  }));
+  const shownAll = sources.map((s) => s.shown);
+  const bakeOrigin = { generatedFrom: `configs ${shownAll.join(', ')}`, regenerate: command([...shownAll, ...outArgs], sel.sets) };
+  return { entries, bakeEntries: entries, bakeOrigin, out, scope: entries.map((e) => e.id) };
+}
+
+/** What a generate or check run covers. */
+export function loadSelection(sel: Selection): Loaded {
+  const projectFile = findProjectFile(sel.cwd);
+  if (projectFile !== undefined) return loadProject(sel, projectFile);
+  return sel.configs.length === 0 ? loadPresets(sel) : loadFiles(sel);
+}
+
+/** One preset, or one config file (with its project's shared settings), for explain. */
+export function loadOne(nameOrPath: string, sets: readonly string[], cwd: string): RenderEntry {
   const preset = findPreset(nameOrPath);
-  const { entries } = loadSelection({ configs: preset ? [] : [nameOrPath], sets, out: DEFAULT_OUT });
-  return preset ? entries.find((e) => e.id === preset.id)! : entries[0]!;
+  if (preset) return loadPresets({ configs: [], sets, cwd }).entries.find((e) => e.id === preset.id)!;
+  const path = resolve(cwd, nameOrPath);
+  const projectFile = findProjectFile(cwd);
+  const project = projectFile === undefined ? undefined : readProject(projectFile, underRoot(cwd, projectFile));
+  const root = project?.root ?? cwd;
+  const shown = underRoot(root, path);
+  const defaults = project?.configs.includes(path) ? project.defaults : undefined;
+  const regenerate = project ? command([], sets) : command([shown], sets);
+  return loadConfigs([{ path, shown, defaults }], sets, () => ({ generatedFrom: `config ${shown}`, regenerate }))[0]!;
 }

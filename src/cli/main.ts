@@ -1,24 +1,34 @@
 #!/usr/bin/env node
-// The command line: parse, call, print, exit. 0 ok, 1 drift (or a failure), 2 bad input.
-import yargs from 'yargs';
+// The command line: parse and validate the whole command line first, then act, print,
+// exit. Nothing is read, written or removed before the command line is known to be good.
+import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { dryRun } from '../io/dry-run.js';
+import { lintHooks } from '../io/hook-lint.js';
+import { checkOutDir } from '../io/out-dir.js';
 import { deliverPendingSignals, exitOnInterrupt } from '../io/signals.js';
 import { findDrift, hasDrift, OutputError, writeTree, type Drift } from '../io/tree.js';
-import { checkOutDir } from '../io/out-dir.js';
-import { describePath } from '../model/describe.js';
-import { ConfigError, settingsJsonSchema } from '../model/index.js';
-import { PRESETS } from '../presets/index.js';
-import { DEFAULT_OUT, loadOne, loadSelection, type Selection } from './entries.js';
-import { dryRun } from '../io/dry-run.js';
-import { explainText } from './explain.js';
 import { SCRIPT_FILE } from '../layout.js';
+import { describePath } from '../model/describe.js';
+import { ConfigError, projectJsonSchema, settingsJsonSchema } from '../model/index.js';
+import { findPreset, PRESETS } from '../presets/index.js';
+import { VERSION } from '../version.js';
+import { commentedYaml } from './config-yaml.js';
+import { driftDiff } from './diff.js';
+import { DEFAULT_OUT, loadOne, loadSelection, type Loaded, type Selection } from './entries.js';
+import { explainJson, explainText } from './explain.js';
+import { initFiles } from './init.js';
+import { releaseRows, releasesText } from './releases.js';
 import { refreshManifestCommand } from './refresh-manifest.js';
 
-/** The renderer (Handlebars) loads only once a config has validated: bad input is reported sooner. */
+/** The renderer (Handlebars) loads only once the configs have validated: bad input is reported sooner. */
 const render = () => import('../generate.js');
 
-const EXIT_DRIFT = 1;
-const EXIT_BAD_INPUT = 2;
+export const EXIT = { ok: 0, drift: 1, badInput: 2 } as const;
+
+const EXIT_CODES_TEXT = 'Exit codes: 0 ok; 1 check found drift (or a write failed); 2 bad input (command line, config or project file), nothing touched.';
 
 /** One line per file that differs; `words` name the three kinds (check and generate say it differently). */
 function listDrift(drift: Drift, out: string, words: [string, string, string]): string {
@@ -40,145 +50,263 @@ function oneScreen(text: string): string {
   return [...lines.slice(0, SCREEN_LINES - 1), `  ... and ${lines.length - SCREEN_LINES + 1} more lines`].join('\n');
 }
 
-function selection(argv: { configs?: string[]; set?: string[]; out?: string }): Selection {
-  const configs = argv.configs ?? [];
-  if (configs.length > 0 && argv.out === undefined) {
-    throw new ConfigError('--out', ['name the output directory for config files (e.g. --out build/images)']);
-  }
-  const out = argv.out ?? DEFAULT_OUT;
-  // Before any config is read: an empty, root, home or file --out is refused outright.
-  checkOutDir(out);
-  return { configs, sets: argv.set ?? [], out };
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+interface TreeArgs {
+  configs?: string[];
+  set?: string[];
+  out?: string;
 }
 
-async function renderSelection(sel: Selection) {
-  const { entries, bakeOrigin } = loadSelection(sel);
-  return (await render()).renderAll(entries, bakeOrigin);
+const selection = (argv: TreeArgs): Selection => ({ configs: argv.configs ?? [], sets: argv.set ?? [], out: argv.out, cwd: process.cwd() });
+
+/** What a generate or check run covers; an implausible output directory is refused before any config is read. */
+function load(argv: TreeArgs): Loaded {
+  if (argv.out !== undefined) checkOutDir(argv.out);
+  const loaded = loadSelection(selection(argv));
+  if (argv.out === undefined) checkOutDir(loaded.out);
+  return loaded;
 }
 
-const setOption = {
-  type: 'string',
-  array: true,
-  description: 'override a setting: key.path=value (value read as YAML), repeatable',
-} as const;
-const outOption = {
-  type: 'string',
-  description: `output directory (default with no configs: ${DEFAULT_OUT}/)`,
-} as const;
+async function renderSelection(loaded: Loaded) {
+  return (await render()).renderAll(loaded.entries, loaded.bakeOrigin, loaded.bakeEntries);
+}
 
-export async function main(args: string[]): Promise<number> {
-  let exitCode = 0;
-  const parser = yargs(args)
+/** The output directory as the user reads it in messages: relative to here. */
+function shownOut(loaded: Loaded): string {
+  return relative(process.cwd(), loaded.out).split(sep).join('/') || '.';
+}
+
+/** A file of the output tree as text, for --diff; never follows a link or reads a non-file. */
+function readCurrent(out: string) {
+  return (path: string): string | undefined => {
+    const full = join(out, path);
+    const stat = lstatSync(full, { throwIfNoEntry: false });
+    if (!stat?.isFile() || stat.size > 16 * 1024 * 1024) return undefined;
+    return readFileSync(full, 'utf8');
+  };
+}
+
+function treeOptions(y: Argv) {
+  return y
+    .positional('configs', { type: 'string', array: true, describe: 'config files (default: the project file\'s configs, else every preset)' })
+    .option('out', { type: 'string', describe: `output directory (default: the project file's out, else ${DEFAULT_OUT}/ for the presets)` })
+    .option('set', { type: 'string', array: true, describe: 'override a setting: key.path=value (value read as YAML), repeatable' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing but errors' });
+}
+
+/** Builds the parser; each command's handler only chooses what to run once parsing has succeeded. */
+function parser(args: string[], choose: (action: () => Promise<number>) => void, fail: (message: string) => void) {
+  return yargs(args)
     .scriptName('mkimage-gen')
     .usage(
-      '$0 <command>\n\nRenders validated image build settings into a standalone mkimage script (debootstrap or mmdebstrap,\nrun as root on the build host), Dockerfiles and a docker-bake.hcl.',
+      '$0 <command>\n\nRenders validated image build settings into a standalone mkimage script (debootstrap or mmdebstrap,\nrun as root on the build host), Dockerfiles and a docker-bake.hcl. In an infra repo, a mkimage-gen.yaml\nproject file (found from here upward) says which configs to render and where.',
     )
     .command(
       'generate [configs..]',
-      'render the presets (or the config files given) and write them',
+      'render the project\'s configs (or the presets, or the config files given) and write them',
       (y) =>
-        y
-          .positional('configs', { type: 'string', array: true, describe: 'YAML or JSON config files' })
-          .option('out', outOption)
-          .option('set', setOption)
-          .example('$0 generate', `render every preset into ${DEFAULT_OUT}/`)
-          .example('$0 generate site/debian.yaml --out images', 'render a config into images/site/ and images/docker-bake.hcl')
+        treeOptions(y)
+          .example('$0 generate', 'render the project file\'s configs, or every preset into generated/')
+          .example('$0 generate configs/noble.yaml', 'write one of the project\'s configs; the others\' files stay')
+          .example('$0 generate site/debian.yaml --out images', 'without a project file: render into images/debian/ and images/docker-bake.hcl')
           .example('$0 generate --set mirror=http://ftp.jp.debian.org/debian --out /tmp/x', 'the presets with another mirror'),
-      async (argv) => {
-        const sel = selection(argv);
-        const drift = writeTree(sel.out, await renderSelection(sel));
-        // An interrupt during the write exits 130 now, after the tree is complete.
-        await deliverPendingSignals();
-        console.log(hasDrift(drift) ? listDrift(drift, sel.out, ['wrote', 'updated', 'removed']) : `${describePath(`${sel.out}/`)} is up to date`);
-      },
+      (argv) =>
+        choose(async () => {
+          const loaded = load(argv);
+          const files = await renderSelection(loaded);
+          // The user's hooks, through shellcheck: warnings only.
+          for (const line of lintHooks(loaded.entries)) process.stderr.write(`${line}\n`);
+          // Relative to here, so messages name the tree as the user does.
+          const drift = writeTree(shownOut(loaded), files, { scope: loaded.scope });
+          // An interrupt during the write exits 130 now, after the tree is complete.
+          await deliverPendingSignals();
+          if (!argv.quiet) {
+            const out = shownOut(loaded);
+            process.stdout.write(`${hasDrift(drift) ? listDrift(drift, out, ['wrote', 'updated', 'removed']) : `${describePath(`${out}/`)} is up to date`}\n`);
+          }
+          return EXIT.ok;
+        }),
     )
     .command(
       'check [configs..]',
       'render in memory and compare with the output directory; exit 1 on any difference',
       (y) =>
-        y
-          .positional('configs', { type: 'string', array: true, describe: 'YAML or JSON config files' })
-          .option('out', outOption)
-          .option('set', setOption)
-          .example('$0 check', `exit 1 and list the files if ${DEFAULT_OUT}/ is not what the presets render`)
-          .example('$0 check site/debian.yaml --out images', 'the same for a config checked into an infra repo'),
-      async (argv) => {
-        const sel = selection(argv);
-        const drift = findDrift(sel.out, await renderSelection(sel));
-        if (hasDrift(drift)) {
-          console.error(listDrift(drift, sel.out, ['missing', 'stale', 'orphaned']));
-          console.error('regenerate with the command in the files\' header (mkimage-gen generate ...)');
-          exitCode = EXIT_DRIFT;
-        } else {
-          console.log(`${describePath(`${sel.out}/`)} is up to date`);
-        }
-      },
+        treeOptions(y)
+          .option('diff', { type: 'boolean', default: false, describe: 'show a unified diff of what generate would change' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
+          .example('$0 check', 'in CI: exit 1 and list the files if the output is not what the configs render')
+          .example('$0 check --diff', 'and show what differs')
+          .example('$0 check --json', '{ "upToDate": false, "missing": [], "stale": ["debian/mkimage.sh"], "orphaned": [] }'),
+      (argv) =>
+        choose(async () => {
+          const loaded = load(argv);
+          const files = await renderSelection(loaded);
+          const out = shownOut(loaded);
+          const drift = findDrift(out, files, loaded.scope);
+          if (argv.json) process.stdout.write(json({ out, upToDate: !hasDrift(drift), ...drift }));
+          else if (!argv.quiet && hasDrift(drift)) {
+            process.stderr.write(`${listDrift(drift, out, ['missing', 'stale', 'orphaned'])}\n`);
+            if (argv.diff) process.stdout.write(driftDiff(drift, files, readCurrent(loaded.out)));
+            process.stderr.write("regenerate with the command in the files' header (mkimage-gen generate ...)\n");
+          } else if (!argv.quiet) process.stdout.write(`${describePath(`${out}/`)} is up to date\n`);
+          return hasDrift(drift) ? EXIT.drift : EXIT.ok;
+        }),
     )
     .command(
       'explain <config>',
-      'say in plain words what a preset or config builds: release facts, sources, tags, files, and every command',
+      'say in plain words what a preset or config builds: release facts, sources, steps, tags, files, and every command',
       (y) =>
         y
           .positional('config', { type: 'string', demandOption: true, describe: 'a preset name or a config file' })
-          .option('set', setOption)
+          .option('set', { type: 'string', array: true, describe: 'override a setting: key.path=value (value read as YAML), repeatable' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the explanation as JSON' })
           .example('$0 explain debian-bookworm-ja', 'explain a preset')
-          .example('$0 explain site/debian.yaml', 'explain a config file'),
-      async (argv) => {
-        const { planImage, renderImage } = await render();
-        const plan = planImage(loadOne(argv.config, argv.set ?? []));
-        const files = renderImage(plan);
-        const script = files.find((f) => f.path === SCRIPT_FILE)!;
-        console.log(explainText(plan, files));
-        console.log('Every command, as `mkimage.sh --dry-run` prints it:\n');
-        process.stdout.write(dryRun(script.content));
-      },
+          .example('$0 explain configs/debian.yaml --json', 'the same facts for CI tooling'),
+      (argv) =>
+        choose(async () => {
+          const entry = loadOne(argv.config, argv.set ?? [], process.cwd());
+          const { planImage, renderImage } = await render();
+          const plan = planImage(entry);
+          const files = renderImage(plan);
+          const commands = dryRun(files.find((f) => f.path === SCRIPT_FILE)!.content);
+          if (argv.json) process.stdout.write(json(explainJson(plan, files, commands)));
+          else process.stdout.write(`${explainText(plan, files)}\nEvery command, as \`mkimage.sh --dry-run\` prints it:\n\n${commands}`);
+          return EXIT.ok;
+        }),
     )
     .command(
       'presets',
-      'list the built-in presets',
-      (y) => y.example('$0 presets', 'names and descriptions'),
-      () => {
-        const width = Math.max(...PRESETS.map((p) => p.id.length));
-        for (const p of PRESETS) console.log(`${p.id.padEnd(width)}  ${p.description}`);
-      },
+      'list the built-in presets, or print one as a config',
+      (y) =>
+        y
+          .option('show', { type: 'string', describe: 'print this preset as a commented YAML config' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the list as JSON' })
+          .example('$0 presets', 'names and descriptions')
+          .example('$0 presets --show debian-bookworm-ja > configs/debian.yaml', 'start a config from a preset'),
+      (argv) =>
+        choose(async () => {
+          if (argv.show !== undefined) {
+            const preset = findPreset(argv.show);
+            if (!preset) throw new ConfigError('--show', [`no preset ${JSON.stringify(argv.show)}; the presets are ${PRESETS.map((p) => p.id).join(', ')}`]);
+            process.stdout.write(commentedYaml(preset.settings, [`The preset ${preset.id}: ${preset.description}.`]));
+          } else if (argv.json) {
+            process.stdout.write(json(PRESETS.map((p) => ({ id: p.id, description: p.description, settings: p.settings }))));
+          } else {
+            const width = Math.max(...PRESETS.map((p) => p.id.length));
+            process.stdout.write(PRESETS.map((p) => `${p.id.padEnd(width)}  ${p.description}\n`).join(''));
+          }
+          return EXIT.ok;
+        }),
+    )
+    .command(
+      'releases',
+      'list the Debian and Ubuntu releases mkimage-gen knows, with the facts it uses',
+      (y) =>
+        y
+          .option('json', { type: 'boolean', default: false, describe: 'print the table as JSON' })
+          .example('$0 releases', 'distro, codename, version, status, sources format, security suite'),
+      (argv) =>
+        choose(async () => {
+          process.stdout.write(argv.json ? json(releaseRows()) : releasesText());
+          return EXIT.ok;
+        }),
+    )
+    .command(
+      'init [preset]',
+      'start a project here: a mkimage-gen.yaml and a commented config from a preset',
+      (y) =>
+        y
+          .positional('preset', { type: 'string', default: 'debian-bookworm-ja', describe: 'the preset to start from (see `presets`)' })
+          .option('dir', { type: 'string', default: '.', describe: 'the project root' })
+          .example('$0 init', 'mkimage-gen.yaml and configs/debian-bookworm-ja.yaml in this directory')
+          .example('$0 init ubuntu-noble-ja --dir infra/images', 'start from another preset, in another folder'),
+      (argv) =>
+        choose(async () => {
+          const preset = findPreset(argv.preset);
+          if (!preset) throw new ConfigError('init', [`no preset ${JSON.stringify(argv.preset)}; the presets are ${PRESETS.map((p) => p.id).join(', ')}`]);
+          const root = resolve(argv.dir);
+          const files = initFiles(preset);
+          const taken = files.filter((f) => existsSync(join(root, f.path))).map((f) => join(argv.dir, f.path));
+          if (taken.length > 0) throw new ConfigError('init', taken.map((p) => `${p} exists already; init writes only new files`));
+          for (const file of files) {
+            mkdirSync(dirname(join(root, file.path)), { recursive: true });
+            writeFileSync(join(root, file.path), file.content, { flag: 'wx' });
+          }
+          process.stdout.write(`${files.map((f) => `wrote  ${join(argv.dir, f.path)}`).join('\n')}\nnext: mkimage-gen generate, commit, and run mkimage-gen check in CI\n`);
+          return EXIT.ok;
+        }),
     )
     .command(
       'schema',
-      'print the JSON Schema of config files (for editors)',
-      (y) => y.example('$0 schema > mkimage.schema.json', 'save it for your editor'),
-      () => {
-        console.log(JSON.stringify(settingsJsonSchema(), null, 2));
-      },
+      'print the JSON Schema of config files (or of the project file), for editors',
+      (y) =>
+        y
+          .option('project', { type: 'boolean', default: false, describe: 'the project file\'s schema instead' })
+          .example('$0 schema > config.schema.json', 'save it for your editor'),
+      (argv) =>
+        choose(async () => {
+          process.stdout.write(json(argv.project ? projectJsonSchema() : settingsJsonSchema()));
+          return EXIT.ok;
+        }),
     )
     .command(refreshManifestCommand)
-    .demandCommand(1, 'name a command: generate, check, explain, presets, schema or refresh-manifest')
+    .demandCommand(1, 'name a command: generate, check, explain, presets, releases, init, schema or refresh-manifest')
     .strict()
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version(false)
+    .version(VERSION)
+    .alias('V', 'version')
+    .epilogue(EXIT_CODES_TEXT)
     .wrap(Math.min(110, process.stdout.columns || 100))
-    .fail((message, error, y) => {
+    .exitProcess(false)
+    .fail((message, error) => {
       if (error) throw error;
-      console.error(`${y.help()}\n\n${message}`.replace(/^\[object Promise\]\n\n/, ''));
-      exitCode = EXIT_BAD_INPUT;
+      fail(message);
     });
+}
+
+export async function main(args: string[]): Promise<number> {
+  let action: (() => Promise<number>) | undefined;
+  let failure: string | undefined;
+  const cli = parser(
+    args,
+    (chosen) => (action = chosen),
+    (message) => (failure ??= message),
+  );
   try {
-    await parser.parseAsync();
+    await cli.parseAsync();
+    if (failure !== undefined) {
+      process.stderr.write(`${await cli.getHelp()}\n\n${failure}\n`);
+      return EXIT.badInput;
+    }
+    // --help and --version print and choose nothing.
+    return action ? await action() : EXIT.ok;
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(oneScreen(`mkimage-gen: bad input in ${error.message}`));
-      return EXIT_BAD_INPUT;
+      process.stderr.write(`${oneScreen(`mkimage-gen: bad input in ${error.message}`)}\n`);
+      return EXIT.badInput;
     }
     if (error instanceof OutputError) {
-      console.error(`mkimage-gen: ${error.message}`);
+      process.stderr.write(`mkimage-gen: ${error.message}\n`);
       return error.exitCode;
     }
-    console.error(`mkimage-gen: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.stderr.write(`mkimage-gen: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 1;
   }
-  return exitCode;
+}
+
+/** A reader that stops early (`explain | head -1`) ends the output, not the program with a trace. */
+function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
 }
 
 exitOnInterrupt();
+endQuietlyOnClosedPipe();
 process.exitCode = await main(hideBin(process.argv));

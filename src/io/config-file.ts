@@ -49,7 +49,17 @@ function nestingTooDeep(text: string): boolean {
   return false;
 }
 
-export function readConfigFile(path: string): unknown {
+/** A config file's settings, or a ConfigError naming it as `shown` (the path as the user knows it). */
+export function readConfigFile(path: string, shown = path): unknown {
+  try {
+    return readSettings(path);
+  } catch (error) {
+    if (error instanceof ConfigError && shown !== path) throw new ConfigError(shown, error.problems);
+    throw error;
+  }
+}
+
+function readSettings(path: string): unknown {
   const text = readText(path);
   if (text.trim() === '') problem(path, 'the file is empty: a config needs at least name, distro, suite and mirror');
   if (nestingTooDeep(text)) problem(path, `lists or mappings nested more than ${MAX_DEPTH} deep: a config is a few levels deep`);

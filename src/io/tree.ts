@@ -191,8 +191,16 @@ function compare(dir: string, file: OutputFile): 'missing' | 'stale' | 'same' {
   return current !== undefined && current.equals(content) ? 'same' : 'stale';
 }
 
-/** Compare the tree with what it should hold: missing and stale files, and orphans (see recordedOrphans). */
-export function findDrift(dir: string, files: readonly OutputFile[]): Drift {
+/**
+ * Where orphans may be found: the whole tree, or only these config folders (a run that
+ * writes some of a project's configs leaves the others' files alone).
+ */
+export type OrphanScope = readonly string[] | undefined;
+
+const inScope = (scope: OrphanScope, path: string) => scope === undefined || scope.some((folder) => path.startsWith(`${folder}/`));
+
+/** Compare the tree with what it should hold: missing and stale files, and orphans (see recordedOrphans) in `scope`. */
+export function findDrift(dir: string, files: readonly OutputFile[], scope?: OrphanScope): Drift {
   const drift: Drift = { missing: [], stale: [], orphaned: [] };
   for (const file of files) checkPath(file.path);
   for (const file of files) {
@@ -200,7 +208,7 @@ export function findDrift(dir: string, files: readonly OutputFile[]): Drift {
     if (state !== 'same') drift[state].push(file.path);
   }
   const wanted = new Set(files.map((f) => f.path));
-  drift.orphaned = [...recordedOrphans(dir, wanted), ...leftovers(dir, wanted)];
+  drift.orphaned = [...recordedOrphans(dir, wanted).filter((path) => inScope(scope, path)), ...leftovers(dir, wanted)];
   return drift;
 }
 
@@ -253,6 +261,8 @@ function removeCreatedFolders(dir: string, created: readonly string[]): void {
 /** Test seam: called before each rename of a staged file into place. */
 export interface WriteHooks {
   beforeRename?: (path: string) => void;
+  /** Orphans are looked for only here; the record keeps what other folders hold. */
+  scope?: OrphanScope;
 }
 
 /**
@@ -269,8 +279,10 @@ export interface WriteHooks {
  */
 export function writeTree(dir: string, files: readonly OutputFile[], hooks: WriteHooks = {}): Drift {
   for (const file of files) checkPath(file.path);
-  const drift = findDrift(dir, files);
-  const record: OutputFile = { path: RECORD_FILE, content: serializeRecord(files.map((f) => f.path)), mode: 0o644 };
+  const drift = findDrift(dir, files, hooks.scope);
+  const wanted = new Set(files.map((f) => f.path));
+  const kept = recordedPaths(dir).filter((path) => !wanted.has(path) && !inScope(hooks.scope, path));
+  const record: OutputFile = { path: RECORD_FILE, content: serializeRecord([...wanted, ...kept]), mode: 0o644 };
   const changed = new Set([...drift.missing, ...drift.stale]);
   const toWrite = [...files.filter((f) => changed.has(f.path)), ...(compare(dir, record) === 'same' ? [] : [record])];
   for (const file of toWrite) checkTarget(dir, file.path);

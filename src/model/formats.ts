@@ -88,3 +88,39 @@ export const URL_SAFE = /^(?:(?![\s'"`\\$;|&<>(){}[\]*?!#^])[!-~])+$/;
  * `.partial-<name>.sha256` stays within the 255 bytes of a file name.
  */
 export const FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,199}$/;
+
+/** A Debian version (policy 5.6.12): digits first, then [A-Za-z0-9.+~:-]; pins are `name=version`. */
+export const PACKAGE_VERSION = /^[0-9][A-Za-z0-9.+~:-]{0,99}$/;
+
+/** A name for an extra repository: it names its keyring, sources and preferences files. */
+export const REPOSITORY_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** A suite of an extra repository: a codename, `stable`, or a path-like suite (`bookworm/updates`). */
+export const REPOSITORY_SUITE = /^[A-Za-z0-9][A-Za-z0-9._\/-]{0,99}$/;
+
+/** A path inside the image: absolute, plain characters, no `.` or `..` components, no trailing slash. */
+export const IMAGE_PATH = /^(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9_@%+=:,.-]+)+$/;
+
+/** A file beside the config, as the config names it: relative, plain characters, no `..`. */
+export const RELATIVE_PATH = /^(?!\.\.?(?:\/|$))[A-Za-z0-9_@%+=:,.-]+(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9_@%+=:,.-]+)*$/;
+
+/** A user or group name as useradd takes it by default (NAME_REGEX of adduser, plus _ first). */
+export const ACCOUNT_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
+
+/** File owner: user or user:group, by name or number. */
+export const OWNER = /^(?:[a-z_][a-z0-9_-]{0,31}|[0-9]{1,10})(?::(?:[a-z_][a-z0-9_-]{0,31}|[0-9]{1,10}))?$/;
+
+/** A file mode in octal, as chmod takes it. */
+export const FILE_MODE = /^0?[0-7]{3}$/;
+
+/** A label key: reverse-DNS style, as the OCI annotation rules suggest. */
+export const LABEL_KEY = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+/** EXPOSE: a port, optionally with its protocol. */
+export const PORT = /^[0-9]{1,5}(?:\/(?:tcp|udp))?$/;
+
+/** apt_preferences Package: names or globs. */
+export const PIN_PACKAGE = /^[a-z0-9*?][a-z0-9+.*?-]*$/;
+
+/** apt_preferences Pin: release fields (a=, n=, o=, l=, c=, v=), an origin host, or a version. */
+export const PIN = /^(?:release [a-z]=[A-Za-z0-9.+~_\/-]+(?:,[a-z]=[A-Za-z0-9.+~_\/-]+)*|origin "?[A-Za-z0-9.-]*"?|version [A-Za-z0-9.+~:*-]+)$/;

@@ -4,6 +4,7 @@
 // word that is no exact package name is tried as a glob (`*?[`) and then as an
 // unanchored regex (`.?+*|[^$`) over every package name. So each word must be a name
 // apt finds exactly, spelt as Debian policy has them, and nothing else.
+import { describeInput } from './describe.js';
 import { ARCHES } from './formats.js';
 
 /** Debian policy 5.6.1 (Source) and 5.6.7 (Package): lowercase, starts alphanumeric, at least two characters. */

@@ -4,7 +4,6 @@
 import type { z } from 'zod';
 import type { Release } from '../releases/index.js';
 import { describeInput } from './describe.js';
-import { parsePackageSpec } from './packages.js';
 import { legacyTimezoneProblem } from './timezone.js';
 
 /** What the checks read; the fields as the schema has them before defaults are filled. */
@@ -56,16 +55,5 @@ export function reportReleaseChecks(ctx: z.RefinementCtx, s: Checked, release: R
         message: `the ports archive ${describeInput(s.mirror)} has no ${s.arch}: name a mirror of the main Ubuntu archive (e.g. mirror: ${EXAMPLE_UBUNTU_MIRROR})`,
       });
     }
-  }
-  if (s.backend === 'debootstrap') {
-    s.include.forEach((spec, i) => {
-      if (parsePackageSpec(spec).version !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['include', i],
-          message: `${describeInput(spec)}: debootstrap's --include takes package names only; pin versions with backend: mmdebstrap or in a derived image`,
-        });
-      }
-    });
   }
 }

@@ -11,6 +11,20 @@ import {
   IMAGE_REPOSITORY,
   IMAGE_TAG,
 } from './formats.js';
+import {
+  ACCOUNT_NAME,
+  FILE_MODE,
+  IMAGE_PATH,
+  LABEL_KEY,
+  OWNER,
+  PIN,
+  PIN_PACKAGE,
+  PORT,
+  RELATIVE_PATH,
+  REPOSITORY_NAME,
+  REPOSITORY_SUITE,
+} from './formats.js';
+import { BASE_GROUPS, checkEmbedded, embeddedRefs } from './embedded.js';
 import { describeInput } from './describe.js';
 import { localeProblem } from './locale.js';
 import { packageSpecProblem } from './packages.js';
@@ -26,7 +40,7 @@ const EXPECT_PATH = /^(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9_][A-Za-z0-9_.+-]*(?:
 export { describeInput } from './describe.js';
 
 /** A strict object whose unknown keys are reported with the nearest known key. */
-function strictObject<T extends z.ZodRawShape>(shape: T) {
+export function strictObject<T extends z.ZodRawShape>(shape: T) {
   const known = Object.keys(shape);
   return z.strictObject(shape, {
     error: (issue) => {
@@ -67,6 +81,7 @@ const packageSpec = (pins: boolean) =>
     const problem = packageSpecProblem(value, pins);
     return problem && `${describeInput(value)} ${problem}`;
   });
+
 
 const url = (what: string, example: string) =>
   checked((value) => {
@@ -110,11 +125,80 @@ const apt = strictObject({
     .boolean()
     .default(false)
     .describe('with snapshot: the image keeps the snapshot in its apt sources; default: its sources name the regular mirror'),
+  backports: z.boolean().default(false).describe('add <suite>-backports from the mirror; apt installs from it only when asked (or pinned)'),
+  pins: z
+    .array(
+      strictObject({
+        packages: z.array(pattern(PIN_PACKAGE, 'a package name or glob', 'nginx, libssl*, *')).min(1).describe('package names or globs the pin applies to'),
+        pin: pattern(PIN, 'an apt pin', 'release n=bookworm-backports, origin "apt.example.com", version 1.2*').describe('what the packages are pinned to, as apt_preferences writes it'),
+        priority: z.number().int().min(-1000).max(1000).describe('Pin-Priority: 500 normal, 990 target release, >1000 allows downgrades, <0 never'),
+      }),
+    )
+    .default([])
+    .describe('apt pinning priorities, written to /etc/apt/preferences.d/mkimage'),
 });
 
 const locales = strictObject({
   generate: z.array(locale).default([]),
   default: locale.optional(),
+});
+
+const releaseTags = strictObject({
+  suite: z.boolean().default(true).describe('tag :<suite> (e.g. trixie)'),
+  version: z.boolean().default(true).describe('tag :<full version> read from the rootfs (e.g. 13.2)'),
+  major: z.boolean().default(true).describe('tag :<major version> (e.g. 13; Debian only, Ubuntu versions are YY.MM already)'),
+  dated: z.boolean().default(true).describe('tag :<suite>-<YYYYMMDD> from SOURCE_DATE_EPOCH (e.g. trixie-20261128)'),
+});
+
+const labels = z
+  .record(
+    pattern(LABEL_KEY, 'a label key', 'com.example.team'),
+    z.string().regex(/^[^\x00-\x1f\x7f]*$/, { error: (issue) => `${describeInput(issue.input)}: a label value cannot hold control characters or newlines` }),
+  )
+  .default({});
+
+const imagePath = pattern(IMAGE_PATH, 'an absolute path in the image', '/etc/app/app.conf');
+const relativePath = pattern(RELATIVE_PATH, 'a file beside the config', 'keys/company.asc');
+const fileMode = pattern(FILE_MODE, 'an octal file mode', '0644');
+const owner = pattern(OWNER, 'an owner user[:group]', 'root:root, app, 1000:1000');
+const accountName = pattern(ACCOUNT_NAME, 'a user or group name', 'app');
+const id = z.number().int().min(0).max(2 ** 31 - 1);
+
+const repository = strictObject({
+  name: pattern(REPOSITORY_NAME, 'a repository name', 'company').describe('names its keyring, sources and preferences files'),
+  url: url('a repository URL', 'http://apt.example.com/debian').describe('the repository URL, as in a deb line'),
+  suites: z.array(pattern(REPOSITORY_SUITE, 'a suite', 'bookworm')).min(1).describe('suites to read from it'),
+  components: z.array(pattern(COMPONENT, 'an archive component', 'main')).min(1).default(['main']).describe('its components'),
+  key: relativePath.describe('its signing key: an OpenPGP public key file (armored or binary) beside the config, written to /etc/apt/keyrings and named by Signed-By'),
+  priority: z.number().int().min(-1000).max(1000).optional().describe('apt pinning priority for everything from its host'),
+  packages: z.array(packageSpec(true)).default([]).describe('packages installed from it (apt-get, after the sources are in place)'),
+});
+
+const imageFile = strictObject({
+  source: relativePath.describe('a file beside the config, embedded in the script with its sha256'),
+  path: imagePath.describe('where it goes in the image'),
+  mode: fileMode.default('0644').describe('its mode, octal'),
+  owner: owner.default('root:root').describe('its owner, user[:group], by name or number'),
+});
+
+const hook = strictObject({
+  stage: oneOf(['after-bootstrap', 'after-packages', 'before-pack']).describe('when it runs: after the bootstrap, after the packages and settings, or just before packing'),
+  script: relativePath.describe('a shell script beside the config, starting with #!; embedded with its sha256, checked before it runs'),
+  on: oneOf(['rootfs', 'host']).default('rootfs').describe('rootfs: run inside it (chroot); host: run on the build host with the rootfs path as $1 and MKIMAGE_ROOTFS'),
+});
+
+const group = strictObject({
+  name: accountName.describe('group name'),
+  gid: id.optional().describe('group id; default: the next free one'),
+});
+
+const user = strictObject({
+  name: accountName.describe('user name'),
+  uid: id.optional().describe('user id; default: the next free one'),
+  group: accountName.optional().describe('primary group (from groups, or one the image has); default: a group named after the user'),
+  groups: z.array(accountName).default([]).describe('supplementary groups'),
+  home: imagePath.optional().describe('home directory, created; default /home/<name>'),
+  shell: imagePath.optional().describe('login shell; default /bin/bash'),
 });
 
 const output = strictObject({
@@ -127,7 +211,16 @@ const output = strictObject({
   latest: z.boolean().default(false),
   /** Extra tags beside the suite and the version read from the rootfs. */
   tags: z.array(imageTag).default([]),
+  releaseTags: releaseTags.default(releaseTags.parse({})).describe('the tags the official images have, each on or off'),
+  labels: labels.describe('extra image labels (LABEL), beside the org.opencontainers.image ones'),
+  source: url('a source URL', 'https://git.example.com/infra/images').optional().describe('org.opencontainers.image.source: where the config lives'),
 });
+
+/** One word of CMD or ENTRYPOINT in exec form: anything printable, since no shell reads it. */
+const execItem = z
+  .string()
+  .min(1)
+  .regex(/^[^\x00-\x1f\x7f]*$/, { error: (issue) => `${describeInput(issue.input)}: a CMD or ENTRYPOINT word cannot hold control characters or newlines` });
 
 const derivedImage = strictObject({
   name: imageRepository,
@@ -143,7 +236,10 @@ const derivedImage = strictObject({
       },
       z.record(
         pattern(ENV_KEY, 'an environment variable name', 'PATH'),
-        checked((value) => {
+        z
+          .union([z.string(), z.number(), z.boolean()])
+          .transform((v) => String(v))
+          .pipe(checked((value) => {
           if (/[\x00-\x1f\x7f]/.test(value)) return `${describeInput(value)}: an environment value cannot hold control characters or newlines`;
           if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value)) {
             return `${describeInput(value)}: an environment value cannot hold a lone surrogate (not text in any encoding)`;
@@ -152,10 +248,19 @@ const derivedImage = strictObject({
             return `${describeInput(value)}: the value holds U+FFFD, the mark of bytes that were not valid UTF-8; write the text in UTF-8`;
           }
           return undefined;
-        }),
+        })),
       ),
     )
-    .default({}),
+    .default({})
+    .describe('ENV: numbers and booleans are taken as their text'),
+  cmd: z.array(execItem).min(1).optional().describe('CMD, exec form'),
+  entrypoint: z.array(execItem).min(1).optional().describe('ENTRYPOINT, exec form'),
+  user: owner.optional().describe('USER: user[:group] the image runs as'),
+  workdir: imagePath.optional().describe('WORKDIR'),
+  expose: z.array(z.union([z.number().int().min(1).max(65535), pattern(PORT, 'a port', '80, 8443/tcp')])).default([]).describe('EXPOSE: ports, optionally /tcp or /udp'),
+  labels: labels.describe('LABEL: extra labels beside the org.opencontainers.image ones'),
+  tags: z.array(imageTag).default([]).describe('tags beside :<suite>'),
+  files: z.array(imageFile).default([]).describe('files copied in (COPY), from beside the config; generate writes them beside the Dockerfile'),
   /** Undo the Docker tweaks, for images that run services. */
   undoTweaks: z.boolean().default(false),
 });
@@ -171,8 +276,7 @@ const settingsShape = {
   mirror: mirrorUrl.optional(),
   securityMirror: mirrorUrl.optional(),
   components: z.array(pattern(COMPONENT, 'an archive component', 'main')).min(1).optional(),
-  /** Packages added to the variant; `name=version` pins with backend: mmdebstrap. */
-  include: z.array(packageSpec(true)).default([]),
+  include: z.array(packageSpec(true)).default([]).describe('packages added to the variant; name=version pins are installed with apt-get after the bootstrap'),
   exclude: z.array(packageSpec(false)).default([]),
   /** Add the release's iproute/iproute2: without `ip` the container has no network. */
   networkTools: z.boolean().default(true),
@@ -191,8 +295,7 @@ const settingsShape = {
   reproducible: z.boolean().default(true),
   /** Timestamp for reproducible tarballs; default: the newest Date of the Release files the build reads. */
   sourceDateEpoch: z.number().int().min(0).max(2 ** 32).optional(),
-  snapshot: z
-    .string()
+  snapshot: pattern(/^\d{8}T\d{6}Z$/, 'a snapshot timestamp YYYYMMDDTHHMMSSZ', '20250101T000000Z')
     .refine(isSnapshotTimestamp, {
       error: (issue) => `${describeInput(issue.input)} is not a snapshot timestamp YYYYMMDDTHHMMSSZ (e.g. 20250101T000000Z)`,
     })
@@ -207,6 +310,19 @@ const settingsShape = {
     ),
   output: output.default(output.parse({})),
   derived: z.array(derivedImage).default([]),
+  repositories: z.array(repository).default([]).describe('extra apt repositories, each with its signing key'),
+  files: z.array(imageFile).default([]).describe('files copied from beside the config into the image'),
+  caCertificates: z
+    .array(relativePath)
+    .default([])
+    .describe('CA certificates (PEM) beside the config: installed to /usr/local/share/ca-certificates/<name>.crt, then update-ca-certificates'),
+  hooks: z.array(hook).default([]).describe('your shell scripts, run at named stages'),
+  groups: z.array(group).default([]).describe('groups to create'),
+  users: z.array(user).default([]).describe('users to create'),
+  embedded: z
+    .record(relativePath, z.string())
+    .default({})
+    .describe('the contents (base64) of the files the config names, by path; the config loader reads them from beside the config'),
 };
 
 const EXAMPLE_MIRROR = {
@@ -227,7 +343,7 @@ export const SettingsSchema = strictObject(settingsShape)
         path: ['suite'],
         message: other
           ? `"${s.suite}" is a ${other.distro} suite, not ${s.distro}: set distro: ${other.distro}`
-          : `unknown ${s.distro} suite ${describeInput(s.suite)}${didYouMean(s.suite, known)}; known: ${known.join(', ')}`,
+          : `unknown ${s.distro} suite ${describeInput(s.suite)}${didYouMean(s.suite, known)}; mkimage-gen knows ${s.distro}'s ${distroFacts(s.distro).tableCovers}: ${known.join(', ')} (see mkimage-gen releases)`,
       });
       return;
     }
@@ -301,15 +417,32 @@ export const SettingsSchema = strictObject(settingsShape)
     } else if (s.apt.keepSnapshot) {
       ctx.addIssue({ code: 'custom', path: ['apt', 'keepSnapshot'], message: 'keepSnapshot needs a snapshot: set snapshot or remove keepSnapshot' });
     }
-    if (s.locales.default !== undefined && !s.locales.generate.includes(s.locales.default)) {
+    // C.UTF-8 is built into the C library: it needs no generating.
+    if (s.locales.default !== undefined && s.locales.default !== 'C.UTF-8' && !s.locales.generate.includes(s.locales.default)) {
       ctx.addIssue({
         code: 'custom',
         path: ['locales', 'default'],
-        message: `default locale ${describeInput(s.locales.default)} is not in locales.generate (${s.locales.generate.length > 0 ? describeInput(s.locales.generate.join(', ')) : 'empty'})`,
+        message: `default locale ${describeInput(s.locales.default)} is not in locales.generate (${s.locales.generate.length > 0 ? describeInput(s.locales.generate.join(', ')) : 'empty'}); only C.UTF-8 needs no generating`,
       });
     }
     reportReleaseChecks(ctx, s, release);
     reportDuplicates(ctx, ['output', 'tags'], s.output.tags);
+    checkEmbedded(s, ctx);
+    if (!s.output.releaseTags.suite && !s.output.latest && s.output.tags.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['output', 'releaseTags', 'suite'], message: 'the image needs one tag known before the build: keep the suite tag, or set latest or tags' });
+    }
+    checkAccounts(s, ctx);
+    reportDuplicates(ctx, ['repositories'], s.repositories.map((r) => r.name), 'name');
+    if (s.apt.backports && release.status === 'development') {
+      ctx.addIssue({ code: 'custom', path: ['apt', 'backports'], message: `${s.suite} is a development release: it has no backports` });
+    }
+    reportDuplicates(ctx, ['files'], [...s.files.map((f) => f.path)], 'path');
+    for (const [i, d] of s.derived.entries()) {
+      reportDuplicates(ctx, ['derived', i, 'tags'], d.tags);
+      if (d.tags.includes(s.suite)) {
+        ctx.addIssue({ code: 'custom', path: ['derived', i, 'tags'], message: `${describeInput(s.suite)} is tagged already: derived images get :<suite>` });
+      }
+    }
     reportSharedFolders(ctx, s.derived.map((d) => d.name));
     for (const [i, d] of s.derived.entries()) {
       if (d.name === s.name) {
@@ -323,12 +456,33 @@ export const SettingsSchema = strictObject(settingsShape)
     components: s.components ?? [...distroFacts(s.distro).defaultComponents],
   }));
 
-function reportDuplicates(ctx: z.RefinementCtx, path: (string | number)[], values: readonly string[]) {
+function reportDuplicates(ctx: z.RefinementCtx, path: (string | number)[], values: readonly string[], key?: string) {
   values.forEach((value, i) => {
     if (values.indexOf(value) !== i) {
-      ctx.addIssue({ code: 'custom', path: [...path, i], message: `${describeInput(value)} is listed twice` });
+      ctx.addIssue({ code: 'custom', path: [...path, i, ...(key ? [key] : [])], message: `${describeInput(value)} is listed twice` });
     }
   });
+}
+
+/** Users and groups: no name or id twice, and every group a user names exists. */
+function checkAccounts(s: { groups: { name: string; gid?: number }[]; users: { name: string; uid?: number; group?: string; groups: string[] }[] }, ctx: z.RefinementCtx) {
+  reportDuplicates(ctx, ['groups'], s.groups.map((g) => g.name), 'name');
+  reportDuplicates(ctx, ['users'], s.users.map((u) => u.name), 'name');
+  const known = new Set([...BASE_GROUPS, ...s.groups.map((g) => g.name), ...s.users.map((u) => u.name)]);
+  for (const [i, g] of s.groups.entries()) {
+    if ((BASE_GROUPS as readonly string[]).includes(g.name)) {
+      ctx.addIssue({ code: 'custom', path: ['groups', i, 'name'], message: `${describeInput(g.name)} is a group every Debian and Ubuntu image has already` });
+    }
+  }
+  for (const [i, u] of s.users.entries()) {
+    if (u.name === 'root') ctx.addIssue({ code: 'custom', path: ['users', i, 'name'], message: 'root exists already' });
+    const named = [...(u.group === undefined ? [] : [{ name: u.group, path: ['users', i, 'group'] }]), ...u.groups.map((name, j) => ({ name, path: ['users', i, 'groups', j] }))];
+    for (const { name, path } of named) {
+      if (!known.has(name)) {
+        ctx.addIssue({ code: 'custom', path, message: `group ${describeInput(name)} is neither in groups nor one the image has${didYouMean(name, [...known])}` });
+      }
+    }
+  }
 }
 
 /** Derived images are written to derived/<last name part>/: two must not share one. */
@@ -347,3 +501,7 @@ export type SettingsInput = z.input<typeof SettingsSchema>;
 /** Validated settings with every default filled. */
 export type Settings = z.output<typeof SettingsSchema>;
 export type DerivedImage = Settings['derived'][number];
+export type ImageFileSetting = Settings['files'][number];
+export type HookSetting = Settings['hooks'][number];
+export type RepositorySetting = Settings['repositories'][number];
+export { embeddedRefs };

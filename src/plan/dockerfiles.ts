@@ -1,73 +1,120 @@
 // View-models of the Dockerfiles and the bake file: the base image from the tarball,
-// one image per derived entry, and the targets that build them together.
-import { baseTarget, derivedFolder, derivedTarget, tarballRecords, type Origin } from '../layout.js';
+// one image per derived entry, and the targets that build them together. The labels
+// and tags are decided here once, for the Dockerfiles, the bake file and the script's
+// own import alike.
+import { baseTarget, bakeVariable, derivedFilePath, derivedFolder, derivedTarget, tarballRecords, type Origin } from '../layout.js';
 import type { DerivedImage } from '../model/index.js';
 import type { Resolved } from './resolve.js';
 import { undoCommands } from './tweaks.js';
 
-interface EnvEntry {
+export interface KeyValue {
   key: string;
   value: string;
 }
 
-/** What the base image runs and sets: its Dockerfile and the script's import say the same. */
+/** Labels only the build knows, as the Dockerfile ARG that carries each. */
+export interface BuildLabel {
+  key: string;
+  arg: string;
+}
+
+export const OCI = 'org.opencontainers.image';
+export const CREATED_ARG = 'MKIMAGE_CREATED';
+export const VERSION_ARG = 'MKIMAGE_VERSION';
+const CREATED: BuildLabel = { key: `${OCI}.created`, arg: CREATED_ARG };
+const VERSION: BuildLabel = { key: `${OCI}.version`, arg: VERSION_ARG };
+
+/** What the base image runs, sets and says: its Dockerfile and the script's import say the same. */
 export interface ImageConfig {
   cmd: string[];
-  env: EnvEntry[];
+  env: KeyValue[];
+  labels: KeyValue[];
+  buildLabels: BuildLabel[];
 }
 
 export interface BaseDockerfilePlan extends Origin, ImageConfig {
   /** ADD's source and destination, in exec form. */
   add: string[];
-  /** Labels that point at the records the build wrote beside the tarball. */
-  labels: EnvEntry[];
 }
 
-/** The records beside the tarball, as labels of the base image (file names in its build context). */
-export function recordLabels(r: Resolved): EnvEntry[] {
+/** The records the build writes beside the tarball, as labels of the base image: file names in its build context. */
+export function recordLabels(r: Resolved): Record<string, string> {
   const records = tarballRecords(r.tarball);
-  return [
-    { key: 'mkimage-gen.manifest', value: records.manifest },
-    { key: 'mkimage-gen.sbom.spdx', value: records.spdx },
-    { key: 'mkimage-gen.sbom.cyclonedx', value: records.cyclonedx },
-    { key: 'mkimage-gen.build-record', value: records.buildRecord },
-    { key: 'mkimage-gen.provenance', value: records.provenance },
-    { key: 'mkimage-gen.checksums', value: records.checksums },
-  ];
+  return {
+    'mkimage-gen.manifest': records.manifest,
+    'mkimage-gen.sbom.spdx': records.spdx,
+    'mkimage-gen.sbom.cyclonedx': records.cyclonedx,
+    'mkimage-gen.build-record': records.buildRecord,
+    'mkimage-gen.provenance': records.provenance,
+    'mkimage-gen.checksums': records.checksums,
+  };
 }
 
 export interface DerivedDockerfilePlan extends Origin {
   from: string;
   packages: string[];
-  env: EnvEntry[];
+  env: KeyValue[];
   undo: string[][];
+  labels: KeyValue[];
+  buildLabels: BuildLabel[];
+  /** COPY --chmod/--chown: each file beside the Dockerfile to its path in the image. */
+  copies: { paths: [string, string]; mode: string; owner: string }[];
+  user: string | null;
+  workdir: string | null;
+  expose: string[];
+  entrypoint: string[] | null;
+  cmd: string[] | null;
 }
 
 export interface BakeTarget {
   name: string;
   context: string;
   tags: string[];
+  /** Tags from what the script wrote beside the tarball: `prefix` + the variable, when it is set. */
+  buildTags: { prefix: string; variable: string }[];
+  args: { name: string; variable: string }[];
   /** Named contexts: the FROM reference, served by another target of this file. */
   contexts: { reference: string; source: string }[];
-  /** The base image's labels that point at its records. */
-  labels: EnvEntry[];
+}
+
+const byKey = <T extends [string, unknown]>([a]: T, [b]: T) => (a < b ? -1 : a > b ? 1 : 0);
+const keyValues = (record: Record<string, string>): KeyValue[] =>
+  Object.entries(record)
+    .sort(byKey)
+    .map(([key, value]) => ({ key, value }));
+
+function ociLabels(title: string, r: Resolved, extra: Record<string, string>, base?: string): KeyValue[] {
+  const s = r.settings;
+  const oci: Record<string, string> = { [`${OCI}.title`]: title };
+  if (s.output.source !== undefined) oci[`${OCI}.source`] = s.output.source;
+  if (base !== undefined) oci[`${OCI}.base.name`] = base;
+  // The config's own labels come after ours and may override them.
+  return keyValues({ ...oci, ...s.output.labels, ...extra });
 }
 
 export function baseImageConfig(r: Resolved): ImageConfig {
   const lang = r.settings.locales.default;
-  return { cmd: ['bash'], env: lang === undefined ? [] : [{ key: 'LANG', value: lang }] };
+  return {
+    cmd: ['bash'],
+    env: lang === undefined ? [] : [{ key: 'LANG', value: lang }],
+    labels: keyValues({ ...recordLabels(r), ...Object.fromEntries(ociLabels(r.settings.name, r, {}).map((l) => [l.key, l.value])) }),
+    buildLabels: [CREATED, VERSION],
+  };
 }
 
-/** The same config as `docker import --change` arguments (podman takes them too). */
+const dockerfileString = (value: string) => `"${value.replace(/[\\"$]/g, (c) => `\\${c}`)}"`;
+
+/** The same config as `docker import --change` arguments (podman takes them too); the build labels are the script's. */
 export function importChanges(config: ImageConfig): string[] {
   return [
     `CMD ${JSON.stringify(config.cmd)}`,
     ...config.env.map(({ key, value }) => `ENV ${key}=${value}`),
+    ...config.labels.map(({ key, value }) => `LABEL ${key}=${dockerfileString(value)}`),
   ].flatMap((change) => ['--change', change]);
 }
 
 export function planBaseDockerfile(r: Resolved, origin: Origin): BaseDockerfilePlan {
-  return { ...origin, ...baseImageConfig(r), add: [r.tarball, '/'], labels: recordLabels(r) };
+  return { ...origin, ...baseImageConfig(r), add: [r.tarball, '/'] };
 }
 
 export function planDerivedDockerfile(r: Resolved, image: DerivedImage, origin: Origin): DerivedDockerfilePlan {
@@ -75,28 +122,48 @@ export function planDerivedDockerfile(r: Resolved, image: DerivedImage, origin: 
     ...origin,
     from: r.baseReference,
     packages: image.packages,
-    env: Object.entries(image.env)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([key, value]) => ({ key, value })),
+    env: keyValues(image.env),
     undo: image.undoTweaks ? undoCommands(r) : [],
+    labels: ociLabels(image.name, r, image.labels, r.baseReference),
+    buildLabels: [CREATED],
+    copies: image.files.map((f) => ({ paths: [derivedFilePath(f.source), f.path], mode: f.mode, owner: f.owner })),
+    user: image.user ?? null,
+    workdir: image.workdir ?? null,
+    expose: image.expose.map(String),
+    entrypoint: image.entrypoint ?? null,
+    cmd: image.cmd ?? null,
   };
+}
+
+/** The tags the script makes from what it read at build time, each where switched on. */
+export function buildTagParts(r: Resolved): { fact: 'version' | 'major' | 'date'; prefix: string }[] {
+  const t = r.settings.output.releaseTags;
+  return [
+    ...(t.version ? [{ fact: 'version' as const, prefix: '' }] : []),
+    ...(t.major && r.settings.distro === 'debian' ? [{ fact: 'major' as const, prefix: '' }] : []),
+    ...(t.dated ? [{ fact: 'date' as const, prefix: `${r.settings.suite}-` }] : []),
+  ];
 }
 
 /** Bake targets of one config; its folder `dir` is named after `id`, next to the bake file. */
 export function planBakeTargets(r: Resolved, id: string, dir: string): BakeTarget[] {
+  const name = r.settings.name;
+  const created = { name: CREATED_ARG, variable: bakeVariable(id, 'created') };
   const base: BakeTarget = {
     name: baseTarget(id),
     context: dir,
-    tags: r.staticTags.map((tag) => `${r.settings.name}:${tag}`),
+    tags: r.staticTags.map((tag) => `${name}:${tag}`),
+    buildTags: buildTagParts(r).map(({ fact, prefix }) => ({ prefix: `${name}:${prefix}`, variable: bakeVariable(id, fact) })),
+    args: [created, { name: VERSION_ARG, variable: bakeVariable(id, 'version') }],
     contexts: [],
-    labels: recordLabels(r),
   };
   const derived = r.settings.derived.map((image) => ({
     name: derivedTarget(id, image.name),
     context: `${dir}/${derivedFolder(image.name)}`,
-    tags: [`${image.name}:${r.settings.suite}`],
+    tags: [r.settings.suite, ...image.tags].map((tag) => `${image.name}:${tag}`),
+    buildTags: [],
+    args: [created],
     contexts: [{ reference: r.baseReference, source: `target:${base.name}` }],
-    labels: [],
   }));
   return [base, ...derived];
 }

@@ -85,7 +85,39 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
 
   add('create', symbolic(`mktemp -d ${W}`), { shown: false, when: 'removed with everything below it when the script exits' });
 
+  /** A file carried in the script (base64 or text), checked against its sha256, then given its mode and owner. */
+  const embedded = (f: { path: string; mode: string; owner: string; blob: { sha256: string } }) => {
+    add('image-file', symbolic(`unpack ${rootfs}${f.path} (sha256 ${f.blob.sha256})`), { sha256: f.blob.sha256 });
+    host('chmod', '--', f.mode, `${rootfs}${f.path}`);
+    chroot('chown', '--', f.owner, f.path);
+  };
+
   const steps: Record<string, (data: any) => void> = {
+    ca_certificates: (data) => {
+      data.certificates.forEach(embedded);
+      chroot('update-ca-certificates');
+    },
+    apt_repositories: (data) => {
+      for (const key of data.keys) embedded({ ...key, mode: '0644', owner: 'root:root' });
+      data.files.forEach((f: ImageFileData) => imageFile(f));
+    },
+    install_packages: (data) => {
+      if (data.update) chroot('apt-get', 'update');
+      chroot('apt-get', ...APT_OPTIONS, 'install', '--no-install-recommends', ...(data.downgrades ? ['--allow-downgrades'] : []), ...data.packages);
+      add('fetch', data.packages.join(' '), { shown: false });
+    },
+    accounts: (data) => data.commands.forEach((argv: string[]) => chroot(...argv)),
+    image_files: (data) => data.files.forEach(embedded),
+    run_hooks: (data) => {
+      for (const hook of data.hooks) {
+        const script = hook.on === 'rootfs' ? `${rootfs}/tmp/mkimage-hook` : `${W}/hook`;
+        add('write', symbolic(`unpack ${script} (sha256 ${hook.blob.sha256})`));
+        host('chmod', '0700', script);
+        if (hook.on === 'rootfs') chroot('/tmp/mkimage-hook');
+        else host('env', `MKIMAGE_ROOTFS=${rootfs}`, script, rootfs);
+        host('rm', '-f', '--', script);
+      }
+    },
     release_date: () => {
       for (const url of arrays.RELEASE_URLS!) {
         host('env', ...proxyEnv, vars.APT_HELPER!, '-o', 'APT::Sandbox::User=root', 'download-file', url, `${W}/Release`);
@@ -219,12 +251,19 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
       for (const name of [...arrays.RECORD_FILES!, `${vars.TARBALL}.sha256`, vars.TARBALL!]) {
         host('mv', '-f', `${O}/.partial-${name}`, `${O}/${name}`);
       }
+      add('write', symbolic(`write ${O}/${vars.BUILD_VARS_FILE}`));
     },
     import_image: (data) => {
       const [first, ...rest] = arrays.TAGS!;
       const ref = `${vars.IMAGE}:${first}`;
-      host(vars.ENGINE!, 'import', ...data.changes, `${O}/${vars.TARBALL}`, ref);
-      for (const tag of [...rest, '<version>']) host(vars.ENGINE!, 'tag', ref, `${vars.IMAGE}:${tag}`);
+      // What the build reads: the release version (a dry run says <version>) and the day of SOURCE_DATE_EPOCH.
+      const known = r.epoch === null ? null : new Date(r.epoch * 1000).toISOString();
+      const created = known === null ? '<created>' : known.replace(/\.\d{3}Z$/, 'Z');
+      const day = known === null ? '<date>' : known.slice(0, 10).replaceAll('-', '');
+      const labels = ['--change', `LABEL ${data.createdLabel}=${created}`, '--change', `LABEL ${data.versionLabel}=<version>`];
+      host(vars.ENGINE!, 'import', ...data.changes, ...labels, `${O}/${vars.TARBALL}`, ref);
+      const releaseTags = [...(vars.TAG_VERSION === '1' ? ['<version>'] : []), ...(vars.TAG_DATED === '1' ? [`${s.suite}-${day}`] : [])];
+      for (const tag of [...rest, ...releaseTags]) host(vars.ENGINE!, 'tag', ref, `${vars.IMAGE}:${tag}`);
     },
   };
 
@@ -240,7 +279,7 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
 
   for (const planned of plan.steps as StepPlan[]) {
     step = planned.fn;
-    const record = steps[planned.fn];
+    const record = steps[planned.template === 'steps/run_hooks' ? 'run_hooks' : planned.fn];
     if (!record) throw new Error(`the root ledger does not know step ${planned.fn}`);
     record(planned.data);
     if (planned.stage === 'customize' && planned.fn === plan.steps.filter((p) => p.stage === 'customize').at(-1)!.fn) {

@@ -1,6 +1,8 @@
 // Settings + release knowledge -> the facts every output agrees on, worked out once
 // per config.
 import type { Settings } from '../model/index.js';
+import { isArmored, keyFingerprints } from '../model/openpgp.js';
+import { blob, type Blob } from './blob.js';
 import {
   defaultSecurityMirror,
   distroFacts,
@@ -47,7 +49,25 @@ export interface Resolved {
   baseReference: string;
   /** Tags known when generating: suite, latest, extras (the version tag is read at build time). */
   staticTags: string[];
+  /** Packages apt-get installs once the sources are in place: pinned ones and the extra repositories'. */
+  aptInstall: string[];
+  /** Extra repositories, each with its key as the image gets it. */
+  repositories: ExtraRepository[];
 }
+
+export interface ExtraRepository {
+  name: string;
+  uri: string;
+  suites: string[];
+  components: string[];
+  /** Where its key goes in the image; apt takes .asc (armored) or .gpg (binary) by the name. */
+  keyring: string;
+  key: Blob;
+  fingerprints: string[];
+  priority: number | undefined;
+}
+
+export const IMAGE_KEYRINGS = '/etc/apt/keyrings';
 
 const TARBALL_SUFFIX = { xz: '.xz', gzip: '.gz', zstd: '.zst', none: '' } as const;
 
@@ -55,6 +75,8 @@ function aptSources(settings: Settings, release: Release): { sources: AptSource[
   const { suite, mirror, components } = settings;
   const sources: AptSource[] = [{ uri: mirror, suite, components }];
   if (settings.apt.updates && release.updates) sources.push({ uri: mirror, suite: `${suite}-updates`, components });
+  // Backports are NotAutomatic: apt takes from them only what is asked for by name or pin.
+  if (settings.apt.backports) sources.push({ uri: mirror, suite: `${suite}-backports`, components });
   const security = settings.apt.security ? securitySuite(release) : null;
   if (security === null) return { sources, securitySuite: null };
   // Validation made sure one of these exists where a security suite is wanted.
@@ -76,12 +98,17 @@ export function resolve(settings: Settings): Resolved {
   if (!release) throw new Error(`unknown ${settings.distro} suite ${settings.suite}`);
   const distro = distroFacts(settings.distro);
   const archived = release.status === 'archived';
-  const include = [
-    ...(settings.networkTools ? [release.networkPackage] : []),
-    ...settings.include.filter((p) => p !== release.networkPackage),
-  ];
   const { initctl } = settings.tweaks;
-  const tags = [settings.suite, ...(settings.output.latest ? ['latest'] : []), ...settings.output.tags];
+  const tags = [...(settings.output.releaseTags.suite ? [settings.suite] : []), ...(settings.output.latest ? ['latest'] : []), ...settings.output.tags];
+  const staticTags = [...new Set(tags)];
+  // debootstrap --include takes names only; pins go to apt-get once the sources are in place.
+  const pinned = (p: string) => p.includes('=');
+  const bootstrapPackages = [
+    ...(settings.networkTools ? [release.networkPackage] : []),
+    ...settings.include.filter((p) => p !== release.networkPackage && !pinned(p)),
+    // update-ca-certificates comes with ca-certificates: the certificates are added right after the bootstrap.
+    ...(settings.caCertificates.length > 0 && !settings.include.includes('ca-certificates') ? ['ca-certificates'] : []),
+  ];
   const { sources, securitySuite } = aptSources(settings, release);
   const snapshot = settings.snapshot === undefined ? null : { timestamp: settings.snapshot, epoch: snapshotEpoch(settings.snapshot)! };
   const buildSources = snapshot === null ? sources : onSnapshot(sources, settings, snapshot.timestamp);
@@ -99,11 +126,26 @@ export function resolve(settings: Settings): Resolved {
     noValidUntil: { build: oldOnPurpose(buildSources), image: oldOnPurpose(imageSources) },
     epoch: settings.sourceDateEpoch ?? snapshot?.epoch ?? null,
     sourcesFormat: settings.apt.format === 'auto' ? release.sourcesFormat : settings.apt.format,
-    include,
+    include: bootstrapPackages,
     divertInitctl: initctl === 'auto' ? release.upstart : initctl,
     hostKeyring: archived ? distro.hostArchivedKeyring : distro.hostKeyring,
     tarball: settings.output.tarball ?? `rootfs.tar${TARBALL_SUFFIX[settings.output.compression]}`,
-    baseReference: `${settings.name}:${settings.suite}`,
-    staticTags: [...new Set(tags)],
+    baseReference: `${settings.name}:${staticTags[0] ?? settings.suite}`,
+    staticTags,
+    aptInstall: [...new Set([...settings.include.filter(pinned), ...settings.repositories.flatMap((repo) => repo.packages)])],
+    repositories: settings.repositories.map((repo) => {
+      const key = blob(settings.embedded, repo.key);
+      const armored = isArmored(key.bytes);
+      return {
+        name: repo.name,
+        uri: repo.url,
+        suites: repo.suites,
+        components: repo.components,
+        keyring: `${IMAGE_KEYRINGS}/${repo.name}.${armored ? 'asc' : 'gpg'}`,
+        key,
+        fingerprints: keyFingerprints(key.bytes),
+        priority: repo.priority,
+      };
+    }),
   };
 }

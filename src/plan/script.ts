@@ -1,8 +1,9 @@
 // The view-model of the generated mkimage script: every value, file, step and tool it
 // names, decided here so the template only lays them out.
-import { recordFiles, tarballRecords, type Origin } from '../layout.js';
-import { GENERATOR_VERSION } from '../version.js';
+import { bakeVariable, BUILD_VARS_FILE, recordFiles, tarballRecords, type Origin } from '../layout.js';
+import { VERSION as GENERATOR_VERSION } from '../version.js';
 import { configDigest } from './config-digest.js';
+import { buildTagParts } from './dockerfiles.js';
 import { hostPaths } from './ledger.js';
 import type { Resolved } from './resolve.js';
 import { sourceLine } from './sources.js';
@@ -70,7 +71,7 @@ const APT_HELPER = '/usr/lib/apt/apt-helper';
  * The script's view-model. `importChanges` are the engine's --change arguments that give
  * the imported image the same CMD and ENV as the base Dockerfile; null = no import.
  */
-export function planScript(r: Resolved, origin: Origin, importChanges: string[] | null): ScriptPlan {
+export function planScript(r: Resolved, id: string, origin: Origin, importChanges: string[] | null): ScriptPlan {
   const s = r.settings;
   const mmdebstrap = s.backend === 'mmdebstrap';
   const locales = [...s.locales.generate].sort();
@@ -149,6 +150,13 @@ export function planScript(r: Resolved, origin: Origin, importChanges: string[] 
         value: s.expect ?? '',
         comment: "drift check: the manifest the packages must match, relative to this script's folder; empty = none (--expect FILE)",
       },
+      ...(['version', 'major', 'date'] as const).map((fact) => ({
+        name: `TAG_${fact === 'date' ? 'DATED' : fact.toUpperCase()}`,
+        value: buildTagParts(r).some((p) => p.fact === fact) ? '1' : '0',
+        comment: fact === 'version' ? 'tags read at build time: version, major version (Debian), <suite>-<YYYYMMDD>; 1 = on' : '',
+      })),
+      { name: 'BUILD_VARS_FILE', value: BUILD_VARS_FILE, comment: 'written beside the tarball: what bake needs to tag and label as the import does' },
+      { name: 'BAKE_PREFIX', value: bakeVariable(id, 'version').replace(/_version$/, ''), comment: 'the names of its variables in docker-bake.hcl' },
     ],
     arrays: [
       { name: 'COMPONENTS', values: s.components, comment: 'archive components' },

@@ -3,7 +3,10 @@
 // only place that says so; the script defines the functions in this order and calls
 // them from it. Adding a step: one template in templates/steps/, one entry here.
 import { localeCharset } from '../model/formats.js';
+import { supportedLine } from '../releases/locales.js';
 import type { Resolved } from './resolve.js';
+import { accountCommands, caCertificateFiles, hookStep, imageFiles, repositoriesStep } from './additions.js';
+import { OCI } from './dockerfiles.js';
 import { planSlim } from './slim.js';
 import { ONE_LINE_SOURCES, sourcesFile } from './sources.js';
 import { INITCTL, tweakFiles, undoCommands, validityAptFile } from './tweaks.js';
@@ -31,17 +34,19 @@ interface StepSpec {
   fn: string;
   title: string;
   data?: object;
+  /** The template under templates/steps/, where it is not named after fn (the hook steps share one). */
+  template?: string;
 }
 
 /** A step's call: what `main` or a hook stage runs. */
 export type StepCall = Pick<StepPlan, 'fn' | 'title' | 'label'>;
 
-/** debconf names a locale with its charset: `ja_JP.UTF-8 UTF-8`. */
-const localeGenEntry = (locale: string) => `${locale} ${localeCharset(locale)}`;
+/** debconf names a locale by its line in glibc's SUPPORTED list: `ja_JP.UTF-8 UTF-8`, `en_US ISO-8859-1`. */
+const localeGenEntry = (locale: string) => supportedLine(locale) ?? `${locale} ${localeCharset(locale)}`;
 const lines = (items: string[]) => items.map((line) => `${line}\n`).join('');
 
 /** The chroot work both backends do, in the same order, so both give the same image. */
-function rootfsWork(r: Resolved): StepSpec[] {
+function rootfsWork(r: Resolved): { sources: StepSpec[]; rest: StepSpec[] } {
   const s = r.settings;
   const locales = [...s.locales.generate].sort();
   const zone = s.timezone;
@@ -57,7 +62,31 @@ function rootfsWork(r: Resolved): StepSpec[] {
       snapshot: r.snapshot?.timestamp ?? null,
     },
   };
-  const steps: StepSpec[] = [sources];
+  const certificates = caCertificateFiles(s);
+  const repositories = repositoriesStep(r);
+  const before: StepSpec[] = [
+    // First, so apt already trusts the company CA when it reads an https repository.
+    ...(certificates.length > 0 ? [{ fn: 'ca_certificates', title: 'CA certificates', data: { certificates } }] : []),
+    sources,
+    ...(repositories ? [{ fn: 'apt_repositories', title: 'extra repositories and pins', data: repositories }] : []),
+  ];
+  const steps: StepSpec[] = [];
+  if (r.aptInstall.length > 0) {
+    steps.push({
+      fn: 'install_packages',
+      title: 'install packages',
+      data: {
+        packages: r.aptInstall,
+        // mmdebstrap's package lists predate the extra repositories; debootstrap's update step runs after them.
+        update: s.backend === 'mmdebstrap' && r.repositories.length > 0,
+        downgrades: r.aptInstall.some((p) => p.includes('=')),
+      },
+    });
+  }
+  const accounts = accountCommands(s);
+  if (accounts.length > 0) steps.push({ fn: 'accounts', title: 'users and groups', data: { commands: accounts } });
+  const files = imageFiles(s);
+  if (files.length > 0) steps.push({ fn: 'image_files', title: 'files', data: { files } });
   if (locales.length > 0) {
     steps.push({
       fn: 'locales',
@@ -86,6 +115,8 @@ function rootfsWork(r: Resolved): StepSpec[] {
       },
     });
   }
+  const afterPackages = hookStep(s, 'after-packages');
+  if (afterPackages) steps.push({ ...afterPackages, template: 'run_hooks' });
   if (slim) steps.push({ fn: 'slim', title: 'slim', data: slim });
   if (r.buildSources !== r.sources) {
     // The build installed from the snapshot; the image's apt reads the regular mirror.
@@ -97,9 +128,11 @@ function rootfsWork(r: Resolved): StepSpec[] {
     });
   }
   if (s.clean) steps.push({ fn: 'apt_clean', title: 'apt clean' });
+  const beforePack = hookStep(s, 'before-pack');
+  if (beforePack) steps.push({ ...beforePack, template: 'run_hooks' });
   steps.push({ fn: 'finalize', title: 'finalize', data: { undo: undoCommands(r) } });
   steps.push({ fn: 'package_list', title: 'package list' });
-  return steps;
+  return { sources: before, rest: steps };
 }
 
 function tweakSteps(r: Resolved): { write: StepSpec[]; divert: StepSpec[] } {
@@ -111,7 +144,7 @@ function tweakSteps(r: Resolved): { write: StepSpec[]; divert: StepSpec[] } {
 }
 
 function placed(spec: StepSpec, stage: Stage, label: string): StepPlan {
-  return { fn: spec.fn, title: spec.title, stage, label, template: `steps/${spec.fn}`, data: spec.data ?? {} };
+  return { fn: spec.fn, title: spec.title, stage, label, template: `steps/${spec.template ?? spec.fn}`, data: spec.data ?? {} };
 }
 
 function numbered(specs: StepSpec[]): StepPlan[] {
@@ -137,15 +170,19 @@ export function planSteps(r: Resolved, importChanges: string[] | null): StepPlan
     { fn: 'publish', title: 'publish' },
   ];
   const imported: StepSpec[] =
-    importChanges === null ? [] : [{ fn: 'import_image', title: `${s.output.import} import`, data: { changes: importChanges } }];
+    importChanges === null
+      ? []
+      : [{ fn: 'import_image', title: `${s.output.import} import`, data: { changes: importChanges, createdLabel: `${OCI}.created`, versionLabel: `${OCI}.version` } }];
   const tweaks = tweakSteps(r);
-  const [sources, ...rest] = rootfsWork(r);
+  const { sources, rest } = rootfsWork(r);
+  const bootstrapHook = hookStep(s, 'after-bootstrap');
+  const afterBootstrap: StepSpec[] = bootstrapHook ? [{ ...bootstrapHook, template: 'run_hooks' }] : [];
 
   if (s.backend === 'mmdebstrap') {
     const hooks = [
       ...tweaks.write.map((spec) => placed(spec, 'setup', 'hook setup')),
-      ...tweaks.divert.map((spec) => placed(spec, 'essential', 'hook essential')),
-      ...[sources!, ...rest].map((spec) => placed(spec, 'customize', 'hook customize')),
+      ...[...tweaks.divert, ...afterBootstrap].map((spec) => placed(spec, 'essential', 'hook essential')),
+      ...[...sources, ...rest].map((spec) => placed(spec, 'customize', 'hook customize')),
     ];
     const stages = Object.fromEntries(HOOK_STAGES.map((stage) => [stage, hooks.filter((h) => h.stage === stage).map(call)]));
     const build: StepSpec = {
@@ -157,13 +194,14 @@ export function planSteps(r: Resolved, importChanges: string[] | null): StepPlan
     const after = main.findIndex((step) => step.fn === 'mmdebstrap_build') + 1;
     return [...main.slice(0, after), ...hooks, ...main.slice(after)];
   }
-  const needsUpdate = s.upgrade || s.locales.generate.length > 0 || s.timezone !== undefined;
+  const needsUpdate = s.upgrade || s.locales.generate.length > 0 || s.timezone !== undefined || r.aptInstall.length > 0;
   return numbered([
     ...releaseDate,
     { fn: 'bootstrap', title: `debootstrap ${s.suite}` },
     ...tweaks.write,
     ...tweaks.divert,
-    sources!,
+    ...afterBootstrap,
+    ...sources,
     ...(needsUpdate ? [{ fn: 'apt_upgrade', title: s.upgrade ? 'update and dist-upgrade' : 'update', data: { upgrade: s.upgrade } }] : []),
     ...rest,
     { fn: 'tarball', title: 'tarball', data: { reproducible: s.reproducible } },

@@ -1,6 +1,11 @@
 // The built-in configs: the seed's two images as they run today, current Debian and
 // Ubuntu with the Japanese locales on Japanese mirrors, and a buildd image for CI.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { SettingsInput } from '../model/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
 
 export interface Preset {
   id: string;
@@ -65,7 +70,16 @@ export const PRESETS: readonly Preset[] = [
       securityMirror: DEBIAN_SECURITY_JP,
       locales: JA_LOCALES,
       timezone: 'Asia/Tokyo',
-      derived: [{ name: 'local/debian-ja-web', packages: ['nginx'], undoTweaks: true }],
+      derived: [
+        {
+          name: 'local/debian-ja-web',
+          packages: ['nginx'],
+          undoTweaks: true,
+          // nginx in the foreground: the container's main process.
+          cmd: ['nginx', '-g', 'daemon off;'],
+          expose: [80],
+        },
+      ],
     },
   },
   {
@@ -108,6 +122,51 @@ export const PRESETS: readonly Preset[] = [
     },
   },
   {
+    id: 'debian-trixie-company',
+    description: "A company's base image: its own apt repository and key, backports, its CA, files, hooks, a service user, and an app image",
+    settings: {
+      name: 'local/company-base',
+      distro: 'debian',
+      suite: 'trixie',
+      mirror: DEBIAN_JP,
+      securityMirror: DEBIAN_SECURITY_JP,
+      locales: { generate: ['en_US.UTF-8', 'ja_JP.UTF-8'], default: 'en_US.UTF-8' },
+      timezone: 'Asia/Tokyo',
+      apt: { backports: true, pins: [{ packages: ['*'], pin: 'release n=trixie-backports', priority: 200 }] },
+      // The key, the certificate, the files and the hooks are in src/presets/files/company/.
+      repositories: [
+        { name: 'company', url: 'https://apt.example.com/debian', suites: ['trixie'], components: ['main'], key: 'company/apt-key.asc', priority: 600 },
+      ],
+      caCertificates: ['company/root-ca.pem'],
+      files: [{ source: 'company/motd', path: '/etc/motd' }],
+      hooks: [
+        { stage: 'after-packages', script: 'company/harden.sh' },
+        { stage: 'before-pack', script: 'company/record-packages.sh', on: 'host' },
+      ],
+      groups: [{ name: 'app', gid: 10001 }],
+      users: [{ name: 'app', uid: 10001, group: 'app', home: '/srv/app', shell: '/usr/sbin/nologin' }],
+      output: {
+        compression: 'zstd',
+        source: 'https://git.example.com/infra/images',
+        labels: { 'com.example.team': 'platform' },
+      },
+      derived: [
+        {
+          name: 'local/company-app',
+          packages: ['python3'],
+          env: { PYTHONUNBUFFERED: 1 },
+          files: [{ source: 'company/app/index.html', path: '/srv/app/index.html', owner: 'app:app' }],
+          user: 'app',
+          workdir: '/srv/app',
+          expose: [8080],
+          cmd: ['python3', '-m', 'http.server', '8080'],
+          labels: { 'com.example.service': 'app' },
+          tags: ['python3'],
+        },
+      ],
+    },
+  },
+  {
     id: 'debian-bookworm-ci',
     description: 'Debian 12 buildd (build-essential) for CI, and a CI runner image with git',
     settings: {
@@ -132,3 +191,6 @@ export const PRESETS: readonly Preset[] = [
 export function findPreset(id: string): Preset | undefined {
   return PRESETS.find((p) => p.id === id);
 }
+
+/** Keys, files and hooks the presets name, beside src/ in a checkout and in the package. */
+export const PRESET_FILES_DIR = [join(here, 'files'), join(here, '../../../src/presets/files')].find((dir) => existsSync(dir)) ?? join(here, 'files');

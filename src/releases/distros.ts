@@ -24,6 +24,8 @@ export interface DistroFacts {
   localeMethod: 'debconf' | 'locale-gen';
   /** deb822 file name under /etc/apt/sources.list.d. */
   deb822File: string;
+  /** Which of the distro's releases the table holds, for errors about the others. */
+  tableCovers: string;
 }
 
 export const DISTROS: Readonly<Record<Distro, DistroFacts>> = {
@@ -38,6 +40,7 @@ export const DISTROS: Readonly<Record<Distro, DistroFacts>> = {
     debootstrapFallbackScript: 'sid',
     localeMethod: 'debconf',
     deb822File: 'debian.sources',
+    tableCovers: 'every release from wheezy on, testing and sid',
   },
   ubuntu: {
     defaultComponents: ['main', 'universe'],
@@ -51,5 +54,6 @@ export const DISTROS: Readonly<Record<Distro, DistroFacts>> = {
     debootstrapFallbackScript: 'gutsy',
     localeMethod: 'locale-gen',
     deb822File: 'ubuntu.sources',
+    tableCovers: 'LTS releases only (interim releases are not in the table)',
   },
 };

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { IMAGE_REPOSITORY, IMAGE_TAG } from '../model/formats.js';
-import { commentText, dockerfileListItem, dockerfileQuote, dockerfileRunWord, hclQuote, shellQuote } from './quote.js';
+import { commentText, dockerfileExecForm, dockerfileListItem, dockerfileQuote, dockerfileRunWord, dockerfileWord, hclQuote, shellHeredoc, shellQuote } from './quote.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** templates/ sits at the package root, both from src/ (tests) and dist/src/ (built). */
@@ -63,6 +63,15 @@ export const QUOTING_HELPERS = {
     }
     return ref;
   },
+  /** a quoted here-document of a {fence, body}: the rest of the line is bash's, the body is not */
+  heredoc: (value: unknown) => {
+    const { fence, body } = (value ?? {}) as { fence?: unknown; body?: unknown };
+    return shellHeredoc(text(fence, 'heredoc'), text(body, 'heredoc'));
+  },
+  /** a Dockerfile exec-form list for CMD and ENTRYPOINT, which expand nothing: JSON strings */
+  execForm: (value: unknown) => dockerfileExecForm(strings(value, 'execForm')),
+  /** a bare Dockerfile word (USER, WORKDIR, EXPOSE, LABEL keys): plain characters only, nothing to expand */
+  dockerfileWord: (value: unknown) => dockerfileWord(text(value, 'dockerfileWord')),
   /** a whole number */
   int: (value: unknown) => {
     if (!Number.isSafeInteger(value)) throw new Error(`{{int}} takes a whole number, got ${String(value)}`);

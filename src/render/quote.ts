@@ -61,3 +61,27 @@ export function hclQuote(value: string): string {
 export function commentText(value: string): string {
   return value.replace(/[\x00-\x1f\x7f]/g, '?');
 }
+
+/**
+ * A quoted here-document (`<< 'FENCE'`, then the body, then FENCE): bash takes every byte
+ * of the body as it is. The body must end with a newline and no line of it may be the
+ * fence, or the document would end early; bash cannot hold NUL bytes.
+ */
+export function shellHeredoc(fence: string, body: string): string {
+  if (!/^[A-Z][A-Z0-9_]*$/.test(fence)) throw new Error(`"${commentText(fence)}" cannot end a here-document`);
+  if (body.includes('\0')) throw new Error('a here-document cannot hold a NUL byte');
+  if (!body.endsWith('\n') || body.split('\n').includes(fence)) throw new Error(`the here-document body would not end at ${fence}`);
+  return `<< '${fence}'\n${body}${fence}`;
+}
+
+/** CMD and ENTRYPOINT in exec form: a JSON list, which they take as it is (no variables, no quotes removed). */
+export function dockerfileExecForm(values: readonly string[]): string {
+  for (const v of values) if (CONTROL.test(v)) throw new Error('a CMD or ENTRYPOINT item cannot hold control characters or newlines');
+  return `[${values.map((v) => JSON.stringify(v)).join(', ')}]`;
+}
+
+/** A bare word on USER, WORKDIR, EXPOSE or a LABEL key: characters that no Dockerfile instruction expands or splits. */
+export function dockerfileWord(value: string): string {
+  if (!/^[A-Za-z0-9_.:/@%+=,-]+$/.test(value)) throw new Error(`"${commentText(value)}" cannot be a bare Dockerfile word`);
+  return value;
+}

@@ -10,7 +10,7 @@ let cached: Promise<OutputFile[]> | undefined;
 
 export function renderPresets(): Promise<OutputFile[]> {
   cached ??= (async () => {
-    const { entries, bakeOrigin } = loadSelection({ configs: [], sets: [], out: 'generated' });
+    const { entries, bakeOrigin } = loadSelection({ configs: [], sets: [], cwd: ROOT });
     return renderAll(entries, bakeOrigin);
   })();
   return cached;

@@ -7,11 +7,13 @@ export type Context = 'shell' | 'dockerfile' | 'hcl';
 /** Which helpers may print a value, per output language. */
 export const SAFE_HELPERS: Record<Context, readonly string[]> = {
   // sh/shArray/shArgs single-quote; ident and int emit only [A-Za-z0-9_]; imageRef only [a-z0-9._:/-].
-  shell: ['sh', 'shArray', 'shArgs', 'ident', 'int', 'imageRef'],
+  // heredoc: a quoted here-document whose fence no body line can match.
+  shell: ['sh', 'shArray', 'shArgs', 'ident', 'int', 'imageRef', 'heredoc'],
   // dockerfile escapes " $ \ and refuses newlines; runArgs shell-quotes one-line words;
   // dockerfileList takes only plain words.
-  dockerfile: ['dockerfile', 'dockerfileList', 'runArgs', 'ident', 'int', 'imageRef'],
-  hcl: ['hcl', 'int'],
+  // execForm: JSON strings (CMD/ENTRYPOINT expand nothing); dockerfileWord: only [A-Za-z0-9_.:/@%+=,-].
+  dockerfile: ['dockerfile', 'dockerfileList', 'runArgs', 'ident', 'int', 'imageRef', 'execForm', 'dockerfileWord'],
+  hcl: ['hcl', 'int', 'ident'],
 };
 
 /** Helpers whose output is only safe inside a `#` comment line. */

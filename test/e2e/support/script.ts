@@ -29,7 +29,7 @@ export async function renderConfig(root: string, id: string, settings: SettingsI
   const config = join(root, `${id}.yaml`);
   writeFileSync(config, stringify(settings));
   const out = join(root, 'out');
-  const { entries, bakeOrigin } = loadSelection({ configs: [config], sets: [], out });
+  const { entries, bakeOrigin } = loadSelection({ configs: [config], sets: [], out, cwd: root });
   const files = await renderAll(entries, bakeOrigin);
   writeTree(out, files);
   const dir = join(out, id);

@@ -1,0 +1,127 @@
+// The JSON Schemas of config files and project files, for editors and CI tooling: zod's
+// own export, plus what zod cannot say by itself — a title and a description on every
+// field, the suites each distro knows, the fields our refinements require, and the
+// `$schema` key an editor modeline may add.
+import { z } from 'zod';
+import { codenames } from '../releases/index.js';
+import { ARCHES } from './formats.js';
+import { LOCALE_NAMES } from '../releases/locales.js';
+import { LEGACY_TIME_ZONES, TIME_ZONES } from '../releases/timezones.js';
+import { FIELD_DESCRIPTIONS, PROJECT_DESCRIPTIONS } from './descriptions.js';
+import { ProjectSchema } from './project.js';
+import { SettingsSchema } from './schema.js';
+
+type JsonSchema = Record<string, unknown> & {
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  additionalProperties?: JsonSchema | boolean;
+  required?: string[];
+};
+
+const SCHEMA_KEY: JsonSchema = {
+  type: 'string',
+  description: 'The JSON Schema this file follows; editors read it, mkimage-gen ignores it.',
+};
+
+/**
+ * Put each description on its field: keys are dotted paths, `[]` for a list's items and
+ * `{}` for a mapping's values (derived[].env{}).
+ */
+function describe(schema: JsonSchema, descriptions: Readonly<Record<string, string>>, path = ''): void {
+  for (const [key, child] of Object.entries(schema.properties ?? {})) {
+    const at = path === '' ? key : `${path}.${key}`;
+    const text = descriptions[at];
+    if (text !== undefined) child.description = text;
+    describe(child, descriptions, at);
+    if (child.items) describe(child.items, descriptions, `${at}[]`);
+    if (typeof child.additionalProperties === 'object') describe(child.additionalProperties, descriptions, `${at}{}`);
+  }
+}
+
+/**
+ * Rules the model checks in code that a JSON Schema can still say, at least in part, so
+ * an editor flags the value before mkimage-gen does. Keyed like the descriptions.
+ */
+const ARCH_QUALIFIER = `(?::(?:${[...ARCHES, 'any', 'all', 'native'].join('|')}))?`;
+/** A Debian package name (a dot only before a letter or digit; + at the end only as ++), as apt reads no more into it. */
+const PACKAGE_NAME = `[a-z0-9](?:[a-z0-9+-]|\\.(?=[a-z0-9]))*(?:[a-z0-9]|\\+\\+)${ARCH_QUALIFIER}`;
+const PACKAGE = { pattern: `^${PACKAGE_NAME}$` };
+const PINNABLE = { pattern: `^${PACKAGE_NAME}(?:=(?:[0-9]+:)?[0-9][A-Za-z0-9.+~-]*)?$` };
+const URL = { pattern: '^(?:https?|file)://[^@\\s\'"`\\\\$;|&<>(){}\\[\\]*?!#^]+$' };
+const LOCALE = { enum: LOCALE_NAMES };
+const CODE_RULES: Readonly<Record<string, Record<string, unknown>>> = {
+  'include[]': PINNABLE,
+  'exclude[]': PACKAGE,
+  'derived[].packages[]': PINNABLE,
+  mirror: URL,
+  securityMirror: URL,
+  proxy: URL,
+  'repositories[].url': URL,
+  'locales.generate[]': LOCALE,
+  'locales.default': LOCALE,
+  timezone: { enum: [...new Set([...TIME_ZONES, ...Object.keys(LEGACY_TIME_ZONES)])].sort() },
+  'derived[].env{}': { pattern: '^[^\\u0000-\\u001f\\u007f\\ufffd]*$' },
+};
+
+function addRules(schema: JsonSchema, path = ''): void {
+  const visit = (node: JsonSchema | undefined, at: string) => {
+    if (!node) return;
+    Object.assign(node, CODE_RULES[at] ?? {});
+    addRules(node, at);
+  };
+  for (const [key, child] of Object.entries(schema.properties ?? {})) {
+    const at = path === '' ? key : `${path}.${key}`;
+    visit(child, at);
+    visit(child.items, `${at}[]`);
+    if (typeof child.additionalProperties === 'object') visit(child.additionalProperties, `${at}{}`);
+    // A mapping's own keys: __proto__ would vanish into the object's prototype.
+    if (typeof child.propertyNames === 'object') (child.propertyNames as JsonSchema).not = { const: '__proto__' };
+  }
+}
+
+/** Every field path of a schema, in the same spelling as the description keys. */
+export function fieldPaths(schema: JsonSchema, path = ''): string[] {
+  return Object.entries(schema.properties ?? {}).flatMap(([key, child]) => {
+    const at = path === '' ? key : `${path}.${key}`;
+    return [
+      at,
+      ...fieldPaths(child, at),
+      ...(child.items ? fieldPaths(child.items, `${at}[]`) : []),
+      ...(typeof child.additionalProperties === 'object' ? fieldPaths(child.additionalProperties, `${at}{}`) : []),
+    ];
+  });
+}
+
+/** The config file format. */
+export function settingsJsonSchema(): JsonSchema {
+  const schema = z.toJSONSchema(SettingsSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  describe(schema, FIELD_DESCRIPTIONS);
+  addRules(schema);
+  schema.properties = { $schema: SCHEMA_KEY, ...schema.properties };
+  // The refinements require a mirror and allow only the suites each distro has.
+  schema.required = [...new Set([...(schema.required ?? []), 'mirror'])];
+  schema.allOf = (['debian', 'ubuntu'] as const).map((distro) => ({
+    if: { properties: { distro: { const: distro } }, required: ['distro'] },
+    then: { properties: { suite: { enum: codenames(distro) } } },
+  }));
+  return {
+    $schema: schema.$schema,
+    $id: 'mkimage-gen/config.schema.json',
+    title: 'mkimage-gen config: one Debian or Ubuntu base image',
+    description: 'The settings of one image build. mkimage-gen renders them into mkimage.sh, a Dockerfile per image and a bake file.',
+    ...schema,
+  };
+}
+
+/** The project file format (mkimage-gen.yaml). */
+export function projectJsonSchema(): JsonSchema {
+  const schema = z.toJSONSchema(ProjectSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  describe(schema, PROJECT_DESCRIPTIONS);
+  return {
+    $schema: schema.$schema,
+    $id: 'mkimage-gen/project.schema.json',
+    title: 'mkimage-gen project file',
+    description: 'The configs an infra repo renders, where their outputs go, and the settings they share.',
+    ...schema,
+  };
+}

@@ -1,0 +1,32 @@
+// The project file: what an infra repo renders. It sits at the repo's root (found from
+// the current directory upward) and lists the configs, the output directory and the
+// settings every config shares.
+import { z } from 'zod';
+import { ConfigError, describeIssues } from './errors.js';
+import { strictObject } from './schema.js';
+
+export const PROJECT_FILE = 'mkimage-gen.yaml';
+
+const relativePath = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .refine((p) => !p.startsWith('/') && !p.split('/').includes('..') && !p.includes('\0'), {
+      error: `expected ${what} inside the project (relative, without ..)`,
+    });
+
+export const ProjectSchema = strictObject({
+  $schema: z.string().optional(),
+  configs: z.array(relativePath('a path or glob')).min(1),
+  out: relativePath('a directory').default('images'),
+  defaults: z.record(z.string(), z.unknown()).default({}),
+});
+
+export type ProjectInput = z.input<typeof ProjectSchema>;
+export type ProjectSettings = z.output<typeof ProjectSchema>;
+
+export function validateProject(input: unknown, source: string): ProjectSettings {
+  const result = ProjectSchema.safeParse(input, { reportInput: true });
+  if (!result.success) throw new ConfigError(source, describeIssues(result.error));
+  return result.data;
+}

@@ -1,0 +1,122 @@
+// What a company adds to its base image: extra repositories with their keys, apt pins,
+// CA certificates, files, users and groups, and its own hooks. Each function returns the
+// data of one step of the script, or null where the config asks for none of it.
+import type { Settings } from '../model/index.js';
+import { blob, type Blob } from './blob.js';
+import type { Resolved } from './resolve.js';
+import type { ImageFile } from './sources.js';
+
+export interface EmbeddedFile {
+  path: string;
+  mode: string;
+  owner: string;
+  blob: Blob;
+}
+
+/** update-ca-certificates reads *.crt below this folder. */
+export const LOCAL_CA_DIR = '/usr/local/share/ca-certificates';
+const PREFERENCES = '/etc/apt/preferences.d/mkimage';
+
+const hostOf = (url: string) => new URL(url).hostname;
+
+/** One repository's sources: deb822 or one-line, as the image's own sources are; both name its key. */
+function repositorySources(r: Resolved, repo: Resolved['repositories'][number]): ImageFile {
+  if (r.sourcesFormat === 'deb822') {
+    return {
+      path: `/etc/apt/sources.list.d/${repo.name}.sources`,
+      mode: '0644',
+      content: `Types: deb\nURIs: ${repo.uri}\nSuites: ${repo.suites.join(' ')}\nComponents: ${repo.components.join(' ')}\nSigned-By: ${repo.keyring}\n`,
+      why: `repository ${repo.name}, trusted only with its own key`,
+    };
+  }
+  return {
+    path: `/etc/apt/sources.list.d/${repo.name}.list`,
+    mode: '0644',
+    content: repo.suites.map((suite) => `deb [signed-by=${repo.keyring}] ${repo.uri} ${suite} ${repo.components.join(' ')}\n`).join(''),
+    why: `repository ${repo.name}, trusted only with its own key`,
+  };
+}
+
+/** apt_preferences: the configured pins, then each repository's priority (by its host). */
+export function preferencesFile(r: Resolved): ImageFile | null {
+  const s = r.settings;
+  const stanzas = [
+    ...s.apt.pins.map((p) => `Package: ${p.packages.join(' ')}\nPin: ${p.pin}\nPin-Priority: ${p.priority}\n`),
+    ...r.repositories
+      .filter((repo) => repo.priority !== undefined)
+      .map((repo) => `Package: *\nPin: origin "${hostOf(repo.uri)}"\nPin-Priority: ${repo.priority}\n`),
+  ];
+  if (stanzas.length === 0) return null;
+  return { path: PREFERENCES, mode: '0644', content: stanzas.join('\n'), why: 'apt pinning priorities' };
+}
+
+export function repositoriesStep(r: Resolved): object | null {
+  const preferences = preferencesFile(r);
+  if (r.repositories.length === 0 && preferences === null) return null;
+  return {
+    keys: r.repositories.map((repo) => ({
+      path: repo.keyring,
+      blob: repo.key,
+      why: `signing key of ${repo.name} (${repo.key.source}): ${repo.fingerprints.join(', ')}`,
+    })),
+    files: [...r.repositories.map((repo) => repositorySources(r, repo)), ...(preferences ? [preferences] : [])],
+  };
+}
+
+/** CA certificates: each becomes <name>.crt where update-ca-certificates looks. */
+export function caCertificateFiles(s: Settings): EmbeddedFile[] {
+  return s.caCertificates.map((source) => {
+    const name = source.slice(source.lastIndexOf('/') + 1).replace(/\.(crt|pem|cer)$/, '');
+    return { path: `${LOCAL_CA_DIR}/${name}.crt`, mode: '0644', owner: 'root:root', blob: blob(s.embedded, source) };
+  });
+}
+
+export function imageFiles(s: Settings): EmbeddedFile[] {
+  return s.files.map((f) => ({ path: f.path, mode: f.mode, owner: f.owner, blob: blob(s.embedded, f.source) }));
+}
+
+/** groupadd and useradd command lines, groups first (users may name them). */
+export function accountCommands(s: Settings): string[][] {
+  const groups = s.groups.map((g) => ['groupadd', ...(g.gid === undefined ? [] : ['--gid', String(g.gid)]), '--', g.name]);
+  const users = s.users.map((u) => [
+    'useradd',
+    '--create-home',
+    ...(u.uid === undefined ? [] : ['--uid', String(u.uid)]),
+    ...(u.group === undefined ? ['--user-group'] : ['--gid', u.group]),
+    ...(u.groups.length > 0 ? ['--groups', u.groups.join(',')] : []),
+    '--home-dir',
+    u.home ?? `/home/${u.name}`,
+    '--shell',
+    u.shell ?? '/bin/bash',
+    '--',
+    u.name,
+  ]);
+  return [...groups, ...users];
+}
+
+export type HookStage = Settings['hooks'][number]['stage'];
+
+export const HOOK_STAGE_WORDS: Record<HookStage, string> = {
+  'after-bootstrap': 'after the bootstrap',
+  'after-packages': 'after the packages and settings',
+  'before-pack': 'just before packing',
+};
+
+/** The hooks of one stage, in the config's order; null where there are none. */
+export function hookStep(s: Settings, stage: HookStage): { fn: string; title: string; data: object } | null {
+  const hooks = s.hooks.filter((h) => h.stage === stage);
+  if (hooks.length === 0) return null;
+  const fn = `hooks_${stage.replace('-', '_')}`;
+  return {
+    fn,
+    title: `hooks ${stage}`,
+    data: {
+      fn,
+      hooks: hooks.map((h) => ({
+        on: h.on,
+        blob: blob(s.embedded, h.script),
+        where: h.on === 'rootfs' ? 'inside the rootfs (chroot)' : 'on the build host, with the rootfs as $1 and MKIMAGE_ROOTFS',
+      })),
+    },
+  };
+}

@@ -1,0 +1,226 @@
+// What a company adds to its image: keys and their fingerprints, repositories, pins,
+// embedded files checked by their sha256, hooks, accounts, labels and the tag set that
+// the import and bake share.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planImage, renderImage } from '../src/generate.js';
+import { validateSettings, type SettingsInput } from '../src/model/index.js';
+import { keyFingerprints } from '../src/model/openpgp.js';
+import { DEBIAN } from './helpers/settings.js';
+
+const origin = { generatedFrom: 'test', regenerate: 'test' };
+let gnupg: string;
+let armored: Buffer;
+let binary: Buffer;
+
+const gpg = (...args: string[]) => {
+  const r = spawnSync('gpg', ['--homedir', gnupg, '--batch', ...args]);
+  if (r.status !== 0) throw new Error(`gpg ${args.join(' ')}: ${r.stderr.toString()}`);
+  return r.stdout;
+};
+
+beforeAll(() => {
+  gnupg = mkdtempSync(join(tmpdir(), 'mkimage-gen-gpg-'));
+  gpg('--passphrase', '', '--quick-gen-key', 'Throwaway test key <test@example.com>', 'rsa2048', 'sign', 'never');
+  armored = gpg('--armor', '--export');
+  binary = gpg('--export');
+}, 60_000);
+afterAll(() => rmSync(gnupg, { recursive: true, force: true }));
+
+function showKeys(bytes: Buffer): string[] {
+  const r = spawnSync('gpg', ['--homedir', gnupg, '--batch', '--show-keys', '--with-colons'], { input: bytes });
+  // The fpr line right after each pub line is the primary key's.
+  const lines = r.stdout.toString().split('\n');
+  return lines.flatMap((line, i) => (line.startsWith('pub:') ? [lines[i + 1]!.split(':')[9]!] : []));
+}
+
+const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
+
+function company(changes: Partial<SettingsInput> = {}): SettingsInput {
+  return {
+    ...DEBIAN,
+    repositories: [{ name: 'company', url: 'http://apt.example.com/debian', suites: ['bookworm'], key: 'key.asc', priority: 600, packages: ['company-tools'] }],
+    caCertificates: ['ca.pem'],
+    files: [{ source: 'motd', path: '/etc/motd', owner: 'app:app', mode: '0640' }],
+    hooks: [{ stage: 'after-packages', script: 'hook.sh' }, { stage: 'before-pack', script: 'host.sh', on: 'host' }],
+    groups: [{ name: 'app', gid: 10001 }],
+    users: [{ name: 'app', uid: 10001, group: 'app', groups: ['staff'] }],
+    include: ['curl=7.88.1-10+deb12u8', 'less'],
+    apt: { backports: true, pins: [{ packages: ['nginx'], pin: 'release n=bookworm-backports', priority: 900 }] },
+    embedded: {
+      'key.asc': b64(armored),
+      'ca.pem': b64('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'),
+      motd: b64('hello\n'),
+      'hook.sh': b64("#!/bin/sh\necho 'hook ran'\n"),
+      'host.sh': b64('#!/bin/sh\nls "$1"\n'),
+    },
+    ...changes,
+  };
+}
+
+const render = (input: SettingsInput) => {
+  const plan = planImage({ id: 'company', settings: validateSettings(input, 'test'), origin });
+  return { plan, files: renderImage(plan) };
+};
+const file = (files: { path: string; content: string }[], path: string) => files.find((f) => f.path === path)!.content;
+
+describe('OpenPGP fingerprints', () => {
+  it('match gpg --show-keys for the armored and the binary export', () => {
+    const expected = showKeys(binary);
+    expect(expected).toHaveLength(1);
+    expect(expected[0]).toMatch(/^[0-9A-F]{40}$/);
+    expect(keyFingerprints(armored)).toEqual(expected);
+    expect(keyFingerprints(binary)).toEqual(expected);
+  });
+
+  it('refuse what is not a key', () => {
+    expect(() => keyFingerprints(Buffer.from('hello\n'))).toThrow();
+    expect(() => keyFingerprints(binary.subarray(0, binary.length - 10))).toThrow(/past the end/);
+  });
+});
+
+describe('extra repositories, pins and packages', () => {
+  it('puts the key in /etc/apt/keyrings, names it by Signed-By, and pins its host', () => {
+    const { plan, files } = render(company());
+    const repo = plan.resolved.repositories[0]!;
+    expect(repo.keyring).toBe('/etc/apt/keyrings/company.asc');
+    expect(repo.fingerprints).toEqual(showKeys(binary));
+    const script = file(files, 'mkimage.sh');
+    expect(script).toContain('deb [signed-by=/etc/apt/keyrings/company.asc] http://apt.example.com/debian bookworm main\n');
+    expect(script).toContain('Pin: origin "apt.example.com"\nPin-Priority: 600\n');
+    expect(script).toContain('Package: nginx\nPin: release n=bookworm-backports\nPin-Priority: 900\n');
+    expect(plan.resolved.sources.map((s) => s.suite)).toContain('bookworm-backports');
+  });
+
+  it('a binary key becomes .gpg; deb822 sources say Signed-By', () => {
+    const { plan, files } = render(company({ suite: 'trixie', embedded: { ...company().embedded!, 'key.asc': b64(binary) } }));
+    expect(plan.resolved.repositories[0]!.keyring).toBe('/etc/apt/keyrings/company.gpg');
+    expect(file(files, 'mkimage.sh')).toContain('URIs: http://apt.example.com/debian\nSuites: bookworm\nComponents: main\nSigned-By: /etc/apt/keyrings/company.gpg\n');
+  });
+
+  it('pins go to apt-get, not debootstrap; the repository packages too; ca-certificates is bootstrapped', () => {
+    const { plan } = render(company());
+    expect(plan.resolved.include).toEqual(['iproute2', 'less', 'ca-certificates']);
+    expect(plan.resolved.aptInstall).toEqual(['curl=7.88.1-10+deb12u8', 'company-tools']);
+    const step = plan.script.steps.find((s) => s.fn === 'install_packages')!;
+    expect(step.data).toMatchObject({ downgrades: true, update: false });
+    const fns = plan.script.steps.map((s) => s.fn);
+    // CA first (apt may need it for https), users before the files they own, hooks before finalize.
+    expect(fns.indexOf('ca_certificates')).toBeLessThan(fns.indexOf('apt_sources'));
+    expect(fns.indexOf('apt_upgrade')).toBeLessThan(fns.indexOf('install_packages'));
+    expect(fns.indexOf('accounts')).toBeLessThan(fns.indexOf('image_files'));
+    expect(fns.indexOf('hooks_before_pack')).toBe(fns.indexOf('finalize') - 1);
+  });
+
+  it('mmdebstrap runs them in its hooks, and updates its lists for the new repository', () => {
+    const { plan } = render(company({ backend: 'mmdebstrap', include: ['less'] }));
+    const step = plan.script.steps.find((s) => s.fn === 'install_packages')!;
+    expect(step.stage).toBe('customize');
+    expect(step.data).toMatchObject({ update: true, downgrades: false });
+  });
+});
+
+describe('embedded files and hooks', () => {
+  let work: string;
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'mkimage-gen-embedded-'));
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  /** Run the script's unpack_embedded on one of its here-documents, as bash would. */
+  function unpack(script: string, sha: string, tamper: boolean) {
+    const runtime = /^# ---- runtime:.*\n([\s\S]*?)^# ---- end of runtime ----$/m.exec(script)![1]!;
+    const helpers = runtime.slice(runtime.indexOf('log() {'), runtime.indexOf('# A progress line'));
+    const line = script.split('\n').findIndex((l) => l.includes(sha) && l.includes("<< '"));
+    const fence = /<< '([A-Z0-9_]+)'/.exec(script.split('\n')[line]!)![1]!;
+    const lines = script.split('\n');
+    const end = lines.indexOf(fence, line);
+    let body = lines.slice(line + 1, end).join('\n');
+    if (tamper) body = body.replace('hook ran', 'hook ran; id');
+    const program = `set -euo pipefail\nDRY_RUN=0\n${helpers}\nunpack_embedded "$1" ${sha} text << '${fence}'\n${body}\n${fence}\n`;
+    return spawnSync('bash', ['-c', program, 'bash', join(work, 'out')], { encoding: 'utf8' });
+  }
+
+  it('carries each as a fenced here-document whose sha256 the script checks before use', () => {
+    const { plan, files } = render(company());
+    const script = file(files, 'mkimage.sh');
+    const hooks = plan.script.steps.find((s) => s.fn === 'hooks_after_packages')!.data as { hooks: { blob: { sha256: string; body: string } }[] };
+    const { sha256, body } = hooks.hooks[0]!.blob;
+    expect(body).toBe("#!/bin/sh\necho 'hook ran'\n");
+    const ok = unpack(script, sha256, false);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(readFileSync(join(work, 'out'), 'utf8')).toBe(body);
+    const changed = unpack(script, sha256, true);
+    expect(changed.status).not.toBe(0);
+    expect(changed.stderr).toContain('the script was changed after it was generated');
+  });
+
+  it('binary content goes in as base64', () => {
+    const { plan } = render(company({ embedded: { ...company().embedded!, motd: b64(Buffer.from([0, 1, 2, 255])) } }));
+    const data = plan.script.steps.find((s) => s.fn === 'image_files')!.data as { files: { blob: { encoding: string; body: string } }[] };
+    expect(data.files[0]!.blob).toMatchObject({ encoding: 'base64', body: 'AAEC/w==\n' });
+  });
+
+  it('users and groups with the ids given; hooks inside the rootfs and on the host', () => {
+    const { files } = render(company());
+    const script = file(files, 'mkimage.sh');
+    expect(script).toContain('in_chroot groupadd --gid 10001 -- app\n');
+    expect(script).toContain('in_chroot useradd --create-home --uid 10001 --gid app --groups staff --home-dir /home/app --shell /bin/bash -- app\n');
+    expect(script).toMatch(/run_hook rootfs [0-9a-f]{64} text << 'MKIMAGE_EMBEDDED_/);
+    expect(script).toMatch(/run_hook host [0-9a-f]{64} text << 'MKIMAGE_EMBEDDED_/);
+  });
+});
+
+describe('labels and tags', () => {
+  const derived = {
+    name: 'local/app',
+    packages: ['python3'],
+    env: { PYTHONUNBUFFERED: 1, DEBUG: false },
+    cmd: ['python3', '-m', 'http.server', '8080'],
+    entrypoint: ['tini', '--'],
+    user: 'app',
+    workdir: '/srv/app',
+    expose: [8080, '53/udp'],
+    labels: { 'com.example.service': 'app' },
+    tags: ['py'],
+    files: [{ source: 'motd', path: '/srv/app/motd', owner: 'app:app' }],
+  };
+
+  it('a derived image is a real image: env as text, copies, user, workdir, ports, entrypoint, cmd, labels', () => {
+    const { files } = render(company({ derived: [derived] as SettingsInput['derived'] }));
+    const dockerfile = file(files, 'derived/app/Dockerfile');
+    expect(dockerfile).toContain('ENV DEBUG="false"\nENV PYTHONUNBUFFERED="1"\n');
+    expect(dockerfile).toContain('COPY --chmod=0644 --chown=app:app ["files/motd", "/srv/app/motd"]\n');
+    expect(dockerfile).toContain('WORKDIR /srv/app\nEXPOSE 8080\nEXPOSE 53/udp\nUSER app\nENTRYPOINT ["tini", "--"]\nCMD ["python3", "-m", "http.server", "8080"]\n');
+    expect(dockerfile).toContain('LABEL org.opencontainers.image.base.name="local/test:bookworm"\n');
+    expect(dockerfile).toContain('LABEL org.opencontainers.image.created=$MKIMAGE_CREATED\n');
+    expect(file(files, 'derived/app/files/motd')).toBe('hello\n');
+  });
+
+  it('the base Dockerfile and the import say the same labels', () => {
+    const { plan, files } = render(company({ output: { labels: { 'com.example.team': 'platform' }, source: 'https://git.example.com/x' } }));
+    const dockerfile = file(files, 'Dockerfile');
+    const changes = (plan.script.steps.find((s) => s.fn === 'import_image')!.data as { changes: string[] }).changes;
+    for (const line of dockerfile.split('\n').filter((l) => l.startsWith('LABEL ') && !l.includes('$'))) {
+      expect(changes).toContain(line);
+    }
+    // title, source and the team's label, and the six that name the records beside the tarball.
+    expect(changes.filter((c) => c.startsWith('LABEL '))).toHaveLength(3 + 6);
+  });
+
+  it('the script and bake make the same tag set from the same switches', () => {
+    const { plan } = render(company({ output: { releaseTags: { major: false } } }));
+    const vars = Object.fromEntries(plan.script.variables.map((v) => [v.name, v.value]));
+    expect([vars.TAG_VERSION, vars.TAG_MAJOR, vars.TAG_DATED]).toEqual(['1', '0', '1']);
+    const base = plan.bakeTargets[0]!;
+    expect(base.tags).toEqual(['local/test:bookworm']);
+    expect(base.buildTags).toEqual([
+      { prefix: 'local/test:', variable: 'mkimage_company_version' },
+      { prefix: 'local/test:bookworm-', variable: 'mkimage_company_date' },
+    ]);
+    expect(vars.BAKE_PREFIX).toBe('mkimage_company');
+  });
+});
