@@ -15,7 +15,7 @@
 import { existsSync, linkSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordFiles } from '../../src/layout.js';
+import { BUILD_VARS_FILE, recordFiles } from '../../src/layout.js';
 import type { SettingsInput } from '../../src/model/index.js';
 import { ContainerStore } from './support/containers.js';
 import { describeE2E, makeTempRoot, mountsUnder, must, prerequisites, processesUnder, removeTree, which } from './support/host.js';
@@ -260,7 +260,7 @@ function defineChecks(c: BuildCase, get: () => Case) {
       // The checksum file names the tarball and its records and matches them; nothing else appeared beside them.
       must('sha256sum', ['-c', `${tarball}.sha256`], { cwd: rendered.dir });
       const name = tarball.slice(rendered.dir.length + 1);
-      const allowed = new Set([...rendered.files.map((f) => f.split('/')[0]!), name, `${name}.sha256`, ...recordFiles(name)]);
+      const allowed = new Set([...rendered.files.map((f) => f.split('/')[0]!), name, `${name}.sha256`, ...recordFiles(name), BUILD_VARS_FILE]);
       expect(readdirSync(rendered.dir).filter((f) => !allowed.has(f)), 'files beside the outputs').toEqual([]);
       // Its work directory is gone and nothing of it is mounted or running.
       expect(mountsUnder(work)).toEqual([]);
