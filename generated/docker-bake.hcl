@@ -13,30 +13,35 @@ target "debian-wheezy-ja" {
   context = "debian-wheezy-ja"
   dockerfile = "Dockerfile"
   tags = ["local/debian-ja:wheezy", "local/debian-ja:latest"]
+  platforms = ["linux/amd64"]
 }
 
 target "ubuntu-precise-ja" {
   context = "ubuntu-precise-ja"
   dockerfile = "Dockerfile"
   tags = ["local/ubuntu-ja:precise", "local/ubuntu-ja:latest"]
+  platforms = ["linux/amd64"]
 }
 
 target "debian-bookworm-ja" {
   context = "debian-bookworm-ja"
   dockerfile = "Dockerfile"
   tags = ["local/debian-ja:bookworm"]
+  platforms = ["linux/amd64"]
 }
 
 target "debian-trixie-ja" {
   context = "debian-trixie-ja"
   dockerfile = "Dockerfile"
   tags = ["local/debian-ja:trixie"]
+  platforms = ["linux/amd64"]
 }
 
 target "debian-trixie-ja-debian-ja-web" {
   context = "debian-trixie-ja/derived/debian-ja-web"
   dockerfile = "Dockerfile"
   tags = ["local/debian-ja-web:trixie"]
+  platforms = ["linux/amd64"]
   contexts = {
     "local/debian-ja:trixie" = "target:debian-trixie-ja"
   }
@@ -46,30 +51,35 @@ target "debian-trixie-ja-slim" {
   context = "debian-trixie-ja-slim"
   dockerfile = "Dockerfile"
   tags = ["local/debian-ja-slim:trixie"]
+  platforms = ["linux/amd64"]
 }
 
 target "ubuntu-noble-ja" {
   context = "ubuntu-noble-ja"
   dockerfile = "Dockerfile"
   tags = ["local/ubuntu-ja:noble"]
+  platforms = ["linux/amd64"]
 }
 
 target "ubuntu-resolute-ja" {
   context = "ubuntu-resolute-ja"
   dockerfile = "Dockerfile"
   tags = ["local/ubuntu-ja:resolute"]
+  platforms = ["linux/amd64"]
 }
 
 target "debian-bookworm-ci" {
   context = "debian-bookworm-ci"
   dockerfile = "Dockerfile"
   tags = ["local/debian-ci:bookworm"]
+  platforms = ["linux/amd64"]
 }
 
 target "debian-bookworm-ci-debian-ci-runner" {
   context = "debian-bookworm-ci/derived/debian-ci-runner"
   dockerfile = "Dockerfile"
   tags = ["local/debian-ci-runner:bookworm"]
+  platforms = ["linux/amd64"]
   contexts = {
     "local/debian-ci:bookworm" = "target:debian-bookworm-ci"
   }

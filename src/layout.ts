@@ -28,8 +28,26 @@ export const DERIVED_DIR = 'derived';
 /** One bake file at the top of the output tree builds every config's images. */
 export const BAKE_FILE = 'docker-bake.hcl';
 
+/** output.oci: the OCI image layout (a folder) and the same layout as one archive. */
+export const OCI_LAYOUT_DIR = 'oci-layout';
+export const OCI_ARCHIVE = 'oci-image.tar';
+
 /** Names the build writes beside the script, so the tarball must not take them. */
-export const RESERVED_FILE_NAMES: readonly string[] = [SCRIPT_FILE, DOCKERFILE, DERIVED_DIR];
+export const RESERVED_FILE_NAMES: readonly string[] = [SCRIPT_FILE, DOCKERFILE, DERIVED_DIR, OCI_LAYOUT_DIR, OCI_ARCHIVE];
+
+/**
+ * One architecture's tarball when a config builds several: the architecture's token
+ * before the first `.tar` (rootfs.tar.zst -> rootfs-arm64.tar.zst), else at the end.
+ */
+export function archFileName(name: string, token: string): string {
+  const at = name.indexOf('.tar');
+  return at > 0 ? `${name.slice(0, at)}-${token}${name.slice(at)}` : `${name}-${token}`;
+}
+
+/** A per-architecture tag: bookworm -> bookworm-arm64. */
+export function archTag(tag: string, token: string): string {
+  return `${tag}-${token}`;
+}
 
 /** The last part of an image repository (local/debian-ja -> debian-ja). */
 export function lastPathComponent(name: string): string {

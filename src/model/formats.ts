@@ -16,6 +16,10 @@ export const ARCHES = [
   'riscv64',
   's390x',
 ] as const;
+export type Arch = (typeof ARCHES)[number];
+
+/** OCI label keys: reverse-DNS words (org.opencontainers.image.source), as the image spec recommends. */
+export const LABEL_KEY = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
 /**
  * Debian policy 5.6.7: lowercase, starts alphanumeric, at least two characters, then

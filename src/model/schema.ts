@@ -1,16 +1,18 @@
 // The build model: every setting of an image build, validated with zod. Defaults are
 // filled here and nowhere else, so the rest of the pipeline sees complete settings.
 import { z } from 'zod';
-import { codenames, defaultSecurityMirror, distroFacts, findRelease, RELEASES, securitySuite } from '../releases/index.js';
+import { codenames, defaultSecurityMirror, distroFacts, findRelease, RELEASES, securitySuite, type Distro } from '../releases/index.js';
 import { sharedDerivedFolders } from '../layout.js';
 import {
   ARCHES,
+  type Arch,
   COMPONENT,
   ENV_KEY,
   FILE_NAME,
   IMAGE_REPOSITORY,
   IMAGE_TAG,
   isKnownTimezone,
+  LABEL_KEY,
   LOCALE,
   LOCALE_CHARSETS,
   PACKAGE_NAME,
@@ -117,6 +119,11 @@ const locales = strictObject({
   default: locale.optional(),
 });
 
+/** A value on one line: environment values and labels. */
+const envValue = z.string().regex(/^[^\x00-\x1f\x7f]*$/, {
+  error: (issue) => `${describeInput(issue.input)}: an environment value cannot hold control characters or newlines`,
+});
+
 const output = strictObject({
   /** Tarball file name; default rootfs.tar plus the compression's suffix. */
   tarball: pattern(FILE_NAME, 'a plain file name', 'rootfs.tar.xz').optional(),
@@ -127,6 +134,14 @@ const output = strictObject({
   latest: z.boolean().default(false),
   /** Extra tags beside the suite and the version read from the rootfs. */
   tags: z.array(imageTag).default([]),
+  oci: z
+    .boolean()
+    .default(false)
+    .describe('also write an OCI image layout (oci-layout/) and an archive of it (oci-image.tar) that podman load and docker load read; no daemon needed'),
+  labels: z
+    .record(pattern(LABEL_KEY, 'an OCI label key', 'org.opencontainers.image.source'), envValue)
+    .default({})
+    .describe('image labels: in the Dockerfile, the import and the OCI image config'),
 });
 
 const derivedImage = strictObject({
@@ -135,24 +150,41 @@ const derivedImage = strictObject({
   env: z
     .record(
       pattern(ENV_KEY, 'an environment variable name', 'PATH'),
-      z.string().regex(/^[^\x00-\x1f\x7f]*$/, {
-        error: (issue) => `${describeInput(issue.input)}: an environment value cannot hold control characters or newlines`,
-      }),
+      envValue,
     )
     .default({}),
   /** Undo the Docker tweaks, for images that run services. */
   undoTweaks: z.boolean().default(false),
 });
 
+/** arch is one architecture or a list: name the value that is none. */
+function archError(issue: { input?: unknown }): string {
+  const { input } = issue;
+  if (Array.isArray(input) && input.length === 0) return 'name at least one architecture (e.g. [amd64, arm64])';
+  const items: unknown[] = Array.isArray(input) ? input : [input];
+  const bad = items.find((v) => typeof v !== 'string' || !(ARCHES as readonly string[]).includes(v));
+  const hint = typeof bad === 'string' ? didYouMean(bad, ARCHES) : '';
+  return `expected one of ${ARCHES.join(', ')}, or a list of them, got ${describeInput(bad)}${hint}`;
+}
+
 const settingsShape = {
   /** Image repository, e.g. local/debian-ja. */
   name: imageRepository,
   distro: oneOf(['debian', 'ubuntu']),
   suite: z.string().min(1),
-  arch: oneOf(ARCHES).default('amd64'),
+  arch: z
+    .union([oneOf(ARCHES), z.array(oneOf(ARCHES)).min(1)], { error: archError })
+    .default('amd64')
+    .describe('dpkg architecture, or a list of them: one tarball per architecture, foreign ones built through qemu-user'),
   variant: oneOf(['minbase', 'buildd', 'default']).default('minbase'),
   backend: oneOf(['debootstrap', 'mmdebstrap']).default('debootstrap'),
+  mode: oneOf(['root', 'unshare'])
+    .default('root')
+    .describe('root: the script runs as root; unshare: mmdebstrap builds as an unprivileged user in a user namespace (needs subuid/subgid ranges)'),
   mirror: mirrorUrl.optional(),
+  portsMirror: mirrorUrl
+    .optional()
+    .describe("Ubuntu: a mirror of the ports archive (ubuntu-ports), where Ubuntu publishes every architecture but amd64 and i386"),
   securityMirror: mirrorUrl.optional(),
   components: z.array(pattern(COMPONENT, 'an archive component', 'main')).min(1).optional(),
   include: z.array(packageName).default([]),
@@ -218,6 +250,14 @@ export const SettingsSchema = strictObject(settingsShape)
         message: `${s.distro}'s security archive is a separate tree: name a mirror of it near the build host (e.g. securityMirror: ${EXAMPLE_SECURITY_MIRROR}), or set apt.security: false`,
       });
     }
+    checkArches(ctx, s.distro, release.status, s.arch, s.portsMirror);
+    if (s.mode === 'unshare' && s.backend !== 'mmdebstrap') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['mode'],
+        message: 'mode unshare builds without root through mmdebstrap: set backend: mmdebstrap, or mode: root',
+      });
+    }
     for (const [i, component] of (s.components ?? []).entries()) {
       if (!release.components.includes(component)) {
         ctx.addIssue({
@@ -265,9 +305,43 @@ export const SettingsSchema = strictObject(settingsShape)
   })
   .transform((s) => ({
     ...s,
+    arch: asList(s.arch),
     mirror: s.mirror!,
     components: s.components ?? [...distroFacts(s.distro).defaultComponents],
   }));
+
+const asList = (arch: Arch | Arch[]): Arch[] => (Array.isArray(arch) ? arch : [arch]);
+
+const EXAMPLE_PORTS_MIRROR = 'http://ftp.jaist.ac.jp/pub/Linux/ubuntu-ports';
+
+/** Each architecture once, one the distro publishes, from a mirror that carries it. */
+function checkArches(ctx: z.RefinementCtx, distro: Distro, status: string, given: Arch | Arch[], portsMirror: string | undefined) {
+  const facts = distroFacts(distro);
+  const arches = asList(given);
+  const at = (i: number) => (Array.isArray(given) ? ['arch', i] : ['arch']);
+  arches.forEach((arch, i) => {
+    if (arches.indexOf(arch) !== i) ctx.addIssue({ code: 'custom', path: at(i), message: `${describeInput(arch)} is listed twice` });
+    else if (!facts.arches.includes(arch)) {
+      ctx.addIssue({ code: 'custom', path: at(i), message: `${distro} publishes no ${arch}; it has ${facts.arches.join(', ')}` });
+    }
+  });
+  const ports = arches.filter((arch) => facts.portsArches.includes(arch));
+  // Ended Ubuntu releases keep every architecture in one tree (old-releases).
+  if (distro === 'ubuntu' && status !== 'archived' && ports.length > 0 && portsMirror === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['portsMirror'],
+      message: `Ubuntu publishes ${ports.join(', ')} in its ports archive, not on the main mirror: name a ports mirror near the build host (e.g. portsMirror: ${EXAMPLE_PORTS_MIRROR})`,
+    });
+  }
+  if (portsMirror !== undefined && (distro !== 'ubuntu' || ports.length === 0)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['portsMirror'],
+      message: `${distro === 'ubuntu' ? 'no architecture here comes from' : 'Debian has no'} ports archive: ${distro === 'ubuntu' ? 'remove portsMirror or add a ports architecture (e.g. arm64)' : 'its mirror carries every architecture; remove portsMirror'}`,
+    });
+  }
+}
 
 function reportDuplicates(ctx: z.RefinementCtx, path: (string | number)[], values: readonly string[]) {
   values.forEach((value, i) => {
