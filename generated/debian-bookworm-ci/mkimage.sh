@@ -677,6 +677,7 @@ main() {
     step 8/10 finalize finalize
     step 9/10 tarball tarball
   done
+  ARCH_LABEL=''
   step 10/10 'docker import' import_image
   report
 }

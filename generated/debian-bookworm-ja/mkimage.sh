@@ -688,6 +688,7 @@ main() {
     step 9/11 finalize finalize
     step 10/11 tarball tarball
   done
+  ARCH_LABEL=''
   step 11/11 'docker import' import_image
   report
 }

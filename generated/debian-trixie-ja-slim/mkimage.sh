@@ -798,6 +798,7 @@ main() {
     select_arch "$arch"
     step 2/3 'mmdebstrap trixie' mmdebstrap_build
   done
+  ARCH_LABEL=''
   step 3/3 'docker import' import_image
   report
 }

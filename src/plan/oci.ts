@@ -16,7 +16,7 @@ export interface OciImagePlan {
   /**
    * The image config up to its last two members: the script appends
    * `,"created":"<time>","rootfs":{"diff_ids":["sha256:<layer>"],"type":"layers"}}`.
-   * Keys sorted, no white space: the same settings give the same bytes.
+   * Keys sorted before those two, no white space: the same settings give the same bytes.
    */
   configHead: string;
 }
@@ -52,7 +52,7 @@ export function planOci(r: Resolved, config: ImageConfig): OciPlan | null {
         ...(config.labels.length > 0 ? { Labels: Object.fromEntries(config.labels.map(({ key, value }) => [key, value])) } : {}),
       },
     });
-    // `created` and `rootfs` sort after every key above, so the config stays in key order.
+    // Drop the closing brace: the script appends `created` and `rootfs`.
     return { arch: build.arch, platform: canonical(platform), configHead: body.slice(0, -1) };
   });
   return { layoutDir: OCI_LAYOUT_DIR, archive: OCI_ARCHIVE, images, several: images.length > 1 };
