@@ -23,6 +23,7 @@ const BINFMT = '/proc/sys/fs/binfmt_misc/qemu-aarch64';
 const extra: string[] = [];
 for (const [command, pkg] of [
   ['skopeo', 'skopeo'],
+  ['umoci', 'umoci'],
   ['newuidmap', 'uidmap'],
   ['useradd', 'passwd'],
   ['qemu-aarch64-static', 'qemu-user-static'],
@@ -155,6 +156,10 @@ describeE2E('multi-arch, rootless and OCI builds', platformPrereq, (mirrors) => 
       ) as { Env: string[]; Labels: Record<string, string> };
       expect(inspect.Env).toContain('LANG=ja_JP.UTF-8');
       expect(inspect.Labels).toEqual(LABELS);
+
+      // umoci (another OCI implementation) lists the same tags.
+      const tags = must('umoci', ['ls', '--layout', join(rootless.out, 'oci-layout')]).split('\n');
+      expect(tags).toContain('bookworm');
 
       store = new ContainerStore(join(root, 'store'));
       const loaded = store.podman(['load', '-i', join(rootless.out, 'oci-image.tar')]);
