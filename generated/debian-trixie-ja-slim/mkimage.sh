@@ -734,7 +734,9 @@ finalize() {
   write_file /etc/resolv.conf 0644 ''
   write_file /etc/hostname 0644 ''
   [[ ! -e $ROOTFS/etc/machine-id ]] || write_file /etc/machine-id 0444 ''
-  run find "$ROOTFS/run" "$ROOTFS/tmp" -mindepth 1 -delete
+  # mmdebstrap empties /tmp itself once it is done with it (its apt configuration
+  # lives there in mode unshare and for foreign architectures).
+  run find "$ROOTFS/run" -mindepth 1 -delete
   run rm -f "$ROOTFS"/var/log/dpkg.log "$ROOTFS"/var/log/alternatives.log "$ROOTFS"/var/log/bootstrap.log \
     "$ROOTFS"/var/log/apt/*.log "$ROOTFS"/var/log/apt/eipp.log.xz "$ROOTFS"/var/cache/ldconfig/aux-cache \
     "$ROOTFS"/var/lib/dbus/machine-id "$ROOTFS"/var/cache/debconf/*-old "$ROOTFS"/var/lib/dpkg/*-old

@@ -105,7 +105,7 @@ function rootfsWork(r: Resolved): StepSpec[] {
   }
   if (slim) steps.push({ fn: 'slim', title: 'slim', data: slim });
   if (s.clean) steps.push({ fn: 'apt_clean', title: 'apt clean' });
-  steps.push({ fn: 'finalize', title: 'finalize', data: { undo: undoCommands(r) } });
+  steps.push({ fn: 'finalize', title: 'finalize', data: { undo: undoCommands(r), clearTmp: s.backend !== 'mmdebstrap' } });
   return steps;
 }
 
