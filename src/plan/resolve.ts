@@ -90,7 +90,8 @@ export function resolve(settings: Settings): Resolved {
   const several = settings.arch.length > 1;
   const builds = settings.arch.map((arch): ArchBuild => {
     const token = archToken(arch);
-    const mirror = distro.portsArches.includes(arch) && settings.portsMirror !== undefined ? settings.portsMirror : settings.mirror;
+    // Ubuntu's ports architectures come from portsMirror where the config names one.
+    const mirror = distro.portsArches.includes(arch) ? (settings.portsMirror ?? settings.mirror) : settings.mirror;
     return {
       arch,
       token,
