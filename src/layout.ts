@@ -33,9 +33,6 @@ export const BUILD_VARS_FILE = 'build-vars.hcl';
 /** A derived image's files sit in this folder beside its Dockerfile. */
 export const DERIVED_FILES_DIR = 'files';
 
-/** Names the build writes beside the script, so the tarball must not take them. */
-export const RESERVED_FILE_NAMES: readonly string[] = [SCRIPT_FILE, DOCKERFILE, DERIVED_DIR, BUILD_VARS_FILE];
-
 /** Where a derived image's file goes, relative to its Dockerfile: files/<path beside the config>. */
 export function derivedFilePath(source: string): string {
   return `${DERIVED_FILES_DIR}/${source}`;
@@ -44,6 +41,27 @@ export function derivedFilePath(source: string): string {
 /** The bake variable that carries one fact of a config's build (HCL and environment names alike). */
 export function bakeVariable(configId: string, fact: 'version' | 'major' | 'date' | 'created'): string {
   return `mkimage_${configId.replace(/[^A-Za-z0-9_]/g, '_')}_${fact}`;
+}
+
+/** output.oci: the OCI image layout (a folder) and the same layout as one archive. */
+export const OCI_LAYOUT_DIR = 'oci-layout';
+export const OCI_ARCHIVE = 'oci-image.tar';
+
+/** Names the build writes beside the script, so the tarball must not take them. */
+export const RESERVED_FILE_NAMES: readonly string[] = [SCRIPT_FILE, DOCKERFILE, DERIVED_DIR, BUILD_VARS_FILE, OCI_LAYOUT_DIR, OCI_ARCHIVE];
+
+/**
+ * One architecture's tarball when a config builds several: the architecture's token
+ * before the first `.tar` (rootfs.tar.zst -> rootfs-arm64.tar.zst), else at the end.
+ */
+export function archFileName(name: string, token: string): string {
+  const at = name.indexOf('.tar');
+  return at > 0 ? `${name.slice(0, at)}-${token}${name.slice(at)}` : `${name}-${token}`;
+}
+
+/** A per-architecture tag: bookworm -> bookworm-arm64. */
+export function archTag(tag: string, token: string): string {
+  return `${tag}-${token}`;
 }
 
 /** The last part of an image repository (local/debian-ja -> debian-ja). */

@@ -10,6 +10,8 @@ const origin = { generatedFrom: 'test', regenerate: 'test' };
 const lines = (s: Settings) => resolve(s).sources.map((x) => `${x.uri} ${x.suite}`);
 const scriptPlan = (s: Settings) => planImage({ id: 'test', settings: s, origin }).script;
 /** The data a step's template renders, or undefined where the step does not run. */
+/** What main calls, in order: before the architectures, for each, after them. */
+const mainCalls = (p: ReturnType<typeof scriptPlan>) => [...p.mainSteps.before, ...p.mainSteps.perArch, ...p.mainSteps.after];
 const stepData = (s: Settings, fn: string): any => scriptPlan(s).steps.find((step) => step.fn === fn)?.data;
 
 describe('apt sources', () => {
@@ -146,7 +148,7 @@ describe('script plan', () => {
       '12/13 tarball',
       '13/13 import_image',
     ]);
-    expect(full.mainSteps.map((s) => s.fn)).toEqual(full.steps.map((s) => s.fn));
+    expect(mainCalls(full).map((s) => s.fn)).toEqual(full.steps.map((s) => s.fn));
     expect(full.hookStages).toBe(false);
   });
 
@@ -160,7 +162,7 @@ describe('script plan', () => {
   it('runs the same chroot work inside mmdebstrap hooks, with no upgrade step', () => {
     const config = settings(UBUNTU, { suite: 'noble', backend: 'mmdebstrap', locales: { generate: ['ja_JP.UTF-8'] } });
     const mm = scriptPlan(config);
-    expect(mm.mainSteps.map((s) => s.fn)).toEqual(['release_date', 'mmdebstrap_build', 'import_image']);
+    expect(mainCalls(mm).map((s) => s.fn)).toEqual(['release_date', 'mmdebstrap_build', 'import_image']);
     // Defined in the order they run: the hook steps inside the build, before the import.
     expect(mm.steps.map((s) => `${s.label} ${s.fn}`)).toEqual([
       '1/3 release_date',
@@ -177,10 +179,15 @@ describe('script plan', () => {
     expect(stages.essential).toEqual([]);
     expect(stages.customize.map((s: { fn: string }) => s.fn)).toEqual(['apt_sources', 'locales', 'apt_clean', 'finalize']);
     expect(mm.tools.map((t) => t.command)).toContain('mmdebstrap');
-    expect(mm.arrays.find((a) => a.name === 'APT_LINES')?.values).toEqual([
-      'deb http://mirror.example/ubuntu noble main universe',
-      'deb http://mirror.example/ubuntu noble-updates main universe',
-      'deb http://mirror.example/ubuntu noble-security main universe',
+    expect(mm.maps.find((a) => a.name === 'APT_LINES')?.entries).toEqual([
+      {
+        key: 'amd64',
+        value: [
+          'deb http://mirror.example/ubuntu noble main universe',
+          'deb http://mirror.example/ubuntu noble-updates main universe',
+          'deb http://mirror.example/ubuntu noble-security main universe',
+        ].join('\n'),
+      },
     ]);
     expect(mm.variables.find((v) => v.name === 'VARIANT')?.value).toBe('minbase');
   });

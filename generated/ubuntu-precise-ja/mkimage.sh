@@ -3,8 +3,8 @@
 # Regenerate with: mkimage-gen generate
 #
 # Builds local/ubuntu-ja:precise (ubuntu 12.04 precise, amd64, minbase): a root filesystem made with debootstrap, tuned for
-# containers, packed into a tarball and imported as an image. Run it as root on the build host:
-#   sudo ./mkimage.sh   (see --help; --dry-run prints every command)
+# containers, packed into a tarball and imported as an image. Run it on the build host:
+#   sudo ./mkimage.sh   (see --help for --mode unshare; --dry-run prints every command)
 # It reads top to bottom: the settings, the runtime helpers (the same in every script),
 # the steps in the order they run, and main, which runs them.
 set -Eeuo pipefail
@@ -20,11 +20,11 @@ readonly IMAGE=local/ubuntu-ja
 readonly DISTRO=ubuntu
 # release 12.04, archived
 readonly SUITE=precise
-readonly ARCH=amd64
+readonly BACKEND=debootstrap
+# debootstrap runs as root
+readonly MODE=root
 # debootstrap variant; default = no --variant
 readonly VARIANT=minbase
-# a mirror near the build host
-readonly MIRROR=http://old-releases.ubuntu.com/ubuntu
 # http_proxy for the build only; not written into the image
 readonly PROXY=''
 # checks the Release files the build downloads
@@ -39,8 +39,6 @@ readonly EPOCH=''
 readonly DEFAULT_LOCALE=ja_JP.UTF-8
 # empty = keep UTC
 readonly TIMEZONE=''
-# written to the output directory
-readonly TARBALL=rootfs.tar.xz
 # docker or podman import; empty = none
 readonly ENGINE=docker
 # the release version tag is read from this file
@@ -60,6 +58,8 @@ readonly -a COMPONENTS=(main universe)
 readonly -a INCLUDE=(iproute)
 # removed from the variant
 readonly -a EXCLUDE=()
+# dpkg architectures, built one after the other
+readonly -a ARCHES=(amd64)
 # their Date: fields give SOURCE_DATE_EPOCH
 readonly -a RELEASE_URLS=(http://old-releases.ubuntu.com/ubuntu/dists/precise/Release http://old-releases.ubuntu.com/ubuntu/dists/precise-updates/Release http://old-releases.ubuntu.com/ubuntu/dists/precise-security/Release)
 # locales to generate
@@ -68,6 +68,16 @@ readonly -a LOCALES=(ja_JP.EUC-JP ja_JP.UTF-8)
 readonly -a TAGS=(precise latest)
 # tarball compression; empty = none
 readonly -a COMPRESSOR=(xz --threads=0 -6)
+# per architecture: the mirror near the build host it installs from
+readonly -A MIRRORS=([amd64]=http://old-releases.ubuntu.com/ubuntu)
+# written to the output directory
+readonly -A TARBALLS=([amd64]=rootfs.tar.xz)
+# appended to each tag of its own image; empty = a single architecture
+readonly -A ARCH_TAGS=([amd64]='')
+# the qemu-user binfmt entry that runs it on another host
+readonly -A BINFMTS=([amd64]=qemu-x86_64)
+# host architectures that run it without emulation
+readonly -A NATIVE_ON=([amd64]=amd64)
 
 # ---- runtime: options, checks, and the helpers every step goes through ----
 # This block is the same in every script mkimage-gen writes; the steps below differ.
@@ -79,6 +89,12 @@ OUTPUT_DIR=${SELF%/*}
 WORK_PARENT=${TMPDIR:-/var/tmp}
 WORK_DIR=''
 ROOTFS=''
+BUILD_MODE=$MODE
+# The architecture being built, and its values (see select_arch).
+ARCH=''
+ARCH_LABEL=''
+MIRROR=''
+TARBALL=''
 TMP_TARBALL=''
 RELEASE_VERSION=''
 RELEASE_TAGS=()
@@ -86,8 +102,8 @@ BUILD_CREATED=''
 BUILD_VARS=()
 CHILD=''
 HOOK_STAGE=''
-STATE_DIR=''
 PROBLEMS=()
+MADE_FILES=()
 MADE_TAGS=()
 PROXY_ENV=()
 [[ -z $PROXY ]] || PROXY_ENV=("http_proxy=$PROXY" "https_proxy=$PROXY")
@@ -102,10 +118,15 @@ chroot_env() {
 readonly -a APT_OPTIONS=(-y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
 
 usage() {
-  printf 'Usage: %s [--dry-run] [--output-dir DIR] [--work-dir DIR] [--undo-tweaks] [--help]\n\n' "${0##*/}"
-  printf 'Builds %s:%s (%s %s, %s, variant %s) from %s\n' "$IMAGE" "$SUITE" "$DISTRO" "$SUITE" "$ARCH" "$VARIANT" "$MIRROR"
-  printf 'into %s in the output directory (with a .sha256 beside it)' "$TARBALL"
-  if [[ -n $ENGINE ]]; then printf ', then imports it with %s as %s' "$ENGINE" "$(join_by ' ' "${TAGS[@]/#/$IMAGE:}") + the release version"; fi
+  printf 'Usage: %s [--dry-run] [--output-dir DIR] [--work-dir DIR] [--mode root|unshare] [--undo-tweaks] [--help]\n\n' "${0##*/}"
+  printf 'Builds %s:%s (%s %s, %s, variant %s) with %s in mode %s\n' "$IMAGE" "$SUITE" "$DISTRO" "$SUITE" "$(join_by ' ' "${ARCHES[@]}")" "$VARIANT" "$BACKEND" "$MODE"
+  local arch
+  for arch in "${ARCHES[@]}"; do
+    printf '  %s: from %s into %s in the output directory (with a .sha256 beside it)\n' "$arch" "${MIRRORS[$arch]}" "${TARBALLS[$arch]}"
+  done
+  printf 'then'
+  if [[ -n $ENGINE ]]; then printf ' imports it with %s as %s' "$ENGINE" "$(join_by ' ' "${TAGS[@]/#/$IMAGE:}") + the release version"; fi
+  if ((${#ARCHES[@]} > 1)); then printf ' (each architecture also as <tag>-<architecture>)'; fi
   printf '.\n'
   printf 'Components: %s. Added packages: %s. Locales: %s (default: %s). Time zone: %s. Proxy: %s.\n\n' \
     "$(join_by ' ' "${COMPONENTS[@]}")" "$(join_by ' ' "${INCLUDE[@]}")" "$(join_by ' ' "${LOCALES[@]}")" \
@@ -116,10 +137,14 @@ Options:
   -o, --output-dir DIR  where the tarball goes (default: the directory of this script);
                         an existing tarball is replaced only once the new one is complete
   -w, --work-dir DIR    where the temporary build directory is made (default: $TMPDIR or /var/tmp)
+      --mode MODE       root: run as root (the default of the config: see MODE above);
+                        unshare: no root, mmdebstrap in a user namespace (needs the uidmap
+                        package and subuid/subgid ranges for the user)
       --undo-tweaks     take the Docker tweaks back out before packing (for images that run services)
   -h, --help            show this help
 
-Needs root, bash 4.4+, and the tools it names when they are missing.
+Needs root (or --mode unshare), bash 4.4+, qemu-user-static for foreign architectures,
+and the tools it names when they are missing.
 A failed or interrupted run unmounts what it mounted, removes its work directory,
 leaves no partial output, and exits non-zero; run it again to retry.
 EOF
@@ -240,7 +265,7 @@ now_us() {
   printf '%s' "${t/./}"
 }
 step() {
-  local label=$1 title=$2 fn=$3 start
+  local label=$1$ARCH_LABEL title=$2 fn=$3 start
   start=$(now_us)
   printf '[%s] %s ...\n' "$label" "$title"
   "$fn"
@@ -267,10 +292,20 @@ parse_args() {
         ;;
       --work-dir=*) WORK_PARENT=${1#*=} ;;
       --undo-tweaks) UNDO_TWEAKS=1 ;;
-      # Internal: mmdebstrap calls the script back: --hook STAGE --state-dir DIR ROOTFS.
-      --hook | --state-dir)
+      --mode | --mode=*)
+        if [[ $1 == --mode ]]; then
+          (($# > 1)) || die "--mode needs root or unshare"
+          BUILD_MODE=$2
+          shift
+        else
+          BUILD_MODE=${1#*=}
+        fi
+        [[ $BUILD_MODE == root || $BUILD_MODE == unshare ]] || die "--mode is root or unshare, not $BUILD_MODE"
+        ;;
+      # Internal: mmdebstrap calls the script back: --hook STAGE --arch ARCH ROOTFS.
+      --hook | --arch)
         (($# > 1)) || die "$1 needs a value"
-        if [[ $1 == --hook ]]; then HOOK_STAGE=$2; else STATE_DIR=$2; fi
+        if [[ $1 == --hook ]]; then HOOK_STAGE=$2; else ARCH=$2; fi
         shift
         ;;
       -h | --help)
@@ -291,7 +326,8 @@ parse_args() {
     shift
   done
   if [[ -n $HOOK_STAGE ]]; then
-    [[ -d $STATE_DIR && -d $ROOTFS ]] || die "--hook needs --state-dir DIR and the rootfs"
+    [[ -d $ROOTFS && -n ${MIRRORS[$ARCH]:-} ]] || die "--hook needs --arch ARCH and the rootfs"
+    ((${#ARCHES[@]} == 1)) || ARCH_LABEL=" $ARCH"
   fi
 }
 
@@ -300,9 +336,62 @@ preflight() {
   if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 4))); then
     die "bash 4.4 or newer is needed (this is $BASH_VERSION)"
   fi
-  if ((EUID != 0 && !DRY_RUN)); then
+  if [[ $BUILD_MODE == unshare ]]; then
+    [[ $BACKEND == mmdebstrap ]] || die "--mode unshare needs the mmdebstrap backend; this script builds with debootstrap, as root"
+    check_unshare
+  elif ((EUID != 0 && !DRY_RUN)); then
+    [[ $BACKEND == debootstrap ]] || die "run this as root (sudo $0), or without root: $0 --mode unshare (see --help)"
     die "run this as root: debootstrap, chroot and mount need it (sudo $0)"
   fi
+  check_arches
+}
+
+# mmdebstrap --mode=unshare needs subordinate ids for this user and user namespaces.
+# Each missing piece is named with the command that adds it.
+check_unshare() {
+  local user before=${#PROBLEMS[@]} file
+  user=$(id -un)
+  for file in /etc/subuid /etc/subgid; do
+    if ! grep -qE "^($user|$EUID):" "$file" 2> /dev/null; then
+      PROBLEMS+=("$user has no range in $file: as root, usermod --add-subuids 100000-165535 --add-subgids 100000-165535 $user")
+    fi
+  done
+  if ! command -v newuidmap > /dev/null 2>&1 || ! command -v newgidmap > /dev/null 2>&1; then
+    PROBLEMS+=("newuidmap and newgidmap are missing: install the uidmap package")
+  fi
+  if [[ $(cat /proc/sys/user/max_user_namespaces 2> /dev/null || echo 1) == 0 ]]; then
+    PROBLEMS+=("user namespaces are disabled (user.max_user_namespaces is 0): as root, sysctl -w user.max_user_namespaces=15000")
+  fi
+  if [[ $(cat /proc/sys/kernel/unprivileged_userns_clone 2> /dev/null || echo 1) == 0 ]]; then
+    PROBLEMS+=("unprivileged user namespaces are disabled: as root, sysctl -w kernel.unprivileged_userns_clone=1")
+  fi
+  if [[ $(cat /proc/sys/kernel/apparmor_restrict_unprivileged_userns 2> /dev/null || echo 0) != 0 ]]; then
+    PROBLEMS+=("AppArmor forbids unprivileged user namespaces: as root, sysctl -w kernel.apparmor_restrict_unprivileged_userns=0")
+  fi
+  if ((${#PROBLEMS[@]} == before)) && command -v unshare > /dev/null 2>&1 && ! unshare --user --map-root-user true 2> /dev/null; then
+    PROBLEMS+=("this host does not let $user create a user namespace (unshare --user --map-root-user fails)")
+  fi
+  ((${#PROBLEMS[@]} == before)) || PROBLEMS+=("so mode unshare cannot build here; mode root can: sudo $0 --mode root")
+}
+
+# Foreign architectures run through qemu-user: the kernel hands their binaries to qemu
+# (binfmt_misc), and the F flag lets that work inside the build's chroot.
+check_arches() {
+  local host arch entry
+  host=$(dpkg --print-architecture 2> /dev/null || uname -m)
+  for arch in "${ARCHES[@]}"; do
+    [[ " ${NATIVE_ON[$arch]} " != *" $host "* ]] || continue
+    entry=/proc/sys/fs/binfmt_misc/${BINFMTS[$arch]}
+    if [[ ! -e /proc/sys/fs/binfmt_misc/status ]]; then
+      PROBLEMS+=("$arch binaries need qemu-user on this $host host, and binfmt_misc is not mounted: as root, mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc")
+    elif [[ ! -e $entry ]]; then
+      PROBLEMS+=("$arch binaries cannot run on this $host host: install qemu-user-static and binfmt-support, then as root: update-binfmts --enable ${BINFMTS[$arch]}")
+    elif ! grep -qx enabled "$entry"; then
+      PROBLEMS+=("${BINFMTS[$arch]} is registered but disabled: as root, update-binfmts --enable ${BINFMTS[$arch]}")
+    elif ! grep -q '^flags:.*F' "$entry"; then
+      PROBLEMS+=("${BINFMTS[$arch]} is registered without the F flag, so it cannot run inside a chroot: install qemu-user-static, whose registration has it")
+    fi
+  done
 }
 require_tool() {
   command -v "$1" > /dev/null 2>&1 || PROBLEMS+=("$1 is missing: install the $2 package")
@@ -329,6 +418,19 @@ make_work_dir() {
   ROOTFS=$WORK_DIR/rootfs
 }
 
+# One architecture's values, for the steps that build it.
+select_arch() {
+  ARCH=$1
+  # shellcheck disable=SC2034 # the debootstrap step reads it
+  MIRROR=${MIRRORS[$ARCH]}
+  TARBALL=${TARBALLS[$ARCH]}
+  ROOTFS=$WORK_DIR/rootfs-$ARCH
+  if ((${#ARCHES[@]} > 1)); then
+    ARCH_LABEL=" $ARCH"
+    log "building $ARCH"
+  fi
+}
+
 # /proc, /sys and /dev/pts inside the rootfs: apt, dpkg and locale-gen expect them.
 mount_chroot_fs() {
   run mount -t proc proc "$ROOTFS/proc"
@@ -351,6 +453,10 @@ cleanup() {
   trap '' INT TERM
   ((DRY_RUN)) && return "$status"
   if [[ -n $TMP_TARBALL ]]; then rm -f -- "$TMP_TARBALL" "$TMP_TARBALL.sha256"; fi
+  if [[ -n $WORK_DIR && $BUILD_MODE == unshare && -d $WORK_DIR/tmp ]]; then
+    # What mmdebstrap left there belongs to the user namespace's ids: remove it from inside.
+    mmdebstrap --unshare-helper rm -rf --one-file-system -- "$WORK_DIR/tmp" 2> /dev/null || true
+  fi
   if [[ -n $WORK_DIR && -d $WORK_DIR ]]; then
     local mnt
     while read -r mnt; do
@@ -383,15 +489,16 @@ catch_signals() {
 }
 catch_signals
 
-# The version tag: /etc/debian_version or DISTRIB_RELEASE, as the seed reads it.
+# The version tag: /etc/debian_version or DISTRIB_RELEASE, as the seed reads it, from
+# that file of the rootfs (or a copy of it).
 read_release_version() {
-  local rootfs=$1
+  local file=$1
   if ((DRY_RUN)); then
-    printf '+ read the release version from %s\n' "$rootfs$VERSION_FILE"
+    printf '+ read the release version from %s\n' "$file"
     RELEASE_VERSION='<version>'
     return 0
   fi
-  RELEASE_VERSION=$(sed -n "s/$VERSION_PATTERN/\\1/p" "$rootfs$VERSION_FILE" | head -n 1)
+  RELEASE_VERSION=$(sed -n "s/$VERSION_PATTERN/\\1/p" "$file" | head -n 1)
   [[ -n $RELEASE_VERSION ]] || log "no release number in $VERSION_FILE (a development suite?): no version tag"
 }
 
@@ -464,6 +571,7 @@ publish_tarball() {
   run mv -f "$TMP_TARBALL.sha256" "$final.sha256"
   run mv -f "$TMP_TARBALL" "$final"
   TMP_TARBALL=''
+  MADE_FILES+=("tarball $final")
   catch_signals
   write_build_vars
 }
@@ -471,7 +579,7 @@ publish_tarball() {
 # What the build made, once it is all done.
 report() {
   ((DRY_RUN)) && return 0
-  printf 'mkimage: tarball %s\n' "$OUTPUT_DIR/$TARBALL"
+  printf 'mkimage: %s\n' "${MADE_FILES[@]}"
   ((${#MADE_TAGS[@]} == 0)) || printf 'mkimage: tagged %s\n' "${MADE_TAGS[@]}"
   printf 'mkimage: bake reads %s (docker buildx bake -f docker-bake.hcl -f %s)\n' "$OUTPUT_DIR/$BUILD_VARS_FILE" "$OUTPUT_DIR/$BUILD_VARS_FILE"
 }
@@ -609,7 +717,7 @@ undo_docker_tweaks() {
 # same bytes. Written under a temporary name and renamed: no partial tarball, ever.
 tarball() {
   unmount_chroot_fs
-  read_release_version "$ROOTFS"
+  read_release_version "$ROOTFS$VERSION_FILE"
   run mkdir -p "$OUTPUT_DIR"
   TMP_TARBALL=$OUTPUT_DIR/.partial-$TARBALL
   local -a tar_args=(--numeric-owner --one-file-system -C "$ROOTFS")
@@ -621,16 +729,23 @@ tarball() {
 
 # Import the tarball and tag it: the configured tags, then those read in the rootfs (the
 # version, its major number, the dated tag). The image runs, sets and says (labels) what
-# the base Dockerfile does.
+# the base Dockerfile does, and carries its architecture.
 import_image() {
-  local first=$IMAGE:${TAGS[0]} tag
-  run "$ENGINE" import --change 'CMD ["bash"]' --change 'ENV LANG=ja_JP.UTF-8' --change 'LABEL org.opencontainers.image.title="local/ubuntu-ja"' \
-    --change LABEL\ org.opencontainers.image.created="$BUILD_CREATED" --change LABEL\ org.opencontainers.image.version="$RELEASE_VERSION" \
-    "$OUTPUT_DIR/$TARBALL" "$first"
-  MADE_TAGS+=("$first")
-  for tag in "${TAGS[@]:1}" "${RELEASE_TAGS[@]}"; do
-    run "$ENGINE" tag "$first" "$IMAGE:$tag"
-    MADE_TAGS+=("$IMAGE:$tag")
+  local arch first tag
+  local -a platform tags=("${TAGS[@]}" "${RELEASE_TAGS[@]}")
+  for arch in "${ARCHES[@]}"; do
+    case $arch in
+      amd64) platform=(--platform linux/amd64) ;;
+    esac
+    first=$IMAGE:${tags[0]}${ARCH_TAGS[$arch]}
+    run "$ENGINE" import --change 'CMD ["bash"]' --change 'ENV LANG=ja_JP.UTF-8' --change 'LABEL org.opencontainers.image.title="local/ubuntu-ja"' \
+      --change LABEL\ org.opencontainers.image.created="$BUILD_CREATED" --change LABEL\ org.opencontainers.image.version="$RELEASE_VERSION" \
+      "${platform[@]}" "$OUTPUT_DIR/${TARBALLS[$arch]}" "$first"
+    MADE_TAGS+=("$first")
+    for tag in "${tags[@]:1}"; do
+      run "$ENGINE" tag "$first" "$IMAGE:$tag${ARCH_TAGS[$arch]}"
+      MADE_TAGS+=("$IMAGE:$tag${ARCH_TAGS[$arch]}")
+    done
   done
 }
 
@@ -655,15 +770,20 @@ main() {
   unset SOURCE_DATE_EPOCH
   [[ -z $EPOCH ]] || export SOURCE_DATE_EPOCH=$EPOCH
   step 1/11 'release date (SOURCE_DATE_EPOCH)' release_date
-  step 2/11 'debootstrap precise' bootstrap
-  step 3/11 'docker tweaks' write_tweaks
-  step 4/11 'divert initctl' divert_initctl
-  step 5/11 'apt sources' apt_sources
-  step 6/11 'update and dist-upgrade' apt_upgrade
-  step 7/11 locales locales
-  step 8/11 'apt clean' apt_clean
-  step 9/11 finalize finalize
-  step 10/11 tarball tarball
+  local arch
+  for arch in "${ARCHES[@]}"; do
+    select_arch "$arch"
+    step 2/11 'debootstrap precise' bootstrap
+    step 3/11 'docker tweaks' write_tweaks
+    step 4/11 'divert initctl' divert_initctl
+    step 5/11 'apt sources' apt_sources
+    step 6/11 'update and dist-upgrade' apt_upgrade
+    step 7/11 locales locales
+    step 8/11 'apt clean' apt_clean
+    step 9/11 finalize finalize
+    step 10/11 tarball tarball
+  done
+  ARCH_LABEL=''
   step 11/11 'docker import' import_image
   report
 }

@@ -40,7 +40,7 @@ export function explainText(plan: ImagePlan, files: readonly OutputFile[]): stri
   const s = r.settings;
   const { release } = r;
   const lines = [
-    `${plan.id}: ${r.baseReference}, ${s.distro} ${release.version} (${s.suite}, ${release.status}), ${s.arch}, variant ${s.variant}`,
+    `${plan.id}: ${r.baseReference}, ${s.distro} ${release.version} (${s.suite}, ${release.status}), ${s.arch.join(' ')}, variant ${s.variant}`,
     `backend: ${s.backend}; reproducible: ${s.reproducible ? `yes (SOURCE_DATE_EPOCH ${s.sourceDateEpoch ?? 'from the newest Release date'})` : 'no'}; slim: ${s.slim ? 'yes' : 'no'}`,
     '',
     'Release facts used:',

@@ -1,8 +1,11 @@
 // Settings + release knowledge -> the facts every output agrees on, worked out once
 // per config.
+import { archFileName, archTag } from '../layout.js';
+import type { Arch } from '../model/formats.js';
 import type { Settings } from '../model/index.js';
 import { isArmored, keyFingerprints } from '../model/openpgp.js';
 import { blob, type Blob } from './blob.js';
+import { archToken, platformOf } from './arches.js';
 import {
   defaultSecurityMirror,
   distroFacts,
@@ -20,13 +23,30 @@ export interface AptSource {
   components: string[];
 }
 
+/** One architecture's build: where it installs from and what it writes. */
+export interface ArchBuild {
+  arch: Arch;
+  /** Docker's name for it (arm64, armv7, 386): tarball names and per-architecture tags. */
+  token: string;
+  /** linux/arm64: buildx platforms, OCI index entries. */
+  platform: string;
+  /** The archive this architecture comes from: the mirror, or Ubuntu's ports mirror. */
+  mirror: string;
+  sources: AptSource[];
+  tarball: string;
+  /** Tags of this architecture's image alone; empty for a single-architecture build. */
+  tags: string[];
+}
+
 export interface Resolved {
   settings: Settings;
   release: Release;
   distro: DistroFacts;
   archived: boolean;
-  /** The suite, -updates where the release has it, and the security suite where wanted. */
+  /** The suite, -updates where the release has it, and the security suite where wanted (first architecture). */
   sources: AptSource[];
+  /** Every architecture built, in the config's order. */
+  builds: ArchBuild[];
   /** The security suite the sources use, or null where there is none. */
   securitySuite: string | null;
   sourcesFormat: SourcesFormat;
@@ -62,8 +82,8 @@ export const IMAGE_KEYRINGS = '/etc/apt/keyrings';
 
 const TARBALL_SUFFIX = { xz: '.xz', gzip: '.gz', zstd: '.zst', none: '' } as const;
 
-function aptSources(settings: Settings, release: Release): { sources: AptSource[]; securitySuite: string | null } {
-  const { suite, mirror, components } = settings;
+function aptSources(settings: Settings, release: Release, mirror: string): { sources: AptSource[]; securitySuite: string | null } {
+  const { suite, components } = settings;
   const sources: AptSource[] = [{ uri: mirror, suite, components }];
   if (settings.apt.updates && release.updates) sources.push({ uri: mirror, suite: `${suite}-updates`, components });
   // Backports are NotAutomatic: apt takes from them only what is asked for by name or pin.
@@ -71,8 +91,7 @@ function aptSources(settings: Settings, release: Release): { sources: AptSource[
   const security = settings.apt.security ? securitySuite(release) : null;
   if (security === null) return { sources, securitySuite: null };
   // Validation made sure one of these exists where a security suite is wanted.
-  const uri = settings.securityMirror ?? defaultSecurityMirror(release, mirror);
-  if (uri === undefined) throw new Error(`${suite}: no security mirror (validation should have said so)`);
+  const uri = (settings.securityMirror ?? defaultSecurityMirror(release, mirror))!;
   sources.push({ uri, suite: security, components });
   return { sources, securitySuite: security };
 }
@@ -94,17 +113,34 @@ export function resolve(settings: Settings): Resolved {
     // update-ca-certificates comes with ca-certificates: the certificates are added right after the bootstrap.
     ...(settings.caCertificates.length > 0 && !settings.include.includes('ca-certificates') ? ['ca-certificates'] : []),
   ];
+  const tarball = settings.output.tarball ?? `rootfs.tar${TARBALL_SUFFIX[settings.output.compression]}`;
+  const several = settings.arch.length > 1;
+  const builds = settings.arch.map((arch): ArchBuild => {
+    const token = archToken(arch);
+    // Ubuntu's ports architectures come from portsMirror where the config names one.
+    const mirror = distro.portsArches.includes(arch) ? (settings.portsMirror ?? settings.mirror) : settings.mirror;
+    return {
+      arch,
+      token,
+      platform: platformOf(arch),
+      mirror,
+      sources: aptSources(settings, release, mirror).sources,
+      tarball: several ? archFileName(tarball, token) : tarball,
+      tags: several ? staticTags.map((tag) => archTag(tag, token)) : [],
+    };
+  });
   return {
     settings,
     release,
     distro,
     archived,
-    ...aptSources(settings, release),
+    ...aptSources(settings, release, builds[0]!.mirror),
+    builds,
     sourcesFormat: settings.apt.format === 'auto' ? release.sourcesFormat : settings.apt.format,
     include: bootstrapPackages,
     divertInitctl: initctl === 'auto' ? release.upstart : initctl,
     hostKeyring: archived ? distro.hostArchivedKeyring : distro.hostKeyring,
-    tarball: settings.output.tarball ?? `rootfs.tar${TARBALL_SUFFIX[settings.output.compression]}`,
+    tarball,
     baseReference: `${settings.name}:${staticTags[0] ?? settings.suite}`,
     staticTags,
     aptInstall: [...new Set([...settings.include.filter(pinned), ...settings.repositories.flatMap((repo) => repo.packages)])],

@@ -4,6 +4,8 @@ import { bakeVariable, BUILD_VARS_FILE, type Origin } from '../layout.js';
 import { buildTagParts } from './dockerfiles.js';
 import type { Resolved } from './resolve.js';
 import { sourceLine } from './sources.js';
+import { ARCH_FACTS } from './arches.js';
+import type { OciPlan } from './oci.js';
 import { planSteps, type StepCall, type StepPlan } from './steps.js';
 
 export interface ShellVariable {
@@ -18,6 +20,13 @@ export interface ShellArray {
   comment: string;
 }
 
+/** An associative array keyed by architecture: what differs between the builds. */
+export interface ShellMap {
+  name: string;
+  entries: { key: string; value: string }[];
+  comment: string;
+}
+
 export interface Tool {
   command: string;
   package: string;
@@ -29,13 +38,14 @@ export interface ScriptPlan extends Origin {
   backendName: string;
   variables: ShellVariable[];
   arrays: ShellArray[];
+  maps: ShellMap[];
   /** What the build host must have; the script names the package for each one missing. */
   tools: Tool[];
   requiredFiles: { path: string; package: string }[];
   /** Every step, in the order it runs; the script defines them in this order. */
   steps: StepPlan[];
-  /** The steps `main` calls itself. */
-  mainSteps: StepCall[];
+  /** The steps `main` calls itself: before the architectures, for each one, after them. */
+  mainSteps: { before: StepCall[]; perArch: StepCall[]; after: StepCall[] };
   /** mmdebstrap calls the script back at its hook stages. */
   hookStages: boolean;
   importsImage: boolean;
@@ -66,13 +76,17 @@ const APT_HELPER = '/usr/lib/apt/apt-helper';
  * The script's view-model. `importChanges` are the engine's --change arguments that give
  * the imported image the same CMD and ENV as the base Dockerfile; null = no import.
  */
-export function planScript(r: Resolved, id: string, origin: Origin, importChanges: string[] | null): ScriptPlan {
+export function planScript(r: Resolved, id: string, origin: Origin, importChanges: string[] | null, oci: OciPlan | null): ScriptPlan {
   const s = r.settings;
   const mmdebstrap = s.backend === 'mmdebstrap';
   const locales = [...s.locales.generate].sort();
   const compressor = COMPRESSORS[s.output.compression];
   const engine = s.output.import === 'none' ? null : s.output.import;
-  const steps = planSteps(r, importChanges);
+  const steps = planSteps(r, importChanges, oci);
+  const main = steps.filter((step) => step.stage === 'main');
+  const firstPerArch = main.findIndex((step) => step.perArch);
+  const callOf = ({ fn, title, label }: StepPlan): StepCall => ({ fn, title, label });
+  const byArch = (value: (b: Resolved['builds'][number]) => string) => r.builds.map((b) => ({ key: b.arch, value: value(b) }));
 
   const tools: Tool[] = [
     { command: s.backend, package: s.backend },
@@ -83,6 +97,7 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
   ];
   if (compressor) tools.push({ command: compressor.command, package: compressor.package });
   if (engine) tools.push({ command: engine, package: ENGINE_PACKAGES[engine] });
+  if (oci) tools.push({ command: 'gzip', package: 'gzip' });
   const requiredFiles = [{ path: r.hostKeyring, package: r.distro.hostKeyringPackage }];
   if (mmdebstrap) requiredFiles.push({ path: MERGED_USR_HOOK, package: 'mmdebstrap' });
   if (steps.some((step) => step.fn === 'release_date')) requiredFiles.push({ path: APT_HELPER, package: 'apt' });
@@ -90,19 +105,23 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
 
   return {
     ...origin,
-    summary: `${r.baseReference} (${s.distro} ${r.release.version} ${s.suite}, ${s.arch}, ${s.variant})`,
+    summary: `${r.baseReference} (${s.distro} ${r.release.version} ${s.suite}, ${s.arch.join(' ')}, ${s.variant})`,
     backendName: s.backend,
     variables: [
       { name: 'IMAGE', value: s.name, comment: 'image repository' },
       { name: 'DISTRO', value: s.distro, comment: '' },
       { name: 'SUITE', value: s.suite, comment: `release ${r.release.version}, ${r.release.status}` },
-      { name: 'ARCH', value: s.arch, comment: '' },
+      { name: 'BACKEND', value: s.backend, comment: '' },
+      {
+        name: 'MODE',
+        value: s.mode,
+        comment: mmdebstrap ? 'root, or unshare: no root, through user namespaces (--mode overrides)' : 'debootstrap runs as root',
+      },
       {
         name: 'VARIANT',
         value: mmdebstrap ? MMDEBSTRAP_VARIANTS[s.variant] : s.variant,
         comment: `${s.backend} variant${mmdebstrap ? '' : '; default = no --variant'}`,
       },
-      { name: 'MIRROR', value: s.mirror, comment: 'a mirror near the build host' },
       { name: 'PROXY', value: s.proxy ?? '', comment: 'http_proxy for the build only; not written into the image' },
       { name: 'KEYRING', value: r.hostKeyring, comment: 'checks the Release files the build downloads' },
       mmdebstrap
@@ -120,7 +139,6 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
       },
       { name: 'DEFAULT_LOCALE', value: s.locales.default ?? '', comment: 'LANG of the image; empty = none' },
       { name: 'TIMEZONE', value: s.timezone ?? '', comment: 'empty = keep UTC' },
-      { name: 'TARBALL', value: r.tarball, comment: 'written to the output directory' },
       { name: 'ENGINE', value: engine ?? '', comment: 'docker or podman import; empty = none' },
       { name: 'VERSION_FILE', value: versionFile.path, comment: 'the release version tag is read from this file' },
       { name: 'VERSION_PATTERN', value: versionFile.pattern, comment: '' },
@@ -136,22 +154,38 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
       { name: 'COMPONENTS', values: s.components, comment: 'archive components' },
       { name: 'INCLUDE', values: r.include, comment: 'added to the variant' },
       ...(mmdebstrap ? [] : [{ name: 'EXCLUDE', values: s.exclude, comment: 'removed from the variant' }]),
-      ...(mmdebstrap
-        ? [{ name: 'APT_LINES', values: r.sources.map(sourceLine), comment: 'what mmdebstrap installs from' }]
-        : []),
+      { name: 'ARCHES', values: s.arch, comment: 'dpkg architectures, built one after the other' },
       {
         name: 'RELEASE_URLS',
-        values: r.sources.map((src) => `${src.uri}/dists/${src.suite}/Release`),
+        values: [...new Set(r.builds.flatMap((b) => b.sources.map((src) => `${src.uri}/dists/${src.suite}/Release`)))],
         comment: 'their Date: fields give SOURCE_DATE_EPOCH',
       },
       { name: 'LOCALES', values: locales, comment: 'locales to generate' },
       { name: 'TAGS', values: r.staticTags, comment: 'tags besides the release version read from the rootfs' },
       { name: 'COMPRESSOR', values: compressor ? [...compressor.argv] : [], comment: 'tarball compression; empty = none' },
     ],
+    maps: [
+      { name: 'MIRRORS', entries: byArch((b) => b.mirror), comment: 'per architecture: the mirror near the build host it installs from' },
+      ...(mmdebstrap
+        ? [{ name: 'APT_LINES', entries: byArch((b) => b.sources.map(sourceLine).join('\n')), comment: 'what mmdebstrap installs from, one line each' }]
+        : []),
+      { name: 'TARBALLS', entries: byArch((b) => b.tarball), comment: 'written to the output directory' },
+      { name: 'ARCH_TAGS', entries: byArch((b) => (b.tags.length > 0 ? `-${b.token}` : '')), comment: 'appended to each tag of its own image; empty = a single architecture' },
+      {
+        name: 'BINFMTS',
+        entries: byArch((b) => ARCH_FACTS[b.arch].binfmt),
+        comment: 'the qemu-user binfmt entry that runs it on another host',
+      },
+      { name: 'NATIVE_ON', entries: byArch((b) => ARCH_FACTS[b.arch].nativeOn.join(' ')), comment: 'host architectures that run it without emulation' },
+    ],
     tools,
     requiredFiles,
     steps,
-    mainSteps: steps.filter((step) => step.stage === 'main').map(({ fn, title, label }) => ({ fn, title, label })),
+    mainSteps: {
+      before: main.filter((step, i) => !step.perArch && (firstPerArch < 0 || i < firstPerArch)).map(callOf),
+      perArch: main.filter((step) => step.perArch).map(callOf),
+      after: main.filter((step, i) => !step.perArch && firstPerArch >= 0 && i > firstPerArch).map(callOf),
+    },
     hookStages: mmdebstrap,
     importsImage: engine !== null,
   };

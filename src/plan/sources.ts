@@ -33,8 +33,8 @@ function deb822(sources: AptSource[], keyring: string): string {
     .join('\n');
 }
 
-export function sourcesFile(r: Resolved): ImageFile {
-  const { sources } = r;
+/** The sources file of one architecture's image (default: the first one's). */
+export function sourcesFile(r: Resolved, sources: AptSource[] = r.sources): ImageFile {
   if (r.sourcesFormat === 'deb822') {
     return {
       path: `/etc/apt/sources.list.d/${r.distro.deb822File}`,

@@ -27,6 +27,8 @@ export interface StepPlan {
   label: string;
   /** The template that defines the function, relative to templates/. */
   template: string;
+  /** main runs it once for each architecture (with ARCH, ROOTFS, TARBALL, ... of that one). */
+  perArch: boolean;
   data: object;
 }
 
@@ -36,10 +38,24 @@ interface StepSpec {
   data?: object;
   /** The template under templates/steps/, where it is not named after fn (the hook steps share one). */
   template?: string;
+  /** Runs once for all architectures (release date, import, OCI), not once per architecture. */
+  once?: boolean;
 }
 
 /** A step's call: what `main` or a hook stage runs. */
 export type StepCall = Pick<StepPlan, 'fn' | 'title' | 'label'>;
+
+/** The sources file each architecture gets: one entry per distinct file, with the architectures that get it. */
+function sourcesByArch(r: Resolved) {
+  const groups: { arches: string[]; file: ReturnType<typeof sourcesFile> }[] = [];
+  for (const build of r.builds) {
+    const file = sourcesFile(r, build.sources);
+    const same = groups.find((g) => g.file.content === file.content && g.file.path === file.path);
+    if (same) same.arches.push(build.arch);
+    else groups.push({ arches: [build.arch], file });
+  }
+  return groups;
+}
 
 /** debconf names a locale by its line in glibc's SUPPORTED list: `ja_JP.UTF-8 UTF-8`, `en_US ISO-8859-1`. */
 const localeGenEntry = (locale: string) => supportedLine(locale) ?? `${locale} ${localeCharset(locale)}`;
@@ -56,7 +72,9 @@ function rootfsWork(r: Resolved): { sources: StepSpec[]; rest: StepSpec[] } {
     fn: 'apt_sources',
     title: 'apt sources',
     data: {
-      file: sourcesFile(r),
+      // Ubuntu's ports architectures read another mirror: then each gets its own file.
+      perArch: sourcesByArch(r).length > 1,
+      files: sourcesByArch(r),
       replaces: r.sourcesFormat === 'deb822' ? ONE_LINE_SOURCES : null,
       archived,
     },
@@ -120,7 +138,7 @@ function rootfsWork(r: Resolved): { sources: StepSpec[]; rest: StepSpec[] } {
   if (s.clean) steps.push({ fn: 'apt_clean', title: 'apt clean' });
   const beforePack = hookStep(s, 'before-pack');
   if (beforePack) steps.push({ ...beforePack, template: 'run_hooks' });
-  steps.push({ fn: 'finalize', title: 'finalize', data: { undo: undoCommands(r) } });
+  steps.push({ fn: 'finalize', title: 'finalize', data: { undo: undoCommands(r), clearTmp: s.backend !== 'mmdebstrap' } });
   return { sources: before, rest: steps };
 }
 
@@ -133,7 +151,8 @@ function tweakSteps(r: Resolved): { write: StepSpec[]; divert: StepSpec[] } {
 }
 
 function placed(spec: StepSpec, stage: Stage, label: string): StepPlan {
-  return { fn: spec.fn, title: spec.title, stage, label, template: `steps/${spec.template ?? spec.fn}`, data: spec.data ?? {} };
+  const perArch = stage === 'main' && spec.once !== true;
+  return { fn: spec.fn, title: spec.title, stage, label, template: `steps/${spec.template ?? spec.fn}`, perArch, data: spec.data ?? {} };
 }
 
 function numbered(specs: StepSpec[]): StepPlan[] {
@@ -143,18 +162,41 @@ function numbered(specs: StepSpec[]): StepPlan[] {
 const call = ({ fn, title, label }: StepPlan): StepCall => ({ fn, title, label });
 
 /**
+ * The engine's import: one image per architecture. Several architectures get their
+ * per-architecture tags, and podman a manifest list under the plain tags (docker's
+ * manifest lists live only in a registry: `docker buildx bake` makes that image).
+ */
+function importData(r: Resolved, changes: string[]) {
+  const engine = r.settings.output.import;
+  return {
+    changes,
+    several: r.builds.length > 1,
+    manifestList: r.builds.length > 1 && engine === 'podman',
+    // docker import --platform; podman import --os --arch --variant
+    platforms: r.builds.map((b) => ({ arch: b.arch, args: engine === 'podman' ? podmanPlatform(b.platform) : ['--platform', b.platform] })),
+  };
+}
+
+function podmanPlatform(platform: string): string[] {
+  const [os, arch, variant] = platform.split('/');
+  return ['--os', os!, '--arch', arch!, ...(variant ? ['--variant', variant] : [])];
+}
+
+/**
  * Every step in the order it runs. The debootstrap backend runs them all itself; the
  * mmdebstrap backend runs three, and mmdebstrap runs the chroot work at its hooks,
  * which the list places where they run: inside the build, before the import.
  */
-export function planSteps(r: Resolved, importChanges: string[] | null): StepPlan[] {
+export function planSteps(r: Resolved, importChanges: string[] | null, oci: object | null): StepPlan[] {
   const s = r.settings;
   const releaseDate: StepSpec[] =
-    s.reproducible && s.sourceDateEpoch === undefined ? [{ fn: 'release_date', title: 'release date (SOURCE_DATE_EPOCH)' }] : [];
-  const imported: StepSpec[] =
-    importChanges === null
+    s.reproducible && s.sourceDateEpoch === undefined ? [{ fn: 'release_date', title: 'release date (SOURCE_DATE_EPOCH)', once: true }] : [];
+  const imported: StepSpec[] = [
+    ...(importChanges === null
       ? []
-      : [{ fn: 'import_image', title: `${s.output.import} import`, data: { changes: importChanges, createdLabel: `${OCI}.created`, versionLabel: `${OCI}.version` } }];
+      : [{ fn: 'import_image', title: `${s.output.import} import`, data: { ...importData(r, importChanges), createdLabel: `${OCI}.created`, versionLabel: `${OCI}.version` }, once: true }]),
+    ...(oci === null ? [] : [{ fn: 'oci_image', title: 'OCI image layout', data: oci, once: true }]),
+  ];
   const tweaks = tweakSteps(r);
   const { sources, rest } = rootfsWork(r);
   const bootstrapHook = hookStep(s, 'after-bootstrap');
