@@ -130,6 +130,17 @@ describe('mode', () => {
     expect(value(settings(DEBIAN, { backend: 'mmdebstrap', mode: 'unshare' }))).toBe('unshare');
     expect(() => settings(DEBIAN, { mode: 'unshare' })).toThrow(/mode unshare builds without root through mmdebstrap/);
   });
+
+  it("leaves apt's cleanup to our apt_clean step: mmdebstrap's would make the modes' tarballs differ", () => {
+    // Its final apt-get update recreates /var/lib/apt/lists/partial, owned by root in mode
+    // root and by _apt in mode unshare; our step runs in both modes alike.
+    const script = (s: Settings) => renderImage(plan(s)).find((f) => f.path === 'mkimage.sh')!.content;
+    for (const clean of [true, false]) {
+      const text = script(settings(DEBIAN, { backend: 'mmdebstrap', clean }));
+      expect(text).toContain('  args+=(--skip=cleanup/apt)\n');
+      expect(text.includes("step 'hook customize' 'apt clean' apt_clean\n")).toBe(clean);
+    }
+  });
 });
 
 describe('OCI image config', () => {

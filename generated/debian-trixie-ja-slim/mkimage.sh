@@ -620,6 +620,13 @@ mmdebstrap_build() {
   local -a args=(--mode="$BUILD_MODE" --format=tar --variant="$VARIANT" --arch="$ARCH" --keyring="$KEYRING"
     --components="$(join_by , "${COMPONENTS[@]}")" --hook-dir="$MERGED_USR_HOOK")
   ((${#INCLUDE[@]} == 0)) || args+=(--include="$(join_by , "${INCLUDE[@]}")")
+  # mmdebstrap's own apt cleanup is not run. With clean: true our apt_clean step has
+  # already emptied the cache and lists at the customize stage, as with debootstrap;
+  # mmdebstrap's cleanup would then run apt-get update once more and recreate
+  # /var/lib/apt/lists/partial, owned by root in mode root but by _apt in mode unshare
+  # (apt's sandbox user can read the rootfs only there), so the two modes' tarballs
+  # would differ. With clean: false the lists and cache stay in the image.
+  args+=(--skip=cleanup/apt)
   # Our policy-rc.d (written at the setup hook) stays; mmdebstrap would remove its own.
   args+=(--skip=chroot/policy-rc.d)
   # The namespace's root is not this user: it reads the script and its temporary

@@ -212,7 +212,7 @@ export function planSteps(r: Resolved, importChanges: string[] | null, oci: obje
     const build: StepSpec = {
       fn: 'mmdebstrap_build',
       title: `mmdebstrap ${s.suite}`,
-      data: { keepAptCache: !s.clean, keepPolicyRcD: s.tweaks.policyRcD, stages },
+      data: { keepPolicyRcD: s.tweaks.policyRcD, stages },
     };
     const main = numbered([...releaseDate, build, ...imported]);
     const after = main.findIndex((step) => step.fn === 'mmdebstrap_build') + 1;
