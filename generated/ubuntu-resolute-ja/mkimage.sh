@@ -381,6 +381,8 @@ check_arches() {
   host=$(dpkg --print-architecture 2> /dev/null || uname -m)
   for arch in "${ARCHES[@]}"; do
     [[ " ${NATIVE_ON[$arch]} " != *" $host "* ]] || continue
+    # mmdebstrap asks arch-test whether the foreign architecture's binaries run.
+    [[ $BACKEND != mmdebstrap ]] || require_tool arch-test arch-test
     entry=/proc/sys/fs/binfmt_misc/${BINFMTS[$arch]}
     if [[ ! -e /proc/sys/fs/binfmt_misc/status ]]; then
       PROBLEMS+=("$arch binaries need qemu-user on this $host host, and binfmt_misc is not mounted: as root, mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc")
