@@ -470,7 +470,12 @@ cleanup() {
       rm -rf --one-file-system -- "$WORK_DIR"
     fi
   fi
-  ((status == 0)) || log "failed (exit $status): nothing was written to $OUTPUT_DIR; run again to retry"
+  if ((status != 0 && ${#MADE_FILES[@]} == 0)); then
+    log "failed (exit $status): nothing was written to $OUTPUT_DIR; run again to retry"
+  elif ((status != 0)); then
+    # Several architectures: those built before the failure were published whole.
+    log "failed (exit $status): no partial file was left; complete before it: ${MADE_FILES[*]}; run again to retry"
+  fi
   return "$status"
 }
 on_signal() {
