@@ -49,7 +49,7 @@ readonly VERSION_PATTERN='^\([0-9][0-9.]*\)$'
 # archive components
 readonly -a COMPONENTS=(main)
 # added to the variant
-readonly -a INCLUDE=(iproute2)
+readonly -a INCLUDE=(iproute2 locales tzdata)
 # what mmdebstrap installs from
 readonly -a APT_LINES=('deb http://ftp.jp.debian.org/debian trixie main' 'deb http://ftp.jp.debian.org/debian trixie-updates main' 'deb http://ftp.jaist.ac.jp/pub/Linux/debian-security trixie-security main')
 # their Date: fields give SOURCE_DATE_EPOCH
@@ -69,6 +69,7 @@ UNDO_TWEAKS=0
 SELF=$(realpath -- "${BASH_SOURCE[0]}")
 OUTPUT_DIR=${SELF%/*}
 WORK_PARENT=${TMPDIR:-/var/tmp}
+PACKAGE_CACHE=''
 WORK_DIR=''
 ROOTFS=''
 TMP_TARBALL=''
@@ -88,10 +89,11 @@ chroot_env() {
   [[ -z ${SOURCE_DATE_EPOCH:-} ]] || printf '%s\0' "SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH"
 }
 # Keep changed config files without asking: nobody answers prompts in a build.
+# shellcheck disable=SC2034 # unused where mmdebstrap runs every apt install itself
 readonly -a APT_OPTIONS=(-y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
 
 usage() {
-  printf 'Usage: %s [--dry-run] [--output-dir DIR] [--work-dir DIR] [--undo-tweaks] [--help]\n\n' "${0##*/}"
+  printf 'Usage: %s [--dry-run] [--output-dir DIR] [--work-dir DIR] [--package-cache DIR] [--undo-tweaks] [--help]\n\n' "${0##*/}"
   printf 'Builds %s:%s (%s %s, %s, variant %s) from %s\n' "$IMAGE" "$SUITE" "$DISTRO" "$SUITE" "$ARCH" "$VARIANT" "$MIRROR"
   printf 'into %s in the output directory (with a .sha256 beside it)' "$TARBALL"
   if [[ -n $ENGINE ]]; then printf ', then imports it with %s as %s' "$ENGINE" "$(join_by ' ' "${TAGS[@]/#/$IMAGE:}") + the release version"; fi
@@ -105,6 +107,10 @@ Options:
   -o, --output-dir DIR  where the tarball goes (default: the directory of this script);
                         an existing tarball is replaced only once the new one is complete
   -w, --work-dir DIR    where the temporary build directory is made (default: $TMPDIR or /var/tmp)
+      --package-cache DIR
+                        keep the downloaded .debs in DIR and reuse them in the next build
+                        (a host directory, not in the image; mmdebstrap: every package,
+                        debootstrap: the bootstrap's)
       --undo-tweaks     take the Docker tweaks back out before packing (for images that run services)
   -h, --help            show this help
 
@@ -206,6 +212,12 @@ parse_args() {
         shift
         ;;
       --work-dir=*) WORK_PARENT=${1#*=} ;;
+      --package-cache)
+        (($# > 1)) || die "$1 needs a directory"
+        PACKAGE_CACHE=$2
+        shift
+        ;;
+      --package-cache=*) PACKAGE_CACHE=${1#*=} ;;
       --undo-tweaks) UNDO_TWEAKS=1 ;;
       # Internal: mmdebstrap calls the script back: --hook STAGE --state-dir DIR ROOTFS.
       --hook | --state-dir)
@@ -232,6 +244,11 @@ parse_args() {
   done
   if [[ -n $HOOK_STAGE ]]; then
     [[ -d $STATE_DIR && -d $ROOTFS ]] || die "--hook needs --state-dir DIR and the rootfs"
+  fi
+  if [[ -n $PACKAGE_CACHE ]]; then
+    # The bootstrap tools want an absolute path without white space (mmdebstrap splits its hook words).
+    [[ $PACKAGE_CACHE != *[[:space:]]* ]] || die "the package cache must not contain white space: $PACKAGE_CACHE"
+    PACKAGE_CACHE=$(realpath -m -- "$PACKAGE_CACHE")
   fi
 }
 
@@ -416,6 +433,16 @@ mmdebstrap_build() {
   ((${#INCLUDE[@]} == 0)) || args+=(--include="$(join_by , "${INCLUDE[@]}")")
   # Our policy-rc.d (written at the setup hook) stays; mmdebstrap would remove its own.
   args+=(--skip=chroot/policy-rc.d)
+  if [[ -n $PACKAGE_CACHE ]]; then
+    # --package-cache: the .debs of earlier builds go in before apt downloads (it fetches
+    # only what is missing), and every .deb of this build comes back out before the
+    # customize steps clean apt's cache; the essential ones are kept for that too.
+    run mkdir -p "$PACKAGE_CACHE"
+    # shellcheck disable=SC2016 # mmdebstrap's shell expands "$1", the rootfs
+    args+=(--skip=essential/unlink '--setup-hook=mkdir -p "$1/var/cache/apt/archives"'
+      "--setup-hook=sync-in $PACKAGE_CACHE /var/cache/apt/archives/"
+      "--customize-hook=sync-out /var/cache/apt/archives $PACKAGE_CACHE")
+  fi
   local stage
   for stage in setup essential customize; do
     args+=("--$stage-hook=$(hook_command "$stage")")
@@ -454,12 +481,12 @@ run_hook_stage() {
       step 'hook setup' 'docker tweaks' write_tweaks
       ;;
     essential)
-      :
+      step 'hook essential' 'debconf answers' debconf_preseed
       ;;
     customize)
+      step 'hook customize' 'apt tweaks' apt_tweaks
       step 'hook customize' 'apt sources' apt_sources
       step 'hook customize' locales locales
-      step 'hook customize' timezone timezone
       step 'hook customize' slim slim
       step 'hook customize' 'apt clean' apt_clean
       step 'hook customize' finalize finalize
@@ -481,6 +508,25 @@ exit 101
   # dpkg calls sync() after every unpack; a throwaway build does not need it and apt gets much faster
   write_file /etc/dpkg/dpkg.cfg.d/02apt-speedup 0644 'force-unsafe-io
 '
+}
+
+# The answers locales and tzdata read when mmdebstrap installs them with the variant
+# (debconf is there once the essential packages are): the locales to generate and the
+# default one, the time zone. One apt run installs them all, none runs in the chroot.
+debconf_preseed() {
+  in_chroot_with_input 'locales locales/locales_to_be_generated multiselect ja_JP.EUC-JP EUC-JP, ja_JP.UTF-8 UTF-8
+locales locales/default_environment_locale select ja_JP.UTF-8
+tzdata tzdata/Areas select Asia
+tzdata tzdata/Zones/Asia select Tokyo
+' debconf-set-selections
+  # The localtime link and debconf agree, so tzdata keeps the zone.
+  run ln -sf "/usr/share/zoneinfo/$TIMEZONE" "$ROOTFS/etc/localtime"
+  write_file /etc/timezone 0644 "$TIMEZONE"$'\n'
+}
+
+# apt's Docker tweaks, written once mmdebstrap has installed everything: its apt run
+# reads plain lists and keeps the .debs it downloaded (a package cache may collect them).
+apt_tweaks() {
   # delete downloaded .debs after every dpkg run, so no layer keeps them
   write_file /etc/apt/apt.conf.d/no-cache 0644 'DPkg::Post-Invoke {"/bin/rm -f /var/cache/apt/archives/*.deb || true";};
 '
@@ -518,22 +564,8 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 
 # Locales to generate, and the image's default LANG.
 locales() {
-  # Debian generates what debconf says when the locales package is installed.
-  in_chroot_with_input 'locales locales/locales_to_be_generated multiselect ja_JP.EUC-JP EUC-JP, ja_JP.UTF-8 UTF-8
-locales locales/default_environment_locale select ja_JP.UTF-8
-' debconf-set-selections
-  in_chroot apt-get "${APT_OPTIONS[@]}" install --no-install-recommends locales
+  # mmdebstrap installed locales with the variant, its debconf answers given at the essential hook.
   in_chroot update-locale "LANG=$DEFAULT_LOCALE"
-}
-
-# The image's time zone: the localtime link and debconf agree, so tzdata keeps it.
-timezone() {
-  in_chroot_with_input 'tzdata tzdata/Areas select Asia
-tzdata tzdata/Zones/Asia select Tokyo
-' debconf-set-selections
-  run ln -sf "/usr/share/zoneinfo/$TIMEZONE" "$ROOTFS/etc/localtime"
-  write_file /etc/timezone 0644 "$TIMEZONE"$'\n'
-  in_chroot apt-get "${APT_OPTIONS[@]}" install --no-install-recommends tzdata
 }
 
 # Slim: the dpkg rules keep later installs slim (derived images inherit them); the files

@@ -69,6 +69,7 @@ UNDO_TWEAKS=0
 SELF=$(realpath -- "${BASH_SOURCE[0]}")
 OUTPUT_DIR=${SELF%/*}
 WORK_PARENT=${TMPDIR:-/var/tmp}
+PACKAGE_CACHE=''
 WORK_DIR=''
 ROOTFS=''
 TMP_TARBALL=''
@@ -88,10 +89,11 @@ chroot_env() {
   [[ -z ${SOURCE_DATE_EPOCH:-} ]] || printf '%s\0' "SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH"
 }
 # Keep changed config files without asking: nobody answers prompts in a build.
+# shellcheck disable=SC2034 # unused where mmdebstrap runs every apt install itself
 readonly -a APT_OPTIONS=(-y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
 
 usage() {
-  printf 'Usage: %s [--dry-run] [--output-dir DIR] [--work-dir DIR] [--undo-tweaks] [--help]\n\n' "${0##*/}"
+  printf 'Usage: %s [--dry-run] [--output-dir DIR] [--work-dir DIR] [--package-cache DIR] [--undo-tweaks] [--help]\n\n' "${0##*/}"
   printf 'Builds %s:%s (%s %s, %s, variant %s) from %s\n' "$IMAGE" "$SUITE" "$DISTRO" "$SUITE" "$ARCH" "$VARIANT" "$MIRROR"
   printf 'into %s in the output directory (with a .sha256 beside it)' "$TARBALL"
   if [[ -n $ENGINE ]]; then printf ', then imports it with %s as %s' "$ENGINE" "$(join_by ' ' "${TAGS[@]/#/$IMAGE:}") + the release version"; fi
@@ -105,6 +107,10 @@ Options:
   -o, --output-dir DIR  where the tarball goes (default: the directory of this script);
                         an existing tarball is replaced only once the new one is complete
   -w, --work-dir DIR    where the temporary build directory is made (default: $TMPDIR or /var/tmp)
+      --package-cache DIR
+                        keep the downloaded .debs in DIR and reuse them in the next build
+                        (a host directory, not in the image; mmdebstrap: every package,
+                        debootstrap: the bootstrap's)
       --undo-tweaks     take the Docker tweaks back out before packing (for images that run services)
   -h, --help            show this help
 
@@ -206,6 +212,12 @@ parse_args() {
         shift
         ;;
       --work-dir=*) WORK_PARENT=${1#*=} ;;
+      --package-cache)
+        (($# > 1)) || die "$1 needs a directory"
+        PACKAGE_CACHE=$2
+        shift
+        ;;
+      --package-cache=*) PACKAGE_CACHE=${1#*=} ;;
       --undo-tweaks) UNDO_TWEAKS=1 ;;
       # Internal: mmdebstrap calls the script back: --hook STAGE --state-dir DIR ROOTFS.
       --hook | --state-dir)
@@ -232,6 +244,11 @@ parse_args() {
   done
   if [[ -n $HOOK_STAGE ]]; then
     [[ -d $STATE_DIR && -d $ROOTFS ]] || die "--hook needs --state-dir DIR and the rootfs"
+  fi
+  if [[ -n $PACKAGE_CACHE ]]; then
+    # The bootstrap tools want an absolute path without white space (mmdebstrap splits its hook words).
+    [[ $PACKAGE_CACHE != *[[:space:]]* ]] || die "the package cache must not contain white space: $PACKAGE_CACHE"
+    PACKAGE_CACHE=$(realpath -m -- "$PACKAGE_CACHE")
   fi
 }
 
@@ -415,6 +432,11 @@ bootstrap() {
   [[ $VARIANT == default ]] || args+=(--variant="$VARIANT")
   ((${#INCLUDE[@]} == 0)) || args+=(--include="$(join_by , "${INCLUDE[@]}")")
   ((${#EXCLUDE[@]} == 0)) || args+=(--exclude="$(join_by , "${EXCLUDE[@]}")")
+  # --package-cache: debootstrap keeps and reuses the .debs it downloads there.
+  if [[ -n $PACKAGE_CACHE ]]; then
+    run mkdir -p "$PACKAGE_CACHE"
+    args+=(--cache-dir="$PACKAGE_CACHE")
+  fi
   run env "${PROXY_ENV[@]}" DPKG_FORCE=unsafe-io debootstrap "${args[@]}" "$SUITE" "$ROOTFS" "$MIRROR" "$script"
   mount_chroot_fs
 }

@@ -19,7 +19,10 @@ export function dryRun(script: string): string {
     });
     if (result.error) return `(could not run bash for the command list: ${result.error.message})\n`;
     // The copy's temporary folder is ours, not the user's: name it the same way every time.
-    return (result.stdout + (result.status === 0 ? '' : result.stderr)).replaceAll(dir, SCRIPT_DIR_SHOWN);
+    // A step's duration depends on the machine's load; explain prints `done` instead.
+    return (result.stdout + (result.status === 0 ? '' : result.stderr))
+      .replaceAll(dir, SCRIPT_DIR_SHOWN)
+      .replace(/^(\[[^\]\n]+\] .+ \.\.\.) \d+\.\ds$/gm, '$1 done');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

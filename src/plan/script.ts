@@ -3,7 +3,7 @@
 import type { Origin } from '../layout.js';
 import type { Resolved } from './resolve.js';
 import { sourceLine } from './sources.js';
-import { planSteps, type StepCall, type StepPlan } from './steps.js';
+import { hookInstalls, planSteps, type StepCall, type StepPlan } from './steps.js';
 
 export interface ShellVariable {
   name: string;
@@ -126,7 +126,7 @@ export function planScript(r: Resolved, origin: Origin, importChanges: string[] 
     ],
     arrays: [
       { name: 'COMPONENTS', values: s.components, comment: 'archive components' },
-      { name: 'INCLUDE', values: r.include, comment: 'added to the variant' },
+      { name: 'INCLUDE', values: [...r.include, ...hookInstalls(r)], comment: 'added to the variant' },
       ...(mmdebstrap ? [] : [{ name: 'EXCLUDE', values: s.exclude, comment: 'removed from the variant' }]),
       ...(mmdebstrap
         ? [{ name: 'APT_LINES', values: r.sources.map(sourceLine), comment: 'what mmdebstrap installs from' }]
