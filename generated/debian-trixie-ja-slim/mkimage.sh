@@ -586,6 +586,7 @@ path-include /usr/share/locale/ja/*
 path-include /usr/share/locale/ja_JP/*
 '
   rules+=$(slim_i18n_rules EUC-JP UTF-8 -- ja_JP)$'\n'
+  rules+=$(slim_gconv_rules EUC-JP)$'\n'
   # dpkg skips docs, manuals and translations for every package from now on
   write_file /etc/dpkg/dpkg.cfg.d/docker-slim 0644 "$rules"
   run find "$ROOTFS/usr/share/doc" -mindepth 1 ! -type d ! -name copyright -delete
@@ -633,6 +634,39 @@ slim_i18n_rules() {
   keep_args=()
   for name in "${charmaps[@]}"; do keep_args+=(! -name "$name.gz"); done
   find "$i18n/charmaps" -mindepth 1 "${keep_args[@]}" -delete
+}
+
+# glibc's character set converters are 8 MB of modules; iconv and programs that
+# convert text load only those of the charsets they use. Keep the modules of the
+# generated locales' charsets (found in gconv-modules, through its aliases) and the
+# helper libraries they name (EUC-JP.so loads libJIS.so); print dpkg rules for them
+# and remove the other modules now. The module list and its cache stay as glibc ships
+# them: a charset whose module is gone is simply not supported, as after an upgrade.
+slim_gconv_rules() {
+  local dir charset name lib
+  local -a keep=()
+  printf '%s\n' 'path-exclude /usr/lib/*/gconv/*.so'
+  if ((DRY_RUN)); then
+    (($# == 0)) || printf 'path-include /usr/lib/*/gconv/<the module of %s and the libraries it loads>\n' "$@"
+    return 0
+  fi
+  for dir in "$ROOTFS"/usr/lib/*/gconv; do
+    [[ -d $dir ]] || continue
+    for charset in "$@"; do
+      while read -r name; do
+        [[ -f $dir/$name.so ]] || continue
+        keep+=("$name.so")
+        while read -r lib; do
+          [[ ! -f $dir/$lib ]] || keep+=("$lib")
+        done < <(grep -aoE 'lib[A-Za-z0-9_]+[.]so' "$dir/$name.so" | sort -u)
+      done < <(cat "$dir"/gconv-modules "$dir"/gconv-modules.d/*.conf 2> /dev/null \
+        | awk -v cs="$charset//" '$1 == "alias" && $2 == cs { cs = $3 } $1 == "module" && ($2 == cs || $3 == cs) { print $4 }' | sort -u)
+    done
+    local -a keep_args=()
+    for name in "${keep[@]}"; do keep_args+=(! -name "$name"); done
+    find "$dir" -maxdepth 1 -name '*.so' "${keep_args[@]}" -delete
+  done
+  if ((${#keep[@]} > 0)); then printf 'path-include /usr/lib/*/gconv/%s\n' "${keep[@]}" | sort -u; fi
 }
 
 # Empty apt's package cache and lists: the image does not need the .debs it was built
