@@ -5,10 +5,10 @@ import { applyOverrides } from '../model/overrides.js';
 import { ConfigError, validateSettings } from '../model/index.js';
 import { findPreset, PRESETS } from '../presets/index.js';
 import type { RenderEntry } from '../generate.js';
-import { configId, type Origin } from '../layout.js';
+import { configId, DEFAULT_OUT, type Origin } from '../layout.js';
 import { shellQuote } from '../render/quote.js';
 
-export const DEFAULT_OUT = 'generated';
+export { DEFAULT_OUT } from '../layout.js';
 
 export interface Selection {
   /** Config files; none = every preset. */

@@ -4,14 +4,17 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { deliverPendingSignals, exitOnInterrupt } from '../io/signals.js';
 import { findDrift, hasDrift, OutputError, writeTree, type Drift } from '../io/tree.js';
-import { ConfigError, settingsJsonSchema } from '../model/index.js';
+import { ConfigError } from '../model/errors.js';
 import { PRESETS } from '../presets/index.js';
-import { DEFAULT_OUT, loadOne, loadSelection, type Selection } from './entries.js';
+import type { Selection } from './entries.js';
 import { dryRun } from '../io/dry-run.js';
 import { explainText } from './explain.js';
-import { SCRIPT_FILE } from '../layout.js';
+import { DEFAULT_OUT, SCRIPT_FILE } from '../layout.js';
 
-/** The renderer (Handlebars) loads only once a config has validated: bad input is reported sooner. */
+// Loaded by the commands that need them, so --help and --version start fast: the
+// config loader brings the YAML parser and the validator (zod), the renderer brings
+// Handlebars and loads only once a config has validated.
+const configs = () => import('./entries.js');
 const render = () => import('../generate.js');
 
 const EXIT_DRIFT = 1;
@@ -45,7 +48,7 @@ function selection(argv: { configs?: string[]; set?: string[]; out?: string }): 
 }
 
 async function renderSelection(sel: Selection) {
-  const { entries, bakeOrigin } = loadSelection(sel);
+  const { entries, bakeOrigin } = (await configs()).loadSelection(sel);
   return (await render()).renderAll(entries, bakeOrigin);
 }
 
@@ -118,7 +121,7 @@ export async function main(args: string[]): Promise<number> {
           .example('$0 explain site/debian.yaml', 'explain a config file'),
       async (argv) => {
         const { planImage, renderImage } = await render();
-        const plan = planImage(loadOne(argv.config, argv.set ?? []));
+        const plan = planImage((await configs()).loadOne(argv.config, argv.set ?? []));
         const files = renderImage(plan);
         const script = files.find((f) => f.path === SCRIPT_FILE)!;
         console.log(explainText(plan, files));
@@ -139,7 +142,8 @@ export async function main(args: string[]): Promise<number> {
       'schema',
       'print the JSON Schema of config files (for editors)',
       (y) => y.example('$0 schema > mkimage.schema.json', 'save it for your editor'),
-      () => {
+      async () => {
+        const { settingsJsonSchema } = await import('../model/index.js');
         console.log(JSON.stringify(settingsJsonSchema(), null, 2));
       },
     )
