@@ -53,19 +53,19 @@ const FIELDS: Field[] = [
   { key: 'securityMirror', error: 'securityMirror', set: (v) => ({ ...DEBIAN, securityMirror: v }), examples: ['http://mirror.example/debian-security'], extras: URL_EXTRAS, reach: 'script' },
   { key: 'proxy', error: 'proxy', set: (v) => ({ ...DEBIAN, proxy: v }), examples: ['http://proxy.example:3128', 'https://proxy.example/'], extras: URL_EXTRAS, reach: 'script' },
   { key: 'components[]', error: 'components[0]', set: (v) => ({ ...DEBIAN, components: [v] }), examples: ['main', 'contrib', 'non-free-firmware'], reach: 'script' },
-  { key: 'include[]', error: 'include[0]', set: (v) => ({ ...DEBIAN, include: [v] }), examples: ['curl', 'iproute2', 'libc6:amd64', 'g++'], extras: ['+', '.', '-x', ':any', ':arm64'], reach: 'script' },
+  { key: 'include[]', error: 'include[0]', set: (v) => ({ ...DEBIAN, backend: 'mmdebstrap', include: [v] }), examples: ['curl', 'iproute2', 'libc6:amd64', 'g++', 'curl=7.88.1-10+deb12u8', 'libc6:amd64=1:2.36-9~b1'], extras: ['+', '.', '-x', ':any', ':arm64', '=1.0', '~rc1', '.2'], reach: 'script' },
   { key: 'exclude[]', error: 'exclude[0]', set: (v) => ({ ...DEBIAN, exclude: [v] }), examples: ['nano', 'whiptail', 'libstdc++6'], extras: ['+', '.', '-x'], reach: 'script' },
   { key: 'tweaks.initctl', error: 'tweaks.initctl', set: (v) => ({ ...DEBIAN, tweaks: { initctl: v as 'auto' } }), examples: ['auto'], reach: 'script' },
   { key: 'apt.format', error: 'apt.format', set: (v) => ({ ...DEBIAN, apt: { format: v as 'auto' } }), examples: ['auto', 'one-line', 'deb822'], reach: 'script', printed: false },
-  { key: 'locales.generate[]', error: 'locales.generate[0]', set: (v) => ({ ...DEBIAN, locales: { generate: [v] } }), examples: ['ja_JP.UTF-8', 'ja_JP.EUC-JP', 'sr_RS.UTF-8@latin'], reach: 'script' },
+  { key: 'locales.generate[]', error: 'locales.generate[0]', set: (v) => ({ ...DEBIAN, locales: { generate: [v] } }), examples: ['ja_JP.UTF-8', 'ja_JP.EUC-JP', 'sr_RS.UTF-8@latin', 'C.UTF-8', 'jp_JP.UTF-8'], reach: 'script' },
   { key: 'locales.default', error: 'locales.default', set: (v) => ({ ...DEBIAN, locales: { generate: ['ja_JP.UTF-8'], default: v } }), examples: ['ja_JP.UTF-8'], reach: 'script' },
-  { key: 'timezone', error: 'timezone', set: (v) => ({ ...DEBIAN, timezone: v }), examples: ['Asia/Tokyo', 'UTC', 'America/Argentina/Buenos_Aires', 'Etc/GMT+5'], reach: 'script' },
+  { key: 'timezone', error: 'timezone', set: (v) => ({ ...DEBIAN, timezone: v }), examples: ['Asia/Tokyo', 'UTC', 'America/Argentina/Buenos_Aires', 'Etc/GMT+5', 'US/Pacific', 'America/Port-au-Prince', 'JST'], reach: 'script' },
   { key: 'output.tarball', error: 'output.tarball', set: (v) => ({ ...DEBIAN, output: { tarball: v } }), examples: ['rootfs.tar.xz', 'image_1.tar'], extras: ['.gz', '-x', '+y', '_z'], reach: 'script' },
   { key: 'output.compression', error: 'output.compression', set: (v) => ({ ...DEBIAN, output: { compression: v as 'xz' } }), examples: ['xz', 'gzip', 'zstd', 'none'], reach: 'script' },
   { key: 'output.import', error: 'output.import', set: (v) => ({ ...DEBIAN, output: { import: v as 'docker' } }), examples: ['docker', 'podman', 'none'], reach: 'script' },
   { key: 'output.tags[]', error: 'output.tags[0]', set: (v) => ({ ...DEBIAN, output: { tags: [v] } }), examples: ['ja', '12.7', 'v1_2-3'], extras: ['.x', '-y', '_z', '__'], reach: 'script' },
   { key: 'derived[].name', error: 'derived[0].name', set: (v) => tools({ name: v }), examples: ['local/tools', 'registry.example:5000/a/b'], extras: ['-x', '.y', '__z'], reach: 'derived-name' },
-  { key: 'derived[].packages[]', error: 'derived[0].packages[0]', set: (v) => tools({ packages: [v] }), examples: ['git', 'openssh-client', 'g++'], extras: ['+', '.', '-x', ':any'], reach: 'dockerfile-run' },
+  { key: 'derived[].packages[]', error: 'derived[0].packages[0]', set: (v) => tools({ packages: [v] }), examples: ['git', 'openssh-client', 'g++', 'git=1:2.39.5-0+deb12u2'], extras: ['+', '.', '-x', ':any', '=2.0', '~b1'], reach: 'dockerfile-run' },
   { key: 'derived[].env{key}', error: 'derived[0].env', set: (v) => tools({ env: { [v]: 'x' } }), examples: ['GIT_TERMINAL_PROMPT', '_X'], extras: ['_1', 'a'], reach: 'dockerfile-env-key' },
   { key: 'derived[].env{}', error: 'derived[0].env.GREETING', set: (v) => tools({ env: { GREETING: v } }), examples: ['hello', 'a b', ''], reach: 'dockerfile-env-value' },
 ];
@@ -123,7 +123,8 @@ async function checkRendered(settings: Settings, field: Field, value: string): P
   }
   if (field.reach === 'dockerfile-run') {
     const run = instructions(derived!.content).find((line) => line.includes('apt-get install'))!;
-    expect(run.split(/[ ;]+/)).toContain(value);
+    // A bare word, or single-quoted where it holds a character the shell would read (a pin's ~).
+    expect(run.split(/[ ;]+/).map((word) => word.replace(/^'(.*)'$/, '$1'))).toContain(value);
   }
   if (field.reach === 'derived-name') expect(derived!.path).toBe(`derived/${value.slice(value.lastIndexOf('/') + 1)}/Dockerfile`);
   const bake = renderBake(planBakeTargets(resolve(settings), 'property', 'property'), origin);
@@ -307,7 +308,9 @@ describe('regressions found by these tests, fixed', () => {
 
   it('a time zone in the wrong case is refused: Intl accepts it, /usr/share/zoneinfo does not', () => {
     expect(problemsOf({ ...DEBIAN, timezone: 'Asia/tokyo' })[0]).toMatch(/^timezone: /);
+    // A legacy alias exists where the release's tzdata still ships it (bookworm), and not from trixie on.
     expect(validateSettings({ ...DEBIAN, timezone: 'US/Pacific' }, 'alias').timezone).toBe('US/Pacific');
+    expect(problemsOf({ ...DEBIAN, suite: 'trixie', timezone: 'US/Pacific' })[0]).toMatch(/^timezone: .*tzdata-legacy.*America\/Los_Angeles/);
   });
 
   it('an env value with a Unicode line separator stays one ENV instruction', () => {
@@ -319,5 +322,73 @@ describe('regressions found by these tests, fixed', () => {
   it('a package :arch qualifier must be an architecture (or any, all, native)', () => {
     expect(problemsOf({ ...DEBIAN, include: ['libc6:x86'] })[0]).toMatch(/^include\[0\]: /);
     expect(validateSettings({ ...DEBIAN, include: ['libc6:i386', 'python3:any'] }, 'arch').include).toHaveLength(2);
+  });
+});
+
+describe('property: what issue 14 found, for any value', () => {
+  /** Every spelling of a URL with credentials that a lenient parser (curl, browsers) reads as user:password@host. */
+  const SPELLINGS = [
+    (pw: string) => `http://builder:${pw}@mirror.example/debian`,
+    (pw: string) => `http:builder:${pw}@mirror.example/debian`,
+    (pw: string) => `http:/builder:${pw}@mirror.example/debian`,
+    (pw: string) => `http:\\\\builder:${pw}@mirror.example/debian`,
+    (pw: string) => `HTTP://builder:${pw}@mirror.example/debian`,
+    (pw: string) => ` https://builder:${pw}@mirror.example/debian`,
+    (pw: string) => `builder:${pw}@mirror.example/debian`,
+    (pw: string) => `http://builder:${pw}@@mirror.example/debian`,
+    (pw: string) => `ftp://builder:${pw}@mirror example/debian`,
+  ];
+  const password = fc.string({ unit: fc.constantFrom(...'abcXYZ0129/?#:;!$%&*~'), minLength: 8, maxLength: 24 }).filter((pw) => /[a-z0-9]{4}/i.test(pw));
+  const fields = ['mirror', 'securityMirror', 'proxy', 'suite', 'name'] as const;
+
+  it('a password in a URL-like value never appears in an error, in any field and spelling', () => {
+    fc.assert(
+      fc.property(password, fc.constantFrom(...SPELLINGS), fc.constantFrom(...fields), (pw, spell, field) => {
+        const problems = problemsOf({ ...DEBIAN, [field]: spell(pw) });
+        expect(problems.some((p) => p.startsWith(`${field}: `))).toBe(true);
+        // The longest run of letters and digits in the password: what a reader could pick out.
+        const secret = pw.match(/[a-z0-9]{4,}/gi)!.sort((a, b) => b.length - a.length)[0]!;
+        expect(problems.join('\n')).not.toContain(secret);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('a package list item that validates is a word apt takes as exactly one package name (and version)', () => {
+    fc.assert(
+      fc.property(hostileFor(['curl', 'g++', 'libstdc++6', 'python3.11', 'libc6:amd64', 'curl=7.88.1-10+deb12u8'], ['+', '-', '.', '*', '/x', '=1', ':i386', '^', '$']), (value) => {
+        let accepted = true;
+        try {
+          validateSettings({ ...DEBIAN, derived: [{ name: 'local/tools', packages: [value] }] }, 'packages');
+        } catch (error) {
+          if (!(error instanceof ConfigError)) throw error;
+          accepted = false;
+        }
+        if (!accepted) return;
+        const [head, version] = value.split('=') as [string, string | undefined];
+        const name = head.split(':')[0]!;
+        // apt's modifiers, releases, globs and regexes: none left in an accepted word.
+        expect(name).toMatch(/^[a-z0-9][a-z0-9+.-]+$/);
+        expect(name).not.toMatch(/-$|[^+]\+$|\.$|\.[^a-z0-9]/);
+        expect(value).not.toMatch(/[/*?[\]^$|\s]/);
+        if (version !== undefined) expect(version).toMatch(/^([0-9]+:)?[0-9][A-Za-z0-9.+~-]*$/);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('an env value with a lone surrogate or U+FFFD is refused, never rendered as something else', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom('\ud800', '\udfff', '\ufffd', 'a\udc00b'), (text, bad) => {
+        const problems = problemsOf({ ...DEBIAN, derived: [{ name: 'local/tools', env: { GREETING: `${text}${bad}` } }] });
+        expect(problems.some((p) => p.startsWith('derived[0].env.GREETING: '))).toBe(true);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('an env key __proto__ is refused, not dropped', () => {
+    const env = JSON.parse('{"__proto__": "x", "A": "b"}') as Record<string, string>;
+    expect(problemsOf({ ...DEBIAN, derived: [{ name: 'local/tools', env }] }).join('\n')).toContain('"__proto__" cannot be an environment variable name');
   });
 });

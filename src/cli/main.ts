@@ -4,6 +4,8 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { deliverPendingSignals, exitOnInterrupt } from '../io/signals.js';
 import { findDrift, hasDrift, OutputError, writeTree, type Drift } from '../io/tree.js';
+import { checkOutDir } from '../io/out-dir.js';
+import { describePath } from '../model/describe.js';
 import { ConfigError } from '../model/errors.js';
 import { PRESETS } from '../presets/index.js';
 import type { Selection } from './entries.js';
@@ -22,11 +24,12 @@ const EXIT_BAD_INPUT = 2;
 
 /** One line per file that differs; `words` name the three kinds (check and generate say it differently). */
 function listDrift(drift: Drift, out: string, words: [string, string, string]): string {
+  const shown = (path: string) => describePath(`${out}/${path}`);
   const width = Math.max(...words.map((w) => w.length));
   const rows = [
-    ...drift.missing.map((p) => `${words[0].padEnd(width)}  ${out}/${p}`),
-    ...drift.stale.map((p) => `${words[1].padEnd(width)}  ${out}/${p}`),
-    ...drift.orphaned.map((p) => `${words[2].padEnd(width)}  ${out}/${p}`),
+    ...drift.missing.map((p) => `${words[0].padEnd(width)}  ${shown(p)}`),
+    ...drift.stale.map((p) => `${words[1].padEnd(width)}  ${shown(p)}`),
+    ...drift.orphaned.map((p) => `${words[2].padEnd(width)}  ${shown(p)}`),
   ];
   return rows.join('\n');
 }
@@ -44,7 +47,10 @@ function selection(argv: { configs?: string[]; set?: string[]; out?: string }): 
   if (configs.length > 0 && argv.out === undefined) {
     throw new ConfigError('--out', ['name the output directory for config files (e.g. --out build/images)']);
   }
-  return { configs, sets: argv.set ?? [], out: argv.out ?? DEFAULT_OUT };
+  const out = argv.out ?? DEFAULT_OUT;
+  // Before any config is read: an empty, root, home or file --out is refused outright.
+  checkOutDir(out);
+  return { configs, sets: argv.set ?? [], out };
 }
 
 async function renderSelection(sel: Selection) {
@@ -85,7 +91,7 @@ export async function main(args: string[]): Promise<number> {
         const drift = writeTree(sel.out, await renderSelection(sel));
         // An interrupt during the write exits 130 now, after the tree is complete.
         await deliverPendingSignals();
-        console.log(hasDrift(drift) ? listDrift(drift, sel.out, ['wrote', 'updated', 'removed']) : `${sel.out}/ is up to date`);
+        console.log(hasDrift(drift) ? listDrift(drift, sel.out, ['wrote', 'updated', 'removed']) : `${describePath(`${sel.out}/`)} is up to date`);
       },
     )
     .command(
@@ -106,7 +112,7 @@ export async function main(args: string[]): Promise<number> {
           console.error('regenerate with the command in the files\' header (mkimage-gen generate ...)');
           exitCode = EXIT_DRIFT;
         } else {
-          console.log(`${sel.out}/ is up to date`);
+          console.log(`${describePath(`${sel.out}/`)} is up to date`);
         }
       },
     )
@@ -168,7 +174,7 @@ export async function main(args: string[]): Promise<number> {
     }
     if (error instanceof OutputError) {
       console.error(`mkimage-gen: ${error.message}`);
-      return 1;
+      return error.exitCode;
     }
     console.error(`mkimage-gen: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return 1;

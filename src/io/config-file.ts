@@ -1,17 +1,58 @@
 // Read a YAML or JSON config file (YAML is a superset of JSON, one parser reads both).
-import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { ConfigError } from '../model/index.js';
+import { inspect, kindOf, readRegularFile } from './regular-file.js';
+
+/** A config is a page of settings; anything near this size is not one (and is not read whole). */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+/** Aliases a config may use: enough to share a list, far too few for a "billion laughs" document. */
+const MAX_ALIASES = 50;
+/** Nesting a config may have: the model is four levels deep; a parser recursing far deeper overflows the stack. */
+const MAX_DEPTH = 64;
+
+function problem(path: string, what: string): never {
+  throw new ConfigError(path, [what]);
+}
+
+/** The file's text: a regular file (through links, as named), bounded, valid UTF-8. */
+function readText(path: string): string {
+  let bytes: Buffer | undefined;
+  try {
+    const stat = inspect(path, true);
+    if (stat === undefined) problem(path, 'no such file');
+    if (!stat.isFile()) problem(path, `not a regular file but a ${kindOf(stat)}: name a YAML or JSON file`);
+    if (stat.size > MAX_CONFIG_BYTES) problem(path, `the file has ${stat.size} bytes; a config is at most ${MAX_CONFIG_BYTES}`);
+    bytes = readRegularFile(path, MAX_CONFIG_BYTES + 1, true);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    problem(path, `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  if (bytes === undefined) problem(path, 'not a regular file any more: name a YAML or JSON file');
+  if (bytes.length > MAX_CONFIG_BYTES)
+    problem(path, `the file has more than ${MAX_CONFIG_BYTES} bytes; a config is at most ${MAX_CONFIG_BYTES}`);
+  try {
+    // Decoding with replacement would turn invalid bytes into U+FFFD inside values, silently.
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    problem(path, 'the file is not valid UTF-8: save it as UTF-8');
+  }
+}
+
+/** Deepest nesting of flow or block collections, counted over the text without recursion. */
+function nestingTooDeep(text: string): boolean {
+  let depth = 0;
+  for (const c of text) {
+    if (c === '[' || c === '{') depth++;
+    else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
+    if (depth > MAX_DEPTH) return true;
+  }
+  return false;
+}
 
 export function readConfigFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(path, [code === 'ENOENT' ? 'no such file' : `cannot read: ${code ?? String(error)}`]);
-  }
-  if (text.trim() === '') throw new ConfigError(path, ['the file is empty: a config needs at least name, distro, suite and mirror']);
+  const text = readText(path);
+  if (text.trim() === '') problem(path, 'the file is empty: a config needs at least name, distro, suite and mirror');
+  if (nestingTooDeep(text)) problem(path, `lists or mappings nested more than ${MAX_DEPTH} deep: a config is a few levels deep`);
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
@@ -24,9 +65,16 @@ export function readConfigFile(path: string): unknown {
       }),
     );
   }
-  const value: unknown = doc.toJS();
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (error) {
+    // yaml refuses documents whose aliases expand past the limit (a resource exhaustion attack).
+    if (!(error instanceof ReferenceError || error instanceof RangeError)) throw error;
+    problem(path, `too many YAML aliases (*name) or too deep: at most ${MAX_ALIASES} aliases, each expanded once`);
+  }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfigError(path, ['expected a mapping of settings at the top level (name: ..., distro: ..., suite: ...)']);
+    problem(path, 'expected a mapping of settings at the top level (name: ..., distro: ..., suite: ...)');
   }
   return value;
 }

@@ -1,16 +1,19 @@
 import type { z } from 'zod';
-import { describeInput } from './describe.js';
+import { describeInput, describePath } from './describe.js';
 
 /** Past this many problems, the rest are counted, not listed: an error fits on one screen. */
 export const MAX_PROBLEMS = 12;
 
-/** Bad input: a config that does not validate, a file that does not parse. The CLI exits 2. */
+/**
+ * Bad input: a config that does not validate, a file that does not parse. The CLI exits 2.
+ * `source` is usually a path the user typed: it is shown escaped, as values are.
+ */
 export class ConfigError extends Error {
   constructor(
     readonly source: string,
     readonly problems: readonly string[],
   ) {
-    super(`${source}:\n${listProblems(problems)}`);
+    super(`${describePath(source)}:\n${listProblems(problems)}`);
     this.name = 'ConfigError';
   }
 }

@@ -17,11 +17,7 @@ export const ARCHES = [
   's390x',
 ] as const;
 
-/**
- * Debian policy 5.6.7: lowercase, starts alphanumeric, at least two characters, then
- * [a-z0-9+.-]; optional :arch qualifier (an architecture, or apt's any/all/native).
- */
-export const PACKAGE_NAME = new RegExp(`^[a-z0-9][a-z0-9+.-]+(?::(?:${[...ARCHES, 'any', 'all', 'native'].join('|')}))?$`);
+// Package names and pins: packages.ts (apt reads more than the policy grammar into a word).
 
 /** Archive components as they appear in Debian and Ubuntu Release files. */
 export const COMPONENT = /^[a-z][a-z0-9-]*$/;
@@ -79,8 +75,7 @@ export const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 /** POSIX-style environment variable names, as a Dockerfile ENV key. */
 export const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** An IANA zone name: Area/Location(/Sub), or UTC-like single names; each part capitalised. */
-export const TIMEZONE = /^[A-Z][A-Za-z0-9_+-]*(?:\/[A-Z][A-Za-z0-9_+-]*){0,2}$/;
+// Time zones: timezone.ts checks them against the table of names tzdata ships (releases/timezones.ts).
 
 /**
  * Mirror and proxy URLs: printable ASCII (apt lines and debootstrap take bytes, not IRIs)
@@ -93,19 +88,3 @@ export const URL_SAFE = /^(?:(?![\s'"`\\$;|&<>(){}[\]*?!#^])[!-~])+$/;
  * `.partial-<name>.sha256` stays within the 255 bytes of a file name.
  */
 export const FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,199}$/;
-
-/**
- * True where the zone exists in this Node's IANA database, spelt as on disk: Intl accepts
- * any case (asia/tokyo), but /usr/share/zoneinfo/asia/tokyo does not exist.
- */
-export function isKnownTimezone(zone: string): boolean {
-  if (!TIMEZONE.test(zone)) return false;
-  let resolved: string;
-  try {
-    resolved = new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
-  } catch {
-    return false;
-  }
-  // An alias resolves to another name (US/Pacific); a misspelt case resolves to itself.
-  return resolved === zone || resolved.toLowerCase() !== zone.toLowerCase();
-}

@@ -4,6 +4,8 @@ import { describeInput } from './describe.js';
 import { ConfigError } from './errors.js';
 
 const KEY_PATH = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*|\.[0-9]+)*$/;
+/** The model is a few levels deep (derived.0.env.NAME); a key path far deeper is a mistake, and would overflow the stack. */
+const MAX_KEY_PARTS = 8;
 
 /**
  * Apply overrides to a copy of a config. Values are read as YAML, so `true`, `3` and
@@ -16,6 +18,9 @@ export function applyOverrides(config: unknown, overrides: readonly string[]): u
     const key = eq < 0 ? '' : override.slice(0, eq);
     if (!KEY_PATH.test(key)) {
       throw new ConfigError('--set', [`${describeInput(override)} is not key=value (e.g. --set mirror=http://ftp.jp.debian.org/debian)`]);
+    }
+    if (key.split('.').length > MAX_KEY_PARTS) {
+      throw new ConfigError('--set', [`${describeInput(override)}: the key path has more than ${MAX_KEY_PARTS} parts; settings are at most 4 deep (e.g. derived.0.env.NAME)`]);
     }
     let value: unknown;
     try {

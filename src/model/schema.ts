@@ -10,13 +10,13 @@ import {
   FILE_NAME,
   IMAGE_REPOSITORY,
   IMAGE_TAG,
-  isKnownTimezone,
-  LOCALE,
-  LOCALE_CHARSETS,
-  PACKAGE_NAME,
-  URL_SAFE,
 } from './formats.js';
 import { describeInput } from './describe.js';
+import { localeProblem } from './locale.js';
+import { packageSpecProblem } from './packages.js';
+import { reportReleaseChecks } from './release-checks.js';
+import { timezoneProblem } from './timezone.js';
+import { checkUrl } from './urls.js';
 import { didYouMean } from './suggest.js';
 
 export { describeInput } from './describe.js';
@@ -49,41 +49,33 @@ function pattern(re: RegExp, what: string, example: string) {
   return z.string().regex(re, { error: (issue) => `${describeInput(issue.input)} is not ${what} (e.g. ${example})` });
 }
 
-const packageName = pattern(PACKAGE_NAME, 'a Debian package name', 'iproute2, libc6:amd64');
+/** A check that returns why a value is wrong (or undefined), as a zod string schema. */
+function checked(problem: (value: string) => string | undefined) {
+  return z.string().superRefine((value, ctx) => {
+    const message = problem(value);
+    if (message !== undefined) ctx.addIssue({ code: 'custom', message });
+  });
+}
+
+/** A package list item: a Debian package name, `:arch`, and where `pins`, `=version`. */
+const packageSpec = (pins: boolean) =>
+  checked((value) => {
+    const problem = packageSpecProblem(value, pins);
+    return problem && `${describeInput(value)} ${problem}`;
+  });
 
 const url = (what: string, example: string) =>
-  z.string().superRefine((value, ctx) => {
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(value);
-    } catch {
-      parsed = undefined;
-    }
-    // Never echo a URL that may hold credentials.
-    const shown = parsed?.username || parsed?.password ? 'the URL (credentials hidden)' : describeInput(value);
-    if (!parsed || !['http:', 'https:', 'file:'].includes(parsed.protocol) || !URL_SAFE.test(value)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `${shown} is not ${what}: expected an http, https or file URL without spaces, quotes or shell characters (e.g. ${example})`,
-      });
-    } else if (parsed.username || parsed.password) {
-      ctx.addIssue({ code: 'custom', message: `${shown} carries credentials: put them in apt's auth.conf, not the image` });
-    }
+  checked((value) => {
+    const verdict = checkUrl(value);
+    if (verdict.ok) return undefined;
+    // Never echo a URL that holds credentials, not even redacted.
+    if (verdict.credentials) return `the URL (credentials hidden) carries credentials: put them in apt's auth.conf, not the image`;
+    return `${describeInput(value)} is not ${what}: ${verdict.reason} (e.g. ${example})`;
   });
 
 const mirrorUrl = url('a mirror URL', 'http://ftp.jp.debian.org/debian');
 
-const locale = z.string().superRefine((value, ctx) => {
-  const match = LOCALE.exec(value);
-  if (!match) {
-    ctx.addIssue({ code: 'custom', message: `${describeInput(value)} is not a locale name ll_CC.CHARSET (e.g. ja_JP.UTF-8)` });
-  } else if (!(LOCALE_CHARSETS as readonly string[]).includes(match[3]!)) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `charset "${match[3]}" of ${describeInput(value)} is not one glibc generates${didYouMean(match[3]!, LOCALE_CHARSETS)}`,
-    });
-  }
-});
+const locale = checked(localeProblem);
 
 const imageRepository = pattern(IMAGE_REPOSITORY, 'an image repository', 'local/debian-ja');
 const imageTag = pattern(IMAGE_TAG, 'an image tag', 'bookworm, 12.7');
@@ -131,13 +123,29 @@ const output = strictObject({
 
 const derivedImage = strictObject({
   name: imageRepository,
-  packages: z.array(packageName).default([]),
+  packages: z.array(packageSpec(true)).default([]),
   env: z
-    .record(
-      pattern(ENV_KEY, 'an environment variable name', 'PATH'),
-      z.string().regex(/^[^\x00-\x1f\x7f]*$/, {
-        error: (issue) => `${describeInput(issue.input)}: an environment value cannot hold control characters or newlines`,
-      }),
+    .preprocess(
+      (env, ctx) => {
+        // zod skips a key named __proto__ (it would set the prototype): say so instead of dropping it.
+        if (env !== null && typeof env === 'object' && Object.hasOwn(env, '__proto__')) {
+          ctx.addIssue({ code: 'custom', message: '"__proto__" cannot be an environment variable name here: it would be dropped', input: env });
+        }
+        return env;
+      },
+      z.record(
+        pattern(ENV_KEY, 'an environment variable name', 'PATH'),
+        checked((value) => {
+          if (/[\x00-\x1f\x7f]/.test(value)) return `${describeInput(value)}: an environment value cannot hold control characters or newlines`;
+          if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value)) {
+            return `${describeInput(value)}: an environment value cannot hold a lone surrogate (not text in any encoding)`;
+          }
+          if (value.includes('\ufffd')) {
+            return `${describeInput(value)}: the value holds U+FFFD, the mark of bytes that were not valid UTF-8; write the text in UTF-8`;
+          }
+          return undefined;
+        }),
+      ),
     )
     .default({}),
   /** Undo the Docker tweaks, for images that run services. */
@@ -155,8 +163,9 @@ const settingsShape = {
   mirror: mirrorUrl.optional(),
   securityMirror: mirrorUrl.optional(),
   components: z.array(pattern(COMPONENT, 'an archive component', 'main')).min(1).optional(),
-  include: z.array(packageName).default([]),
-  exclude: z.array(packageName).default([]),
+  /** Packages added to the variant; `name=version` pins with backend: mmdebstrap. */
+  include: z.array(packageSpec(true)).default([]),
+  exclude: z.array(packageSpec(false)).default([]),
   /** Add the release's iproute/iproute2: without `ip` the container has no network. */
   networkTools: z.boolean().default(true),
   /** HTTP proxy for the build only; it is not written into the image. */
@@ -166,10 +175,8 @@ const settingsShape = {
   upgrade: z.boolean().default(true),
   clean: z.boolean().default(true),
   locales: locales.default(locales.parse({})),
-  timezone: z
-    .string()
-    .refine(isKnownTimezone, { error: (issue) => `${describeInput(issue.input)} is not an IANA time zone (e.g. Asia/Tokyo)` })
-    .optional(),
+  /** An IANA zone as tzdata ships it (legacy names only where the release's tzdata has them). */
+  timezone: checked(timezoneProblem).optional(),
   /** dpkg path-exclude rules: no docs, man pages or translations (copyright files stay). */
   slim: z.boolean().default(false),
   /** Same mirror content, same tarball bytes: clamped mtimes, sorted entries, no machine-id. */
@@ -255,6 +262,7 @@ export const SettingsSchema = strictObject(settingsShape)
         message: `default locale ${describeInput(s.locales.default)} is not in locales.generate (${s.locales.generate.length > 0 ? describeInput(s.locales.generate.join(', ')) : 'empty'})`,
       });
     }
+    reportReleaseChecks(ctx, s, release);
     reportDuplicates(ctx, ['output', 'tags'], s.output.tags);
     reportSharedFolders(ctx, s.derived.map((d) => d.name));
     for (const [i, d] of s.derived.entries()) {
