@@ -295,22 +295,22 @@ export class DockerEngine {
   }
 
   /**
-   * `docker buildx bake -f <file> [targets]` with plain progress, through the engine's
+   * `docker buildx bake -f <file> [-f <file>...] [targets]` with plain progress, through the engine's
    * own BuildKit (the default `docker` driver: built images land in the engine's image
    * store, where `docker run` finds them). `set` entries become `--set`.
    */
-  bake(file: string, options: DockerRunOptions & { targets?: string[]; set?: string[] } = {}): Sh {
-    const args = ['buildx', 'bake', '--progress', 'plain', '-f', file];
+  bake(file: string | readonly string[], options: DockerRunOptions & { targets?: string[]; set?: string[] } = {}): Sh {
+    const args = ['buildx', 'bake', '--progress', 'plain', ...(typeof file === 'string' ? [file] : file).flatMap((f) => ['-f', f])];
     for (const value of options.set ?? []) args.push('--set', value);
     args.push(...(options.targets ?? []));
     return this.docker(args, options);
   }
 
   /** bake() that must succeed; returns the build log (BuildKit writes it to stderr). */
-  mustBake(file: string, options: DockerRunOptions & { targets?: string[]; set?: string[] } = {}): string {
+  mustBake(file: string | readonly string[], options: DockerRunOptions & { targets?: string[]; set?: string[] } = {}): string {
     const result = this.bake(file, options);
     if (result.status !== 0) {
-      throw new Error(`docker buildx bake -f ${file} exited ${result.status}\n${result.stderr.split('\n').slice(-60).join('\n')}`);
+      throw new Error(`docker buildx bake -f ${typeof file === 'string' ? file : file.join(' -f ')} exited ${result.status}\n${result.stderr.split('\n').slice(-60).join('\n')}`);
     }
     return result.stderr;
   }
