@@ -45,6 +45,8 @@ describeE2E("end-to-end: a company's base image on Docker Engine and BuildKit", 
   let bakeLog: string;
   /** The base image as `docker import` made it, before bake replaced its tags. */
   let imported: { id: string; labels: Record<string, string> };
+  /** What the checks printed inside the images, by name. */
+  let checks: Record<string, Probed> | undefined;
   const timings: Record<string, number> = {};
   const timed = async <T>(what: string, task: () => T | Promise<T>): Promise<T> => {
     const began = Date.now();
@@ -121,12 +123,31 @@ describeE2E("end-to-end: a company's base image on Docker Engine and BuildKit", 
     build = await timed('mkimage.sh build + docker import', () => runScript(rendered.script, ['--work-dir', join(root, 'work')], { env: engine!.env }));
     console.log(`e2e company: steps\n${build.lines.filter((l) => /^\[/.test(l.text)).map((l) => `  ${l.text}`).join('\n')}`);
     if (build.code !== 0) return;
-    // Run from the bake file's folder, as the README says.
     imported = { id: engine!.inspect(`${IMAGE}:${SUITE}`).Id as string, labels: labelsOf(`${IMAGE}:${SUITE}`) };
     // From the bake file's folder, with the facts the build wrote, as the README says.
     bakeLog = await timed('docker buildx bake', () =>
       engine!.mustBake(['docker-bake.hcl', 'company/build-vars.hcl'], { cwd: join(rendered.dir, '..') }),
     );
+    // Each `docker run` costs seconds: one for the base image's checks, two for the derived image's.
+    const sources = `/etc/apt/sources.list.d/${REPO_NAME}.*`;
+    checks = await timed('docker run checks', () => {
+      const inBase = probe(engine!, `${IMAGE}:${SUITE}`, {
+        version: 'cat /etc/debian_version',
+        command: repo!.package.command,
+        sources: `ls ${sources}`,
+        sourcesText: `cat ${sources}`,
+        keyrings: 'ls /etc/apt/keyrings',
+        // apt fetches and verifies that repository alone (the container reaches the bridge address).
+        policy: `apt-get -q update -o Dir::Etc::SourceList="$(ls ${sources})" -o Dir::Etc::SourceParts=- >/dev/null && apt-cache policy ${repo!.package.name}`,
+        bundle: 'cat /etc/ssl/certs/ca-certificates.crt',
+        hook: `cat ${HOOK_MARKER}`,
+        accounts: `getent passwd ${USER.name}; getent group ${GROUP.name}`,
+      });
+      const inDerived = probe(engine!, `${DERIVED}:${SUITE}`, { whoami: 'id -un; pwd', file: `stat -c '%U:%G %a' ${APP_FILE.path}` });
+      // No command: the image's CMD runs.
+      const cmd = engine!.docker(['run', '--rm', `${DERIVED}:${SUITE}`]);
+      return { ...inBase, ...inDerived, cmd: { out: cmd.stdout + cmd.stderr, rc: cmd.status ?? -1 } };
+    });
   }, 600_000);
 
   afterAll(async () => {
@@ -143,7 +164,14 @@ describeE2E("end-to-end: a company's base image on Docker Engine and BuildKit", 
     return build;
   };
   const reportedTags = () => [...built().stdout.matchAll(/^mkimage: tagged (.+)$/gm)].map((m) => m[1]!);
-  const run = (image: string, script: string) => engine!.mustRun(image, script);
+  /** What a check printed inside an image; it must have exited 0. */
+  const inside = (name: string): string => {
+    built();
+    const result = checks?.[name];
+    if (!result) throw new Error(`no result for the check ${name}`);
+    expect(result.rc, `${name}: ${result.out}`).toBe(0);
+    return result.out;
+  };
   const importedImage = () => {
     built();
     if (!imported) throw new Error('the imported image was not inspected');
@@ -155,7 +183,7 @@ describeE2E("end-to-end: a company's base image on Docker Engine and BuildKit", 
     const epoch = Number(/^mkimage: SOURCE_DATE_EPOCH=(\d+)$/m.exec(b.stdout)?.[1]);
     expect(epoch).toBeGreaterThan(0);
     const day = new Date(epoch * 1000).toISOString().slice(0, 10).replaceAll('-', '');
-    const version = run(`${IMAGE}:${SUITE}`, 'cat /etc/debian_version').trim();
+    const version = inside('version').trim();
     expect(version).toMatch(/^\d+\.\d+$/);
     const wanted = [SUITE, version, version.split('.')[0]!, `${SUITE}-${day}`, 'company'].map((t) => `${IMAGE}:${t}`);
     expect([...reportedTags()].sort()).toEqual([...wanted].sort());
@@ -178,37 +206,30 @@ describeE2E("end-to-end: a company's base image on Docker Engine and BuildKit", 
   });
 
   it("inside the base image: the repository's package works, and apt trusts the repository by its key under /etc/apt/keyrings", () => {
-    expect(run(`${IMAGE}:${SUITE}`, repo!.package.command)).toBe(`${repo!.package.content}\n`);
-    const sources = run(`${IMAGE}:${SUITE}`, `grep -l -r -F ${repo!.url} /etc/apt/sources.list.d`).trim();
-    expect(sources).toMatch(new RegExp(`^/etc/apt/sources\\.list\\.d/${REPO_NAME}\\.(sources|list)$`));
-    const text = run(`${IMAGE}:${SUITE}`, `cat ${sources}`);
-    expect(text).toMatch(new RegExp(`(Signed-By: |signed-by=)/etc/apt/keyrings/${REPO_NAME}\\.(asc|gpg)`));
-    // apt fetches and verifies that repository alone (the container reaches the bridge address).
-    const policy = run(
-      `${IMAGE}:${SUITE}`,
-      `apt-get -q update -o Dir::Etc::SourceList=${sources} -o Dir::Etc::SourceParts=- >/dev/null && apt-cache policy ${repo!.package.name}`,
-    );
-    expect(policy).toMatch(new RegExp(`Installed: ${repo!.package.version.replaceAll('.', '\\.')}`));
-    expect(policy).toContain(`${repo!.url} ${repo!.suite}/${repo!.component} all Packages`);
-    // The key in the image is the repository's.
-    const keyFile = /\/etc\/apt\/keyrings\/\S+/.exec(text)![0];
-    expect(run(`${IMAGE}:${SUITE}`, `cat ${keyFile}`)).toBe(readFileSync(repo!.key.armored, 'utf8'));
-  }, 120_000);
+    expect(inside('command')).toBe(`${repo!.package.content}\n`);
+    expect(inside('sources')).toMatch(new RegExp(`^/etc/apt/sources\\.list\\.d/${REPO_NAME}\\.(sources|list)\n$`));
+    const text = inside('sourcesText');
+    expect(text).toContain(repo!.url);
+    expect(text).toMatch(new RegExp(`(Signed-By: |signed-by=)/etc/apt/keyrings/${REPO_NAME}\\.asc\\b`));
+    expect(inside('keyrings')).toBe(`${REPO_NAME}.asc\n`);
+    expect(inside('policy')).toMatch(new RegExp(`^  Installed: ${repo!.package.version.replaceAll('.', '\\.')}$`, 'm'));
+    expect(inside('policy')).toMatch(new RegExp(`^ +500 ${repo!.url} ${repo!.suite}/${repo!.component} \\S+ Packages$`, 'm'));
+  });
 
   it('inside the base image: the CA is in /etc/ssl/certs/ca-certificates.crt', () => {
-    const bundle = run(`${IMAGE}:${SUITE}`, 'cat /etc/ssl/certs/ca-certificates.crt');
+    const bundle = inside('bundle');
     const body = (pem: string) => pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
     expect(body(bundle)).toContain(body(caPem));
   });
 
   it('inside the base image: the hook ran in the rootfs after the users, and left its marker', () => {
-    expect(run(`${IMAGE}:${SUITE}`, `cat ${HOOK_MARKER}`)).toBe(
+    expect(inside('hook')).toBe(
       `hook ran as root\nuid=${USER.uid}(${USER.name}) gid=${GROUP.gid}(${GROUP.name}) groups=${GROUP.gid}(${GROUP.name})\n`,
     );
   });
 
   it('inside the base image: the user and group exist with their ids, home and shell', () => {
-    expect(run(`${IMAGE}:${SUITE}`, `getent passwd ${USER.name}; getent group ${GROUP.name}`)).toBe(
+    expect(inside('accounts')).toBe(
       `${USER.name}:x:${USER.uid}:${GROUP.gid}::${USER.home}:${USER.shell}\n${GROUP.name}:x:${GROUP.gid}:\n`,
     );
   });
@@ -216,21 +237,19 @@ describeE2E("end-to-end: a company's base image on Docker Engine and BuildKit", 
   it('the derived image: runs as its USER in its WORKDIR, its CMD prints its file, owned by the user', () => {
     for (const tag of [SUITE, 'app', 'e2e-extra']) expect(engine!.imageExists(`${DERIVED}:${tag}`), `${DERIVED}:${tag}`).toBe(true);
     const ref = `${DERIVED}:${SUITE}`;
-    expect(run(ref, 'id -un; pwd')).toBe(`${USER.name}\n${USER.home}\n`);
-    expect(run(ref, `stat -c '%U:%G %a' ${APP_FILE.path}`)).toBe(`${USER.name}:${GROUP.name} 644\n`);
+    expect(inside('whoami')).toBe(`${USER.name}\n${USER.home}\n`);
+    expect(inside('file')).toBe(`${USER.name}:${GROUP.name} 644\n`);
     const config = engine!.inspect(ref).Config as { Cmd: string[]; User: string; WorkingDir: string };
     expect(config.Cmd).toEqual(DERIVED_CMD);
     expect(config.User).toBe(USER.name);
     expect(config.WorkingDir).toBe(USER.home);
     // No command: the image's CMD runs.
-    const cmd = engine!.docker(['run', '--rm', ref]);
-    expect(cmd.status, cmd.stderr).toBe(0);
-    expect(cmd.stdout).toBe(APP_FILE.content);
+    expect(inside('cmd')).toBe(APP_FILE.content);
   });
 
   it('labels: org.opencontainers.image.* and the configured ones, on the base and the derived image', () => {
     const base = labelsOf(`${IMAGE}:${SUITE}`);
-    const version = run(`${IMAGE}:${SUITE}`, 'cat /etc/debian_version').trim();
+    const version = inside('version').trim();
     const epoch = Number(/^mkimage: SOURCE_DATE_EPOCH=(\d+)$/m.exec(built().stdout)?.[1]);
     const created = new Date(epoch * 1000).toISOString().replace(/\.000Z$/, 'Z');
     expect(base).toMatchObject({
@@ -266,13 +285,36 @@ describeE2E("end-to-end: a company's base image on Docker Engine and BuildKit", 
   }
 });
 
+interface Probed {
+  out: string;
+  rc: number;
+}
+
+/**
+ * Several checks in one `docker run` of an image: each runs on its own, its output
+ * (both streams) and exit status fenced by markers, so one failing does not hide the others.
+ */
+function probe(engine: DockerEngine, image: string, checks: Record<string, string>): Record<string, Probed> {
+  const fence = '--- mkimage-e2e check';
+  const script = Object.entries(checks)
+    .map(([name, check]) => `echo '${fence} ${name}'; (${check}) 2>&1; echo "${fence} rc $?"`)
+    .join('\n');
+  const result = engine.run(image, ['sh', '-c', script]);
+  if (result.status !== 0) throw new Error(`docker run ${image} exited ${result.status}: ${result.stderr}`);
+  const found: Record<string, Probed> = {};
+  const parts = result.stdout.split(`${fence} `).slice(1);
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const name = parts[i]!.slice(0, parts[i]!.indexOf('\n'));
+    const out = parts[i]!.slice(name.length + 1);
+    const rc = Number(/^rc (\d+)\n$/.exec(parts[i + 1]!)?.[1] ?? -1);
+    found[name] = { out, rc };
+  }
+  return found;
+}
+
 /** The tags bake gives the base and the derived target, from `bake --print` with the build's vars file. */
 function bakeTags(engine: DockerEngine, rendered: Rendered): { base: string[]; derived: string[] } {
-  const out = join(rendered.dir, '..');
-  const printed = JSON.parse(
-    engine.mustDocker(['buildx', 'bake', '--print', '-f', 'docker-bake.hcl', '-f', 'company/build-vars.hcl'], { cwd: out }),
-  ) as { target: Record<string, { tags?: string[]; context?: string }> };
-  const targets = Object.values(printed.target);
+  const targets = Object.values(engine.bakePrint(['docker-bake.hcl', 'company/build-vars.hcl'], { cwd: join(rendered.dir, '..') }));
   const base = targets.find((t) => t.context === 'company')?.tags ?? [];
   const derived = targets.find((t) => t.context?.startsWith('company/derived/'))?.tags ?? [];
   return { base, derived };

@@ -14,6 +14,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTempRoot, must, prerequisites, removeTree, sh, SYSTEM_PATH, which, type Prerequisites, type Sh } from './host.js';
 
+/** A target as `docker buildx bake --print` shows it. */
+export interface BakeTarget {
+  context?: string;
+  dockerfile?: string;
+  tags?: string[];
+  args?: Record<string, string>;
+  contexts?: Record<string, string>;
+}
+
 /** Where .ci/docker-engine unpacks the engine (MKIMAGE_E2E_DOCKER_PREFIX overrides). */
 export const DOCKER_PREFIX = process.env.MKIMAGE_E2E_DOCKER_PREFIX ?? '/opt/mkimage-e2e/docker';
 
@@ -313,6 +322,17 @@ export class DockerEngine {
       throw new Error(`docker buildx bake -f ${typeof file === 'string' ? file : file.join(' -f ')} exited ${result.status}\n${result.stderr.split('\n').slice(-60).join('\n')}`);
     }
     return result.stderr;
+  }
+
+  /**
+   * `docker buildx bake --print -f <file>...` (no build): the targets as bake resolves
+   * them, variables from the files and the environment applied.
+   */
+  bakePrint(files: readonly string[], options: DockerRunOptions = {}): Record<string, BakeTarget> {
+    const printed = JSON.parse(this.mustDocker(['buildx', 'bake', '--print', ...files.flatMap((f) => ['-f', f])], options)) as {
+      target?: Record<string, BakeTarget>;
+    };
+    return printed.target ?? {};
   }
 
   /** `docker import` of a rootfs tarball as `ref`; returns the image id. */
