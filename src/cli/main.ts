@@ -1,19 +1,20 @@
 #!/usr/bin/env node
 // The command line: parse and validate the whole command line first, then act, print,
 // exit. Nothing is read, written or removed before the command line is known to be good.
-import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { dryRun } from '../io/dry-run.js';
 import { lintHooks } from '../io/hook-lint.js';
+import { writeNewFiles } from '../io/new-files.js';
 import { checkOutDir } from '../io/out-dir.js';
+import { readRegularFile } from '../io/regular-file.js';
 import { deliverPendingSignals, exitOnInterrupt } from '../io/signals.js';
 import { findDrift, hasDrift, OutputError, writeTree, type Drift } from '../io/tree.js';
 import { SCRIPT_FILE } from '../layout.js';
 import { describePath } from '../model/describe.js';
 import { ConfigError, projectJsonSchema, settingsJsonSchema } from '../model/index.js';
-import { findPreset, PRESETS } from '../presets/index.js';
+import { findPreset, PRESETS, type Preset } from '../presets/index.js';
 import { VERSION } from '../version.js';
 import { commentedYaml } from './config-yaml.js';
 import { driftDiff } from './diff.js';
@@ -78,12 +79,15 @@ function shownOut(loaded: Loaded): string {
 
 /** A file of the output tree as text, for --diff; never follows a link or reads a non-file. */
 function readCurrent(out: string) {
-  return (path: string): string | undefined => {
-    const full = join(out, path);
-    const stat = lstatSync(full, { throwIfNoEntry: false });
-    if (!stat?.isFile() || stat.size > 16 * 1024 * 1024) return undefined;
-    return readFileSync(full, 'utf8');
-  };
+  const MAX_BYTES = 16 * 1024 * 1024;
+  return (path: string): string | undefined => readRegularFile(join(out, path), MAX_BYTES)?.toString('utf8');
+}
+
+/** A preset by name, or bad input naming the presets there are. */
+function presetNamed(name: string, source: string): Preset {
+  const preset = findPreset(name);
+  if (!preset) throw new ConfigError(source, [`no preset ${JSON.stringify(name)}; the presets are ${PRESETS.map((p) => p.id).join(', ')}`]);
+  return preset;
 }
 
 function treeOptions(y: Argv) {
@@ -186,8 +190,7 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
       (argv) =>
         choose(async () => {
           if (argv.show !== undefined) {
-            const preset = findPreset(argv.show);
-            if (!preset) throw new ConfigError('--show', [`no preset ${JSON.stringify(argv.show)}; the presets are ${PRESETS.map((p) => p.id).join(', ')}`]);
+            const preset = presetNamed(argv.show, '--show');
             process.stdout.write(commentedYaml(preset.settings, [`The preset ${preset.id}: ${preset.description}.`]));
           } else if (argv.json) {
             process.stdout.write(json(PRESETS.map((p) => ({ id: p.id, description: p.description, settings: p.settings }))));
@@ -222,16 +225,8 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
           .example('$0 init ubuntu-noble-ja --dir infra/images', 'start from another preset, in another folder'),
       (argv) =>
         choose(async () => {
-          const preset = findPreset(argv.preset);
-          if (!preset) throw new ConfigError('init', [`no preset ${JSON.stringify(argv.preset)}; the presets are ${PRESETS.map((p) => p.id).join(', ')}`]);
-          const root = resolve(argv.dir);
-          const files = initFiles(preset);
-          const taken = files.filter((f) => existsSync(join(root, f.path))).map((f) => join(argv.dir, f.path));
-          if (taken.length > 0) throw new ConfigError('init', taken.map((p) => `${p} exists already; init writes only new files`));
-          for (const file of files) {
-            mkdirSync(dirname(join(root, file.path)), { recursive: true });
-            writeFileSync(join(root, file.path), file.content, { flag: 'wx' });
-          }
+          const files = initFiles(presetNamed(argv.preset, 'init'));
+          writeNewFiles(resolve(argv.dir), argv.dir, files);
           process.stdout.write(`${files.map((f) => `wrote  ${join(argv.dir, f.path)}`).join('\n')}\nnext: mkimage-gen generate, commit, and run mkimage-gen check in CI\n`);
           return EXIT.ok;
         }),
