@@ -41,10 +41,10 @@ describeE2E("end-to-end: a company's base image on Docker Engine and BuildKit", 
   let repo: AptRepo | undefined;
   let rendered: Rendered;
   let caPem: string;
-  let build: Finished;
+  let build: Finished | undefined;
   let bakeLog: string;
   /** The base image as `docker import` made it, before bake replaced its tags. */
-  let imported: { id: string; labels: Record<string, string> };
+  let imported: { id: string; ids: string[]; labels: Record<string, string> };
   /** What the checks printed inside the images, by name. */
   let checks: Record<string, Probed> | undefined;
   const timings: Record<string, number> = {};
@@ -123,7 +123,12 @@ describeE2E("end-to-end: a company's base image on Docker Engine and BuildKit", 
     build = await timed('mkimage.sh build + docker import', () => runScript(rendered.script, ['--work-dir', join(root, 'work')], { env: engine!.env }));
     console.log(`e2e company: steps\n${build.lines.filter((l) => /^\[/.test(l.text)).map((l) => `  ${l.text}`).join('\n')}`);
     if (build.code !== 0) return;
-    imported = { id: engine!.inspect(`${IMAGE}:${SUITE}`).Id as string, labels: labelsOf(`${IMAGE}:${SUITE}`) };
+    const importedTags = [...build.stdout.matchAll(/^mkimage: tagged (.+)$/gm)].map((m) => m[1]!);
+    imported = {
+      id: engine!.inspect(`${IMAGE}:${SUITE}`).Id as string,
+      ids: importedTags.map((ref) => (engine!.docker(['image', 'inspect', '--format', '{{.Id}}', ref]).stdout.trim() || `missing ${ref}`)),
+      labels: labelsOf(`${IMAGE}:${SUITE}`),
+    };
     // From the bake file's folder, with the facts the build wrote, as the README says.
     bakeLog = await timed('docker buildx bake', () =>
       engine!.mustBake(['docker-bake.hcl', 'company/build-vars.hcl'], { cwd: join(rendered.dir, '..') }),
@@ -160,6 +165,7 @@ describeE2E("end-to-end: a company's base image on Docker Engine and BuildKit", 
   });
 
   const built = (): Finished => {
+    if (!build) throw new Error('the build did not run');
     if (build.code !== 0) throw new Error(`the build did not succeed: ${describeRun(build)}`);
     return build;
   };
@@ -187,6 +193,8 @@ describeE2E("end-to-end: a company's base image on Docker Engine and BuildKit", 
     expect(version).toMatch(/^\d+\.\d+$/);
     const wanted = [SUITE, version, version.split('.')[0]!, `${SUITE}-${day}`, 'company'].map((t) => `${IMAGE}:${t}`);
     expect([...reportedTags()].sort()).toEqual([...wanted].sort());
+    // docker import made them all, on one image.
+    expect(new Set(importedImage().ids)).toEqual(new Set([importedImage().id]));
     const vars = readFileSync(join(rendered.dir, 'build-vars.hcl'), 'utf8');
     expect(vars).toContain(`mkimage_company_version = "${version}"`);
     expect(vars).toContain(`mkimage_company_date = "${day}"`);
