@@ -5,6 +5,9 @@ import { basename, extname } from 'node:path';
 import { describeInput } from './model/describe.js';
 import { ConfigError } from './model/errors.js';
 
+/** Where `generate` and `check` write when no config file is named. */
+export const DEFAULT_OUT = 'generated';
+
 /** One generated file. Relative to the output directory, always with forward slashes. */
 export interface OutputFile {
   path: string;

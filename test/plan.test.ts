@@ -168,6 +168,7 @@ describe('script plan', () => {
       '1/3 release_date',
       '2/3 mmdebstrap_build',
       'hook setup write_tweaks',
+      'hook customize apt_tweaks',
       'hook customize apt_sources',
       'hook customize locales',
       'hook customize apt_clean',
@@ -177,7 +178,10 @@ describe('script plan', () => {
     const { stages } = stepData(config, 'mmdebstrap_build');
     expect(stages.setup.map((s: { fn: string }) => s.fn)).toEqual(['write_tweaks']);
     expect(stages.essential).toEqual([]);
-    expect(stages.customize.map((s: { fn: string }) => s.fn)).toEqual(['apt_sources', 'locales', 'apt_clean', 'finalize']);
+    expect(stages.customize.map((s: { fn: string }) => s.fn)).toEqual(['apt_tweaks', 'apt_sources', 'locales', 'apt_clean', 'finalize']);
+    // locales comes with the variant; Ubuntu then generates by name, with no debconf answers to give.
+    expect(mm.arrays.find((a) => a.name === 'INCLUDE')?.values).toContain('locales');
+    expect(stepData(config, 'locales').preseeded).toBe(true);
     expect(mm.tools.map((t) => t.command)).toContain('mmdebstrap');
     expect(mm.maps.find((a) => a.name === 'APT_LINES')?.entries).toEqual([
       {
@@ -190,6 +194,37 @@ describe('script plan', () => {
       },
     ]);
     expect(mm.variables.find((v) => v.name === 'VARIANT')?.value).toBe('minbase');
+  });
+
+  it('installs locales and tzdata in mmdebstrap\'s own apt run, answered at the essential hook', () => {
+    const config = settings(DEBIAN, { backend: 'mmdebstrap', timezone: 'Asia/Tokyo', locales: { generate: ['ja_JP.UTF-8'], default: 'ja_JP.UTF-8' } });
+    const mm = scriptPlan(config);
+    expect(mm.arrays.find((a) => a.name === 'INCLUDE')?.values).toEqual(expect.arrayContaining(['locales', 'tzdata']));
+    const { stages } = stepData(config, 'mmdebstrap_build');
+    expect(stages.essential.map((s: { fn: string }) => s.fn)).toEqual(['debconf_preseed']);
+    expect(stages.customize.map((s: { fn: string }) => s.fn)).not.toContain('timezone');
+    const preseed = stepData(config, 'debconf_preseed');
+    expect(preseed.selections.split('\n')).toEqual(
+      expect.arrayContaining([
+        'locales locales/locales_to_be_generated multiselect ja_JP.UTF-8 UTF-8',
+        'tzdata tzdata/Areas select Asia',
+        'tzdata tzdata/Zones/Asia select Tokyo',
+      ]),
+    );
+    expect(preseed.timezone).toBe(true);
+    // apt's own tweaks wait for the customize hook; dpkg's and policy-rc.d are there from the start.
+    const early = stepData(config, 'write_tweaks').files.map((f: { path: string }) => f.path);
+    const late = stepData(config, 'apt_tweaks').files.map((f: { path: string }) => f.path);
+    expect(early).toEqual(['/usr/sbin/policy-rc.d', '/etc/dpkg/dpkg.cfg.d/02apt-speedup']);
+    expect(late).toContain('/etc/apt/apt.conf.d/no-cache');
+    expect(late.every((p: string) => p.startsWith('/etc/apt/'))).toBe(true);
+  });
+
+  it('leaves the debootstrap backend\'s installs in the chroot', () => {
+    const deb = scriptPlan(settings(DEBIAN, { timezone: 'Asia/Tokyo', locales: { generate: ['ja_JP.UTF-8'] } }));
+    expect(deb.arrays.find((a) => a.name === 'INCLUDE')?.values).not.toContain('locales');
+    expect(deb.steps.map((s) => s.fn)).toEqual(expect.arrayContaining(['locales', 'timezone']));
+    expect(deb.steps.map((s) => s.fn)).not.toContain('debconf_preseed');
   });
 
   it('diverts initctl at mmdebstrap\'s essential stage, once dpkg exists', () => {

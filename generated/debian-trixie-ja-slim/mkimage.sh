@@ -55,7 +55,7 @@ readonly BAKE_PREFIX=mkimage_debian_trixie_ja_slim
 # archive components
 readonly -a COMPONENTS=(main)
 # added to the variant
-readonly -a INCLUDE=(iproute2)
+readonly -a INCLUDE=(iproute2 locales tzdata)
 # dpkg architectures, built one after the other
 readonly -a ARCHES=(amd64)
 # their Date: fields give SOURCE_DATE_EPOCH
@@ -89,6 +89,7 @@ UNDO_TWEAKS=0
 SELF=$(realpath -- "${BASH_SOURCE[0]}")
 OUTPUT_DIR=${SELF%/*}
 WORK_PARENT=${TMPDIR:-/var/tmp}
+PACKAGE_CACHE=''
 WORK_DIR=''
 ROOTFS=''
 BUILD_MODE=$MODE
@@ -117,10 +118,11 @@ chroot_env() {
   [[ -z ${SOURCE_DATE_EPOCH:-} ]] || printf '%s\0' "SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH"
 }
 # Keep changed config files without asking: nobody answers prompts in a build.
+# shellcheck disable=SC2034 # unused where mmdebstrap runs every apt install itself
 readonly -a APT_OPTIONS=(-y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
 
 usage() {
-  printf 'Usage: %s [--dry-run] [--output-dir DIR] [--work-dir DIR] [--mode root|unshare] [--undo-tweaks] [--help]\n\n' "${0##*/}"
+  printf 'Usage: %s [--dry-run] [--output-dir DIR] [--work-dir DIR] [--mode root|unshare] [--package-cache DIR] [--undo-tweaks] [--help]\n\n' "${0##*/}"
   printf 'Builds %s:%s (%s %s, %s, variant %s) with %s in mode %s\n' "$IMAGE" "$SUITE" "$DISTRO" "$SUITE" "$(join_by ' ' "${ARCHES[@]}")" "$VARIANT" "$BACKEND" "$MODE"
   local arch
   for arch in "${ARCHES[@]}"; do
@@ -142,6 +144,10 @@ Options:
       --mode MODE       root: run as root (the default of the config: see MODE above);
                         unshare: no root, mmdebstrap in a user namespace (needs the uidmap
                         package and subuid/subgid ranges for the user)
+      --package-cache DIR
+                        keep the downloaded .debs in DIR and reuse them in the next build
+                        (a host directory, not in the image; mmdebstrap: every package,
+                        debootstrap: the bootstrap's)
       --undo-tweaks     take the Docker tweaks back out before packing (for images that run services)
   -h, --help            show this help
 
@@ -293,6 +299,12 @@ parse_args() {
         shift
         ;;
       --work-dir=*) WORK_PARENT=${1#*=} ;;
+      --package-cache)
+        (($# > 1)) || die "$1 needs a directory"
+        PACKAGE_CACHE=$2
+        shift
+        ;;
+      --package-cache=*) PACKAGE_CACHE=${1#*=} ;;
       --undo-tweaks) UNDO_TWEAKS=1 ;;
       --mode | --mode=*)
         if [[ $1 == --mode ]]; then
@@ -330,6 +342,11 @@ parse_args() {
   if [[ -n $HOOK_STAGE ]]; then
     [[ -d $ROOTFS && -n ${MIRRORS[$ARCH]:-} ]] || die "--hook needs --arch ARCH and the rootfs"
     ((${#ARCHES[@]} == 1)) || ARCH_LABEL=" $ARCH"
+  fi
+  if [[ -n $PACKAGE_CACHE ]]; then
+    # The bootstrap tools want an absolute path without white space (mmdebstrap splits its hook words).
+    [[ $PACKAGE_CACHE != *[[:space:]]* ]] || die "the package cache must not contain white space: $PACKAGE_CACHE"
+    PACKAGE_CACHE=$(realpath -m -- "$PACKAGE_CACHE")
   fi
 }
 
@@ -622,6 +639,16 @@ mmdebstrap_build() {
   ((${#INCLUDE[@]} == 0)) || args+=(--include="$(join_by , "${INCLUDE[@]}")")
   # Our policy-rc.d (written at the setup hook) stays; mmdebstrap would remove its own.
   args+=(--skip=chroot/policy-rc.d)
+  if [[ -n $PACKAGE_CACHE ]]; then
+    # --package-cache: the .debs of earlier builds go in before apt downloads (it fetches
+    # only what is missing), and every .deb of this build comes back out before the
+    # customize steps clean apt's cache; the essential ones are kept for that too.
+    run mkdir -p "$PACKAGE_CACHE"
+    # shellcheck disable=SC2016 # mmdebstrap's shell expands "$1", the rootfs
+    args+=(--skip=essential/unlink '--setup-hook=mkdir -p "$1/var/cache/apt/archives"'
+      "--setup-hook=sync-in $PACKAGE_CACHE /var/cache/apt/archives/"
+      "--customize-hook=sync-out /var/cache/apt/archives $PACKAGE_CACHE")
+  fi
   # The namespace's root is not this user: it reads the script and its temporary
   # directory only where everyone may (the work dir itself stays private in mode root).
   local hook_script=$WORK_DIR/mkimage.sh tmp=$WORK_DIR/tmp stage
@@ -667,12 +694,12 @@ run_hook_stage() {
       step 'hook setup' 'docker tweaks' write_tweaks
       ;;
     essential)
-      :
+      step 'hook essential' 'debconf answers' debconf_preseed
       ;;
     customize)
+      step 'hook customize' 'apt tweaks' apt_tweaks
       step 'hook customize' 'apt sources' apt_sources
       step 'hook customize' locales locales
-      step 'hook customize' timezone timezone
       step 'hook customize' slim slim
       step 'hook customize' 'apt clean' apt_clean
       step 'hook customize' finalize finalize
@@ -691,6 +718,25 @@ exit 101
   # dpkg calls sync() after every unpack; a throwaway build does not need it and apt gets much faster
   write_file /etc/dpkg/dpkg.cfg.d/02apt-speedup 0644 'force-unsafe-io
 '
+}
+
+# The answers locales and tzdata read when mmdebstrap installs them with the variant
+# (debconf is there once the essential packages are): the locales to generate and the
+# default one, the time zone. One apt run installs them all, none runs in the chroot.
+debconf_preseed() {
+  in_chroot_with_input 'locales locales/locales_to_be_generated multiselect ja_JP.EUC-JP EUC-JP, ja_JP.UTF-8 UTF-8
+locales locales/default_environment_locale select ja_JP.UTF-8
+tzdata tzdata/Areas select Asia
+tzdata tzdata/Zones/Asia select Tokyo
+' debconf-set-selections
+  # The localtime link and debconf agree, so tzdata keeps the zone.
+  run ln -sf "/usr/share/zoneinfo/$TIMEZONE" "$ROOTFS/etc/localtime"
+  write_file /etc/timezone 0644 "$TIMEZONE"$'\n'
+}
+
+# apt's Docker tweaks, written once mmdebstrap has installed everything: its apt run
+# reads plain lists and keeps the .debs it downloaded (a package cache may collect them).
+apt_tweaks() {
   # delete downloaded .debs after every dpkg run, so no layer keeps them
   write_file /etc/apt/apt.conf.d/no-cache 0644 'DPkg::Post-Invoke {"/bin/rm -f /var/cache/apt/archives/*.deb || true";};
 '
@@ -728,22 +774,8 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 
 # Locales to generate, and the image's default LANG.
 locales() {
-  # Debian generates what debconf says when the locales package is installed.
-  in_chroot_with_input 'locales locales/locales_to_be_generated multiselect ja_JP.EUC-JP EUC-JP, ja_JP.UTF-8 UTF-8
-locales locales/default_environment_locale select ja_JP.UTF-8
-' debconf-set-selections
-  in_chroot apt-get "${APT_OPTIONS[@]}" install --no-install-recommends locales
+  # mmdebstrap installed locales with the variant, its debconf answers given at the essential hook.
   in_chroot update-locale "LANG=$DEFAULT_LOCALE"
-}
-
-# The image's time zone: the localtime link and debconf agree, so tzdata keeps it.
-timezone() {
-  in_chroot_with_input 'tzdata tzdata/Areas select Asia
-tzdata tzdata/Zones/Asia select Tokyo
-' debconf-set-selections
-  run ln -sf "/usr/share/zoneinfo/$TIMEZONE" "$ROOTFS/etc/localtime"
-  write_file /etc/timezone 0644 "$TIMEZONE"$'\n'
-  in_chroot apt-get "${APT_OPTIONS[@]}" install --no-install-recommends tzdata
 }
 
 # Slim: the dpkg rules keep later installs slim (derived images inherit them); the files
@@ -764,6 +796,7 @@ path-include /usr/share/locale/ja/*
 path-include /usr/share/locale/ja_JP/*
 '
   rules+=$(slim_i18n_rules EUC-JP UTF-8 -- ja_JP)$'\n'
+  rules+=$(slim_gconv_rules EUC-JP)$'\n'
   # dpkg skips docs, manuals and translations for every package from now on
   write_file /etc/dpkg/dpkg.cfg.d/docker-slim 0644 "$rules"
   run find "$ROOTFS/usr/share/doc" -mindepth 1 ! -type d ! -name copyright -delete
@@ -811,6 +844,39 @@ slim_i18n_rules() {
   keep_args=()
   for name in "${charmaps[@]}"; do keep_args+=(! -name "$name.gz"); done
   find "$i18n/charmaps" -mindepth 1 "${keep_args[@]}" -delete
+}
+
+# glibc's character set converters are 8 MB of modules; iconv and programs that
+# convert text load only those of the charsets they use. Keep the modules of the
+# generated locales' charsets (found in gconv-modules, through its aliases) and the
+# helper libraries they name (EUC-JP.so loads libJIS.so); print dpkg rules for them
+# and remove the other modules now. The module list and its cache stay as glibc ships
+# them: a charset whose module is gone is simply not supported, as after an upgrade.
+slim_gconv_rules() {
+  local dir charset name lib
+  local -a keep=()
+  printf '%s\n' 'path-exclude /usr/lib/*/gconv/*.so'
+  if ((DRY_RUN)); then
+    (($# == 0)) || printf 'path-include /usr/lib/*/gconv/<the module of %s and the libraries it loads>\n' "$@"
+    return 0
+  fi
+  for dir in "$ROOTFS"/usr/lib/*/gconv; do
+    [[ -d $dir ]] || continue
+    for charset in "$@"; do
+      while read -r name; do
+        [[ -f $dir/$name.so ]] || continue
+        keep+=("$name.so")
+        while read -r lib; do
+          [[ ! -f $dir/$lib ]] || keep+=("$lib")
+        done < <(grep -aoE 'lib[A-Za-z0-9_]+[.]so' "$dir/$name.so" | sort -u)
+      done < <(cat "$dir"/gconv-modules "$dir"/gconv-modules.d/*.conf 2> /dev/null \
+        | awk -v cs="$charset//" '$1 == "alias" && $2 == cs { cs = $3 } $1 == "module" && ($2 == cs || $3 == cs) { print $4 }' | sort -u)
+    done
+    local -a keep_args=()
+    for name in "${keep[@]}"; do keep_args+=(! -name "$name"); done
+    find "$dir" -maxdepth 1 -name '*.so' "${keep_args[@]}" -delete
+  done
+  if ((${#keep[@]} > 0)); then printf 'path-include /usr/lib/*/gconv/%s\n' "${keep[@]}" | sort -u; fi
 }
 
 # Empty apt's package cache and lists: the image does not need the .debs it was built

@@ -87,6 +87,7 @@ UNDO_TWEAKS=0
 SELF=$(realpath -- "${BASH_SOURCE[0]}")
 OUTPUT_DIR=${SELF%/*}
 WORK_PARENT=${TMPDIR:-/var/tmp}
+PACKAGE_CACHE=''
 WORK_DIR=''
 ROOTFS=''
 BUILD_MODE=$MODE
@@ -115,10 +116,11 @@ chroot_env() {
   [[ -z ${SOURCE_DATE_EPOCH:-} ]] || printf '%s\0' "SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH"
 }
 # Keep changed config files without asking: nobody answers prompts in a build.
+# shellcheck disable=SC2034 # unused where mmdebstrap runs every apt install itself
 readonly -a APT_OPTIONS=(-y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
 
 usage() {
-  printf 'Usage: %s [--dry-run] [--output-dir DIR] [--work-dir DIR] [--mode root|unshare] [--undo-tweaks] [--help]\n\n' "${0##*/}"
+  printf 'Usage: %s [--dry-run] [--output-dir DIR] [--work-dir DIR] [--mode root|unshare] [--package-cache DIR] [--undo-tweaks] [--help]\n\n' "${0##*/}"
   printf 'Builds %s:%s (%s %s, %s, variant %s) with %s in mode %s\n' "$IMAGE" "$SUITE" "$DISTRO" "$SUITE" "$(join_by ' ' "${ARCHES[@]}")" "$VARIANT" "$BACKEND" "$MODE"
   local arch
   for arch in "${ARCHES[@]}"; do
@@ -140,6 +142,10 @@ Options:
       --mode MODE       root: run as root (the default of the config: see MODE above);
                         unshare: no root, mmdebstrap in a user namespace (needs the uidmap
                         package and subuid/subgid ranges for the user)
+      --package-cache DIR
+                        keep the downloaded .debs in DIR and reuse them in the next build
+                        (a host directory, not in the image; mmdebstrap: every package,
+                        debootstrap: the bootstrap's)
       --undo-tweaks     take the Docker tweaks back out before packing (for images that run services)
   -h, --help            show this help
 
@@ -291,6 +297,12 @@ parse_args() {
         shift
         ;;
       --work-dir=*) WORK_PARENT=${1#*=} ;;
+      --package-cache)
+        (($# > 1)) || die "$1 needs a directory"
+        PACKAGE_CACHE=$2
+        shift
+        ;;
+      --package-cache=*) PACKAGE_CACHE=${1#*=} ;;
       --undo-tweaks) UNDO_TWEAKS=1 ;;
       --mode | --mode=*)
         if [[ $1 == --mode ]]; then
@@ -328,6 +340,11 @@ parse_args() {
   if [[ -n $HOOK_STAGE ]]; then
     [[ -d $ROOTFS && -n ${MIRRORS[$ARCH]:-} ]] || die "--hook needs --arch ARCH and the rootfs"
     ((${#ARCHES[@]} == 1)) || ARCH_LABEL=" $ARCH"
+  fi
+  if [[ -n $PACKAGE_CACHE ]]; then
+    # The bootstrap tools want an absolute path without white space (mmdebstrap splits its hook words).
+    [[ $PACKAGE_CACHE != *[[:space:]]* ]] || die "the package cache must not contain white space: $PACKAGE_CACHE"
+    PACKAGE_CACHE=$(realpath -m -- "$PACKAGE_CACHE")
   fi
 }
 
@@ -617,6 +634,11 @@ bootstrap() {
   [[ $VARIANT == default ]] || args+=(--variant="$VARIANT")
   ((${#INCLUDE[@]} == 0)) || args+=(--include="$(join_by , "${INCLUDE[@]}")")
   ((${#EXCLUDE[@]} == 0)) || args+=(--exclude="$(join_by , "${EXCLUDE[@]}")")
+  # --package-cache: debootstrap keeps and reuses the .debs it downloads there.
+  if [[ -n $PACKAGE_CACHE ]]; then
+    run mkdir -p "$PACKAGE_CACHE"
+    args+=(--cache-dir="$PACKAGE_CACHE")
+  fi
   run env "${PROXY_ENV[@]}" DPKG_FORCE=unsafe-io debootstrap "${args[@]}" "$SUITE" "$ROOTFS" "$MIRROR" "$script"
   mount_chroot_fs
 }

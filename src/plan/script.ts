@@ -6,7 +6,7 @@ import type { Resolved } from './resolve.js';
 import { sourceLine } from './sources.js';
 import { ARCH_FACTS } from './arches.js';
 import type { OciPlan } from './oci.js';
-import { planSteps, type StepCall, type StepPlan } from './steps.js';
+import { hookInstalls, planSteps, type StepCall, type StepPlan } from './steps.js';
 
 export interface ShellVariable {
   name: string;
@@ -152,7 +152,7 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
     ],
     arrays: [
       { name: 'COMPONENTS', values: s.components, comment: 'archive components' },
-      { name: 'INCLUDE', values: r.include, comment: 'added to the variant' },
+      { name: 'INCLUDE', values: [...r.include, ...hookInstalls(r)], comment: 'added to the variant' },
       ...(mmdebstrap ? [] : [{ name: 'EXCLUDE', values: s.exclude, comment: 'removed from the variant' }]),
       { name: 'ARCHES', values: s.arch, comment: 'dpkg architectures, built one after the other' },
       {

@@ -61,10 +61,57 @@ function sourcesByArch(r: Resolved) {
 const localeGenEntry = (locale: string) => supportedLine(locale) ?? `${locale} ${localeCharset(locale)}`;
 const lines = (items: string[]) => items.map((line) => `${line}\n`).join('');
 
-/** The chroot work both backends do, in the same order, so both give the same image. */
-function rootfsWork(r: Resolved): { sources: StepSpec[]; rest: StepSpec[] } {
+function localeSelections(r: Resolved): string {
   const s = r.settings;
   const locales = [...s.locales.generate].sort();
+  return lines([
+    `locales locales/locales_to_be_generated multiselect ${locales.map(localeGenEntry).join(', ')}`,
+    `locales locales/default_environment_locale select ${s.locales.default ?? 'None'}`,
+  ]);
+}
+
+/** tzdata files single names (UTC) under its area Etc. */
+function timezoneSelections(zone: string): string {
+  const [area, ...city] = zone.includes('/') ? zone.split('/') : ['Etc', zone];
+  return lines([`tzdata tzdata/Areas select ${area}`, ...(city.length > 0 ? [`tzdata tzdata/Zones/${area} select ${city.join('/')}`] : [])]);
+}
+
+/**
+ * What mmdebstrap installs for the chroot steps in its own apt run, with the variant:
+ * locales and tzdata, their debconf answers given at the essential hook. One apt run
+ * instead of two more inside the customize hook.
+ */
+export function hookInstalls(r: Resolved): string[] {
+  const s = r.settings;
+  if (s.backend !== 'mmdebstrap') return [];
+  return [...(s.locales.generate.length > 0 ? ['locales'] : []), ...(s.timezone !== undefined ? ['tzdata'] : [])];
+}
+
+/** The debconf answers and time zone files mmdebstrap's essential hook sets before it installs hookInstalls(). */
+function preseedStep(r: Resolved): StepSpec[] {
+  const s = r.settings;
+  const debconfLocales = s.locales.generate.length > 0 && r.distro.localeMethod === 'debconf';
+  if (!debconfLocales && s.timezone === undefined) return [];
+  return [
+    {
+      fn: 'debconf_preseed',
+      title: 'debconf answers',
+      data: {
+        selections: (debconfLocales ? localeSelections(r) : '') + (s.timezone !== undefined ? timezoneSelections(s.timezone) : ''),
+        timezone: s.timezone !== undefined,
+      },
+    },
+  ];
+}
+
+/**
+ * The chroot work both backends do, in the same order, so both give the same image.
+ * With mmdebstrap, locales and tzdata arrive in its own apt run (`preseeded`), so the
+ * locale step only sets the default and the time zone step has nothing left to do.
+ */
+function rootfsWork(r: Resolved): { sources: StepSpec[]; rest: StepSpec[] } {
+  const s = r.settings;
+  const preseeded = s.backend === 'mmdebstrap';
   const zone = s.timezone;
   const slim = planSlim(s);
   const archived = archivedAptFile(r);
@@ -104,34 +151,19 @@ function rootfsWork(r: Resolved): { sources: StepSpec[]; rest: StepSpec[] } {
   if (accounts.length > 0) steps.push({ fn: 'accounts', title: 'users and groups', data: { commands: accounts } });
   const files = imageFiles(s);
   if (files.length > 0) steps.push({ fn: 'image_files', title: 'files', data: { files } });
-  if (locales.length > 0) {
+  if (s.locales.generate.length > 0) {
     steps.push({
       fn: 'locales',
       title: 'locales',
       data: {
         debconf: r.distro.localeMethod === 'debconf',
-        selections: lines([
-          `locales locales/locales_to_be_generated multiselect ${locales.map(localeGenEntry).join(', ')}`,
-          `locales locales/default_environment_locale select ${s.locales.default ?? 'None'}`,
-        ]),
+        preseeded,
+        selections: localeSelections(r),
         setDefault: s.locales.default !== undefined,
       },
     });
   }
-  if (zone !== undefined) {
-    // tzdata files single names (UTC) under its area Etc.
-    const [area, ...city] = zone.includes('/') ? zone.split('/') : ['Etc', zone];
-    steps.push({
-      fn: 'timezone',
-      title: 'timezone',
-      data: {
-        selections: lines([
-          `tzdata tzdata/Areas select ${area}`,
-          ...(city.length > 0 ? [`tzdata tzdata/Zones/${area} select ${city.join('/')}`] : []),
-        ]),
-      },
-    });
-  }
+  if (zone !== undefined && !preseeded) steps.push({ fn: 'timezone', title: 'timezone', data: { selections: timezoneSelections(zone) } });
   const afterPackages = hookStep(s, 'after-packages');
   if (afterPackages) steps.push({ ...afterPackages, template: 'run_hooks' });
   if (slim) steps.push({ fn: 'slim', title: 'slim', data: slim });
@@ -142,10 +174,16 @@ function rootfsWork(r: Resolved): { sources: StepSpec[]; rest: StepSpec[] } {
   return { sources: before, rest: steps };
 }
 
-function tweakSteps(r: Resolved): { write: StepSpec[]; divert: StepSpec[] } {
+function tweakSteps(r: Resolved): { write: StepSpec[]; apt: StepSpec[]; divert: StepSpec[] } {
   const files = tweakFiles(r);
+  // mmdebstrap: dpkg's and invoke-rc.d's tweaks before it installs anything; apt's own
+  // (no-cache, gzipped lists, ...) only once it is done, so its apt run neither
+  // decompresses lists nor deletes the .debs a package cache keeps.
+  const deferred = r.settings.backend === 'mmdebstrap' ? files.filter((f) => f.path.startsWith('/etc/apt/')) : [];
+  const now = files.filter((f) => !deferred.includes(f));
   return {
-    write: files.length > 0 ? [{ fn: 'write_tweaks', title: 'docker tweaks', data: { files } }] : [],
+    write: now.length > 0 ? [{ fn: 'write_tweaks', title: 'docker tweaks', data: { files: now } }] : [],
+    apt: deferred.length > 0 ? [{ fn: 'apt_tweaks', title: 'apt tweaks', data: { files: deferred } }] : [],
     divert: r.divertInitctl ? [{ fn: 'divert_initctl', title: 'divert initctl', data: { path: INITCTL, target: '/bin/true' } }] : [],
   };
 }
@@ -205,8 +243,8 @@ export function planSteps(r: Resolved, importChanges: string[] | null, oci: obje
   if (s.backend === 'mmdebstrap') {
     const hooks = [
       ...tweaks.write.map((spec) => placed(spec, 'setup', 'hook setup')),
-      ...[...tweaks.divert, ...afterBootstrap].map((spec) => placed(spec, 'essential', 'hook essential')),
-      ...[...sources, ...rest].map((spec) => placed(spec, 'customize', 'hook customize')),
+      ...[...tweaks.divert, ...preseedStep(r), ...afterBootstrap].map((spec) => placed(spec, 'essential', 'hook essential')),
+      ...[...tweaks.apt, ...sources, ...rest].map((spec) => placed(spec, 'customize', 'hook customize')),
     ];
     const stages = Object.fromEntries(HOOK_STAGES.map((stage) => [stage, hooks.filter((h) => h.stage === stage).map(call)]));
     const build: StepSpec = {
