@@ -178,7 +178,7 @@ describe('generate and check', () => {
     const old = snapshotTree(join(dir, 'out'));
     writeFileSync(join(dir, 'site.yaml'), CONFIG.replace('packages: [git]', 'packages: [git, curl]').replace('name: local/site', 'name: local/site2'));
     for (const delay of [20, 120, 220, 320, 420, 520, 700]) {
-      const child = spawn(process.execPath, [`${ROOT}/dist/src/cli/main.js`, 'generate', 'site.yaml', '--out', 'out'], { cwd: dir });
+      const child = spawn(process.execPath, [`${ROOT}/dist/cli/main.js`, 'generate', 'site.yaml', '--out', 'out'], { cwd: dir });
       const timer = setTimeout(() => child.kill('SIGINT'), delay);
       const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
       clearTimeout(timer);

@@ -216,7 +216,7 @@ describe('nothing happens before the whole command line is valid', () => {
 
 describe('output to a closed pipe', () => {
   it('explain | head -1, 50 times: exit 0, never a trace', { timeout: 300_000 }, () => {
-    const once = `set -o pipefail; node ${JSON.stringify(`${ROOT}/dist/src/cli/main.js`)} explain debian-trixie-ja | head -1 > /dev/null`;
+    const once = `set -o pipefail; node ${JSON.stringify(`${ROOT}/dist/cli/main.js`)} explain debian-trixie-ja | head -1 > /dev/null`;
     const script = `seq 50 | xargs -P 4 -I{} bash -c ${JSON.stringify(once)}`;
     const r = spawnSync('bash', ['-c', script], { encoding: 'utf8' });
     expect(r.stderr).toBe('');

@@ -15,7 +15,7 @@ import { DEFAULT_OUT, SCRIPT_FILE } from '../layout.js';
 import { describePath } from '../model/describe.js';
 import { ConfigError } from '../model/errors.js';
 import { findPreset, PRESETS, type Preset } from '../presets/index.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../package-root.js';
 import type { Loaded, Selection } from './entries.js';
 import { explainJson, explainText } from './explain.js';
 import { releaseRows, releasesText } from './releases.js';
