@@ -170,7 +170,8 @@ describeE2E('failure behaviour of the generated script', prereq, (mirrors) => {
     };
     const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const order = [
-      at(new RegExp(`^\\+ .*\\bdebootstrap .*--variant=minbase.* bookworm ${esc(work)}/mkimage\\.\\S+/rootfs ${esc(mirrors.mirror)}( |$)`), 'debootstrap from the mirror into the work dir'),
+      // One rootfs per architecture: rootfs-amd64.
+      at(new RegExp(`^\\+ .*\\bdebootstrap .*--variant=minbase.* bookworm ${esc(work)}/mkimage\\.\\S+/rootfs-amd64 ${esc(mirrors.mirror)}( |$)`), 'debootstrap from the mirror into the work dir'),
       at(/^\+ mount -t proc /, 'the /proc mount'),
       at(/^\+ write \S+\/usr\/sbin\/policy-rc\.d /, 'policy-rc.d'),
       at(/^\+ write \S+\/etc\/apt\/sources\.list /, 'the apt sources'),
