@@ -1,6 +1,6 @@
 # mkimage-gen: `make` installs, builds and renders the presets into generated/.
 NPM_STAMP := node_modules/.package-lock.json
-CLI := node dist/src/cli/main.js
+CLI := node dist/cli/main.js
 
 .PHONY: all install build generate check test lint e2e bench clean
 

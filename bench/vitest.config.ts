@@ -1,5 +1,6 @@
-// `make bench` runs the benchmark through vitest, which runs TypeScript and shares the
-// end-to-end helpers; the test command never picks it up (it includes test/ only).
+// `make bench` runs the benchmark through vitest, which runs TypeScript; it shares the
+// build-host helpers of buildhost/ with the end-to-end tests. The test command never
+// picks it up (it includes test/ only).
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({

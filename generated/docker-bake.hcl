@@ -152,6 +152,7 @@ target "debian-bookworm-ci" {
     MKIMAGE_CREATED = mkimage_debian_bookworm_ci_created
     MKIMAGE_VERSION = mkimage_debian_bookworm_ci_version
   }
+  platforms = ["linux/amd64"]
 }
 
 target "debian-bookworm-ci-debian-ci-runner" {
@@ -161,6 +162,7 @@ target "debian-bookworm-ci-debian-ci-runner" {
   args = {
     MKIMAGE_CREATED = mkimage_debian_bookworm_ci_created
   }
+  platforms = ["linux/amd64"]
   contexts = {
     "local/debian-ci:bookworm" = "target:debian-bookworm-ci"
   }
@@ -174,6 +176,7 @@ target "debian-bookworm-ja" {
     MKIMAGE_CREATED = mkimage_debian_bookworm_ja_created
     MKIMAGE_VERSION = mkimage_debian_bookworm_ja_version
   }
+  platforms = ["linux/amd64"]
 }
 
 target "debian-trixie-company" {
@@ -184,6 +187,7 @@ target "debian-trixie-company" {
     MKIMAGE_CREATED = mkimage_debian_trixie_company_created
     MKIMAGE_VERSION = mkimage_debian_trixie_company_version
   }
+  platforms = ["linux/amd64"]
 }
 
 target "debian-trixie-company-company-app" {
@@ -193,6 +197,7 @@ target "debian-trixie-company-company-app" {
   args = {
     MKIMAGE_CREATED = mkimage_debian_trixie_company_created
   }
+  platforms = ["linux/amd64"]
   contexts = {
     "local/company-base:trixie" = "target:debian-trixie-company"
   }
@@ -206,6 +211,7 @@ target "debian-trixie-ja" {
     MKIMAGE_CREATED = mkimage_debian_trixie_ja_created
     MKIMAGE_VERSION = mkimage_debian_trixie_ja_version
   }
+  platforms = ["linux/amd64"]
 }
 
 target "debian-trixie-ja-debian-ja-web" {
@@ -215,6 +221,7 @@ target "debian-trixie-ja-debian-ja-web" {
   args = {
     MKIMAGE_CREATED = mkimage_debian_trixie_ja_created
   }
+  platforms = ["linux/amd64"]
   contexts = {
     "local/debian-ja:trixie" = "target:debian-trixie-ja"
   }
@@ -228,6 +235,7 @@ target "debian-trixie-ja-slim" {
     MKIMAGE_CREATED = mkimage_debian_trixie_ja_slim_created
     MKIMAGE_VERSION = mkimage_debian_trixie_ja_slim_version
   }
+  platforms = ["linux/amd64"]
 }
 
 target "debian-wheezy-ja" {
@@ -238,6 +246,7 @@ target "debian-wheezy-ja" {
     MKIMAGE_CREATED = mkimage_debian_wheezy_ja_created
     MKIMAGE_VERSION = mkimage_debian_wheezy_ja_version
   }
+  platforms = ["linux/amd64"]
 }
 
 target "ubuntu-noble-ja" {
@@ -248,6 +257,7 @@ target "ubuntu-noble-ja" {
     MKIMAGE_CREATED = mkimage_ubuntu_noble_ja_created
     MKIMAGE_VERSION = mkimage_ubuntu_noble_ja_version
   }
+  platforms = ["linux/amd64"]
 }
 
 target "ubuntu-precise-ja" {
@@ -258,6 +268,7 @@ target "ubuntu-precise-ja" {
     MKIMAGE_CREATED = mkimage_ubuntu_precise_ja_created
     MKIMAGE_VERSION = mkimage_ubuntu_precise_ja_version
   }
+  platforms = ["linux/amd64"]
 }
 
 target "ubuntu-resolute-ja" {
@@ -268,4 +279,5 @@ target "ubuntu-resolute-ja" {
     MKIMAGE_CREATED = mkimage_ubuntu_resolute_ja_created
     MKIMAGE_VERSION = mkimage_ubuntu_resolute_ja_version
   }
+  platforms = ["linux/amd64"]
 }

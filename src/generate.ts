@@ -12,6 +12,7 @@ import {
   type BaseDockerfilePlan,
   type DerivedDockerfilePlan,
 } from './plan/dockerfiles.js';
+import { planOci } from './plan/oci.js';
 import { resolve, type Resolved } from './plan/resolve.js';
 import { planScript, type ScriptPlan } from './plan/script.js';
 import { renderTemplate } from './render/engine.js';
@@ -37,12 +38,13 @@ export interface ImagePlan {
 
 export function planImage({ id, settings, origin }: RenderEntry): ImagePlan {
   const r = resolve(settings);
-  const changes = settings.output.import === 'none' ? null : importChanges(baseImageConfig(r));
+  const config = baseImageConfig(r);
+  const changes = settings.output.import === 'none' ? null : importChanges(config);
   return {
     id,
     origin,
     resolved: r,
-    script: planScript(r, id, origin, changes),
+    script: planScript(r, id, origin, changes, planOci(r, config)),
     dockerfile: planBaseDockerfile(r, origin),
     derived: settings.derived.map((image) => ({
       folder: derivedFolder(image.name),
@@ -97,7 +99,7 @@ export function renderAll(entries: readonly RenderEntry[], bakeOrigin: Origin, b
       id: p.id,
       origin: p.origin,
       targets: p.bakeTargets.map((t) => t.name),
-      tags: p.bakeTargets.flatMap((t) => t.tags),
+      tags: [...p.bakeTargets.flatMap((t) => t.tags), ...p.resolved.builds.flatMap((b) => b.tags.map((tag) => `${p.resolved.settings.name}:${tag}`))],
     })),
   );
   const written = new Set(entries.map((e) => e.id));

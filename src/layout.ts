@@ -5,6 +5,9 @@ import { basename, extname } from 'node:path';
 import { describeInput } from './model/describe.js';
 import { ConfigError } from './model/errors.js';
 
+/** Where `generate` and `check` write when no config file is named. */
+export const DEFAULT_OUT = 'generated';
+
 /** One generated file. Relative to the output directory, always with forward slashes. */
 export interface OutputFile {
   path: string;
@@ -32,9 +35,6 @@ export const BAKE_FILE = 'docker-bake.hcl';
 export const BUILD_VARS_FILE = 'build-vars.hcl';
 /** A derived image's files sit in this folder beside its Dockerfile. */
 export const DERIVED_FILES_DIR = 'files';
-
-/** Names the build writes beside the script, so the tarball must not take them. */
-export const RESERVED_FILE_NAMES: readonly string[] = [SCRIPT_FILE, DOCKERFILE, DERIVED_DIR, BUILD_VARS_FILE];
 
 /** Where a derived image's file goes, relative to its Dockerfile: files/<path beside the config>. */
 export function derivedFilePath(source: string): string {
@@ -82,6 +82,33 @@ export function tarballRecords(tarball: string): TarballRecords {
 export function recordFiles(tarball: string): string[] {
   const r = tarballRecords(tarball);
   return [r.manifest, r.spdx, r.cyclonedx, r.buildRecord, r.provenance];
+}
+
+/** output.oci: the OCI image layout (a folder) and the same layout as one archive. */
+export const OCI_LAYOUT_DIR = 'oci-layout';
+export const OCI_ARCHIVE = 'oci-image.tar';
+
+/** Names the build writes beside the script, so the tarball must not take them. */
+export const RESERVED_FILE_NAMES: readonly string[] = [SCRIPT_FILE, DOCKERFILE, DERIVED_DIR, BUILD_VARS_FILE, OCI_LAYOUT_DIR, OCI_ARCHIVE];
+
+/**
+ * One architecture's tarball when a config builds several: the architecture's token
+ * before the first `.tar` (rootfs.tar.zst -> rootfs-arm64.tar.zst), else at the end.
+ */
+export function archFileName(name: string, token: string): string {
+  const at = name.indexOf('.tar');
+  return at > 0 ? `${name.slice(0, at)}-${token}${name.slice(at)}` : `${name}-${token}`;
+}
+
+/** A per-architecture name of a file the config names: expected.manifest -> expected-arm64.manifest. */
+export function archSiblingName(name: string, token: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot > name.lastIndexOf('/') + 1 ? `${name.slice(0, dot)}-${token}${name.slice(dot)}` : `${name}-${token}`;
+}
+
+/** A per-architecture tag: bookworm -> bookworm-arm64. */
+export function archTag(tag: string, token: string): string {
+  return `${tag}-${token}`;
 }
 
 /** The last part of an image repository (local/debian-ja -> debian-ja). */

@@ -53,7 +53,7 @@ beforeAll(async () => {
     for (let config = queue.shift(); config !== undefined; config = queue.shift()) {
       const dir = join(work, config);
       cpSync(FIXTURES, dir, { recursive: true });
-      const result = await run(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'generate', config, '--out', 'out'], {
+      const result = await run(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'generate', config, '--out', 'out'], {
         cwd: dir,
         encoding: 'utf8',
       }).then(
@@ -91,7 +91,7 @@ describe('bad-config corpus', () => {
   it('all of them at once: one screen, every file named, nothing written', () => {
     const dir = join(work, 'all');
     cpSync(FIXTURES, dir, { recursive: true });
-    return run(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'generate', ...configs, '--out', 'out'], { cwd: dir }).then(
+    return run(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'generate', ...configs, '--out', 'out'], { cwd: dir }).then(
       () => expect.unreachable('a bad corpus must not pass'),
       (e: { code?: number; stderr: string }) => {
         expect(e.code).toBe(2);

@@ -111,7 +111,7 @@ describe('generate and check', () => {
     const r = cli(['generate', 'site.yaml', '--out', 'out', '--set', 'mirror=http://other.example/debian'], dir);
     expect(r.status, r.stderr).toBe(0);
     const script = readFileSync(join(dir, 'out/site/mkimage.sh'), 'utf8');
-    expect(script).toContain('readonly MIRROR=http://other.example/debian');
+    expect(script).toContain('readonly -A MIRRORS=([amd64]=http://other.example/debian)');
     expect(script).not.toContain('mirror.example/debian bookworm');
     expect(script).toContain("--set mirror=http://other.example/debian");
     expect(check().status).toBe(1);
@@ -178,7 +178,7 @@ describe('generate and check', () => {
     const old = snapshotTree(join(dir, 'out'));
     writeFileSync(join(dir, 'site.yaml'), CONFIG.replace('packages: [git]', 'packages: [git, curl]').replace('name: local/site', 'name: local/site2'));
     for (const delay of [20, 120, 220, 320, 420, 520, 700]) {
-      const child = spawn(process.execPath, [`${ROOT}/dist/src/cli/main.js`, 'generate', 'site.yaml', '--out', 'out'], { cwd: dir });
+      const child = spawn(process.execPath, [`${ROOT}/dist/cli/main.js`, 'generate', 'site.yaml', '--out', 'out'], { cwd: dir });
       const timer = setTimeout(() => child.kill('SIGINT'), delay);
       const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
       clearTimeout(timer);
@@ -208,7 +208,7 @@ describe('explain, presets, schema', () => {
     expect(r.stdout).toContain('security suite: wheezy/updates');
     expect(r.stdout).toContain('network package: iproute ');
     expect(r.stdout).toContain('local/debian-ja:latest');
-    expect(r.stdout).toContain('+ write <work-dir>/mkimage.XXXXXXXXXX/rootfs/usr/sbin/policy-rc.d (mode 0755)');
+    expect(r.stdout).toContain('+ write <work-dir>/mkimage.XXXXXXXXXX/rootfs-amd64/usr/sbin/policy-rc.d (mode 0755)');
     expect(r.stdout).toMatch(/\+ chroot .* dpkg-divert --local --rename --add \/sbin\/initctl/);
     expect(r.stdout).toContain('+ docker tag local/debian-ja:wheezy local/debian-ja:latest');
   });
@@ -218,8 +218,8 @@ describe('explain, presets, schema', () => {
     const second = cli(['explain', 'debian-trixie-ja-slim']);
     expect(first.status, first.stderr).toBe(0);
     expect(second.stdout).toBe(first.stdout);
-    // mmdebstrap's hooks call the script itself back, by its path.
-    expect(first.stdout).toContain("<script-dir>/mkimage.sh'\\'' --hook setup");
+    // mmdebstrap's hooks call a copy of the script back, from the work dir.
+    expect(first.stdout).toContain("<work-dir>/mkimage.XXXXXXXXXX/mkimage.sh'\\'' --hook setup --arch amd64");
     expect(first.stdout).not.toMatch(/mkimage-explain-|\/tmp\//);
     expect(first.stdout).toContain('[hook customize] slim (slim)');
   });

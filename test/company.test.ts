@@ -79,6 +79,8 @@ describe('OpenPGP fingerprints', () => {
   it('refuse what is not a key', () => {
     expect(() => keyFingerprints(Buffer.from('hello\n'))).toThrow();
     expect(() => keyFingerprints(binary.subarray(0, binary.length - 10))).toThrow(/past the end/);
+    // A five-byte length cut short: refused as a truncated header, not a RangeError.
+    expect(() => keyFingerprints(Uint8Array.from([192, 255, 0]))).toThrow(/truncated packet header/);
   });
 });
 

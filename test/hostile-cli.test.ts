@@ -35,7 +35,7 @@ interface Run {
 function run(args: string[], options: { cwd?: string; as?: number; timeout?: number } = {}): Run {
   const command = options.as === undefined ? process.execPath : 'setpriv';
   const prefix = options.as === undefined ? [] : [`--reuid=${options.as}`, `--regid=${options.as}`, '--clear-groups', process.execPath];
-  const r = spawnSync(command, [...prefix, join(ROOT, 'dist/src/cli/main.js'), ...args], {
+  const r = spawnSync(command, [...prefix, join(ROOT, 'dist/cli/main.js'), ...args], {
     cwd: options.cwd ?? project,
     env: { ...process.env, HOME: home },
     encoding: 'utf8',

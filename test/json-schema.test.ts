@@ -23,6 +23,9 @@ const validProject = ajv.compile(projectJsonSchema());
 
 /** Bad configs whose fault lies beyond what a JSON Schema can say, each with the rule it breaks. */
 const BEYOND_JSON_SCHEMA: Record<string, string> = {
+  'bad-arch-twice.yaml': 'uniqueness of a list',
+  'bad-mode-debootstrap.yaml': 'the mode in terms of the backend',
+  'bad-ports-mirror-missing.yaml': 'the mirror in terms of the architecture',
   'bad-backports-sid.yaml': 'backports in terms of the release',
   'bad-ca-certificate.yaml': 'the content of a file beside the config',
   'bad-derived-file.yaml': 'a file beside the config',

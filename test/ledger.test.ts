@@ -24,6 +24,14 @@ const extra: RenderEntry[] = [
     settings: validateSettings({ ...UBUNTU, backend: 'mmdebstrap', snapshot: '20250101T000000Z', expect: 'expected.manifest' }, 't'),
     origin,
   },
+  {
+    id: 'two-arches-oci',
+    settings: validateSettings(
+      { ...DEBIAN, arch: ['amd64', 'arm64'], backend: 'mmdebstrap', expect: 'expected.manifest', output: { oci: true, import: 'podman' } },
+      't',
+    ),
+    origin,
+  },
   { id: 'not-reproducible', settings: validateSettings({ ...DEBIAN, reproducible: false, sourceDateEpoch: 1700000000, output: { import: 'none', compression: 'none' } }, 't'), origin },
 ];
 
@@ -134,12 +142,12 @@ describe.each([...presets, ...extra].map((e) => [e.id, e] as const))('%s', (_id,
 
   it('names every URL it fetches, the host paths it writes, and a checksum for each file it writes into the image', () => {
     const fetched = ledger.filter((e) => e.kind === 'fetch').map((e) => e.what);
-    for (const src of plan.resolved.buildSources) expect(fetched).toContain(`${src.uri}/dists/${src.suite}/Release`);
+    for (const src of plan.resolved.builds.flatMap((b) => b.buildSources)) expect(fetched).toContain(`${src.uri}/dists/${src.suite}/Release`);
     const files = ledger.filter((e) => e.kind === 'image-file');
     expect(files.length).toBeGreaterThan(2);
     for (const f of files) expect(f.sha256 === null || /^[0-9a-f]{64}$/.test(f.sha256!)).toBe(true);
     const writes = ledger.filter((e) => e.kind === 'write').map((e) => e.what);
-    expect(writes).toContain(`write $OUTPUT_DIR/.partial-${plan.resolved.tarball}.sha256`);
+    for (const build of plan.resolved.builds) expect(writes).toContain(`write $OUTPUT_DIR/.partial-${build.tarball}.sha256`);
     expect(ledger.at(-1)).toMatchObject({ kind: 'remove', what: '$WORK_DIR' });
   });
 });

@@ -10,6 +10,8 @@ const origin = { generatedFrom: 'test', regenerate: 'test' };
 const lines = (s: Settings) => resolve(s).sources.map((x) => `${x.uri} ${x.suite}`);
 const scriptPlan = (s: Settings) => planImage({ id: 'test', settings: s, origin }).script;
 /** The data a step's template renders, or undefined where the step does not run. */
+/** What main calls, in order: before the architectures, for each, after them. */
+const mainCalls = (p: ReturnType<typeof scriptPlan>) => [...p.mainSteps.before, ...p.mainSteps.perArch, ...p.mainSteps.after];
 const stepData = (s: Settings, fn: string): any => scriptPlan(s).steps.find((step) => step.fn === fn)?.data;
 
 describe('apt sources', () => {
@@ -133,7 +135,6 @@ describe('script plan', () => {
       'write_tweaks',
       'apt_sources',
       'finalize',
-      'package_list',
       'tarball',
       'records',
       'publish',
@@ -143,24 +144,23 @@ describe('script plan', () => {
       settings(DEBIAN, { timezone: 'Asia/Tokyo', slim: true, tweaks: { initctl: true }, locales: { generate: ['ja_JP.UTF-8'] } }),
     );
     expect(full.steps.map((s) => `${s.label} ${s.fn}`)).toEqual([
-      '1/16 release_date',
-      '2/16 bootstrap',
-      '3/16 write_tweaks',
-      '4/16 divert_initctl',
-      '5/16 apt_sources',
-      '6/16 apt_upgrade',
-      '7/16 locales',
-      '8/16 timezone',
-      '9/16 slim',
-      '10/16 apt_clean',
-      '11/16 finalize',
-      '12/16 package_list',
-      '13/16 tarball',
-      '14/16 records',
-      '15/16 publish',
-      '16/16 import_image',
+      '1/15 release_date',
+      '2/15 bootstrap',
+      '3/15 write_tweaks',
+      '4/15 divert_initctl',
+      '5/15 apt_sources',
+      '6/15 apt_upgrade',
+      '7/15 locales',
+      '8/15 timezone',
+      '9/15 slim',
+      '10/15 apt_clean',
+      '11/15 finalize',
+      '12/15 tarball',
+      '13/15 records',
+      '14/15 publish',
+      '15/15 import_image',
     ]);
-    expect(full.mainSteps.map((s) => s.fn)).toEqual(full.steps.map((s) => s.fn));
+    expect(mainCalls(full).map((s) => s.fn)).toEqual(full.steps.map((s) => s.fn));
     expect(full.hookStages).toBe(false);
   });
 
@@ -177,17 +177,17 @@ describe('script plan', () => {
   it('runs the same chroot work inside mmdebstrap hooks, with no upgrade step', () => {
     const config = settings(UBUNTU, { suite: 'noble', backend: 'mmdebstrap', locales: { generate: ['ja_JP.UTF-8'] } });
     const mm = scriptPlan(config);
-    expect(mm.mainSteps.map((s) => s.fn)).toEqual(['release_date', 'mmdebstrap_build', 'records', 'publish', 'import_image']);
+    expect(mainCalls(mm).map((s) => s.fn)).toEqual(['release_date', 'mmdebstrap_build', 'records', 'publish', 'import_image']);
     // Defined in the order they run: the hook steps inside the build, before the import.
     expect(mm.steps.map((s) => `${s.label} ${s.fn}`)).toEqual([
       '1/5 release_date',
       '2/5 mmdebstrap_build',
       'hook setup write_tweaks',
+      'hook customize apt_tweaks',
       'hook customize apt_sources',
       'hook customize locales',
       'hook customize apt_clean',
       'hook customize finalize',
-      'hook customize package_list',
       '3/5 records',
       '4/5 publish',
       '5/5 import_image',
@@ -195,14 +195,53 @@ describe('script plan', () => {
     const { stages } = stepData(config, 'mmdebstrap_build');
     expect(stages.setup.map((s: { fn: string }) => s.fn)).toEqual(['write_tweaks']);
     expect(stages.essential).toEqual([]);
-    expect(stages.customize.map((s: { fn: string }) => s.fn)).toEqual(['apt_sources', 'locales', 'apt_clean', 'finalize', 'package_list']);
+    expect(stages.customize.map((s: { fn: string }) => s.fn)).toEqual(['apt_tweaks', 'apt_sources', 'locales', 'apt_clean', 'finalize']);
+    // locales comes with the variant; Ubuntu then generates by name, with no debconf answers to give.
+    expect(mm.arrays.find((a) => a.name === 'INCLUDE')?.values).toContain('locales');
+    expect(stepData(config, 'locales').preseeded).toBe(true);
     expect(mm.tools.map((t) => t.command)).toContain('mmdebstrap');
-    expect(mm.arrays.find((a) => a.name === 'APT_LINES')?.values).toEqual([
-      'deb http://mirror.example/ubuntu noble main universe',
-      'deb http://mirror.example/ubuntu noble-updates main universe',
-      'deb http://mirror.example/ubuntu noble-security main universe',
+    expect(mm.maps.find((a) => a.name === 'APT_LINES')?.entries).toEqual([
+      {
+        key: 'amd64',
+        value: [
+          'deb http://mirror.example/ubuntu noble main universe',
+          'deb http://mirror.example/ubuntu noble-updates main universe',
+          'deb http://mirror.example/ubuntu noble-security main universe',
+        ].join('\n'),
+      },
     ]);
     expect(mm.variables.find((v) => v.name === 'VARIANT')?.value).toBe('minbase');
+  });
+
+  it('installs locales and tzdata in mmdebstrap\'s own apt run, answered at the essential hook', () => {
+    const config = settings(DEBIAN, { backend: 'mmdebstrap', timezone: 'Asia/Tokyo', locales: { generate: ['ja_JP.UTF-8'], default: 'ja_JP.UTF-8' } });
+    const mm = scriptPlan(config);
+    expect(mm.arrays.find((a) => a.name === 'INCLUDE')?.values).toEqual(expect.arrayContaining(['locales', 'tzdata']));
+    const { stages } = stepData(config, 'mmdebstrap_build');
+    expect(stages.essential.map((s: { fn: string }) => s.fn)).toEqual(['debconf_preseed']);
+    expect(stages.customize.map((s: { fn: string }) => s.fn)).not.toContain('timezone');
+    const preseed = stepData(config, 'debconf_preseed');
+    expect(preseed.selections.split('\n')).toEqual(
+      expect.arrayContaining([
+        'locales locales/locales_to_be_generated multiselect ja_JP.UTF-8 UTF-8',
+        'tzdata tzdata/Areas select Asia',
+        'tzdata tzdata/Zones/Asia select Tokyo',
+      ]),
+    );
+    expect(preseed.timezone).toBe(true);
+    // apt's own tweaks wait for the customize hook; dpkg's and policy-rc.d are there from the start.
+    const early = stepData(config, 'write_tweaks').files.map((f: { path: string }) => f.path);
+    const late = stepData(config, 'apt_tweaks').files.map((f: { path: string }) => f.path);
+    expect(early).toEqual(['/usr/sbin/policy-rc.d', '/etc/dpkg/dpkg.cfg.d/02apt-speedup']);
+    expect(late).toContain('/etc/apt/apt.conf.d/no-cache');
+    expect(late.every((p: string) => p.startsWith('/etc/apt/'))).toBe(true);
+  });
+
+  it('leaves the debootstrap backend\'s installs in the chroot', () => {
+    const deb = scriptPlan(settings(DEBIAN, { timezone: 'Asia/Tokyo', locales: { generate: ['ja_JP.UTF-8'] } }));
+    expect(deb.arrays.find((a) => a.name === 'INCLUDE')?.values).not.toContain('locales');
+    expect(deb.steps.map((s) => s.fn)).toEqual(expect.arrayContaining(['locales', 'timezone']));
+    expect(deb.steps.map((s) => s.fn)).not.toContain('debconf_preseed');
   });
 
   it('diverts initctl at mmdebstrap\'s essential stage, once dpkg exists', () => {
@@ -241,10 +280,27 @@ describe('snapshot pins', () => {
     expect(r.epoch).toBe(Date.UTC(2025, 0, 1) / 1000);
     expect(r.noValidUntil).toEqual({ build: true, image: false });
     const plan = scriptPlan(r.settings);
-    expect(plan.variables.find((v) => v.name === 'MIRROR')?.value).toBe(`http://snapshot.debian.org/archive/debian/${at}`);
+    expect(plan.maps.find((m) => m.name === 'MIRRORS')?.entries).toEqual([{ key: 'amd64', value: `http://snapshot.debian.org/archive/debian/${at}` }]);
     expect(plan.variables.find((v) => v.name === 'EPOCH')?.value).toBe(String(r.epoch));
     expect(stepData(r.settings, 'apt_sources').validity.path).toBe('/etc/apt/apt.conf.d/docker-snapshot');
-    expect(stepData(r.settings, 'image_sources')).toEqual({ file: sourcesFile(r), removeValidity: '/etc/apt/apt.conf.d/docker-snapshot' });
+    expect(stepData(r.settings, 'image_sources')).toEqual({
+      perArch: false,
+      files: [{ arches: ['amd64'], file: sourcesFile(r) }],
+      removeValidity: '/etc/apt/apt.conf.d/docker-snapshot',
+    });
+  });
+
+  it('gives each architecture its own records and expected manifest', () => {
+    const two = scriptPlan(settings(DEBIAN, { arch: ['amd64', 'arm64'], expect: 'pins/expected.manifest', output: { compression: 'zstd' } }));
+    const entries = (name: string) => two.maps.find((m) => m.name === name)!.entries;
+    expect(entries('RECORD_FILES')[1]).toEqual({
+      key: 'arm64',
+      value: ['rootfs-arm64.manifest', 'rootfs-arm64.spdx.json', 'rootfs-arm64.cdx.json', 'rootfs-arm64.build.json', 'rootfs-arm64.provenance.json'].join('\n'),
+    });
+    expect(entries('EXPECTS').map((e) => e.value)).toEqual(['pins/expected-amd64.manifest', 'pins/expected-arm64.manifest']);
+    expect(entries('EXPECTS').length).toBe(2);
+    const one = scriptPlan(settings(DEBIAN, { expect: 'expected.manifest' }));
+    expect(one.maps.find((m) => m.name === 'EXPECTS')!.entries).toEqual([{ key: 'amd64', value: 'expected.manifest' }]);
   });
 
   it('builds Ubuntu from snapshot.ubuntu.com, ports for other architectures', () => {
@@ -252,7 +308,8 @@ describe('snapshot pins', () => {
     const arm = resolve(settings(UBUNTU, { snapshot: at, arch: 'arm64', mirror: 'http://mirror.example/ubuntu-ports' }));
     expect(arm.buildSources[0]!.uri).toBe(`http://snapshot.ubuntu.com/ubuntu-ports/${at}`);
     const mm = scriptPlan(settings(UBUNTU, { snapshot: at, backend: 'mmdebstrap' }));
-    expect(mm.arrays.find((a) => a.name === 'APT_LINES')?.values[0]).toBe(`deb http://snapshot.ubuntu.com/ubuntu/${at} noble main universe`);
+    const aptLines = mm.maps.find((m) => m.name === 'APT_LINES')!.entries[0]!.value.split('\n');
+    expect(aptLines[0]).toBe(`deb http://snapshot.ubuntu.com/ubuntu/${at} noble main universe`);
     expect(stepData(settings(UBUNTU, { snapshot: at, backend: 'mmdebstrap' }), 'mmdebstrap_build').noValidUntil).toBe(true);
   });
 

@@ -216,7 +216,7 @@ describe('nothing happens before the whole command line is valid', () => {
 
 describe('output to a closed pipe', () => {
   it('explain | head -1, 50 times: exit 0, never a trace', { timeout: 300_000 }, () => {
-    const once = `set -o pipefail; node ${JSON.stringify(`${ROOT}/dist/src/cli/main.js`)} explain debian-trixie-ja | head -1 > /dev/null`;
+    const once = `set -o pipefail; node ${JSON.stringify(`${ROOT}/dist/cli/main.js`)} explain debian-trixie-ja | head -1 > /dev/null`;
     const script = `seq 50 | xargs -P 4 -I{} bash -c ${JSON.stringify(once)}`;
     const r = spawnSync('bash', ['-c', script], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
@@ -230,6 +230,11 @@ describe('JSON for CI tooling', () => {
     expect(explain).toMatchObject({ id: 'debian-trixie-ja-slim', image: 'local/debian-ja-slim:trixie', backend: 'mmdebstrap' });
     expect(explain.steps.map((s: { function: string }) => s.function)).toContain('slim');
     expect(explain.commands.some((c: string) => c.startsWith('+ env'))).toBe(true);
+    // The root ledger, in run order: the mmdebstrap call before the hook's chroot commands.
+    const kinds = explain.ledger.map((e: { kind: string }) => e.kind);
+    expect(kinds).toContain('chroot');
+    expect(explain.ledger.findIndex((e: { what: string }) => e.what.includes(' mmdebstrap '))).toBeLessThan(kinds.indexOf('chroot'));
+    expect(explain.configSha256).toMatch(/^[0-9a-f]{64}$/);
     const presets = JSON.parse(cli(['presets', '--json']).stdout);
     expect(presets.map((p: { id: string }) => p.id)).toContain('debian-bookworm-ja');
     const releases = JSON.parse(cli(['releases', '--json']).stdout);

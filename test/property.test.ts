@@ -60,10 +60,13 @@ const FIELDS: Field[] = [
   { key: 'distro', error: 'distro', set: (v) => ({ ...DEBIAN, distro: v as 'debian' }), examples: ['debian'], reach: 'script' },
   { key: 'suite', error: 'suite', set: (v) => ({ ...DEBIAN, suite: v }), examples: ['bookworm', 'trixie', 'sid', 'bullseye'], reach: 'script' },
   { key: 'arch', error: 'arch', set: (v) => ({ ...DEBIAN, arch: v as 'amd64' }), examples: ['amd64', 'arm64', 'ppc64el'], reach: 'script' },
+  { key: 'arch[]', error: 'arch', set: (v) => ({ ...DEBIAN, arch: [v as 'amd64'] }), examples: ['amd64', 'arm64', 'armhf'], reach: 'script' },
+  { key: 'mode', error: 'mode', set: (v) => ({ ...DEBIAN, backend: 'mmdebstrap', mode: v as 'root' }), examples: ['root', 'unshare'], reach: 'script' },
   { key: 'variant', error: 'variant', set: (v) => ({ ...DEBIAN, variant: v as 'minbase' }), examples: ['minbase', 'buildd', 'default'], reach: 'script', printed: false },
   { key: 'backend', error: 'backend', set: (v) => ({ ...DEBIAN, backend: v as 'debootstrap' }), examples: ['debootstrap', 'mmdebstrap'], reach: 'script' },
   { key: 'mirror', error: 'mirror', set: (v) => ({ ...DEBIAN, mirror: v }), examples: ['http://mirror.example/debian', 'https://mirror.example:8443/debian', 'file:///srv/mirror/debian'], extras: URL_EXTRAS, reach: 'script' },
   { key: 'securityMirror', error: 'securityMirror', set: (v) => ({ ...DEBIAN, securityMirror: v }), examples: ['http://mirror.example/debian-security'], extras: URL_EXTRAS, reach: 'script' },
+  { key: 'portsMirror', error: 'portsMirror', set: (v) => ({ ...UBUNTU, arch: 'arm64', portsMirror: v }), examples: ['http://ports.example/ubuntu-ports'], extras: URL_EXTRAS, reach: 'script' },
   { key: 'proxy', error: 'proxy', set: (v) => ({ ...DEBIAN, proxy: v }), examples: ['http://proxy.example:3128', 'https://proxy.example/'], extras: URL_EXTRAS, reach: 'script' },
   { key: 'components[]', error: 'components[0]', set: (v) => ({ ...DEBIAN, components: [v] }), examples: ['main', 'contrib', 'non-free-firmware'], reach: 'script' },
   { key: 'include[]', error: 'include[0]', set: (v) => ({ ...DEBIAN, backend: 'mmdebstrap', include: [v] }), examples: ['curl', 'iproute2', 'libc6:amd64', 'g++', 'curl=7.88.1-10+deb12u8', 'libc6:amd64=1:2.36-9~b1'], extras: ['+', '.', '-x', ':any', ':arm64', '=1.0', '~rc1', '.2'], reach: 'script' },
@@ -348,10 +351,12 @@ describe('the checks can fail', () => {
   it('a value spliced into the script unquoted leaves the canary and fails bash -n where it breaks syntax', async () => {
     const files = await renderConfig(validateSettings(DEBIAN, 'x'), origin);
     const script = files.find((f) => f.path === 'mkimage.sh')!.content;
-    const spliced = script.replace(/^readonly MIRROR=.*$/m, `readonly MIRROR=http://mirror.example/$(touch ${CANARY})`);
+    // The mirror is kept per architecture (a map), as every setting that differs by arch.
+    const line = /^readonly -A MIRRORS=.*$/m;
+    const spliced = script.replace(line, `readonly -A MIRRORS=([amd64]=http://mirror.example/$(touch ${CANARY}))`);
     expect(spliced).not.toBe(script);
     expect(dryRunAsNobody(spliced).canaries).toHaveLength(1);
-    expect(bashSyntaxCheck(script.replace(/^readonly MIRROR=.*$/m, "readonly MIRROR='unterminated")).status).not.toBe(0);
+    expect(bashSyntaxCheck(script.replace(line, "readonly -A MIRRORS=([amd64]='unterminated)")).status).not.toBe(0);
   });
 
   it('the Dockerfile and HCL decoders refuse what their tools would expand', () => {

@@ -38,7 +38,7 @@ describe('json_string', () => {
   });
 });
 
-/** A build's state dir and output dir, as the steps before records leave them. */
+/** A build's work dir and output dir, as the steps before records leave them. */
 function fakeBuild(name: string, packages: string): { out: string; state: string } {
   const dir = join(work, name);
   const state = join(dir, 'state');
@@ -53,7 +53,10 @@ function fakeBuild(name: string, packages: string): { out: string; state: string
 
 function records(build: { out: string; state: string }, expectFile = '') {
   return bash(
-    `export SOURCE_DATE_EPOCH=1717236000; OUTPUT_DIR=$1 STATE_DIR=$2 EXPECT_FILE=$3 TMP_TARBALL=$1/.partial-rootfs.tar.gz RELEASE_EPOCH=1717236000 RELEASE_VERSION=12.5
+    // dpkg-query on the image's database (--admindir) prints the made-up list instead.
+    `export SOURCE_DATE_EPOCH=1717236000; WORK_DIR=$2; select_arch amd64
+     dpkg-query() { if [[ $1 == --admindir=* ]]; then cat "$WORK_DIR/packages"; else command dpkg-query "$@"; fi; }
+     OUTPUT_DIR=$1 EXPECT_FILE=$3 TMP_TARBALL=$1/.partial-rootfs.tar.gz RELEASE_EPOCH=1717236000 RELEASE_VERSION=12.5
      PARTIALS=("$TMP_TARBALL"); records && publish_outputs`,
     build.out,
     build.state,

@@ -13,7 +13,7 @@ const RUNTIME = /^# ---- runtime:.*\n([\s\S]*?)^# ---- end of runtime ----$/m;
 const definitions = (script: string) => [...script.matchAll(/^([a-z_]+)\(\) \{$/gm)].map((m) => m[1]!);
 const mainCalls = (script: string) => {
   const main = script.slice(script.indexOf('\nmain() {'));
-  return [...main.matchAll(/^ {2}step \S+ (?:'[^']*'|\S+) ([a-z_]+)$/gm)].map((m) => m[1]!);
+  return [...main.matchAll(/^ +step \S+ (?:'[^']*'|\S+) ([a-z_]+)$/gm)].map((m) => m[1]!);
 };
 
 describe.each(plans.map((p) => [p.id, p] as const))('%s', (id, plan) => {
@@ -28,9 +28,18 @@ describe.each(plans.map((p) => [p.id, p] as const))('%s', (id, plan) => {
 
   it('main calls its steps in that same order', () => {
     const called = mainCalls(script);
-    expect(called).toEqual(plan.script.mainSteps.map((s) => s.fn));
+    const { before, perArch, after } = plan.script.mainSteps;
+    expect(called).toEqual([...before, ...perArch, ...after].map((s) => s.fn));
     const positions = called.map((fn) => stepFns.indexOf(fn));
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
+  });
+
+  it('runs the per-architecture steps inside the loop over ARCHES, the others once', () => {
+    const main = script.slice(script.indexOf('\nmain() {'));
+    const loop = main.slice(main.indexOf('for arch in "${ARCHES[@]}"; do'), main.indexOf('\n  done\n'));
+    const inLoop = [...loop.matchAll(/^ {4}step \S+ (?:'[^']*'|\S+) ([a-z_]+)$/gm)].map((m) => m[1]!);
+    expect(inLoop).toEqual(plan.script.mainSteps.perArch.map((s) => s.fn));
+    expect(inLoop.length).toBeGreaterThan(0);
   });
 
   it('holds its settings before the runtime and main last', () => {

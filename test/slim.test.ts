@@ -22,4 +22,11 @@ describe('slim', () => {
     // The include rule must follow the exclude it refines: dpkg applies the last match.
     expect(rules.indexOf('path-include /usr/share/doc/*/copyright')).toBeGreaterThan(rules.indexOf('path-exclude /usr/share/doc/*'));
   });
+
+  it('keeps the glibc converters of the generated charsets only; UTF-8 needs none', () => {
+    const ja = planSlim(settings(DEBIAN, { slim: true, locales: { generate: ['ja_JP.UTF-8', 'ja_JP.EUC-JP'] } }))!;
+    expect(ja.gconvCharsets).toEqual(['EUC-JP']);
+    const utf8 = planSlim(settings(DEBIAN, { slim: true, locales: { generate: ['en_US.UTF-8'] } }))!;
+    expect(utf8.gconvCharsets).toEqual([]);
+  });
 });

@@ -3,12 +3,15 @@
 # Regenerate with: mkimage-gen generate
 #
 # Builds local/ubuntu-ja:precise (ubuntu 12.04 precise, amd64, minbase): a root filesystem made with debootstrap, tuned for
-# containers, packed into a tarball and imported as an image. Run it as root on the build host:
-#   sudo ./mkimage.sh   (see --help; --dry-run prints every command)
+# containers, packed into a tarball and imported as an image. Run it on the build host:
+#   sudo ./mkimage.sh   (see --help for --mode unshare; --dry-run prints every command)
 # On the host it writes only here (`mkimage-gen explain` lists every command it runs as root):
 #   --work-dir (default: $TMPDIR or /var/tmp)/mkimage.XXXXXXXXXX: the work dir, removed when the script exits
-#   --output-dir (default: the script's folder): rootfs.tar.xz, rootfs.tar.xz.sha256, rootfs.manifest, rootfs.spdx.json, rootfs.cdx.json, rootfs.build.json, rootfs.provenance.json
-#     each written as .partial-<name> first, then renamed
+#   --output-dir (default: the script's folder):
+#     rootfs.tar.xz, rootfs.tar.xz.sha256, rootfs.manifest, rootfs.spdx.json, rootfs.cdx.json, rootfs.build.json, rootfs.provenance.json
+#     build-vars.hcl; each written under a temporary name first, then renamed
+#   --package-cache DIR, if given: the .debs of the build
+#   the image store of docker (the import)
 # It reads top to bottom: the settings, the runtime helpers (the same in every script),
 # the steps in the order they run, and main, which runs them.
 set -Eeuo pipefail
@@ -24,11 +27,11 @@ readonly IMAGE=local/ubuntu-ja
 readonly DISTRO=ubuntu
 # release 12.04, archived
 readonly SUITE=precise
-readonly ARCH=amd64
+readonly BACKEND=debootstrap
+# debootstrap runs as root
+readonly MODE=root
 # debootstrap variant; default = no --variant
 readonly VARIANT=minbase
-# a mirror near the build host
-readonly MIRROR=http://old-releases.ubuntu.com/ubuntu
 # http_proxy for the build only; not written into the image
 readonly PROXY=''
 # checks the Release files the build downloads
@@ -45,8 +48,6 @@ readonly SNAPSHOT=''
 readonly DEFAULT_LOCALE=ja_JP.UTF-8
 # empty = keep UTC
 readonly TIMEZONE=''
-# written to the output directory
-readonly TARBALL=rootfs.tar.xz
 # docker or podman import; empty = none
 readonly ENGINE=docker
 # the release version tag is read from this file
@@ -59,15 +60,7 @@ readonly GENERATOR='mkimage-gen 0.1.0'
 # the config this script was generated from
 readonly CONFIG='preset ubuntu-precise-ja'
 # sha256 of its validated settings as canonical JSON (mkimage-gen explain shows it)
-readonly CONFIG_SHA256=a2947917e44f1dc1d6ab5672659737c919cca82730422f5584338fe1db9206a0
-# records written beside the tarball, in its checksum file
-readonly MANIFEST=rootfs.manifest
-readonly SPDX=rootfs.spdx.json
-readonly CYCLONEDX=rootfs.cdx.json
-readonly BUILD_RECORD=rootfs.build.json
-readonly PROVENANCE=rootfs.provenance.json
-# drift check: the manifest the packages must match, relative to this script's folder; empty = none (--expect FILE)
-readonly EXPECT=''
+readonly CONFIG_SHA256=4a0410eb82cf9dbfa82f7dbb83f033f5ae638881fda5fb7a13d39a58b5a8c4af
 # tags read at build time: version, major version (Debian), <suite>-<YYYYMMDD>; 1 = on
 readonly TAG_VERSION=1
 readonly TAG_MAJOR=0
@@ -82,20 +75,38 @@ readonly -a COMPONENTS=(main universe)
 readonly -a INCLUDE=(iproute)
 # removed from the variant
 readonly -a EXCLUDE=()
+# dpkg architectures, built one after the other
+readonly -a ARCHES=(amd64)
 # the build record lists their dates and checksums; the newest Date can give SOURCE_DATE_EPOCH
 readonly -a RELEASE_URLS=(http://old-releases.ubuntu.com/ubuntu/dists/precise/Release http://old-releases.ubuntu.com/ubuntu/dists/precise-updates/Release http://old-releases.ubuntu.com/ubuntu/dists/precise-security/Release)
-# every archive the build and the image read
-readonly -a MIRRORS=(http://old-releases.ubuntu.com/ubuntu)
+# every archive the build and the image read, as the build record lists them
+readonly -a ARCHIVES=(http://old-releases.ubuntu.com/ubuntu)
 # host packages whose versions the build record names
 readonly -a HOST_TOOL_PACKAGES=(debootstrap tar xz-utils)
-# published with the tarball, in this order
-readonly -a RECORD_FILES=(rootfs.manifest rootfs.spdx.json rootfs.cdx.json rootfs.build.json rootfs.provenance.json)
 # locales to generate
 readonly -a LOCALES=(ja_JP.EUC-JP ja_JP.UTF-8)
 # tags besides the release version read from the rootfs
 readonly -a TAGS=(precise latest)
 # tarball compression; empty = none
 readonly -a COMPRESSOR=(xz --threads=0 -6)
+# per architecture: the mirror near the build host it installs from
+readonly -A MIRRORS=([amd64]=http://old-releases.ubuntu.com/ubuntu)
+# written to the output directory
+readonly -A TARBALLS=([amd64]=rootfs.tar.xz)
+# published with the tarball and in its checksum file: manifest, SPDX, CycloneDX, build record, provenance
+readonly -A RECORD_FILES=([amd64]='rootfs.manifest
+rootfs.spdx.json
+rootfs.cdx.json
+rootfs.build.json
+rootfs.provenance.json')
+# drift check: the manifest the packages must match, relative to this script's folder; empty = none (--expect FILE)
+readonly -A EXPECTS=([amd64]='')
+# appended to each tag of its own image; empty = a single architecture
+readonly -A ARCH_TAGS=([amd64]='')
+# the qemu-user binfmt entry that runs it on another host
+readonly -A BINFMTS=([amd64]=qemu-x86_64)
+# host architectures that run it without emulation
+readonly -A NATIVE_ON=([amd64]=amd64)
 
 # ---- runtime: options, checks, and the helpers every step goes through ----
 # This block is the same in every script mkimage-gen writes; the steps below differ.
@@ -105,10 +116,23 @@ UNDO_TWEAKS=0
 SELF=$(realpath -- "${BASH_SOURCE[0]}")
 OUTPUT_DIR=${SELF%/*}
 WORK_PARENT=${TMPDIR:-/var/tmp}
+PACKAGE_CACHE=''
 WORK_DIR=''
 ROOTFS=''
+BUILD_MODE=$MODE
+# The architecture being built, and its values (see select_arch).
+ARCH=''
+ARCH_LABEL=''
+MIRROR=''
+TARBALL=''
 TMP_TARBALL=''
+# The drift check's manifest: --expect, and the one of the architecture being built.
+EXPECT_OVERRIDE=''
 EXPECT_FILE=''
+# The records of the architecture being built (RECORD_FILES), and where dpkg's database is.
+RECORDS=()
+MANIFEST='' SPDX='' CYCLONEDX='' BUILD_RECORD='' PROVENANCE=''
+PACKAGES_DB=''
 RELEASE_VERSION=''
 # The newest Date of the Release files (release_date): the records' time when no SOURCE_DATE_EPOCH is set.
 RELEASE_EPOCH=''
@@ -117,8 +141,8 @@ BUILD_CREATED=''
 BUILD_VARS=()
 CHILD=''
 HOOK_STAGE=''
-STATE_DIR=''
 PROBLEMS=()
+MADE_FILES=()
 MADE_TAGS=()
 # Files written under temporary names in the output directory, until they are published.
 PARTIALS=()
@@ -133,14 +157,20 @@ chroot_env() {
   [[ -z ${SOURCE_DATE_EPOCH:-} ]] || printf '%s\0' "SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH"
 }
 # Keep changed config files without asking: nobody answers prompts in a build.
+# shellcheck disable=SC2034 # unused where mmdebstrap runs every apt install itself
 readonly -a APT_OPTIONS=(-y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
 
 usage() {
-  printf 'Usage: %s [--dry-run] [--output-dir DIR] [--work-dir DIR] [--expect FILE] [--undo-tweaks] [--help]\n\n' "${0##*/}"
-  printf 'Builds %s:%s (%s %s, %s, variant %s) from %s\n' "$IMAGE" "$SUITE" "$DISTRO" "$SUITE" "$ARCH" "$VARIANT" "$MIRROR"
-  printf 'into %s in the output directory, with its records beside it\n(%s, and %s that lists the checksums of all)' \
-    "$TARBALL" "$(join_by ' ' "${RECORD_FILES[@]}")" "$TARBALL.sha256"
-  if [[ -n $ENGINE ]]; then printf ', then imports it with %s as %s' "$ENGINE" "$(join_by ' ' "${TAGS[@]/#/$IMAGE:}") + the release version"; fi
+  printf 'Usage: %s [--dry-run] [--output-dir DIR] [--work-dir DIR] [--mode root|unshare] [--package-cache DIR] [--expect FILE] [--undo-tweaks] [--help]\n\n' "${0##*/}"
+  printf 'Builds %s:%s (%s %s, %s, variant %s) with %s in mode %s\n' "$IMAGE" "$SUITE" "$DISTRO" "$SUITE" "$(join_by ' ' "${ARCHES[@]}")" "$VARIANT" "$BACKEND" "$MODE"
+  local arch
+  for arch in "${ARCHES[@]}"; do
+    printf '  %s: from %s into %s in the output directory,\n    with %s and %s that lists the checksums of all\n' \
+      "$arch" "${MIRRORS[$arch]}" "${TARBALLS[$arch]}" "${RECORD_FILES[$arch]//$'\n'/ }" "${TARBALLS[$arch]}.sha256"
+  done
+  printf 'then'
+  if [[ -n $ENGINE ]]; then printf ' imports it with %s as %s' "$ENGINE" "$(join_by ' ' "${TAGS[@]/#/$IMAGE:}") + the release version"; fi
+  if ((${#ARCHES[@]} > 1)); then printf ' (each architecture also as <tag>-<architecture>)'; fi
   printf '.\n'
   printf 'Components: %s. Added packages: %s. Locales: %s (default: %s). Time zone: %s. Proxy: %s.\n\n' \
     "$(join_by ' ' "${COMPONENTS[@]}")" "$(join_by ' ' "${INCLUDE[@]}")" "$(join_by ' ' "${LOCALES[@]}")" \
@@ -151,12 +181,21 @@ Options:
   -o, --output-dir DIR  where the tarball goes (default: the directory of this script);
                         an existing tarball is replaced only once the new one is complete
   -w, --work-dir DIR    where the temporary build directory is made (default: $TMPDIR or /var/tmp)
+      --mode MODE       root: run as root (the default of the config: see MODE above);
+                        unshare: no root, mmdebstrap in a user namespace (needs the uidmap
+                        package and subuid/subgid ranges for the user)
+      --package-cache DIR
+                        keep the downloaded .debs in DIR and reuse them in the next build
+                        (a host directory, not in the image; mmdebstrap: every package,
+                        debootstrap: the bootstrap's)
   -e, --expect FILE     drift check: fail before publishing, printing the difference, when the
-                        image's packages differ from this manifest (overrides the config's expect)
+                        image's packages differ from this manifest (overrides the config's
+                        expect; one architecture only)
       --undo-tweaks     take the Docker tweaks back out before packing (for images that run services)
   -h, --help            show this help
 
-Needs root, bash 4.4+, and the tools it names when they are missing.
+Needs root (or --mode unshare), bash 4.4+, qemu-user-static for foreign architectures,
+and the tools it names when they are missing.
 A failed or interrupted run unmounts what it mounted, removes its work directory,
 leaves no partial output, and exits non-zero; run it again to retry.
 EOF
@@ -201,7 +240,7 @@ run_job() {
   return "$status"
 }
 run() { run_job '' "$@"; }
-# run_to FILE COMMAND...: run it with its output written to FILE on the host.
+# run_to FILE COMMAND...: COMMAND's output into FILE on the host, as one job a signal stops.
 run_to() {
   local target=$1
   shift
@@ -210,18 +249,12 @@ run_to() {
     printf '+ > %s\n' "$target"
     return 0
   fi
-  "$@" > "$target" &
+  ("$@" > "$target") &
   CHILD=$!
   local status=0
   wait "$CHILD" || status=$?
   CHILD=''
   return "$status"
-}
-in_chroot_to() {
-  local target=$1 env
-  shift
-  mapfile -d '' -t env < <(chroot_env)
-  run_to "$target" chroot "$ROOTFS" "${env[@]}" "$@"
 }
 in_chroot() { in_chroot_with_input '' "$@"; }
 in_chroot_with_input() {
@@ -281,7 +314,14 @@ install_embedded() {
 # run inside the rootfs, or on the host with the rootfs as $1 and MKIMAGE_ROOTFS.
 run_hook() {
   local on=$1 script
-  if [[ $on == rootfs ]]; then script=$ROOTFS/tmp/mkimage-hook; else script=${STATE_DIR:-$WORK_DIR}/hook; fi
+  if [[ $on == rootfs ]]; then
+    script=$ROOTFS/tmp/mkimage-hook
+  elif [[ -n $HOOK_STAGE ]]; then
+    # Called back by mmdebstrap: its temporary directory in our work dir is ours to write.
+    script=$TMPDIR/mkimage-host-hook
+  else
+    script=$WORK_DIR/hook
+  fi
   ((DRY_RUN)) || rm -f -- "$script"
   unpack_embedded "$script" "$2" "$3"
   run chmod 0700 "$script"
@@ -299,7 +339,7 @@ now_us() {
   printf '%s' "${t/./}"
 }
 step() {
-  local label=$1 title=$2 fn=$3 start
+  local label=$1$ARCH_LABEL title=$2 fn=$3 start
   start=$(now_us)
   printf '[%s] %s ...\n' "$label" "$title"
   "$fn"
@@ -325,17 +365,33 @@ parse_args() {
         shift
         ;;
       --work-dir=*) WORK_PARENT=${1#*=} ;;
-      -e | --expect)
-        (($# > 1)) || die "$1 needs a manifest file"
-        EXPECT_FILE=$2
+      --package-cache)
+        (($# > 1)) || die "$1 needs a directory"
+        PACKAGE_CACHE=$2
         shift
         ;;
-      --expect=*) EXPECT_FILE=${1#*=} ;;
+      --package-cache=*) PACKAGE_CACHE=${1#*=} ;;
+      -e | --expect)
+        (($# > 1)) || die "$1 needs a manifest file"
+        EXPECT_OVERRIDE=$2
+        shift
+        ;;
+      --expect=*) EXPECT_OVERRIDE=${1#*=} ;;
       --undo-tweaks) UNDO_TWEAKS=1 ;;
-      # Internal: mmdebstrap calls the script back: --hook STAGE --state-dir DIR ROOTFS.
-      --hook | --state-dir)
+      --mode | --mode=*)
+        if [[ $1 == --mode ]]; then
+          (($# > 1)) || die "--mode needs root or unshare"
+          BUILD_MODE=$2
+          shift
+        else
+          BUILD_MODE=${1#*=}
+        fi
+        [[ $BUILD_MODE == root || $BUILD_MODE == unshare ]] || die "--mode is root or unshare, not $BUILD_MODE"
+        ;;
+      # Internal: mmdebstrap calls the script back: --hook STAGE --arch ARCH ROOTFS.
+      --hook | --arch)
         (($# > 1)) || die "$1 needs a value"
-        if [[ $1 == --hook ]]; then HOOK_STAGE=$2; else STATE_DIR=$2; fi
+        if [[ $1 == --hook ]]; then HOOK_STAGE=$2; else ARCH=$2; fi
         shift
         ;;
       -h | --help)
@@ -356,10 +412,17 @@ parse_args() {
     shift
   done
   if [[ -n $HOOK_STAGE ]]; then
-    [[ -d $STATE_DIR && -d $ROOTFS ]] || die "--hook needs --state-dir DIR and the rootfs"
+    [[ -d $ROOTFS && -n ${MIRRORS[$ARCH]:-} ]] || die "--hook needs --arch ARCH and the rootfs"
+    ((${#ARCHES[@]} == 1)) || ARCH_LABEL=" $ARCH"
   fi
-  # The config's expected manifest lives beside the script.
-  if [[ -z $EXPECT_FILE && -n $EXPECT ]]; then EXPECT_FILE=${SELF%/*}/$EXPECT; fi
+  if [[ -n $PACKAGE_CACHE ]]; then
+    # The bootstrap tools want an absolute path without white space (mmdebstrap splits its hook words).
+    [[ $PACKAGE_CACHE != *[[:space:]]* ]] || die "the package cache must not contain white space: $PACKAGE_CACHE"
+    PACKAGE_CACHE=$(realpath -m -- "$PACKAGE_CACHE")
+  fi
+  if [[ -n $EXPECT_OVERRIDE ]] && ((${#ARCHES[@]} > 1)); then
+    die "--expect names one manifest, and this script builds several architectures: set expect in the config"
+  fi
 }
 
 # Refuse early, before anything is touched: root, bash, tools, keyring.
@@ -367,9 +430,64 @@ preflight() {
   if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 4))); then
     die "bash 4.4 or newer is needed (this is $BASH_VERSION)"
   fi
-  if ((EUID != 0 && !DRY_RUN)); then
+  if [[ $BUILD_MODE == unshare ]]; then
+    [[ $BACKEND == mmdebstrap ]] || die "--mode unshare needs the mmdebstrap backend; this script builds with debootstrap, as root"
+    check_unshare
+  elif ((EUID != 0 && !DRY_RUN)); then
+    [[ $BACKEND == debootstrap ]] || die "run this as root (sudo $0), or without root: $0 --mode unshare (see --help)"
     die "run this as root: debootstrap, chroot and mount need it (sudo $0)"
   fi
+  check_arches
+}
+
+# mmdebstrap --mode=unshare needs subordinate ids for this user and user namespaces.
+# Each missing piece is named with the command that adds it.
+check_unshare() {
+  local user before=${#PROBLEMS[@]} file
+  user=$(id -un)
+  for file in /etc/subuid /etc/subgid; do
+    if ! grep -qE "^($user|$EUID):" "$file" 2> /dev/null; then
+      PROBLEMS+=("$user has no range in $file: as root, usermod --add-subuids 100000-165535 --add-subgids 100000-165535 $user")
+    fi
+  done
+  if ! command -v newuidmap > /dev/null 2>&1 || ! command -v newgidmap > /dev/null 2>&1; then
+    PROBLEMS+=("newuidmap and newgidmap are missing: install the uidmap package")
+  fi
+  if [[ $(cat /proc/sys/user/max_user_namespaces 2> /dev/null || echo 1) == 0 ]]; then
+    PROBLEMS+=("user namespaces are disabled (user.max_user_namespaces is 0): as root, sysctl -w user.max_user_namespaces=15000")
+  fi
+  if [[ $(cat /proc/sys/kernel/unprivileged_userns_clone 2> /dev/null || echo 1) == 0 ]]; then
+    PROBLEMS+=("unprivileged user namespaces are disabled: as root, sysctl -w kernel.unprivileged_userns_clone=1")
+  fi
+  if [[ $(cat /proc/sys/kernel/apparmor_restrict_unprivileged_userns 2> /dev/null || echo 0) != 0 ]]; then
+    PROBLEMS+=("AppArmor forbids unprivileged user namespaces: as root, sysctl -w kernel.apparmor_restrict_unprivileged_userns=0")
+  fi
+  if ((${#PROBLEMS[@]} == before)) && command -v unshare > /dev/null 2>&1 && ! unshare --user --map-root-user true 2> /dev/null; then
+    PROBLEMS+=("this host does not let $user create a user namespace (unshare --user --map-root-user fails)")
+  fi
+  ((${#PROBLEMS[@]} == before)) || PROBLEMS+=("so mode unshare cannot build here; mode root can: sudo $0 --mode root")
+}
+
+# Foreign architectures run through qemu-user: the kernel hands their binaries to qemu
+# (binfmt_misc), and the F flag lets that work inside the build's chroot.
+check_arches() {
+  local host arch entry
+  host=$(dpkg --print-architecture 2> /dev/null || uname -m)
+  for arch in "${ARCHES[@]}"; do
+    [[ " ${NATIVE_ON[$arch]} " != *" $host "* ]] || continue
+    # mmdebstrap asks arch-test whether the foreign architecture's binaries run.
+    [[ $BACKEND != mmdebstrap ]] || require_tool arch-test arch-test
+    entry=/proc/sys/fs/binfmt_misc/${BINFMTS[$arch]}
+    if [[ ! -e /proc/sys/fs/binfmt_misc/status ]]; then
+      PROBLEMS+=("$arch binaries need qemu-user on this $host host, and binfmt_misc is not mounted: as root, mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc")
+    elif [[ ! -e $entry ]]; then
+      PROBLEMS+=("$arch binaries cannot run on this $host host: install qemu-user-static and binfmt-support, then as root: update-binfmts --enable ${BINFMTS[$arch]}")
+    elif ! grep -qx enabled "$entry"; then
+      PROBLEMS+=("${BINFMTS[$arch]} is registered but disabled: as root, update-binfmts --enable ${BINFMTS[$arch]}")
+    elif ! grep -q '^flags:.*F' "$entry"; then
+      PROBLEMS+=("${BINFMTS[$arch]} is registered without the F flag, so it cannot run inside a chroot: install qemu-user-static, whose registration has it")
+    fi
+  done
 }
 require_tool() {
   command -v "$1" > /dev/null 2>&1 || PROBLEMS+=("$1 is missing: install the $2 package")
@@ -378,9 +496,13 @@ require_file() {
   [[ -r $1 ]] || PROBLEMS+=("$1 is missing: install the $2 package")
 }
 check_preflight() {
-  if [[ -n $EXPECT_FILE && ! -r $EXPECT_FILE ]]; then
-    PROBLEMS+=("the expected manifest $EXPECT_FILE is missing: write it with mkimage-gen refresh-manifest")
-  fi
+  local arch
+  for arch in "${ARCHES[@]}"; do
+    EXPECT_FILE=$(expected_manifest "$arch")
+    if [[ -n $EXPECT_FILE && ! -r $EXPECT_FILE ]]; then
+      PROBLEMS+=("the expected manifest $EXPECT_FILE is missing: write it with mkimage-gen refresh-manifest")
+    fi
+  done
   ((${#PROBLEMS[@]} > 0)) || return 0
   local problem
   for problem in "${PROBLEMS[@]}"; do log "$problem"; done
@@ -397,8 +519,33 @@ make_work_dir() {
     WORK_DIR=$(mktemp -d "$WORK_PARENT/mkimage.XXXXXXXXXX")
   fi
   ROOTFS=$WORK_DIR/rootfs
-  # What the steps hand on to later ones (mmdebstrap's hooks get it as --state-dir).
-  STATE_DIR=$WORK_DIR
+}
+
+# The drift check's manifest for an architecture: --expect, or the config's expect
+# (beside this script); empty = no check.
+expected_manifest() {
+  if [[ -n $EXPECT_OVERRIDE ]]; then
+    printf '%s' "$EXPECT_OVERRIDE"
+  elif [[ -n ${EXPECTS[$1]:-} ]]; then
+    printf '%s' "${SELF%/*}/${EXPECTS[$1]:-}"
+  fi
+}
+
+# One architecture's values, for the steps that build it.
+select_arch() {
+  ARCH=$1
+  # shellcheck disable=SC2034 # the debootstrap step reads it
+  MIRROR=${MIRRORS[$ARCH]}
+  TARBALL=${TARBALLS[$ARCH]}
+  mapfile -t RECORDS <<< "${RECORD_FILES[$ARCH]}"
+  # In RECORD_FILES' order.
+  MANIFEST=${RECORDS[0]} SPDX=${RECORDS[1]} CYCLONEDX=${RECORDS[2]} BUILD_RECORD=${RECORDS[3]} PROVENANCE=${RECORDS[4]}
+  EXPECT_FILE=$(expected_manifest "$ARCH")
+  ROOTFS=$WORK_DIR/rootfs-$ARCH
+  if ((${#ARCHES[@]} > 1)); then
+    ARCH_LABEL=" $ARCH"
+    log "building $ARCH"
+  fi
 }
 
 # /proc, /sys and /dev/pts inside the rootfs: apt, dpkg and locale-gen expect them.
@@ -423,6 +570,11 @@ cleanup() {
   trap '' INT TERM
   ((DRY_RUN)) && return "$status"
   ((${#PARTIALS[@]} == 0)) || rm -f -- "${PARTIALS[@]}"
+  if [[ -n $TMP_TARBALL ]]; then rm -f -- "$TMP_TARBALL"; fi
+  if [[ -n $WORK_DIR && $BUILD_MODE == unshare && -d $WORK_DIR/tmp ]]; then
+    # What mmdebstrap left there belongs to the user namespace's ids: remove it from inside.
+    mmdebstrap --unshare-helper rm -rf --one-file-system -- "$WORK_DIR/tmp" 2> /dev/null || true
+  fi
   if [[ -n $WORK_DIR && -d $WORK_DIR ]]; then
     local mnt
     while read -r mnt; do
@@ -434,7 +586,12 @@ cleanup() {
       rm -rf --one-file-system -- "$WORK_DIR"
     fi
   fi
-  ((status == 0)) || log "failed (exit $status): nothing was written to $OUTPUT_DIR; run again to retry"
+  if ((status != 0 && ${#MADE_FILES[@]} == 0)); then
+    log "failed (exit $status): nothing was written to $OUTPUT_DIR; run again to retry"
+  elif ((status != 0)); then
+    # Several architectures: those built before the failure were published whole.
+    log "failed (exit $status): no partial file was left; complete before it: ${MADE_FILES[*]}; run again to retry"
+  fi
   return "$status"
 }
 on_signal() {
@@ -455,15 +612,16 @@ catch_signals() {
 }
 catch_signals
 
-# The version tag: /etc/debian_version or DISTRIB_RELEASE, as the seed reads it.
+# The version tag: /etc/debian_version or DISTRIB_RELEASE, as the seed reads it, from
+# that file of the rootfs (or a copy of it).
 read_release_version() {
-  local rootfs=$1
+  local file=$1
   if ((DRY_RUN)); then
-    printf '+ read the release version from %s\n' "$rootfs$VERSION_FILE"
+    printf '+ read the release version from %s\n' "$file"
     RELEASE_VERSION='<version>'
     return 0
   fi
-  RELEASE_VERSION=$(sed -n "s/$VERSION_PATTERN/\\1/p" "$rootfs$VERSION_FILE" | head -n 1)
+  RELEASE_VERSION=$(sed -n "s/$VERSION_PATTERN/\\1/p" "$file" | head -n 1)
   [[ -n $RELEASE_VERSION ]] || log "no release number in $VERSION_FILE (a development suite?): no version tag"
 }
 
@@ -569,7 +727,7 @@ json_string() {
 # was written and checked; the tarball comes last, so a reader that sees it sees its records.
 publish_outputs() {
   local name sums=''
-  for name in "$TARBALL" "${RECORD_FILES[@]}"; do
+  for name in "$TARBALL" "${RECORDS[@]}"; do
     sums+="$(sha256_of "$OUTPUT_DIR/.partial-$name")  $name"$'\n'
   done
   partial "$TARBALL.sha256"
@@ -580,11 +738,12 @@ publish_outputs() {
   fi
   # No interrupt between the renames: the checksums, records and tarball change together.
   trap '' INT TERM
-  for name in "${RECORD_FILES[@]}" "$TARBALL.sha256" "$TARBALL"; do
+  for name in "${RECORDS[@]}" "$TARBALL.sha256" "$TARBALL"; do
     run mv -f "$OUTPUT_DIR/.partial-$name" "$OUTPUT_DIR/$name"
   done
   PARTIALS=()
   TMP_TARBALL=''
+  MADE_FILES+=("tarball $OUTPUT_DIR/$TARBALL, its records and checksums beside it")
   catch_signals
   write_build_vars
 }
@@ -592,7 +751,7 @@ publish_outputs() {
 # What the build made, once it is all done.
 report() {
   ((DRY_RUN)) && return 0
-  printf 'mkimage: tarball %s\n' "$OUTPUT_DIR/$TARBALL"
+  printf 'mkimage: %s\n' "${MADE_FILES[@]}"
   ((${#MADE_TAGS[@]} == 0)) || printf 'mkimage: tagged %s\n' "${MADE_TAGS[@]}"
   printf 'mkimage: bake reads %s (docker buildx bake -f docker-bake.hcl -f %s)\n' "$OUTPUT_DIR/$BUILD_VARS_FILE" "$OUTPUT_DIR/$BUILD_VARS_FILE"
 }
@@ -606,13 +765,13 @@ report() {
 # mirror content gives the same value, so two builds give the same bytes.
 release_date() {
   local url date stamp newest=0 file=$WORK_DIR/Release
-  ((DRY_RUN)) || : > "$STATE_DIR/release-files"
+  ((DRY_RUN)) || : > "$WORK_DIR/release-files"
   for url in "${RELEASE_URLS[@]}"; do
     run env "${PROXY_ENV[@]}" "$APT_HELPER" -o APT::Sandbox::User=root download-file "$url" "$file"
     ((DRY_RUN)) && continue
     date=$(sed -n 's/^Date: //p' "$file" | head -n 1)
     stamp=$(date -u -d "$date" +%s) || die "no Date in $url"
-    printf '%s\t%s\t%s\n' "$url" "$date" "$(sha256_of "$file")" >> "$STATE_DIR/release-files"
+    printf '%s\t%s\t%s\n' "$url" "$date" "$(sha256_of "$file")" >> "$WORK_DIR/release-files"
     ((stamp <= newest)) || newest=$stamp
     rm -f -- "$file"
   done
@@ -634,6 +793,11 @@ bootstrap() {
   [[ $VARIANT == default ]] || args+=(--variant="$VARIANT")
   ((${#INCLUDE[@]} == 0)) || args+=(--include="$(join_by , "${INCLUDE[@]}")")
   ((${#EXCLUDE[@]} == 0)) || args+=(--exclude="$(join_by , "${EXCLUDE[@]}")")
+  # --package-cache: debootstrap keeps and reuses the .debs it downloads there.
+  if [[ -n $PACKAGE_CACHE ]]; then
+    run mkdir -p "$PACKAGE_CACHE"
+    args+=(--cache-dir="$PACKAGE_CACHE")
+  fi
   run env "${PROXY_ENV[@]}" DPKG_FORCE=unsafe-io debootstrap "${args[@]}" "$SUITE" "$ROOTFS" "$MIRROR" "$script"
   mount_chroot_fs
 }
@@ -729,21 +893,12 @@ undo_docker_tweaks() {
   in_chroot rm -f /etc/apt/apt.conf.d/no-cache
 }
 
-# What dpkg says is installed, read inside the finished rootfs: the manifest and the
-# SBOMs are made from this list (name, version, architecture, source, status, provides,
-# pre-depends, depends), once the tarball is packed.
-package_list() {
-  # shellcheck disable=SC2016 # dpkg-query's own ${Field} syntax, not the shell's
-  in_chroot_to "$STATE_DIR/packages" dpkg-query -W \
-    -f '${Package};${Version};${Architecture};${Source};${Status};${Provides};${Pre-Depends};${Depends}\n'
-}
-
 # Pack the root filesystem: numeric owners, so uids stay right on any host;
 # sorted entries and mtimes clamped to SOURCE_DATE_EPOCH, so the same packages give the
 # same bytes. Written under a temporary name, published with its records.
 tarball() {
   unmount_chroot_fs
-  read_release_version "$ROOTFS"
+  read_release_version "$ROOTFS$VERSION_FILE"
   run mkdir -p "$OUTPUT_DIR"
   partial "$TARBALL"
   TMP_TARBALL=$PARTIAL
@@ -751,6 +906,8 @@ tarball() {
   tar_args+=(--sort=name --mtime="@$SOURCE_DATE_EPOCH" --clamp-mtime --format=posix
     '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime')
   pack_to "$TMP_TARBALL" tar "${tar_args[@]}" -c .
+  # The records list the packages from dpkg's own database in the packed tree.
+  PACKAGES_DB=$ROOTFS/var/lib/dpkg
 }
 
 # The records of this build, written beside the tarball and published with it:
@@ -766,10 +923,15 @@ tarball() {
 # with the expected one here, before anything is published.
 records() {
   local name
+  # What dpkg-query lists of each package: name, version, architecture, source, status,
+  # provides, pre-depends, depends.
+  # shellcheck disable=SC2016 # dpkg-query's own ${Field} syntax, not the shell's
+  local fields='${Package};${Version};${Architecture};${Source};${Status};${Provides};${Pre-Depends};${Depends}\n'
   # The tags and the creation time the import and bake use (they name the release version).
   build_facts
   if ((DRY_RUN)); then
-    for name in "${RECORD_FILES[@]}"; do
+    show dpkg-query --admindir="$PACKAGES_DB" -W -f "$fields"
+    for name in "${RECORDS[@]}"; do
       partial "$name"
       printf '+ write %s\n' "$PARTIAL"
     done
@@ -777,7 +939,10 @@ records() {
     return 0
   fi
   local -a pkg_name=() pkg_version=() pkg_arch=() pkg_source=() pkg_source_version=() pkg_purl=() pkg_id=() pkg_deps=()
-  read_packages "$STATE_DIR/packages"
+  # The host's dpkg-query reads the image's own database (the rootfs's, or the copy
+  # mmdebstrap handed out), so no command runs in the image for it.
+  dpkg-query --admindir="$PACKAGES_DB" -W -f "$fields" > "$WORK_DIR/packages-$ARCH"
+  read_packages "$WORK_DIR/packages-$ARCH"
   local tarball_sha tarball_size when stamp
   tarball_sha=$(sha256_of "$TMP_TARBALL")
   tarball_size=$(stat -c %s -- "$TMP_TARBALL")
@@ -785,7 +950,7 @@ records() {
   when=$(date -u -d "@$stamp" +%Y-%m-%dT%H:%M:%SZ)
   local -a tags=()
   if [[ -n $ENGINE ]]; then
-    for name in "${TAGS[@]}" "${RELEASE_TAGS[@]}"; do tags+=("$IMAGE:$name"); done
+    for name in "${TAGS[@]}" "${RELEASE_TAGS[@]}"; do tags+=("$IMAGE:$name${ARCH_TAGS[$ARCH]}"); done
   fi
   partial "$MANIFEST"
   write_manifest > "$PARTIAL"
@@ -802,7 +967,7 @@ records() {
   write_provenance > "$PARTIAL"
 }
 
-# dpkg's list (package_list) -> the pkg_* arrays, sorted by name and architecture; only
+# dpkg's list -> the pkg_* arrays, sorted by name and architecture; only
 # installed packages count. A package's dependencies are the indices of the installed
 # packages (or providers) that satisfy each Depends and Pre-Depends group.
 read_packages() {
@@ -985,7 +1150,7 @@ release_files_json() {
     json_string date "$date"
     printf '%s\n    {"url": %s, "date": %s, "sha256": "%s"}' "$sep" "$url" "$date" "$sum"
     sep=','
-  done < "$STATE_DIR/release-files"
+  done < "$WORK_DIR/release-files"
 }
 
 # Records already written, by name and sha256 (the build record lists the SBOMs and the
@@ -1019,7 +1184,7 @@ write_build_record() {
   json_string q "$VARIANT"
   printf '"variant": %s},\n' "$q"
   printf '  "hostTools": [%s],\n' "$(host_tools_json)"
-  printf '  "mirrors": %s,\n  "snapshot": %s,\n' "$(json_list "${MIRRORS[@]}")" "$snapshot"
+  printf '  "mirrors": %s,\n  "snapshot": %s,\n' "$(json_list "${ARCHIVES[@]}")" "$snapshot"
   printf '  "releaseFiles": [%s\n  ],\n' "$(release_files_json)"
   printf '  "sourceDateEpoch": %s,\n' "$epoch"
   printf '  "tarball": {"name": %s, "sha256": "%s", "size": %s},\n' "$tarball" "$tarball_sha" "$tarball_size"
@@ -1048,7 +1213,7 @@ write_provenance() {
     json_string url "$url"
     json_string date "$date"
     printf ',\n        {"uri": %s, "digest": {"sha256": "%s"}, "annotations": {"date": %s}}' "$url" "$sum" "$date"
-  done < "$STATE_DIR/release-files"
+  done < "$WORK_DIR/release-files"
   json_string q "$GENERATOR"
   printf '\n      ]\n    },\n    "runDetails": {"builder": {"id": "urn:mkimage-gen:mkimage.sh", "version": {"mkimage-gen": %s}}}\n  }\n}\n' "$q"
 }
@@ -1060,16 +1225,23 @@ publish() {
 
 # Import the tarball and tag it: the configured tags, then those read in the rootfs (the
 # version, its major number, the dated tag). The image runs, sets and says (labels) what
-# the base Dockerfile does.
+# the base Dockerfile does, and carries its architecture.
 import_image() {
-  local first=$IMAGE:${TAGS[0]} tag
-  run "$ENGINE" import --change 'CMD ["bash"]' --change 'ENV LANG=ja_JP.UTF-8' --change 'LABEL mkimage-gen.build-record="rootfs.build.json"' --change 'LABEL mkimage-gen.checksums="rootfs.tar.xz.sha256"' --change 'LABEL mkimage-gen.manifest="rootfs.manifest"' --change 'LABEL mkimage-gen.provenance="rootfs.provenance.json"' --change 'LABEL mkimage-gen.sbom.cyclonedx="rootfs.cdx.json"' --change 'LABEL mkimage-gen.sbom.spdx="rootfs.spdx.json"' --change 'LABEL org.opencontainers.image.title="local/ubuntu-ja"' \
-    --change LABEL\ org.opencontainers.image.created="$BUILD_CREATED" --change LABEL\ org.opencontainers.image.version="$RELEASE_VERSION" \
-    "$OUTPUT_DIR/$TARBALL" "$first"
-  MADE_TAGS+=("$first")
-  for tag in "${TAGS[@]:1}" "${RELEASE_TAGS[@]}"; do
-    run "$ENGINE" tag "$first" "$IMAGE:$tag"
-    MADE_TAGS+=("$IMAGE:$tag")
+  local arch first tag
+  local -a platform tags=("${TAGS[@]}" "${RELEASE_TAGS[@]}")
+  for arch in "${ARCHES[@]}"; do
+    case $arch in
+      amd64) platform=(--platform linux/amd64) ;;
+    esac
+    first=$IMAGE:${tags[0]}${ARCH_TAGS[$arch]}
+    run "$ENGINE" import --change 'CMD ["bash"]' --change 'ENV LANG=ja_JP.UTF-8' --change 'LABEL mkimage-gen.build-record="rootfs.build.json"' --change 'LABEL mkimage-gen.checksums="rootfs.tar.xz.sha256"' --change 'LABEL mkimage-gen.manifest="rootfs.manifest"' --change 'LABEL mkimage-gen.provenance="rootfs.provenance.json"' --change 'LABEL mkimage-gen.sbom.cyclonedx="rootfs.cdx.json"' --change 'LABEL mkimage-gen.sbom.spdx="rootfs.spdx.json"' --change 'LABEL org.opencontainers.image.title="local/ubuntu-ja"' \
+      --change LABEL\ org.opencontainers.image.created="$BUILD_CREATED" --change LABEL\ org.opencontainers.image.version="$RELEASE_VERSION" \
+      "${platform[@]}" "$OUTPUT_DIR/${TARBALLS[$arch]}" "$first"
+    MADE_TAGS+=("$first")
+    for tag in "${tags[@]:1}"; do
+      run "$ENGINE" tag "$first" "$IMAGE:$tag${ARCH_TAGS[$arch]}"
+      MADE_TAGS+=("$IMAGE:$tag${ARCH_TAGS[$arch]}")
+    done
   done
 }
 
@@ -1093,20 +1265,24 @@ main() {
   # Only this build decides the timestamp it records, never the caller's environment.
   unset SOURCE_DATE_EPOCH
   [[ -z $EPOCH ]] || export SOURCE_DATE_EPOCH=$EPOCH
-  step 1/14 'release files (SOURCE_DATE_EPOCH)' release_date
-  step 2/14 'debootstrap precise' bootstrap
-  step 3/14 'docker tweaks' write_tweaks
-  step 4/14 'divert initctl' divert_initctl
-  step 5/14 'apt sources' apt_sources
-  step 6/14 'update and dist-upgrade' apt_upgrade
-  step 7/14 locales locales
-  step 8/14 'apt clean' apt_clean
-  step 9/14 finalize finalize
-  step 10/14 'package list' package_list
-  step 11/14 tarball tarball
-  step 12/14 'manifest, SBOMs, build record, provenance' records
-  step 13/14 publish publish
-  step 14/14 'docker import' import_image
+  step 1/13 'release files (SOURCE_DATE_EPOCH)' release_date
+  local arch
+  for arch in "${ARCHES[@]}"; do
+    select_arch "$arch"
+    step 2/13 'debootstrap precise' bootstrap
+    step 3/13 'docker tweaks' write_tweaks
+    step 4/13 'divert initctl' divert_initctl
+    step 5/13 'apt sources' apt_sources
+    step 6/13 'update and dist-upgrade' apt_upgrade
+    step 7/13 locales locales
+    step 8/13 'apt clean' apt_clean
+    step 9/13 finalize finalize
+    step 10/13 tarball tarball
+    step 11/13 'manifest, SBOMs, build record, provenance' records
+    step 12/13 publish publish
+  done
+  ARCH_LABEL=''
+  step 13/13 'docker import' import_image
   report
 }
 

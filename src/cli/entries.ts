@@ -7,7 +7,7 @@ import { readConfigFile } from '../io/config-file.js';
 import { readEmbeddedFiles } from '../io/embedded-files.js';
 import { findProjectFile, readProject, type Project } from '../io/project-file.js';
 import type { RenderEntry } from '../generate.js';
-import { configId, type Origin } from '../layout.js';
+import { configId, DEFAULT_OUT, type Origin } from '../layout.js';
 import { describeInput } from '../model/describe.js';
 import { ConfigError, validateSettings } from '../model/index.js';
 import { mergeUnder } from '../model/merge.js';
@@ -16,8 +16,7 @@ import { PROJECT_FILE } from '../model/project.js';
 import { findPreset, PRESET_FILES_DIR, PRESETS } from '../presets/index.js';
 import { shellQuote } from '../render/quote.js';
 
-/** Where the presets are rendered when no project file and no --out say otherwise. */
-export const DEFAULT_OUT = 'generated';
+export { DEFAULT_OUT } from '../layout.js';
 
 export interface Selection {
   /** Config files as given; none = the project's configs, or every preset. */

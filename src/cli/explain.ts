@@ -42,7 +42,7 @@ export function explainText(plan: ImagePlan, files: readonly OutputFile[]): stri
   const s = r.settings;
   const { release } = r;
   const lines = [
-    `${plan.id}: ${r.baseReference}, ${s.distro} ${release.version} (${s.suite}, ${release.status}), ${s.arch}, variant ${s.variant}`,
+    `${plan.id}: ${r.baseReference}, ${s.distro} ${release.version} (${s.suite}, ${release.status}), ${s.arch.join(' ')}, variant ${s.variant}`,
     `backend: ${s.backend}; reproducible: ${s.reproducible ? `yes (SOURCE_DATE_EPOCH ${s.sourceDateEpoch ?? 'from the newest Release date'})` : 'no'}; slim: ${s.slim ? 'yes' : 'no'}`,
     '',
     'Release facts used:',
@@ -100,9 +100,13 @@ export function explainJson(plan: ImagePlan, files: readonly OutputFile[], comma
       sources: r.release.sources,
     },
     aptSources: r.sources,
+    buildSources: r.builds.map((b) => ({ arch: b.arch, sources: b.buildSources })),
+    snapshot: r.snapshot?.timestamp ?? null,
+    configSha256: configDigest(s),
     steps: plan.script.steps.map(({ label, title, fn, stage }) => ({ label, title, function: fn, stage })),
     tags: r.staticTags.map((t) => `${s.name}:${t}`),
     files: files.map((f) => `${plan.id}/${f.path}`),
     commands: commands.split('\n').filter((line) => line !== ''),
+    ledger: rootLedger(plan.script, r),
   };
 }

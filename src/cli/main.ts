@@ -1,30 +1,32 @@
 #!/usr/bin/env node
 // The command line: parse and validate the whole command line first, then act, print,
 // exit. Nothing is read, written or removed before the command line is known to be good.
-import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { dryRun } from '../io/dry-run.js';
 import { lintHooks } from '../io/hook-lint.js';
+import { writeNewFiles } from '../io/new-files.js';
 import { checkOutDir } from '../io/out-dir.js';
+import { readRegularFile } from '../io/regular-file.js';
 import { deliverPendingSignals, exitOnInterrupt } from '../io/signals.js';
 import { findDrift, hasDrift, OutputError, writeTree, type Drift } from '../io/tree.js';
-import { SCRIPT_FILE } from '../layout.js';
+import { DEFAULT_OUT, SCRIPT_FILE } from '../layout.js';
 import { describePath } from '../model/describe.js';
-import { ConfigError, projectJsonSchema, settingsJsonSchema } from '../model/index.js';
-import { findPreset, PRESETS } from '../presets/index.js';
-import { VERSION } from '../version.js';
-import { commentedYaml } from './config-yaml.js';
-import { driftDiff } from './diff.js';
-import { DEFAULT_OUT, loadOne, loadSelection, type Loaded, type Selection } from './entries.js';
+import { ConfigError } from '../model/errors.js';
+import { findPreset, PRESETS, type Preset } from '../presets/index.js';
+import { VERSION } from '../package-root.js';
+import type { Loaded, Selection } from './entries.js';
 import { explainJson, explainText } from './explain.js';
-import { initFiles } from './init.js';
 import { releaseRows, releasesText } from './releases.js';
 import { refreshManifestCommand } from './refresh-manifest.js';
 
-/** The renderer (Handlebars) loads only once the configs have validated: bad input is reported sooner. */
+// Loaded by the commands that need them, so --help and --version start fast: the config
+// loader brings the YAML parser and the validator (zod); the renderer brings Handlebars
+// and loads only once the configs have validated, so bad input is reported sooner.
+const configs = () => import('./entries.js');
 const render = () => import('../generate.js');
+const model = () => import('../model/index.js');
 
 export const EXIT = { ok: 0, drift: 1, badInput: 2 } as const;
 
@@ -61,9 +63,9 @@ interface TreeArgs {
 const selection = (argv: TreeArgs): Selection => ({ configs: argv.configs ?? [], sets: argv.set ?? [], out: argv.out, cwd: process.cwd() });
 
 /** What a generate or check run covers; an implausible output directory is refused before any config is read. */
-function load(argv: TreeArgs): Loaded {
+async function load(argv: TreeArgs): Promise<Loaded> {
   if (argv.out !== undefined) checkOutDir(argv.out);
-  const loaded = loadSelection(selection(argv));
+  const loaded = (await configs()).loadSelection(selection(argv));
   if (argv.out === undefined) checkOutDir(loaded.out);
   return loaded;
 }
@@ -79,12 +81,15 @@ function shownOut(loaded: Loaded): string {
 
 /** A file of the output tree as text, for --diff; never follows a link or reads a non-file. */
 function readCurrent(out: string) {
-  return (path: string): string | undefined => {
-    const full = join(out, path);
-    const stat = lstatSync(full, { throwIfNoEntry: false });
-    if (!stat?.isFile() || stat.size > 16 * 1024 * 1024) return undefined;
-    return readFileSync(full, 'utf8');
-  };
+  const MAX_BYTES = 16 * 1024 * 1024;
+  return (path: string): string | undefined => readRegularFile(join(out, path), MAX_BYTES)?.toString('utf8');
+}
+
+/** A preset by name, or bad input naming the presets there are. */
+function presetNamed(name: string, source: string): Preset {
+  const preset = findPreset(name);
+  if (!preset) throw new ConfigError(source, [`no preset ${JSON.stringify(name)}; the presets are ${PRESETS.map((p) => p.id).join(', ')}`]);
+  return preset;
 }
 
 function treeOptions(y: Argv) {
@@ -113,7 +118,7 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
           .example('$0 generate --set mirror=http://ftp.jp.debian.org/debian --out /tmp/x', 'the presets with another mirror'),
       (argv) =>
         choose(async () => {
-          const loaded = load(argv);
+          const loaded = await load(argv);
           const files = await renderSelection(loaded);
           // The user's hooks, through shellcheck: warnings only.
           for (const line of lintHooks(loaded.entries)) process.stderr.write(`${line}\n`);
@@ -140,14 +145,14 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
           .example('$0 check --json', '{ "upToDate": false, "missing": [], "stale": ["debian/mkimage.sh"], "orphaned": [] }'),
       (argv) =>
         choose(async () => {
-          const loaded = load(argv);
+          const loaded = await load(argv);
           const files = await renderSelection(loaded);
           const out = shownOut(loaded);
           const drift = findDrift(out, files, loaded.scope);
           if (argv.json) process.stdout.write(json({ out, upToDate: !hasDrift(drift), ...drift }));
           else if (!argv.quiet && hasDrift(drift)) {
             process.stderr.write(`${listDrift(drift, out, ['missing', 'stale', 'orphaned'])}\n`);
-            if (argv.diff) process.stdout.write(driftDiff(drift, files, readCurrent(loaded.out)));
+            if (argv.diff) process.stdout.write((await import('./diff.js')).driftDiff(drift, files, readCurrent(loaded.out)));
             process.stderr.write("regenerate with the command in the files' header (mkimage-gen generate ...)\n");
           } else if (!argv.quiet) process.stdout.write(`${describePath(`${out}/`)} is up to date\n`);
           return hasDrift(drift) ? EXIT.drift : EXIT.ok;
@@ -165,7 +170,7 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
           .example('$0 explain configs/debian.yaml --json', 'the same facts for CI tooling'),
       (argv) =>
         choose(async () => {
-          const entry = loadOne(argv.config, argv.set ?? [], process.cwd());
+          const entry = (await configs()).loadOne(argv.config, argv.set ?? [], process.cwd());
           const { planImage, renderImage } = await render();
           const plan = planImage(entry);
           const files = renderImage(plan);
@@ -187,8 +192,8 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
       (argv) =>
         choose(async () => {
           if (argv.show !== undefined) {
-            const preset = findPreset(argv.show);
-            if (!preset) throw new ConfigError('--show', [`no preset ${JSON.stringify(argv.show)}; the presets are ${PRESETS.map((p) => p.id).join(', ')}`]);
+            const preset = presetNamed(argv.show, '--show');
+            const { commentedYaml } = await import('./config-yaml.js');
             process.stdout.write(commentedYaml(preset.settings, [`The preset ${preset.id}: ${preset.description}.`]));
           } else if (argv.json) {
             process.stdout.write(json(PRESETS.map((p) => ({ id: p.id, description: p.description, settings: p.settings }))));
@@ -223,16 +228,8 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
           .example('$0 init ubuntu-noble-ja --dir infra/images', 'start from another preset, in another folder'),
       (argv) =>
         choose(async () => {
-          const preset = findPreset(argv.preset);
-          if (!preset) throw new ConfigError('init', [`no preset ${JSON.stringify(argv.preset)}; the presets are ${PRESETS.map((p) => p.id).join(', ')}`]);
-          const root = resolve(argv.dir);
-          const files = initFiles(preset);
-          const taken = files.filter((f) => existsSync(join(root, f.path))).map((f) => join(argv.dir, f.path));
-          if (taken.length > 0) throw new ConfigError('init', taken.map((p) => `${p} exists already; init writes only new files`));
-          for (const file of files) {
-            mkdirSync(dirname(join(root, file.path)), { recursive: true });
-            writeFileSync(join(root, file.path), file.content, { flag: 'wx' });
-          }
+          const files = (await import('./init.js')).initFiles(presetNamed(argv.preset, 'init'));
+          writeNewFiles(resolve(argv.dir), argv.dir, files);
           process.stdout.write(`${files.map((f) => `wrote  ${join(argv.dir, f.path)}`).join('\n')}\nnext: mkimage-gen generate, commit, and run mkimage-gen check in CI\n`);
           return EXIT.ok;
         }),
@@ -246,6 +243,7 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
           .example('$0 schema > config.schema.json', 'save it for your editor'),
       (argv) =>
         choose(async () => {
+          const { projectJsonSchema, settingsJsonSchema } = await model();
           process.stdout.write(json(argv.project ? projectJsonSchema() : settingsJsonSchema()));
           return EXIT.ok;
         }),

@@ -5,7 +5,7 @@
 import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { ConfigError } from '../model/index.js';
+import { ConfigError } from '../model/errors.js';
 import { describePath } from '../model/describe.js';
 import { inspect, kindOf } from './regular-file.js';
 

@@ -54,6 +54,8 @@ function message(issue: z.core.$ZodIssue): string {
     return `expected ${expected}, got ${describeInput(issue.input)}`;
   }
   if (issue.code === 'invalid_union') {
+    // A union with its own error (arch) has said it better than a list of forms.
+    if (!issue.message.startsWith('Invalid input')) return issue.message;
     const alternatives = issue.errors.map((branch) => {
       const first = branch[0];
       if (first?.code === 'invalid_type') return ARTICLE[first.expected] ?? first.expected;

@@ -16,6 +16,7 @@ export const ARCHES = [
   'riscv64',
   's390x',
 ] as const;
+export type Arch = (typeof ARCHES)[number];
 
 // Package names and pins: packages.ts (apt reads more than the policy grammar into a word).
 

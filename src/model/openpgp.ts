@@ -49,6 +49,7 @@ export function packets(bytes: Uint8Array): Packet[] {
       if (first < 192) length = first;
       else if (first < 224) length = ((first - 192) << 8) + (bytes[at++] ?? 0) + 192;
       else if (first === 255) {
+        if (at + 4 > bytes.length) throw new OpenPgpError('truncated packet header');
         length = Buffer.from(bytes.subarray(at, at + 4)).readUInt32BE(0);
         at += 4;
       } else throw new OpenPgpError('partial body lengths do not occur in keys');

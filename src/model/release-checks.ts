@@ -9,9 +9,10 @@ import { legacyTimezoneProblem } from './timezone.js';
 /** What the checks read; the fields as the schema has them before defaults are filled. */
 interface Checked {
   distro: 'debian' | 'ubuntu';
-  arch: string;
+  arch: string | readonly string[];
   backend: string;
   mirror?: string | undefined;
+  portsMirror?: string | undefined;
   include: readonly string[];
   timezone?: string | undefined;
 }
@@ -40,20 +41,27 @@ export function reportReleaseChecks(ctx: z.RefinementCtx, s: Checked, release: R
     if (problem) ctx.addIssue({ code: 'custom', path: ['timezone'], message: problem });
   }
   if (s.distro === 'ubuntu' && s.mirror !== undefined) {
-    const kind = mirrorKind(s.mirror);
-    const onMain = UBUNTU_MAIN_ARCHES.includes(s.arch);
-    if (!onMain && kind === 'main') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['mirror'],
-        message: `Ubuntu publishes ${s.arch} on its ports archive, not on ${describeInput(s.mirror)}: name a mirror of ubuntu-ports (e.g. mirror: ${EXAMPLE_PORTS_MIRROR})`,
-      });
-    } else if (onMain && kind === 'ports') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['mirror'],
-        message: `the ports archive ${describeInput(s.mirror)} has no ${s.arch}: name a mirror of the main Ubuntu archive (e.g. mirror: ${EXAMPLE_UBUNTU_MIRROR})`,
-      });
+    const arches = typeof s.arch === 'string' ? [s.arch] : s.arch;
+    const mixed = arches.some((arch) => UBUNTU_MAIN_ARCHES.includes(arch));
+    for (const arch of new Set(arches)) {
+      const onMain = UBUNTU_MAIN_ARCHES.includes(arch);
+      // Ports architectures read portsMirror where there is one, else the mirror.
+      const field = !onMain && (s.portsMirror !== undefined || mixed) ? 'portsMirror' : 'mirror';
+      const mirror = field === 'portsMirror' ? s.portsMirror : s.mirror;
+      const kind = mirror === undefined ? 'main' : mirrorKind(mirror);
+      if (!onMain && kind === 'main') {
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `Ubuntu publishes ${arch} on its ports archive, not on ${mirror === undefined ? 'the main mirror' : describeInput(mirror)}: name a mirror of ubuntu-ports (e.g. ${field}: ${EXAMPLE_PORTS_MIRROR})`,
+        });
+      } else if (onMain && kind === 'ports') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['mirror'],
+          message: `the ports archive ${describeInput(s.mirror)} has no ${arch}: name a mirror of the main Ubuntu archive (e.g. mirror: ${EXAMPLE_UBUNTU_MIRROR})`,
+        });
+      }
     }
   }
 }

@@ -1,10 +1,11 @@
 // The build model: every setting of an image build, validated with zod. Defaults are
 // filled here and nowhere else, so the rest of the pipeline sees complete settings.
 import { z } from 'zod';
-import { codenames, defaultSecurityMirror, distroFacts, findRelease, RELEASES, securitySuite } from '../releases/index.js';
+import { codenames, defaultSecurityMirror, distroFacts, findRelease, RELEASES, securitySuite, type Distro } from '../releases/index.js';
 import { sharedDerivedFolders } from '../layout.js';
 import {
   ARCHES,
+  type Arch,
   COMPONENT,
   ENV_KEY,
   FILE_NAME,
@@ -214,6 +215,10 @@ const output = strictObject({
   releaseTags: releaseTags.default(releaseTags.parse({})).describe('the tags the official images have, each on or off'),
   labels: labels.describe('extra image labels (LABEL), beside the org.opencontainers.image ones'),
   source: url('a source URL', 'https://git.example.com/infra/images').optional().describe('org.opencontainers.image.source: where the config lives'),
+  oci: z
+    .boolean()
+    .default(false)
+    .describe('also write an OCI image layout (oci-layout/) and an archive of it (oci-image.tar) that podman load and docker load read; no daemon needed'),
 });
 
 /** One word of CMD or ENTRYPOINT in exec form: anything printable, since no shell reads it. */
@@ -265,15 +270,34 @@ const derivedImage = strictObject({
   undoTweaks: z.boolean().default(false),
 });
 
+/** arch is one architecture or a list: name the value that is none. */
+function archError(issue: { input?: unknown }): string {
+  const { input } = issue;
+  if (Array.isArray(input) && input.length === 0) return 'name at least one architecture (e.g. [amd64, arm64])';
+  const items: unknown[] = Array.isArray(input) ? input : [input];
+  const bad = items.find((v) => typeof v !== 'string' || !(ARCHES as readonly string[]).includes(v));
+  const hint = typeof bad === 'string' ? didYouMean(bad, ARCHES) : '';
+  return `expected one of ${ARCHES.join(', ')}, or a list of them, got ${describeInput(bad)}${hint}`;
+}
+
 const settingsShape = {
   /** Image repository, e.g. local/debian-ja. */
   name: imageRepository,
   distro: oneOf(['debian', 'ubuntu']),
   suite: z.string().min(1),
-  arch: oneOf(ARCHES).default('amd64'),
+  arch: z
+    .union([oneOf(ARCHES), z.array(oneOf(ARCHES)).min(1)], { error: archError })
+    .default('amd64')
+    .describe('dpkg architecture, or a list of them: one tarball per architecture, foreign ones built through qemu-user'),
   variant: oneOf(['minbase', 'buildd', 'default']).default('minbase'),
   backend: oneOf(['debootstrap', 'mmdebstrap']).default('debootstrap'),
+  mode: oneOf(['root', 'unshare'])
+    .default('root')
+    .describe('root: the script runs as root; unshare: mmdebstrap builds as an unprivileged user in a user namespace (needs subuid/subgid ranges)'),
   mirror: mirrorUrl.optional(),
+  portsMirror: mirrorUrl
+    .optional()
+    .describe("Ubuntu: a mirror of the ports archive (ubuntu-ports), where Ubuntu publishes every architecture but amd64 and i386"),
   securityMirror: mirrorUrl.optional(),
   components: z.array(pattern(COMPONENT, 'an archive component', 'main')).min(1).optional(),
   include: z.array(packageSpec(true)).default([]).describe('packages added to the variant; name=version pins are installed with apt-get after the bootstrap'),
@@ -361,6 +385,14 @@ export const SettingsSchema = strictObject(settingsShape)
         code: 'custom',
         path: ['securityMirror'],
         message: `${s.distro}'s security archive is a separate tree: name a mirror of it near the build host (e.g. securityMirror: ${EXAMPLE_SECURITY_MIRROR}), or set apt.security: false`,
+      });
+    }
+    checkArches(ctx, s.distro, release.status, s.arch, s.portsMirror);
+    if (s.mode === 'unshare' && s.backend !== 'mmdebstrap') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['mode'],
+        message: 'mode unshare builds without root through mmdebstrap: set backend: mmdebstrap, or mode: root',
       });
     }
     for (const [i, component] of (s.components ?? []).entries()) {
@@ -452,9 +484,34 @@ export const SettingsSchema = strictObject(settingsShape)
   })
   .transform((s) => ({
     ...s,
+    arch: asList(s.arch),
     mirror: s.mirror!,
     components: s.components ?? [...distroFacts(s.distro).defaultComponents],
   }));
+
+const asList = (arch: Arch | Arch[]): Arch[] => (Array.isArray(arch) ? arch : [arch]);
+
+/** Each architecture once, one the distro publishes, from a mirror that carries it. */
+function checkArches(ctx: z.RefinementCtx, distro: Distro, status: string, given: Arch | Arch[], portsMirror: string | undefined) {
+  const facts = distroFacts(distro);
+  const arches = asList(given);
+  const at = (i: number) => (Array.isArray(given) ? ['arch', i] : ['arch']);
+  arches.forEach((arch, i) => {
+    if (arches.indexOf(arch) !== i) ctx.addIssue({ code: 'custom', path: at(i), message: `${describeInput(arch)} is listed twice` });
+    else if (!facts.arches.includes(arch)) {
+      ctx.addIssue({ code: 'custom', path: at(i), message: `${distro} publishes no ${arch}; it has ${facts.arches.join(', ')}` });
+    }
+  });
+  // Which mirror each architecture needs is checked with the release (release-checks.ts).
+  const ports = arches.filter((arch) => facts.portsArches.includes(arch));
+  if (portsMirror !== undefined && (distro !== 'ubuntu' || ports.length === 0)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['portsMirror'],
+      message: `${distro === 'ubuntu' ? 'no architecture here comes from' : 'Debian has no'} ports archive: ${distro === 'ubuntu' ? 'remove portsMirror or add a ports architecture (e.g. arm64)' : 'its mirror carries every architecture; remove portsMirror'}`,
+    });
+  }
+}
 
 function reportDuplicates(ctx: z.RefinementCtx, path: (string | number)[], values: readonly string[], key?: string) {
   values.forEach((value, i) => {

@@ -2,7 +2,7 @@
 // one image per derived entry, and the targets that build them together. The labels
 // and tags are decided here once, for the Dockerfiles, the bake file and the script's
 // own import alike.
-import { baseTarget, bakeVariable, derivedFilePath, derivedFolder, derivedTarget, tarballRecords, type Origin } from '../layout.js';
+import { archFileName, baseTarget, bakeVariable, derivedFilePath, derivedFolder, derivedTarget, tarballRecords, type Origin } from '../layout.js';
 import type { DerivedImage } from '../model/index.js';
 import type { Resolved } from './resolve.js';
 import { undoCommands } from './tweaks.js';
@@ -35,11 +35,17 @@ export interface ImageConfig {
 export interface BaseDockerfilePlan extends Origin, ImageConfig {
   /** ADD's source and destination, in exec form. */
   add: string[];
+  /** Built for several platforms: ADD names the tarball through TARGETARCH and TARGETVARIANT. */
+  platformArgs: boolean;
 }
 
-/** The records the build writes beside the tarball, as labels of the base image: file names in its build context. */
+/**
+ * The records the build writes beside the tarball, as labels of the base image: file
+ * names in its build context. Several architectures share one set of labels, so they
+ * name the records of `<arch>` (rootfs-<arch>.manifest).
+ */
 export function recordLabels(r: Resolved): Record<string, string> {
-  const records = tarballRecords(r.tarball);
+  const records = tarballRecords(r.builds.length > 1 ? archFileName(r.tarball, '<arch>') : r.tarball);
   return {
     'mkimage-gen.manifest': records.manifest,
     'mkimage-gen.sbom.spdx': records.spdx,
@@ -75,6 +81,8 @@ export interface BakeTarget {
   args: { name: string; variable: string }[];
   /** Named contexts: the FROM reference, served by another target of this file. */
   contexts: { reference: string; source: string }[];
+  /** buildx platforms: one per architecture the script builds. */
+  platforms: string[];
 }
 
 const byKey = <T extends [string, unknown]>([a]: T, [b]: T) => (a < b ? -1 : a > b ? 1 : 0);
@@ -114,7 +122,9 @@ export function importChanges(config: ImageConfig): string[] {
 }
 
 export function planBaseDockerfile(r: Resolved, origin: Origin): BaseDockerfilePlan {
-  return { ...origin, ...baseImageConfig(r), add: [r.tarball, '/'] };
+  const several = r.builds.length > 1;
+  const tarball = several ? archFileName(r.tarball, '${TARGETARCH}${TARGETVARIANT}') : r.tarball;
+  return { ...origin, ...baseImageConfig(r), add: [tarball, '/'], platformArgs: several };
 }
 
 export function planDerivedDockerfile(r: Resolved, image: DerivedImage, origin: Origin): DerivedDockerfilePlan {
@@ -149,6 +159,7 @@ export function buildTagParts(r: Resolved): { fact: 'version' | 'major' | 'date'
 export function planBakeTargets(r: Resolved, id: string, dir: string): BakeTarget[] {
   const name = r.settings.name;
   const created = { name: CREATED_ARG, variable: bakeVariable(id, 'created') };
+  const platforms = r.builds.map((b) => b.platform);
   const base: BakeTarget = {
     name: baseTarget(id),
     context: dir,
@@ -156,6 +167,7 @@ export function planBakeTargets(r: Resolved, id: string, dir: string): BakeTarge
     buildTags: buildTagParts(r).map(({ fact, prefix }) => ({ prefix: `${name}:${prefix}`, variable: bakeVariable(id, fact) })),
     args: [created, { name: VERSION_ARG, variable: bakeVariable(id, 'version') }],
     contexts: [],
+    platforms,
   };
   const derived = r.settings.derived.map((image) => ({
     name: derivedTarget(id, image.name),
@@ -164,6 +176,7 @@ export function planBakeTargets(r: Resolved, id: string, dir: string): BakeTarge
     buildTags: [],
     args: [created],
     contexts: [{ reference: r.baseReference, source: `target:${base.name}` }],
+    platforms,
   }));
   return [base, ...derived];
 }

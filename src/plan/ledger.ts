@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Resolved } from './resolve.js';
 import type { ScriptPlan } from './script.js';
 import type { StepPlan } from './steps.js';
+import { OCI_ARCHIVE, OCI_LAYOUT_DIR } from '../layout.js';
 
 export type LedgerKind = 'run' | 'chroot' | 'mount' | 'unmount' | 'fetch' | 'create' | 'write' | 'remove' | 'read' | 'image-file';
 
@@ -46,7 +47,7 @@ function bashQ(word: string): string {
 export function symbolic(line: string): string {
   const s = DRY_RUN_STAND_INS;
   return line
-    .replaceAll(`${s.workDir}/rootfs`, '$ROOTFS')
+    .replace(new RegExp(`${s.workDir.replaceAll('.', '\\.')}/rootfs(-[a-z0-9]+)?`, 'g'), '$ROOTFS')
     .replaceAll(s.hookRootfs, '$ROOTFS')
     .replaceAll(s.workDir, '$WORK_DIR')
     .replace(/(^|[ '=])\/S\//g, '$1$SCRIPT_DIR/')
@@ -63,17 +64,22 @@ interface ImageFileData {
   content: string;
 }
 
-/** The ledger of one script, in the order it runs. */
+/** The ledger of one script, in the order it runs: each architecture's steps in turn. */
 export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
   const vars = Object.fromEntries(plan.variables.map((v) => [v.name, v.value]));
   const arrays = Object.fromEntries(plan.arrays.map((a) => [a.name, a.values]));
+  const maps = Object.fromEntries(plan.maps.map((m) => [m.name, Object.fromEntries(m.entries.map((e) => [e.key, e.value]))]));
   const s = r.settings;
   const W = DRY_RUN_STAND_INS.workDir;
   const O = DRY_RUN_STAND_INS.outputDir;
+  const S = DRY_RUN_STAND_INS.scriptDir;
   const proxyEnv = s.proxy ? [`http_proxy=${s.proxy}`, `https_proxy=${s.proxy}`] : [];
   const out: LedgerEntry[] = [];
   let step = 'main';
+  let arch = s.arch[0]!;
   let rootfs = `${W}/rootfs`;
+  const tarball = () => maps.TARBALLS![arch]!;
+  const records = () => maps.RECORD_FILES![arch]!.split('\n');
 
   const line = (words: string[]) => symbolic(words.map(showWord).join(' '));
   const add = (kind: LedgerKind, what: string, extra: Partial<LedgerEntry> = {}) =>
@@ -82,6 +88,9 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
   const chroot = (...words: string[]) => add('chroot', line(words));
   const imageFile = (f: ImageFileData, hash: string | null = sha256(f.content)) =>
     add('image-file', symbolic(`write ${rootfs}${f.path} (mode ${f.mode})`), { sha256: hash });
+  /** The sources file of the architecture being built (apt_sources, image_sources). */
+  const archFile = (data: { files: { arches: string[]; file: ImageFileData }[] }) => data.files.find((f) => f.arches.includes(arch))!.file;
+  const withCache = { when: 'with --package-cache' };
 
   add('create', symbolic(`mktemp -d ${W}`), { shown: false, when: 'removed with everything below it when the script exits' });
 
@@ -110,7 +119,7 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
     image_files: (data) => data.files.forEach(embedded),
     run_hooks: (data) => {
       for (const hook of data.hooks) {
-        const script = hook.on === 'rootfs' ? `${rootfs}/tmp/mkimage-hook` : `${W}/hook`;
+        const script = hook.on === 'rootfs' ? `${rootfs}/tmp/mkimage-hook` : s.backend === 'mmdebstrap' ? `${W}/tmp/mkimage-host-hook` : `${W}/hook`;
         add('write', symbolic(`unpack ${script} (sha256 ${hook.blob.sha256})`));
         host('chmod', '0700', script);
         if (hook.on === 'rootfs') chroot('/tmp/mkimage-hook');
@@ -127,37 +136,49 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
       }
     },
     bootstrap: () => {
-      const args = [`--verbose`, `--arch=${s.arch}`, `--keyring=${vars.KEYRING}`, `--components=${s.components.join(',')}`];
+      const args = [`--verbose`, `--arch=${arch}`, `--keyring=${vars.KEYRING}`, `--components=${s.components.join(',')}`];
       if (vars.VARIANT !== 'default') args.push(`--variant=${vars.VARIANT}`);
-      if (r.include.length > 0) args.push(`--include=${r.include.join(',')}`);
+      if (arrays.INCLUDE!.length > 0) args.push(`--include=${arrays.INCLUDE!.join(',')}`);
       if (s.exclude.length > 0) args.push(`--exclude=${s.exclude.join(',')}`);
-      host('env', ...proxyEnv, 'DPKG_FORCE=unsafe-io', 'debootstrap', ...args, s.suite, rootfs, vars.MIRROR!, `${DEBOOTSTRAP_SCRIPTS}${s.suite}`);
-      add('fetch', `${vars.MIRROR}/dists/${s.suite}/ and the packages of the variant`, { shown: false });
+      add('create', 'mkdir -p $PACKAGE_CACHE', withCache);
+      const mirror = maps.MIRRORS![arch]!;
+      host('env', ...proxyEnv, 'DPKG_FORCE=unsafe-io', 'debootstrap', ...args, s.suite, rootfs, mirror, `${DEBOOTSTRAP_SCRIPTS}${s.suite}`);
+      add('fetch', `${mirror}/dists/${s.suite}/ and the packages of the variant`, { shown: false });
       mounts();
     },
     write_tweaks: (data) => data.files.forEach((f: ImageFileData) => imageFile(f)),
+    apt_tweaks: (data) => data.files.forEach((f: ImageFileData) => imageFile(f)),
     divert_initctl: (data) => {
       chroot('dpkg-divert', '--local', '--rename', '--add', data.path);
       host('ln', '-sf', data.target, `${rootfs}${data.path}`);
     },
+    debconf_preseed: (data) => {
+      chroot('debconf-set-selections');
+      if (data.timezone) {
+        host('ln', '-sf', `/usr/share/zoneinfo/${vars.TIMEZONE}`, `${rootfs}/etc/localtime`);
+        imageFile({ path: '/etc/timezone', mode: '0644', content: `${vars.TIMEZONE}\n` });
+      }
+    },
     apt_sources: (data) => {
-      imageFile(data.file);
+      imageFile(archFile(data));
       if (data.replaces) host('rm', '-f', `${rootfs}${data.replaces}`);
       if (data.validity) imageFile(data.validity);
     },
     apt_upgrade: (data) => {
       chroot('apt-get', 'update');
-      add('fetch', r.buildSources.map((src) => `${src.uri} ${src.suite}`).join(', '), { shown: false });
+      add('fetch', r.builds.find((b) => b.arch === arch)!.buildSources.map((src) => `${src.uri} ${src.suite}`).join(', '), { shown: false });
       if (data.upgrade) chroot('apt-get', ...APT_OPTIONS, 'dist-upgrade');
     },
     locales: (data) => {
-      if (data.debconf) {
+      if (data.preseeded) {
+        // mmdebstrap installed locales with the variant.
+      } else if (data.debconf) {
         chroot('debconf-set-selections');
         chroot('apt-get', ...APT_OPTIONS, 'install', '--no-install-recommends', 'locales');
       } else {
         chroot('apt-get', ...APT_OPTIONS, 'install', '--no-install-recommends', 'locales');
-        chroot('locale-gen', ...arrays.LOCALES!);
       }
+      if (!data.debconf) chroot('locale-gen', ...arrays.LOCALES!);
       if (data.setDefault) chroot('update-locale', `LANG=${vars.DEFAULT_LOCALE}`);
     },
     timezone: () => {
@@ -167,8 +188,8 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
       chroot('apt-get', ...APT_OPTIONS, 'install', '--no-install-recommends', 'tzdata');
     },
     slim: (data) => {
-      // With generated locales the rules name the locale sources the build finds.
-      imageFile(data.rules, data.localeSources.length > 0 ? null : sha256(data.rules.content));
+      // The rules name the locale sources and converters the build finds.
+      imageFile(data.rules, null);
       host('find', `${rootfs}/usr/share/doc`, '-mindepth', '1', '!', '-type', 'd', '!', '-name', 'copyright', '-delete');
       host('find', `${rootfs}/usr/share/doc`, '-mindepth', '1', '-type', 'd', '-empty', '-delete');
       for (const dir of data.droppedDirs) add('run', line(['find', `${rootfs}${dir}`, '-mindepth', '1', '-delete']), { when: 'if it exists' });
@@ -176,7 +197,7 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
       host('find', `${rootfs}/usr/share/locale`, '-mindepth', '1', '-maxdepth', '1', ...keep, '-exec', 'rm', '-rf', '{}', '+');
     },
     image_sources: (data) => {
-      imageFile(data.file);
+      imageFile(archFile(data));
       if (data.removeValidity) host('rm', '-f', `${rootfs}${data.removeValidity}`);
     },
     apt_clean: () => {
@@ -188,7 +209,7 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
       imageFile({ path: '/etc/resolv.conf', mode: '0644', content: '' });
       imageFile({ path: '/etc/hostname', mode: '0644', content: '' });
       add('image-file', symbolic(`write ${rootfs}/etc/machine-id (mode 0444)`), { sha256: sha256(''), when: 'if the rootfs has one' });
-      host('find', `${rootfs}/run`, `${rootfs}/tmp`, '-mindepth', '1', '-delete');
+      host('find', `${rootfs}/run`, ...(data.clearTmp ? [`${rootfs}/tmp`] : []), '-mindepth', '1', '-delete');
       const logs = [
         '/var/log/dpkg.log',
         '/var/log/alternatives.log',
@@ -201,10 +222,6 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
         '/var/lib/dpkg/*-old',
       ];
       host('rm', '-f', ...logs.map((p) => `${rootfs}${p}`));
-    },
-    package_list: () => {
-      chroot('dpkg-query', '-W', '-f', '${Package};${Version};${Architecture};${Source};${Status};${Provides};${Pre-Depends};${Depends}\\n');
-      add('write', symbolic(`> ${W}/packages`));
     },
     tarball: () => {
       for (const fs of ['/dev/pts', '/sys', '/proc']) add('unmount', line(['umount', `${rootfs}${fs}`]));
@@ -221,49 +238,104 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
     },
     mmdebstrap_build: (data) => {
       const args = [
-        '--mode=root',
+        `--mode=${s.mode}`,
         '--format=tar',
         `--variant=${vars.VARIANT}`,
-        `--arch=${s.arch}`,
+        `--arch=${arch}`,
         `--keyring=${vars.KEYRING}`,
         `--components=${s.components.join(',')}`,
         `--hook-dir=${vars.MERGED_USR_HOOK}`,
       ];
-      if (r.include.length > 0) args.push(`--include=${r.include.join(',')}`);
-      if (data.keepAptCache) args.push('--skip=cleanup/apt');
+      if (arrays.INCLUDE!.length > 0) args.push(`--include=${arrays.INCLUDE!.join(',')}`);
+      args.push('--skip=cleanup/apt');
       if (data.noValidUntil) args.push('--aptopt=Acquire::Check-Valid-Until "false"');
       if (data.keepPolicyRcD) args.push('--skip=chroot/policy-rc.d');
+      add('create', 'mkdir -p $PACKAGE_CACHE', withCache);
+      const hookScript = `${W}/mkimage.sh`;
+      add('write', symbolic(`install -m 0755 <this script> ${hookScript}`));
+      host('install', '-d', '-m', '1777', `${W}/tmp`);
+      if (s.mode === 'unshare') host('chmod', '0755', W);
       for (const stage of ['setup', 'essential', 'customize']) {
-        args.push(`--${stage}-hook=${bashQ(`${DRY_RUN_STAND_INS.scriptDir}/mkimage.sh`)} --hook ${stage} --state-dir ${bashQ(W)} "$1"`);
+        args.push(`--${stage}-hook=${bashQ(hookScript)} --hook ${stage} --arch ${arch} "$1"`);
       }
+      args.push(`--customize-hook=download ${vars.VERSION_FILE} ${W}/version-${arch}`);
+      args.push(`--customize-hook=download /var/lib/dpkg/status ${W}/dpkg-${arch}/status`);
+      host('mkdir', '-p', `${W}/dpkg-${arch}`);
       host('mkdir', '-p', O);
-      host('env', ...proxyEnv, `TMPDIR=${W}`, 'mmdebstrap', ...args, s.suite, '-', ...arrays.APT_LINES!);
-      add('fetch', r.buildSources.map((src) => `${src.uri} ${src.suite}`).join(', '), { shown: false });
+      host('env', ...proxyEnv, `TMPDIR=${W}/tmp`, 'mmdebstrap', ...args, s.suite, '-', ...maps.APT_LINES![arch]!.split('\n'));
+      add('fetch', r.builds.find((b) => b.arch === arch)!.buildSources.map((src) => `${src.uri} ${src.suite}`).join(', '), { shown: false });
       packed();
       rootfs = DRY_RUN_STAND_INS.hookRootfs;
     },
     records: () => {
-      for (const name of arrays.RECORD_FILES!) add('write', symbolic(`write ${O}/.partial-${name}`));
-      if (vars.EXPECT) host('diff', '-u', `${DRY_RUN_STAND_INS.scriptDir}/${vars.EXPECT}`, `${O}/.partial-${vars.MANIFEST}`);
+      const db = s.backend === 'mmdebstrap' ? `${W}/dpkg-${arch}` : `${rootfs}/var/lib/dpkg`;
+      host('dpkg-query', `--admindir=${db}`, '-W', '-f', '${Package};${Version};${Architecture};${Source};${Status};${Provides};${Pre-Depends};${Depends}\\n');
+      for (const name of records()) add('write', symbolic(`write ${O}/.partial-${name}`));
+      const expected = maps.EXPECTS![arch];
+      if (expected) host('diff', '-u', `${S}/${expected}`, `${O}/.partial-${records()[0]}`);
     },
     publish: () => {
-      add('write', symbolic(`write ${O}/.partial-${vars.TARBALL}.sha256`));
-      for (const name of [...arrays.RECORD_FILES!, `${vars.TARBALL}.sha256`, vars.TARBALL!]) {
+      add('write', symbolic(`write ${O}/.partial-${tarball()}.sha256`));
+      for (const name of [...records(), `${tarball()}.sha256`, tarball()]) {
         host('mv', '-f', `${O}/.partial-${name}`, `${O}/${name}`);
       }
       add('write', symbolic(`write ${O}/${vars.BUILD_VARS_FILE}`));
     },
     import_image: (data) => {
-      const [first, ...rest] = arrays.TAGS!;
-      const ref = `${vars.IMAGE}:${first}`;
       // What the build reads: the release version (a dry run says <version>) and the day of SOURCE_DATE_EPOCH.
       const known = r.epoch === null ? null : new Date(r.epoch * 1000).toISOString();
       const created = known === null ? '<created>' : known.replace(/\.\d{3}Z$/, 'Z');
       const day = known === null ? '<date>' : known.slice(0, 10).replaceAll('-', '');
       const labels = ['--change', `LABEL ${data.createdLabel}=${created}`, '--change', `LABEL ${data.versionLabel}=<version>`];
-      host(vars.ENGINE!, 'import', ...data.changes, ...labels, `${O}/${vars.TARBALL}`, ref);
       const releaseTags = [...(vars.TAG_VERSION === '1' ? ['<version>'] : []), ...(vars.TAG_DATED === '1' ? [`${s.suite}-${day}`] : [])];
-      for (const tag of [...rest, ...releaseTags]) host(vars.ENGINE!, 'tag', ref, `${vars.IMAGE}:${tag}`);
+      const tags = [...arrays.TAGS!, ...releaseTags];
+      for (const platform of data.platforms as { arch: string; args: string[] }[]) {
+        const suffix = maps.ARCH_TAGS![platform.arch]!;
+        const first = `${vars.IMAGE}:${tags[0]}${suffix}`;
+        host(vars.ENGINE!, 'import', ...data.changes, ...labels, ...platform.args, `${O}/${maps.TARBALLS![platform.arch]}`, first);
+        for (const tag of tags.slice(1)) host(vars.ENGINE!, 'tag', first, `${vars.IMAGE}:${tag}${suffix}`);
+      }
+      if (data.manifestList) {
+        for (const tag of tags) {
+          host(vars.ENGINE!, 'manifest', 'create', `${vars.IMAGE}:${tag}`);
+          for (const platform of data.platforms) {
+            host(vars.ENGINE!, 'manifest', 'add', `${vars.IMAGE}:${tag}`, `containers-storage:${vars.IMAGE}:${tag}${maps.ARCH_TAGS![platform.arch]}`);
+          }
+        }
+      }
+    },
+    oci_image: (data) => {
+      const layout = `${W}/oci`;
+      const blobs = `${layout}/blobs/sha256`;
+      const blob = () => {
+        add('write', symbolic(`write ${blobs}/blob.tmp`));
+        host('mv', '-f', `${blobs}/blob.tmp`, `${blobs}/<sha256 of blob.tmp>`);
+      };
+      host('mkdir', '-p', blobs);
+      for (const image of data.images as { arch: string }[]) {
+        const unpack = arrays.COMPRESSOR!.length > 0 ? [arrays.COMPRESSOR![0]!, '-dc'] : ['cat'];
+        host(...unpack, `${O}/${maps.TARBALLS![image.arch]}`);
+        add('write', symbolic(`> ${W}/layer.tar`));
+        host('gzip', '-n', '-6', '-c', `${W}/layer.tar`);
+        add('write', symbolic(`> ${blobs}/layer.tmp`));
+        host('mv', '-f', `${blobs}/layer.tmp`, `${blobs}/<sha256 of layer.tmp>`);
+        host('rm', '-f', `${W}/layer.tar`);
+        blob();
+        blob();
+      }
+      if (data.several) blob();
+      for (const file of ['index.json', 'oci-layout', 'manifest.json']) add('write', symbolic(`write ${layout}/${file}`));
+      host('mkdir', '-p', O);
+      const archive = `${O}/${data.archive}`;
+      const partial = `${O}/.partial-${data.archive}`;
+      host('tar', '--sort=name', '--format=ustar', '--numeric-owner', '--owner=0', '--group=0', '--mode=go-w', '--mtime=<SOURCE_DATE_EPOCH in RFC 3339>', '-C', layout, '-c', '-f', '-', 'blobs', 'index.json', 'manifest.json', 'oci-layout');
+      add('write', symbolic(`> ${partial}`));
+      const final = `${O}/${data.layoutDir}`;
+      host('rm', '-rf', `${final}.old`);
+      add('run', line(['mv', '-f', final, `${final}.old`]), { when: 'if an earlier layout is there' });
+      host('mv', layout, final);
+      host('mv', '-f', partial, archive);
+      host('rm', '-rf', `${final}.old`);
     },
   };
 
@@ -274,31 +346,51 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
   }
   function packed() {
     if (arrays.COMPRESSOR!.length > 0) add('run', line(['|', ...arrays.COMPRESSOR!]));
-    add('write', symbolic(`> ${O}/.partial-${vars.TARBALL}`));
+    add('write', symbolic(`> ${O}/.partial-${tarball()}`));
+  }
+  function record(planned: StepPlan) {
+    step = planned.fn;
+    const handler = steps[planned.template === 'steps/run_hooks' ? 'run_hooks' : planned.fn];
+    if (!handler) throw new Error(`the root ledger does not know step ${planned.fn}`);
+    handler(planned.data);
   }
 
-  for (const planned of plan.steps as StepPlan[]) {
-    step = planned.fn;
-    const record = steps[planned.template === 'steps/run_hooks' ? 'run_hooks' : planned.fn];
-    if (!record) throw new Error(`the root ledger does not know step ${planned.fn}`);
-    record(planned.data);
-    if (planned.stage === 'customize' && planned.fn === plan.steps.filter((p) => p.stage === 'customize').at(-1)!.fn) {
-      add('read', symbolic(`read the release version from ${rootfs}${vars.VERSION_FILE}`));
+  // main's own order: the steps before the architectures, each architecture's (with
+  // mmdebstrap's hook stages inside its build), then the steps after them.
+  const all = plan.steps as StepPlan[];
+  const firstPerArch = all.findIndex((p) => p.perArch);
+  const lastPerArch = all.length - 1 - [...all].reverse().findIndex((p) => p.perArch);
+  for (const planned of all.slice(0, Math.max(firstPerArch, 0))) record(planned);
+  for (const build of firstPerArch < 0 ? [] : r.builds) {
+    arch = build.arch;
+    rootfs = `${W}/rootfs-${arch}`;
+    for (const planned of all.slice(firstPerArch, lastPerArch + 1)) {
+      record(planned);
+      if (planned.stage === 'customize' && planned === all.filter((p) => p.stage === 'customize').at(-1)) {
+        add('read', symbolic(`read the release version from ${W}/version-${arch}`));
+      }
     }
   }
+  for (const planned of all.slice(lastPerArch + 1)) record(planned);
   step = 'main';
   add('remove', '$WORK_DIR', { shown: false, when: 'on exit, after unmounting what is mounted below it' });
   return out;
 }
 
-/** The host paths a script touches, for its header: the work dir and the output files. */
-export function hostPaths(plan: Pick<ScriptPlan, 'variables' | 'arrays'>): string[] {
+/** The host paths a script touches, for its header: the work dir and each architecture's output files. */
+export function hostPaths(plan: Pick<ScriptPlan, 'maps' | 'variables' | 'steps'>): string[] {
+  const map = (name: string) => plan.maps.find((m) => m.name === name)!.entries;
   const vars = Object.fromEntries(plan.variables.map((v) => [v.name, v.value]));
-  const records = plan.arrays.find((a) => a.name === 'RECORD_FILES')!.values;
+  const records = map('RECORD_FILES');
+  const oci = plan.steps.some((step) => step.fn === 'oci_image');
   return [
     '--work-dir (default: $TMPDIR or /var/tmp)/mkimage.XXXXXXXXXX: the work dir, removed when the script exits',
-    `--output-dir (default: the script's folder): ${vars.TARBALL}, ${vars.TARBALL}.sha256, ${records.join(', ')}`,
-    '  each written as .partial-<name> first, then renamed',
+    "--output-dir (default: the script's folder):",
+    ...map('TARBALLS').map(({ value }, i) => `  ${value}, ${value}.sha256, ${records[i]!.value.split('\n').join(', ')}`),
+    ...(oci ? [`  ${OCI_LAYOUT_DIR}/, ${OCI_ARCHIVE}`] : []),
+    `  ${vars.BUILD_VARS_FILE}; each written under a temporary name first, then renamed`,
+    '--package-cache DIR, if given: the .debs of the build',
+    ...(vars.ENGINE ? [`the image store of ${vars.ENGINE} (the import)`] : []),
   ];
 }
 

@@ -1,8 +1,11 @@
 // Settings + release knowledge -> the facts every output agrees on, worked out once
 // per config.
+import { archFileName, archTag } from '../layout.js';
+import type { Arch } from '../model/formats.js';
 import type { Settings } from '../model/index.js';
 import { isArmored, keyFingerprints } from '../model/openpgp.js';
 import { blob, type Blob } from './blob.js';
+import { archToken, platformOf } from './arches.js';
 import {
   defaultSecurityMirror,
   distroFacts,
@@ -21,15 +24,35 @@ export interface AptSource {
   components: string[];
 }
 
+/** One architecture's build: where it installs from and what it writes. */
+export interface ArchBuild {
+  arch: Arch;
+  /** Docker's name for it (arm64, armv7, 386): tarball names and per-architecture tags. */
+  token: string;
+  /** linux/arm64: buildx platforms, OCI index entries. */
+  platform: string;
+  /** The archive this architecture comes from: the mirror, or Ubuntu's ports mirror. */
+  mirror: string;
+  /** The image's apt sources. */
+  sources: AptSource[];
+  /** What the build installs from: the same suites, on the snapshot archive when pinned to one (else the same array). */
+  buildSources: AptSource[];
+  tarball: string;
+  /** Tags of this architecture's image alone; empty for a single-architecture build. */
+  tags: string[];
+}
+
 export interface Resolved {
   settings: Settings;
   release: Release;
   distro: DistroFacts;
   archived: boolean;
-  /** The image's apt sources: the suite, -updates where the release has it, and the security suite where wanted. */
+  /** The image's apt sources of the first architecture: the suite, -updates where the release has it, and the security suite where wanted. */
   sources: AptSource[];
-  /** What the build installs from: the same suites, on the snapshot archive when pinned to one. */
+  /** What the first architecture's build installs from: the same suites, on the snapshot archive when pinned to one. */
   buildSources: AptSource[];
+  /** Every architecture built, in the config's order. */
+  builds: ArchBuild[];
   /** The snapshot the build is pinned to, with its moment as SOURCE_DATE_EPOCH; null = the mirrors as they are. */
   snapshot: { timestamp: string; epoch: number } | null;
   /** Release files that are old on purpose (archived releases, snapshots): apt must not check Valid-Until. */
@@ -71,8 +94,8 @@ export const IMAGE_KEYRINGS = '/etc/apt/keyrings';
 
 const TARBALL_SUFFIX = { xz: '.xz', gzip: '.gz', zstd: '.zst', none: '' } as const;
 
-function aptSources(settings: Settings, release: Release): { sources: AptSource[]; securitySuite: string | null } {
-  const { suite, mirror, components } = settings;
+function aptSources(settings: Settings, release: Release, mirror: string): { sources: AptSource[]; securitySuite: string | null } {
+  const { suite, components } = settings;
   const sources: AptSource[] = [{ uri: mirror, suite, components }];
   if (settings.apt.updates && release.updates) sources.push({ uri: mirror, suite: `${suite}-updates`, components });
   // Backports are NotAutomatic: apt takes from them only what is asked for by name or pin.
@@ -80,16 +103,15 @@ function aptSources(settings: Settings, release: Release): { sources: AptSource[
   const security = settings.apt.security ? securitySuite(release) : null;
   if (security === null) return { sources, securitySuite: null };
   // Validation made sure one of these exists where a security suite is wanted.
-  const uri = settings.securityMirror ?? defaultSecurityMirror(release, mirror);
-  if (uri === undefined) throw new Error(`${suite}: no security mirror (validation should have said so)`);
+  const uri = (settings.securityMirror ?? defaultSecurityMirror(release, mirror))!;
   sources.push({ uri, suite: security, components });
   return { sources, securitySuite: security };
 }
 
-/** The same sources on the snapshot archive: the main mirror's suites on its main tree, the security suite on its security tree. */
-function onSnapshot(sources: AptSource[], settings: Settings, timestamp: string): AptSource[] {
-  const at = snapshotMirrors(settings.distro, settings.arch, timestamp);
-  return sources.map((src) => ({ ...src, uri: src.uri === settings.mirror ? at.mirror : at.security }));
+/** The same sources on the snapshot archive: the mirror's suites on its main tree, the security suite on its security tree. */
+function onSnapshot(sources: AptSource[], settings: Settings, arch: Arch, mirror: string, timestamp: string): AptSource[] {
+  const at = snapshotMirrors(settings.distro, arch, timestamp);
+  return sources.map((src) => ({ ...src, uri: src.uri === mirror ? at.mirror : at.security }));
 }
 
 export function resolve(settings: Settings): Resolved {
@@ -109,27 +131,45 @@ export function resolve(settings: Settings): Resolved {
     // update-ca-certificates comes with ca-certificates: the certificates are added right after the bootstrap.
     ...(settings.caCertificates.length > 0 && !settings.include.includes('ca-certificates') ? ['ca-certificates'] : []),
   ];
-  const { sources, securitySuite } = aptSources(settings, release);
+  const tarball = settings.output.tarball ?? `rootfs.tar${TARBALL_SUFFIX[settings.output.compression]}`;
+  const several = settings.arch.length > 1;
   const snapshot = settings.snapshot === undefined ? null : { timestamp: settings.snapshot, epoch: snapshotEpoch(settings.snapshot)! };
-  const buildSources = snapshot === null ? sources : onSnapshot(sources, settings, snapshot.timestamp);
-  const imageSources = snapshot !== null && settings.apt.keepSnapshot ? buildSources : sources;
+  const builds = settings.arch.map((arch): ArchBuild => {
+    const token = archToken(arch);
+    // Ubuntu's ports architectures come from portsMirror where the config names one.
+    const mirror = distro.portsArches.includes(arch) ? (settings.portsMirror ?? settings.mirror) : settings.mirror;
+    const { sources } = aptSources(settings, release, mirror);
+    const buildSources = snapshot === null ? sources : onSnapshot(sources, settings, arch, mirror, snapshot.timestamp);
+    return {
+      arch,
+      token,
+      platform: platformOf(arch),
+      mirror,
+      sources: snapshot !== null && settings.apt.keepSnapshot ? buildSources : sources,
+      buildSources,
+      tarball: several ? archFileName(tarball, token) : tarball,
+      tags: several ? staticTags.map((tag) => archTag(tag, token)) : [],
+    };
+  });
+  const first = builds[0]!;
   const oldOnPurpose = (list: AptSource[]) => archived || list.some((src) => isSnapshotMirror(src.uri));
   return {
     settings,
     release,
     distro,
     archived,
-    sources: imageSources,
-    buildSources,
-    securitySuite,
+    sources: first.sources,
+    buildSources: first.buildSources,
+    securitySuite: aptSources(settings, release, first.mirror).securitySuite,
+    builds,
     snapshot,
-    noValidUntil: { build: oldOnPurpose(buildSources), image: oldOnPurpose(imageSources) },
+    noValidUntil: { build: oldOnPurpose(first.buildSources), image: oldOnPurpose(first.sources) },
     epoch: settings.sourceDateEpoch ?? snapshot?.epoch ?? null,
     sourcesFormat: settings.apt.format === 'auto' ? release.sourcesFormat : settings.apt.format,
     include: bootstrapPackages,
     divertInitctl: initctl === 'auto' ? release.upstart : initctl,
     hostKeyring: archived ? distro.hostArchivedKeyring : distro.hostKeyring,
-    tarball: settings.output.tarball ?? `rootfs.tar${TARBALL_SUFFIX[settings.output.compression]}`,
+    tarball,
     baseReference: `${settings.name}:${staticTags[0] ?? settings.suite}`,
     staticTags,
     aptInstall: [...new Set([...settings.include.filter(pinned), ...settings.repositories.flatMap((repo) => repo.packages)])],

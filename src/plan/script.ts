@@ -1,13 +1,15 @@
 // The view-model of the generated mkimage script: every value, file, step and tool it
 // names, decided here so the template only lays them out.
-import { bakeVariable, BUILD_VARS_FILE, recordFiles, tarballRecords, type Origin } from '../layout.js';
-import { VERSION as GENERATOR_VERSION } from '../version.js';
+import { archSiblingName, bakeVariable, BUILD_VARS_FILE, recordFiles, type Origin } from '../layout.js';
+import { VERSION as GENERATOR_VERSION } from '../package-root.js';
 import { configDigest } from './config-digest.js';
 import { buildTagParts } from './dockerfiles.js';
 import { hostPaths } from './ledger.js';
 import type { Resolved } from './resolve.js';
 import { sourceLine } from './sources.js';
-import { planSteps, type StepCall, type StepPlan } from './steps.js';
+import { ARCH_FACTS } from './arches.js';
+import type { OciPlan } from './oci.js';
+import { hookInstalls, planSteps, type StepCall, type StepPlan } from './steps.js';
 
 export interface ShellVariable {
   name: string;
@@ -18,6 +20,13 @@ export interface ShellVariable {
 export interface ShellArray {
   name: string;
   values: string[];
+  comment: string;
+}
+
+/** An associative array keyed by architecture: what differs between the builds. */
+export interface ShellMap {
+  name: string;
+  entries: { key: string; value: string }[];
   comment: string;
 }
 
@@ -32,6 +41,7 @@ export interface ScriptPlan extends Origin {
   backendName: string;
   variables: ShellVariable[];
   arrays: ShellArray[];
+  maps: ShellMap[];
   /** What the build host must have; the script names the package for each one missing. */
   tools: Tool[];
   requiredFiles: { path: string; package: string }[];
@@ -39,8 +49,8 @@ export interface ScriptPlan extends Origin {
   steps: StepPlan[];
   /** What the header says the script touches on the host. */
   hostPaths: string[];
-  /** The steps `main` calls itself. */
-  mainSteps: StepCall[];
+  /** The steps `main` calls itself: before the architectures, for each one, after them. */
+  mainSteps: { before: StepCall[]; perArch: StepCall[]; after: StepCall[] };
   /** mmdebstrap calls the script back at its hook stages. */
   hookStages: boolean;
   importsImage: boolean;
@@ -71,13 +81,17 @@ const APT_HELPER = '/usr/lib/apt/apt-helper';
  * The script's view-model. `importChanges` are the engine's --change arguments that give
  * the imported image the same CMD and ENV as the base Dockerfile; null = no import.
  */
-export function planScript(r: Resolved, id: string, origin: Origin, importChanges: string[] | null): ScriptPlan {
+export function planScript(r: Resolved, id: string, origin: Origin, importChanges: string[] | null, oci: OciPlan | null): ScriptPlan {
   const s = r.settings;
   const mmdebstrap = s.backend === 'mmdebstrap';
   const locales = [...s.locales.generate].sort();
   const compressor = COMPRESSORS[s.output.compression];
   const engine = s.output.import === 'none' ? null : s.output.import;
-  const steps = planSteps(r, importChanges);
+  const steps = planSteps(r, importChanges, oci);
+  const main = steps.filter((step) => step.stage === 'main');
+  const firstPerArch = main.findIndex((step) => step.perArch);
+  const callOf = ({ fn, title, label }: StepPlan): StepCall => ({ fn, title, label });
+  const byArch = (value: (b: Resolved['builds'][number]) => string) => r.builds.map((b) => ({ key: b.arch, value: value(b) }));
 
   const tools: Tool[] = [
     { command: s.backend, package: s.backend },
@@ -88,30 +102,34 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
   ];
   if (compressor) tools.push({ command: compressor.command, package: compressor.package });
   if (engine) tools.push({ command: engine, package: ENGINE_PACKAGES[engine] });
+  if (oci) tools.push({ command: 'gzip', package: 'gzip' });
   const requiredFiles = [{ path: r.hostKeyring, package: r.distro.hostKeyringPackage }];
   if (mmdebstrap) requiredFiles.push({ path: MERGED_USR_HOOK, package: 'mmdebstrap' });
   if (steps.some((step) => step.fn === 'release_date')) requiredFiles.push({ path: APT_HELPER, package: 'apt' });
   const versionFile = VERSION_FILES[s.distro];
-  const records = tarballRecords(r.tarball);
   // The packages whose versions the build record names: what bootstraps, packs and compresses.
   const hostToolPackages = [s.backend, 'tar', ...(compressor ? [compressor.package] : [])];
-  const mirrors = [...new Set([...r.buildSources, ...r.sources].map((src) => src.uri))];
+  const archives = [...new Set(r.builds.flatMap((b) => [...b.buildSources, ...b.sources]).map((src) => src.uri))];
 
   const plan: Omit<ScriptPlan, 'hostPaths'> = {
     ...origin,
-    summary: `${r.baseReference} (${s.distro} ${r.release.version} ${s.suite}, ${s.arch}, ${s.variant})`,
+    summary: `${r.baseReference} (${s.distro} ${r.release.version} ${s.suite}, ${s.arch.join(' ')}, ${s.variant})`,
     backendName: s.backend,
     variables: [
       { name: 'IMAGE', value: s.name, comment: 'image repository' },
       { name: 'DISTRO', value: s.distro, comment: '' },
       { name: 'SUITE', value: s.suite, comment: `release ${r.release.version}, ${r.release.status}` },
-      { name: 'ARCH', value: s.arch, comment: '' },
+      { name: 'BACKEND', value: s.backend, comment: '' },
+      {
+        name: 'MODE',
+        value: s.mode,
+        comment: mmdebstrap ? 'root, or unshare: no root, through user namespaces (--mode overrides)' : 'debootstrap runs as root',
+      },
       {
         name: 'VARIANT',
         value: mmdebstrap ? MMDEBSTRAP_VARIANTS[s.variant] : s.variant,
         comment: `${s.backend} variant${mmdebstrap ? '' : '; default = no --variant'}`,
       },
-      { name: 'MIRROR', value: r.buildSources[0]!.uri, comment: r.snapshot ? 'the snapshot the build installs from' : 'a mirror near the build host' },
       { name: 'PROXY', value: s.proxy ?? '', comment: 'http_proxy for the build only; not written into the image' },
       { name: 'KEYRING', value: r.hostKeyring, comment: 'checks the Release files the build downloads' },
       mmdebstrap
@@ -132,7 +150,6 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
       { name: 'SNAPSHOT', value: r.snapshot?.timestamp ?? '', comment: 'the snapshot the build installs from; empty = the mirrors as they are' },
       { name: 'DEFAULT_LOCALE', value: s.locales.default ?? '', comment: 'LANG of the image; empty = none' },
       { name: 'TIMEZONE', value: s.timezone ?? '', comment: 'empty = keep UTC' },
-      { name: 'TARBALL', value: r.tarball, comment: 'written to the output directory' },
       { name: 'ENGINE', value: engine ?? '', comment: 'docker or podman import; empty = none' },
       { name: 'VERSION_FILE', value: versionFile.path, comment: 'the release version tag is read from this file' },
       { name: 'VERSION_PATTERN', value: versionFile.pattern, comment: '' },
@@ -140,16 +157,6 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
       { name: 'GENERATOR', value: `mkimage-gen ${GENERATOR_VERSION}`, comment: 'what wrote this script, as the records name it' },
       { name: 'CONFIG', value: origin.generatedFrom, comment: 'the config this script was generated from' },
       { name: 'CONFIG_SHA256', value: configDigest(s), comment: 'sha256 of its validated settings as canonical JSON (mkimage-gen explain shows it)' },
-      { name: 'MANIFEST', value: records.manifest, comment: 'records written beside the tarball, in its checksum file' },
-      { name: 'SPDX', value: records.spdx, comment: '' },
-      { name: 'CYCLONEDX', value: records.cyclonedx, comment: '' },
-      { name: 'BUILD_RECORD', value: records.buildRecord, comment: '' },
-      { name: 'PROVENANCE', value: records.provenance, comment: '' },
-      {
-        name: 'EXPECT',
-        value: s.expect ?? '',
-        comment: "drift check: the manifest the packages must match, relative to this script's folder; empty = none (--expect FILE)",
-      },
       ...(['version', 'major', 'date'] as const).map((fact) => ({
         name: `TAG_${fact === 'date' ? 'DATED' : fact.toUpperCase()}`,
         value: buildTagParts(r).some((p) => p.fact === fact) ? '1' : '0',
@@ -160,27 +167,56 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
     ],
     arrays: [
       { name: 'COMPONENTS', values: s.components, comment: 'archive components' },
-      { name: 'INCLUDE', values: r.include, comment: 'added to the variant' },
+      { name: 'INCLUDE', values: [...r.include, ...hookInstalls(r)], comment: 'added to the variant' },
       ...(mmdebstrap ? [] : [{ name: 'EXCLUDE', values: s.exclude, comment: 'removed from the variant' }]),
-      ...(mmdebstrap
-        ? [{ name: 'APT_LINES', values: r.buildSources.map(sourceLine), comment: 'what mmdebstrap installs from' }]
-        : []),
+      { name: 'ARCHES', values: s.arch, comment: 'dpkg architectures, built one after the other' },
       {
         name: 'RELEASE_URLS',
-        values: r.buildSources.map((src) => `${src.uri}/dists/${src.suite}/Release`),
+        values: [...new Set(r.builds.flatMap((b) => b.buildSources.map((src) => `${src.uri}/dists/${src.suite}/Release`)))],
         comment: 'the build record lists their dates and checksums; the newest Date can give SOURCE_DATE_EPOCH',
       },
-      { name: 'MIRRORS', values: mirrors, comment: 'every archive the build and the image read' },
+      { name: 'ARCHIVES', values: archives, comment: 'every archive the build and the image read, as the build record lists them' },
       { name: 'HOST_TOOL_PACKAGES', values: hostToolPackages, comment: 'host packages whose versions the build record names' },
-      { name: 'RECORD_FILES', values: recordFiles(r.tarball), comment: 'published with the tarball, in this order' },
       { name: 'LOCALES', values: locales, comment: 'locales to generate' },
       { name: 'TAGS', values: r.staticTags, comment: 'tags besides the release version read from the rootfs' },
       { name: 'COMPRESSOR', values: compressor ? [...compressor.argv] : [], comment: 'tarball compression; empty = none' },
     ],
+    maps: [
+      {
+        name: 'MIRRORS',
+        entries: byArch((b) => b.buildSources[0]!.uri),
+        comment: r.snapshot ? 'per architecture: the snapshot it installs from' : 'per architecture: the mirror near the build host it installs from',
+      },
+      ...(mmdebstrap
+        ? [{ name: 'APT_LINES', entries: byArch((b) => b.buildSources.map(sourceLine).join('\n')), comment: 'what mmdebstrap installs from, one line each' }]
+        : []),
+      { name: 'TARBALLS', entries: byArch((b) => b.tarball), comment: 'written to the output directory' },
+      {
+        name: 'RECORD_FILES',
+        entries: byArch((b) => recordFiles(b.tarball).join('\n')),
+        comment: 'published with the tarball and in its checksum file: manifest, SPDX, CycloneDX, build record, provenance',
+      },
+      {
+        name: 'EXPECTS',
+        entries: byArch((b) => (s.expect === undefined ? '' : r.builds.length > 1 ? archSiblingName(s.expect, b.token) : s.expect)),
+        comment: "drift check: the manifest the packages must match, relative to this script's folder; empty = none (--expect FILE)",
+      },
+      { name: 'ARCH_TAGS', entries: byArch((b) => (b.tags.length > 0 ? `-${b.token}` : '')), comment: 'appended to each tag of its own image; empty = a single architecture' },
+      {
+        name: 'BINFMTS',
+        entries: byArch((b) => ARCH_FACTS[b.arch].binfmt),
+        comment: 'the qemu-user binfmt entry that runs it on another host',
+      },
+      { name: 'NATIVE_ON', entries: byArch((b) => ARCH_FACTS[b.arch].nativeOn.join(' ')), comment: 'host architectures that run it without emulation' },
+    ],
     tools,
     requiredFiles,
     steps,
-    mainSteps: steps.filter((step) => step.stage === 'main').map(({ fn, title, label }) => ({ fn, title, label })),
+    mainSteps: {
+      before: main.filter((step, i) => !step.perArch && (firstPerArch < 0 || i < firstPerArch)).map(callOf),
+      perArch: main.filter((step) => step.perArch).map(callOf),
+      after: main.filter((step, i) => !step.perArch && firstPerArch >= 0 && i > firstPerArch).map(callOf),
+    },
     hookStages: mmdebstrap,
     importsImage: engine !== null,
   };

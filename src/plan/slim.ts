@@ -9,6 +9,9 @@ import type { ImageFile } from './sources.js';
 /** Folders whose whole content the rules leave out. */
 const DROPPED = ['/usr/share/man', '/usr/share/info', '/usr/share/groff', '/usr/share/lintian', '/usr/share/linda'];
 
+/** Converted inside glibc itself (gconv_builtin): no module to keep for them. */
+const BUILTIN_CHARSETS = new Set(['UTF-8', 'ANSI_X3.4-1968', 'ISO-8859-1', 'UCS-2', 'UCS-4', 'UTF-16', 'UTF-32', 'UTF-7']);
+
 export interface SlimPlan {
   rules: ImageFile;
   /** Locale sources (/usr/share/i18n/locales) the generated locales start from. */
@@ -19,6 +22,12 @@ export interface SlimPlan {
   droppedDirs: string[];
   /** Entries of /usr/share/locale that stay: locale.alias and the languages in use. */
   keptLocaleEntries: string[];
+  /**
+   * Character sets whose glibc converter modules (/usr/lib/<triplet>/gconv) stay, with
+   * the helper libraries they load: the generated locales' charsets but UTF-8, which
+   * glibc converts without a module. ja_JP.EUC-JP keeps EUC-JP.so and libJIS.so.
+   */
+  gconvCharsets: string[];
 }
 
 /** ja_JP.UTF-8 keeps /usr/share/locale/ja and /usr/share/locale/ja_JP. */
@@ -54,5 +63,6 @@ export function planSlim(settings: Settings): SlimPlan | null {
     // ja_JP.UTF-8 is built from the source ja_JP and the charmap UTF-8; sr_RS.UTF-8@latin from sr_RS@latin.
     localeSources: [...new Set(settings.locales.generate.map((l) => l.replace(/\.[^@]*/, '')))].sort(),
     charmaps: [...new Set(settings.locales.generate.map(localeCharset))].sort(),
+    gconvCharsets: [...new Set(settings.locales.generate.map(localeCharset))].filter((c) => !BUILTIN_CHARSETS.has(c)).sort(),
   };
 }

@@ -33,7 +33,7 @@ function deb822(sources: AptSource[], keyring: string): string {
     .join('\n');
 }
 
-/** The apt sources file of the image (or, with `sources`, of the build: the same file on the snapshot). */
+/** The apt sources file of one architecture's image (default: the first one's), or, given its build sources, of its build. */
 export function sourcesFile(r: Resolved, sources: AptSource[] = r.sources): ImageFile {
   if (r.sourcesFormat === 'deb822') {
     return {

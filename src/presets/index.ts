@@ -1,11 +1,9 @@
 // The built-in configs: the seed's two images as they run today, current Debian and
 // Ubuntu with the Japanese locales on Japanese mirrors, and a buildd image for CI.
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { SettingsInput } from '../model/index.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 
 export interface Preset {
   id: string;
@@ -193,4 +191,4 @@ export function findPreset(id: string): Preset | undefined {
 }
 
 /** Keys, files and hooks the presets name, beside src/ in a checkout and in the package. */
-export const PRESET_FILES_DIR = [join(here, 'files'), join(here, '../../../src/presets/files')].find((dir) => existsSync(dir)) ?? join(here, 'files');
+export const PRESET_FILES_DIR = join(PACKAGE_ROOT, 'src/presets/files');

@@ -1,4 +1,5 @@
 // Facts that hold for a whole distribution rather than one release.
+import type { Arch } from '../model/formats.js';
 import type { Distro } from './table.js';
 
 export interface DistroFacts {
@@ -26,6 +27,10 @@ export interface DistroFacts {
   deb822File: string;
   /** Which of the distro's releases the table holds, for errors about the others. */
   tableCovers: string;
+  /** dpkg architectures the distribution publishes (current releases). */
+  arches: readonly Arch[];
+  /** Those that live in a separate ports archive rather than on the main mirror. */
+  portsArches: readonly Arch[];
 }
 
 export const DISTROS: Readonly<Record<Distro, DistroFacts>> = {
@@ -41,6 +46,9 @@ export const DISTROS: Readonly<Record<Distro, DistroFacts>> = {
     localeMethod: 'debconf',
     deb822File: 'debian.sources',
     tableCovers: 'every release from wheezy on, testing and sid',
+    // https://www.debian.org/ports/ (release architectures of bookworm and trixie, and older ones)
+    arches: ['amd64', 'arm64', 'armel', 'armhf', 'i386', 'loong64', 'mips64el', 'mipsel', 'ppc64el', 'riscv64', 's390x'],
+    portsArches: [],
   },
   ubuntu: {
     defaultComponents: ['main', 'universe'],
@@ -55,5 +63,9 @@ export const DISTROS: Readonly<Record<Distro, DistroFacts>> = {
     localeMethod: 'locale-gen',
     deb822File: 'ubuntu.sources',
     tableCovers: 'LTS releases only (interim releases are not in the table)',
+    // https://wiki.ubuntu.com/Releases and the ubuntu-ports tree: amd64 and i386 on the
+    // archive, the rest on ports.
+    arches: ['amd64', 'i386', 'arm64', 'armhf', 'ppc64el', 'riscv64', 's390x'],
+    portsArches: ['arm64', 'armhf', 'ppc64el', 'riscv64', 's390x'],
   },
 };

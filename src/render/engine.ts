@@ -2,21 +2,14 @@
 // strict lookups (a missing plan field is a bug, not an empty string), and the
 // quoting helpers as the only way values get into the output.
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import Handlebars from 'handlebars';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { IMAGE_REPOSITORY, IMAGE_TAG } from '../model/formats.js';
 import { commentText, dockerfileExecForm, dockerfileListItem, dockerfileQuote, dockerfileRunWord, dockerfileWord, hclQuote, shellHeredoc, shellQuote } from './quote.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** templates/ sits at the package root, both from src/ (tests) and dist/src/ (built). */
-export const TEMPLATES_DIR = [join(here, '../../templates'), join(here, '../../../templates')].find((dir) => {
-  try {
-    return readdirSync(dir).length > 0;
-  } catch {
-    return false;
-  }
-})!;
+/** templates/ sits at the package root. */
+export const TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates');
 
 function strings(value: unknown, helper: string): string[] {
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {

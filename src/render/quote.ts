@@ -35,7 +35,10 @@ export function dockerfileQuote(value: string): string {
  * both: items are limited to characters that mean the same everywhere.
  */
 export function dockerfileListItem(value: string): string {
-  if (!/^[A-Za-z0-9_.+/:=@%,-]+$/.test(value)) {
+  // The build platform's args, which a multi-platform base Dockerfile declares itself,
+  // are the only expansions allowed: ADD picks each platform's tarball with them.
+  const plain = value.replaceAll('${TARGETARCH}', '').replaceAll('${TARGETVARIANT}', '');
+  if (!/^[A-Za-z0-9_.+/:=@%,-]+$/.test(plain)) {
     throw new Error(`"${commentText(value)}" cannot be an item of a Dockerfile exec-form list`);
   }
   return `"${value}"`;

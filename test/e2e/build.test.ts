@@ -1,9 +1,11 @@
 // End to end: the generated mkimage.sh really builds the image on this host. Each case
 // renders a config (ja locales, Tokyo time, a derived image, the host's own mirror),
-// runs the script as root (bootstrap, tweaks, sources, locales, tarball, podman import
-// through the script's own import step) and runs every check on that one build: the
-// tags it reports, the tarball, the files and commands inside the image, and the
-// generated base and derived Dockerfiles built with buildah.
+// runs the script as root (bootstrap, tweaks, sources, locales, tarball, and the import
+// through the script's own import step: podman, or `docker` of a private Docker Engine)
+// and runs every check on that one build: the tags it reports, the tarball, the files
+// and commands inside the image, and the generated base and derived Dockerfiles, built
+// with buildah (podman cases) or with `docker buildx bake` from the generated bake file
+// and the build-vars.hcl the script wrote (docker cases), then run.
 //
 // A case may first interrupt a run during the locale step (SIGTERM or SIGINT) and check
 // that it cleaned up; the build the checks then read is its re-run, in the same work and
@@ -18,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILD_VARS_FILE, recordFiles } from '../../src/layout.js';
 import type { SettingsInput } from '../../src/model/index.js';
 import { ContainerStore } from './support/containers.js';
+import { DockerEngine, engineProblems } from './support/docker.js';
 import { describeE2E, makeTempRoot, mountsUnder, must, prerequisites, processesUnder, removeTree, which } from './support/host.js';
 import { EXIT_STATUS, expectCleanInterrupt, interruptDuring, snapshot, type Interrupted, type StopSignal } from './support/interrupt.js';
 import type { HostMirrors } from './support/mirrors.js';
@@ -30,6 +33,8 @@ interface BuildCase {
   backend: 'debootstrap' | 'mmdebstrap';
   /** gzip or zstd: xz would spend most of the time budget packing. */
   compression: 'gzip' | 'zstd';
+  /** The script's own import step: podman (buildah builds the Dockerfiles) or docker (bake builds them). */
+  engine: 'podman' | 'docker';
   latest: boolean;
   tags: string[];
   /** tweaks.initctl; `diverted` is what the image must then show (auto = upstart era only). */
@@ -44,9 +49,9 @@ interface BuildCase {
 // bootstrap: the mmdebstrap case passes with `interruptFirst: 'SIGTERM'` too (its locale
 // step runs in a hook), but the suite must stay under 10 minutes on two cores.
 const CASES: BuildCase[] = [
-  { suite: 'bookworm', backend: 'debootstrap', compression: 'zstd', latest: true, tags: ['ja'], initctl: { setting: 'auto', diverted: false }, undoTweaks: false, interruptFirst: 'SIGTERM' },
-  { suite: 'trixie', backend: 'debootstrap', compression: 'gzip', latest: false, tags: [], initctl: { setting: true, diverted: true }, undoTweaks: true, interruptFirst: 'SIGINT' },
-  { suite: 'bookworm', backend: 'mmdebstrap', compression: 'zstd', latest: false, tags: [], initctl: { setting: 'auto', diverted: false }, undoTweaks: false },
+  { suite: 'bookworm', backend: 'debootstrap', compression: 'zstd', engine: 'podman', latest: true, tags: ['ja'], initctl: { setting: 'auto', diverted: false }, undoTweaks: false, interruptFirst: 'SIGTERM' },
+  { suite: 'trixie', backend: 'debootstrap', compression: 'gzip', engine: 'podman', latest: false, tags: [], initctl: { setting: true, diverted: true }, undoTweaks: true, interruptFirst: 'SIGINT' },
+  { suite: 'bookworm', backend: 'mmdebstrap', compression: 'zstd', engine: 'docker', latest: false, tags: ['e2e'], initctl: { setting: 'auto', diverted: false }, undoTweaks: false },
 ];
 
 const LOCALES = { generate: ['ja_JP.UTF-8', 'ja_JP.EUC-JP'], default: 'ja_JP.UTF-8' };
@@ -72,7 +77,7 @@ function settingsFor(c: BuildCase, mirrors: HostMirrors): SettingsInput {
     tweaks: { initctl: c.initctl.setting },
     locales: LOCALES,
     timezone: TIMEZONE,
-    output: { compression: c.compression, import: 'podman', latest: c.latest, tags: c.tags },
+    output: { compression: c.compression, import: c.engine, latest: c.latest, tags: c.tags },
     derived: [{ name: `${name}-tools`, packages: [DERIVED_PACKAGE], env: DERIVED_ENV, undoTweaks: c.undoTweaks }],
   };
 }
@@ -116,6 +121,10 @@ interface Case {
   store: ContainerStore;
   rendered: Rendered;
   tarball: string;
+  /** The Docker Engine of a docker case (shared by all of them). */
+  engine?: DockerEngine;
+  /** The environment the script runs with: the podman store's, or the engine's (its `docker` first on the PATH). */
+  env: Record<string, string>;
   /** The interrupted first run, when the case has one. */
   interrupted?: Promise<Interruption>;
   runs: Promise<CaseRuns>;
@@ -123,17 +132,20 @@ interface Case {
 
 type Prepared = Omit<Case, 'runs' | 'interrupted'>;
 
-async function prepare(c: BuildCase, mirrors: HostMirrors): Promise<Prepared> {
+async function prepare(c: BuildCase, mirrors: HostMirrors, engine: DockerEngine | undefined): Promise<Prepared> {
   const root = makeTempRoot(`${c.suite}-${c.backend}`);
   const settings = settingsFor(c, mirrors);
   const rendered = await renderConfig(root, `debian-${c.suite}`, settings);
   const tarball = join(rendered.dir, `rootfs.tar.${c.compression === 'gzip' ? 'gz' : 'zst'}`);
-  return { c, settings, root, work: join(root, 'work'), store: new ContainerStore(join(root, 'containers')), rendered, tarball };
+  const store = new ContainerStore(join(root, 'containers'));
+  if (c.engine === 'docker' && !engine) throw new Error('a docker case needs the engine');
+  const env = c.engine === 'docker' ? { ...store.env, ...engine!.env } : store.env;
+  return { c, settings, root, work: join(root, 'work'), store, rendered, tarball, env, ...(c.engine === 'docker' ? { engine: engine! } : {}) };
 }
 
 /** The runs of one case, in order: (interrupted run,) build, dry run. */
 function startCase(k: Prepared, slot: ReturnType<typeof limiter>): Pick<Case, 'interrupted' | 'runs'> {
-  const { c, work, store, rendered, tarball, root } = k;
+  const { c, work, env, rendered, tarball, root } = k;
   // A tarball and checksum from an earlier run, and a second name for each: a write in place would show there.
   writeFileSync(tarball, 'previous tarball\n');
   writeFileSync(`${tarball}.sha256`, 'previous checksum\n');
@@ -146,7 +158,7 @@ function startCase(k: Prepared, slot: ReturnType<typeof limiter>): Pick<Case, 'i
     ? (async () => {
         if (c.backend === 'mmdebstrap' && !which('mmdebstrap')) throw new Error('mmdebstrap is missing (apt: mmdebstrap)');
         const outBefore = snapshot(rendered.dir);
-        const result = await slot(() => interruptDuring(rendered.script, ['--work-dir', work], { env: store.env }, { work, out: rendered.dir }, 'locales', signal));
+        const result = await slot(() => interruptDuring(rendered.script, ['--work-dir', work], { env }, { work, out: rendered.dir }, 'locales', signal));
         return { result, outBefore };
       })()
     : undefined;
@@ -156,14 +168,14 @@ function startCase(k: Prepared, slot: ReturnType<typeof limiter>): Pick<Case, 'i
     if (c.backend === 'mmdebstrap' && !which('mmdebstrap')) throw new Error('mmdebstrap is missing (apt: mmdebstrap)');
     const previousInPlace: boolean[] = [];
     const build = await slot(() => {
-      const run = new ScriptRun(rendered.script, ['--work-dir', work], { env: store.env });
+      const run = new ScriptRun(rendered.script, ['--work-dir', work], { env });
       run.onLine((line) => {
         if (/^\[[^\]]+\] /.test(line.text)) previousInPlace.push(statSync(tarball).ino === previousIno);
       });
       return run.done;
     });
     console.log(`e2e ${caseName(c)}: steps\n${build.lines.filter((l) => /^\[/.test(l.text)).map((l) => `  ${l.text}`).join('\n')}`);
-    const dryRun = await runScript(rendered.script, ['--dry-run', '--work-dir', work], { env: store.env });
+    const dryRun = await runScript(rendered.script, ['--dry-run', '--work-dir', work], { env });
     return { build, previousInPlace, previousIno, dryRun };
   })();
   // Reported by the tests that await them; never an unhandled rejection.
@@ -173,15 +185,18 @@ function startCase(k: Prepared, slot: ReturnType<typeof limiter>): Pick<Case, 'i
 }
 
 const prereq = await prerequisites();
+if (CASES.some((c) => c.engine === 'docker')) prereq.problems.push(...engineProblems());
 
 describeE2E('end-to-end builds', prereq, (mirrors) => {
   const cases = new Map<BuildCase, Case>();
   const slot = limiter(JOBS);
+  let engine: DockerEngine | undefined;
 
   beforeAll(async () => {
     console.log(`e2e: ${mirrors.origin}; ${CASES.length} builds, ${JOBS} at a time`);
+    if (CASES.some((c) => c.engine === 'docker')) engine = await DockerEngine.start({ label: 'build-engine' });
     for (const c of CASES) {
-      const k = await prepare(c, mirrors);
+      const k = await prepare(c, mirrors, engine);
       cases.set(c, { ...k, ...startCase(k, slot) });
     }
   });
@@ -192,11 +207,55 @@ describeE2E('end-to-end builds', prereq, (mirrors) => {
     await Promise.all([...cases.values()].map(settled));
     await stopScripts();
     const leaks = [...cases.values()].flatMap((k) => closeCase(k));
+    const stopped = await engine?.stop();
     expect(leaks, 'mounts left behind under the test directories').toEqual([]);
+    expect(stopped?.killed ?? [], 'engine processes that had to be killed').toEqual([]);
   });
 
   for (const c of CASES) defineChecks(c, () => cases.get(c)!);
 });
+
+/** The tags the script reports having made. */
+function reportedTags(run: Finished): string[] {
+  return [...run.stdout.matchAll(/^mkimage: tagged (.+)$/gm)].map((m) => m[1]!);
+}
+
+/** The major version and the UTC day of the SOURCE_DATE_EPOCH the build reports. */
+function releaseFacts(run: Finished, version: string): { major: string; day: string } {
+  const epoch = Number(/^mkimage: SOURCE_DATE_EPOCH=(\d+)$/m.exec(run.stdout)?.[1]);
+  expect(epoch, 'the build reports SOURCE_DATE_EPOCH').toBeGreaterThan(0);
+  return { major: version.split('.')[0]!, day: new Date(epoch * 1000).toISOString().slice(0, 10).replaceAll('-', '') };
+}
+
+/** The images of a case, in the store its script imported into: podman's, or the Docker Engine's. */
+interface Images {
+  exists(ref: string): boolean;
+  id(ref: string): string;
+  config(ref: string): { Env?: string[]; Cmd?: string[] };
+  /** A shell script in a container of the image: its exit status and both streams. */
+  probe(ref: string, script: string): { status: number; output: string };
+}
+
+function imagesOf(k: Case): Images {
+  const { store, engine } = k;
+  if (k.c.engine === 'docker') {
+    return {
+      exists: (ref) => engine!.imageExists(ref),
+      id: (ref) => engine!.inspect(ref).Id as string,
+      config: (ref) => engine!.inspect(ref).Config as { Env?: string[]; Cmd?: string[] },
+      probe: (ref, script) => {
+        const result = engine!.run(ref, ['sh', '-c', `(${script}) 2>&1`]);
+        return { status: result.status ?? -1, output: result.stdout };
+      },
+    };
+  }
+  return {
+    exists: (ref) => store.imageExists(ref),
+    id: (ref) => store.mustPodman(['image', 'inspect', '--format', '{{.Id}}', ref]).trim(),
+    config: (ref) => JSON.parse(store.mustPodman(['image', 'inspect', '--format', '{{json .Config}}', ref])) as { Env?: string[]; Cmd?: string[] },
+    probe: (ref, script) => store.probe(ref, script),
+  };
+}
 
 /** Both runs of a case have ended, however they ended. */
 async function settled(k: Case): Promise<void> {
@@ -216,6 +275,18 @@ function defineChecks(c: BuildCase, get: () => Case) {
     let rootfsDir: string | undefined;
     let image = '';
     let derivedImage = '';
+    /** The config's id: its output folder under out/. */
+    const id = () => `debian-${c.suite}`;
+    /** One bake of the whole set (docker cases), from the bake file's folder, after the build; the imported id before it. */
+    let bake: Promise<{ importedId: string; log: string }> | undefined;
+    const baked = () =>
+      (bake ??= (async () => {
+        await built();
+        const { engine, rendered } = get();
+        const importedId = engine!.inspect(`${image}:${c.suite}`).Id as string;
+        const log = engine!.mustBake(['docker-bake.hcl', `${id()}/build-vars.hcl`], { cwd: join(rendered.dir, '..') });
+        return { importedId, log };
+      })());
     beforeAll(() => {
       image = get().settings.name as string;
       derivedImage = get().settings.derived![0]!.name;
@@ -273,25 +344,29 @@ function defineChecks(c: BuildCase, get: () => Case) {
       expect(dryRun.started, describeRun(dryRun, 200)).toEqual(build.started);
     });
 
-    it('reports the tags :<suite>, :<version from the rootfs>, :latest when asked and the extra tags, and podman has them', { timeout: 900_000 }, async () => {
+    it(`reports the tags :<suite>, :<version>, :<major>, :<suite>-<date of SOURCE_DATE_EPOCH>, :latest when asked and the extra tags, and ${c.engine} has them`, { timeout: 900_000 }, async () => {
       const run = await built();
-      const { store } = get();
       const version = readFileSync(join(await rootfs(), 'etc/debian_version'), 'utf8').trim();
       expect(version).toMatch(/^\d+\.\d+$/);
-      const reported = [...run.stdout.matchAll(/^mkimage: tagged (.+)$/gm)].map((m) => m[1]!);
-      const wanted = [c.suite, version, ...(c.latest ? ['latest'] : []), ...c.tags].map((t) => `${image}:${t}`);
+      const { major, day } = releaseFacts(run, version);
+      const reported = reportedTags(run);
+      const wanted = [c.suite, version, major, `${c.suite}-${day}`, ...(c.latest ? ['latest'] : []), ...c.tags].map((t) => `${image}:${t}`);
       expect([...reported].sort()).toEqual([...wanted].sort());
+      // What bake reads: the same facts, beside the tarball.
+      const vars = readFileSync(join(get().rendered.dir, 'build-vars.hcl'), 'utf8');
+      const prefix = `mkimage_debian_${c.suite}`;
+      expect(vars).toContain(`${prefix}_version = "${version}"\n`);
+      expect(vars).toContain(`${prefix}_major = "${major}"\n`);
+      expect(vars).toContain(`${prefix}_date = "${day}"\n`);
+      const images = imagesOf(get());
       const ids = new Set<string>();
       for (const ref of reported) {
-        expect(store.imageExists(ref), `podman has ${ref}`).toBe(true);
-        ids.add(store.mustPodman(['image', 'inspect', '--format', '{{.Id}}', ref]).trim());
+        expect(images.exists(ref), `${c.engine} has ${ref}`).toBe(true);
+        ids.add(images.id(ref));
       }
       expect(ids.size, 'every tag names the same image').toBe(1);
-      if (!c.latest) expect(store.imageExists(`${image}:latest`)).toBe(false);
-      const config = JSON.parse(store.mustPodman(['image', 'inspect', '--format', '{{json .Config}}', reported[0]!])) as {
-        Env?: string[];
-        Cmd?: string[];
-      };
+      if (!c.latest) expect(images.exists(`${image}:latest`)).toBe(false);
+      const config = images.config(reported[0]!);
       expect(config.Env).toContain(`LANG=${LOCALES.default}`);
       expect(config.Cmd).toEqual(['bash']);
     });
@@ -381,22 +456,44 @@ function defineChecks(c: BuildCase, get: () => Case) {
       expect(readdirSync(join(dir, 'var/lib/apt/lists')).filter((f) => f !== 'partial' && f !== 'lock')).toEqual([]);
     });
 
-    it('buildah builds the generated base Dockerfile from the tarball', { timeout: 900_000 }, async () => {
-      const dir = await rootfs();
-      const { store, rendered } = get();
-      store.bud(`${image}:${c.suite}`, rendered.dockerfile, rendered.dir);
-      const version = readFileSync(join(dir, 'etc/debian_version'), 'utf8').trim();
-      const inside = store.probe(`${image}:${c.suite}`, 'cat /etc/debian_version; echo "$LANG"');
-      expect(inside.status, inside.output).toBe(0);
-      expect(inside.output).toBe(`${version}\n${LOCALES.default}\n`);
-    });
+    if (c.engine === 'podman') {
+      it('buildah builds the generated base Dockerfile from the tarball', { timeout: 900_000 }, async () => {
+        const dir = await rootfs();
+        const { store, rendered } = get();
+        store.bud(`${image}:${c.suite}`, rendered.dockerfile, rendered.dir);
+        const version = readFileSync(join(dir, 'etc/debian_version'), 'utf8').trim();
+        const inside = store.probe(`${image}:${c.suite}`, 'cat /etc/debian_version; echo "$LANG"');
+        expect(inside.status, inside.output).toBe(0);
+        expect(inside.output).toBe(`${version}\n${LOCALES.default}\n`);
+      });
+    } else {
+      it('docker buildx bake (generated bake file + the build-vars.hcl the script wrote) builds base and derived; its base tags equal the import\'s', { timeout: 900_000 }, async () => {
+        const dir = await rootfs();
+        const run = await built();
+        const { engine, rendered } = get();
+        const { importedId } = await baked();
+        const reported = reportedTags(run);
+        const targets = Object.values(engine!.bakePrint(['docker-bake.hcl', `${id()}/build-vars.hcl`], { cwd: join(rendered.dir, '..') }));
+        const base = targets.find((t) => t.context === id());
+        expect(base, 'the base target').toBeDefined();
+        expect([...base!.tags!].sort()).toEqual([...reported].sort());
+        // Every tag now names the one image bake built from the Dockerfile, not the imported one.
+        const ids = new Set(reported.map((ref) => engine!.inspect(ref).Id as string));
+        expect(ids.size, 'every tag names the same image').toBe(1);
+        expect([...ids][0]).not.toBe(importedId);
+        const version = readFileSync(join(dir, 'etc/debian_version'), 'utf8').trim();
+        expect(engine!.mustRun(`${image}:${c.suite}`, 'cat /etc/debian_version; echo "$LANG"')).toBe(`${version}\n${LOCALES.default}\n`);
+      });
+    }
 
-    it(`buildah builds the derived Dockerfile: ${DERIVED_PACKAGE} installed, its env set, tweaks ${c.undoTweaks ? 'undone' : 'kept'}`, { timeout: 900_000 }, async () => {
+    it(`${c.engine === 'podman' ? 'buildah' : 'docker buildx bake'} builds the derived Dockerfile: ${DERIVED_PACKAGE} installed, its env set, tweaks ${c.undoTweaks ? 'undone' : 'kept'}`, { timeout: 900_000 }, async () => {
       await built();
       const { store, rendered } = get();
       const dir = rendered.derived.get(derivedImage.slice(derivedImage.lastIndexOf('/') + 1));
       expect(dir, 'the derived Dockerfile was generated').toBeDefined();
-      store.bud(`${derivedImage}:${c.suite}`, join(dir!, 'Dockerfile'), dir!);
+      if (c.engine === 'podman') store.bud(`${derivedImage}:${c.suite}`, join(dir!, 'Dockerfile'), dir!);
+      else await baked();
+      const images = imagesOf(get());
       const probe = [
         `dpkg-query -W -f='\${Status}\\n' ${DERIVED_PACKAGE}`,
         'echo "GREETING=$E2E_GREETING"',
@@ -405,7 +502,7 @@ function defineChecks(c: BuildCase, get: () => Case) {
         'echo "debs=$(find /var/cache/apt/archives -name "*.deb" | wc -l)"',
         ...TWEAK_FILES.map((f) => `if [ -e ${f} ]; then echo "present ${f}"; else echo "absent ${f}"; fi`),
       ].join('; ');
-      const inside = store.probe(`${derivedImage}:${c.suite}`, probe);
+      const inside = images.probe(`${derivedImage}:${c.suite}`, probe);
       expect(inside.status, inside.output).toBe(0);
       expect(inside.output.split('\n')).toEqual([
         'install ok installed',
@@ -416,7 +513,7 @@ function defineChecks(c: BuildCase, get: () => Case) {
         ...TWEAK_FILES.map((f) => `${c.undoTweaks ? 'absent' : 'present'} ${f}`),
         '',
       ]);
-      const env = JSON.parse(store.mustPodman(['image', 'inspect', '--format', '{{json .Config.Env}}', `${derivedImage}:${c.suite}`])) as string[];
+      const env = images.config(`${derivedImage}:${c.suite}`).Env;
       expect(env).toEqual(expect.arrayContaining(Object.entries(DERIVED_ENV).map(([k, v]) => `${k}=${v}`)));
     });
   });

@@ -9,6 +9,6 @@ export interface CliResult {
 }
 
 export function cli(args: string[], cwd = ROOT): CliResult {
-  const result = spawnSync(process.execPath, [`${ROOT}/dist/src/cli/main.js`, ...args], { cwd, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [`${ROOT}/dist/cli/main.js`, ...args], { cwd, encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -14,6 +14,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTempRoot, must, prerequisites, removeTree, sh, SYSTEM_PATH, which, type Prerequisites, type Sh } from './host.js';
 
+/** A target as `docker buildx bake --print` shows it. */
+export interface BakeTarget {
+  context?: string;
+  dockerfile?: string;
+  tags?: string[];
+  args?: Record<string, string>;
+  contexts?: Record<string, string>;
+}
+
 /** Where .ci/docker-engine unpacks the engine (MKIMAGE_E2E_DOCKER_PREFIX overrides). */
 export const DOCKER_PREFIX = process.env.MKIMAGE_E2E_DOCKER_PREFIX ?? '/opt/mkimage-e2e/docker';
 
@@ -295,24 +304,35 @@ export class DockerEngine {
   }
 
   /**
-   * `docker buildx bake -f <file> [targets]` with plain progress, through the engine's
+   * `docker buildx bake -f <file> [-f <file>...] [targets]` with plain progress, through the engine's
    * own BuildKit (the default `docker` driver: built images land in the engine's image
    * store, where `docker run` finds them). `set` entries become `--set`.
    */
-  bake(file: string, options: DockerRunOptions & { targets?: string[]; set?: string[] } = {}): Sh {
-    const args = ['buildx', 'bake', '--progress', 'plain', '-f', file];
+  bake(file: string | readonly string[], options: DockerRunOptions & { targets?: string[]; set?: string[] } = {}): Sh {
+    const args = ['buildx', 'bake', '--progress', 'plain', ...(typeof file === 'string' ? [file] : file).flatMap((f) => ['-f', f])];
     for (const value of options.set ?? []) args.push('--set', value);
     args.push(...(options.targets ?? []));
     return this.docker(args, options);
   }
 
   /** bake() that must succeed; returns the build log (BuildKit writes it to stderr). */
-  mustBake(file: string, options: DockerRunOptions & { targets?: string[]; set?: string[] } = {}): string {
+  mustBake(file: string | readonly string[], options: DockerRunOptions & { targets?: string[]; set?: string[] } = {}): string {
     const result = this.bake(file, options);
     if (result.status !== 0) {
-      throw new Error(`docker buildx bake -f ${file} exited ${result.status}\n${result.stderr.split('\n').slice(-60).join('\n')}`);
+      throw new Error(`docker buildx bake -f ${typeof file === 'string' ? file : file.join(' -f ')} exited ${result.status}\n${result.stderr.split('\n').slice(-60).join('\n')}`);
     }
     return result.stderr;
+  }
+
+  /**
+   * `docker buildx bake --print -f <file>...` (no build): the targets as bake resolves
+   * them, variables from the files and the environment applied.
+   */
+  bakePrint(files: readonly string[], options: DockerRunOptions = {}): Record<string, BakeTarget> {
+    const printed = JSON.parse(this.mustDocker(['buildx', 'bake', '--print', ...files.flatMap((f) => ['-f', f])], options)) as {
+      target?: Record<string, BakeTarget>;
+    };
+    return printed.target ?? {};
   }
 
   /** `docker import` of a rootfs tarball as `ref`; returns the image id. */
