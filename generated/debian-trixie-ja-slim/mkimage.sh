@@ -826,34 +826,48 @@ path-include /usr/share/locale/ja_JP/*
 
 # The locales package carries the sources and charmaps of every locale, but only those
 # of the generated ones are read again (when an upgrade of locales rebuilds them). Keep
-# those: the charmaps named, the sources named and every source they copy or include;
-# print dpkg rules for them and remove the rest now.
+# those: the charmaps named, the sources named and what they copy or include, followed
+# per category: a `copy` inside LC_CTYPE reads only the LC_CTYPE of the other source.
+# So ja_JP, which has its own collation, keeps i18n for its LC_CTYPE and not the 3.4 MB
+# collation table (iso14651_t1_common) that the LC_COLLATE of i18n copies. Print dpkg
+# rules for them and remove the rest now.
 slim_i18n_rules() {
-  local i18n=$ROOTFS/usr/share/i18n name file
-  local -a charmaps=() queue=() keep=()
+  local i18n=$ROOTFS/usr/share/i18n name category file read_as whole
+  local -a charmaps=() queue=() names=() keep_args=()
+  local -A seen=() kept=()
   while [[ $1 != -- ]]; do
     charmaps+=("$1")
     shift
   done
   shift
-  queue=("$@")
   printf '%s\n' 'path-exclude /usr/share/i18n/charmaps/*' 'path-exclude /usr/share/i18n/locales/*'
   for name in "${charmaps[@]}"; do printf 'path-include /usr/share/i18n/charmaps/%s.gz\n' "$name"; done
   if ((DRY_RUN)); then
-    printf 'path-include /usr/share/i18n/locales/%s\n' "$@" '<every source they copy or include>'
+    printf 'path-include /usr/share/i18n/locales/%s\n' "$@" '<every source they copy or include, per category>'
     return 0
   fi
+  # Each queue entry is a source and the category read from it (all: every category).
+  for name in "$@"; do queue+=("$name all"); done
   while ((${#queue[@]} > 0)); do
-    name=${queue[0]}
+    read -r name category <<< "${queue[0]}"
     queue=("${queue[@]:1}")
     file=$i18n/locales/$name
-    [[ -f $file && " ${keep[*]} " != *" $name "* ]] || continue
-    keep+=("$name")
-    mapfile -t -O "${#queue[@]}" queue < <(sed -n 's/^[[:space:]]*\(copy\|include\)[[:space:]]*"\([^";]*\)".*/\2/p' "$file")
+    read_as="$name $category" whole="$name all"
+    [[ -f $file && -z ${seen[$whole]:-} && -z ${seen[$read_as]:-} ]] || continue
+    seen[$read_as]=1
+    kept[$name]=1
+    mapfile -t -O "${#queue[@]}" queue < <(awk -v want="$category" '
+      /^[[:space:]]*LC_[A-Z]+[[:space:]]*$/ { section = $1; next }
+      /^[[:space:]]*END[[:space:]]+LC_[A-Z]+/ { section = ""; next }
+      ($1 == "copy" || $1 == "include") && (want == "all" || section == "" || section == want) {
+        if (split($0, part, "\"") >= 3) print part[2], (section == "" ? want : section)
+      }' "$file")
   done
-  for name in "${keep[@]}"; do printf 'path-include /usr/share/i18n/locales/%s\n' "$name"; done
-  local -a keep_args=()
-  for name in "${keep[@]}"; do keep_args+=(! -name "$name"); done
+  mapfile -t names < <(printf '%s\n' "${!kept[@]}" | sort)
+  for name in "${names[@]}"; do
+    printf 'path-include /usr/share/i18n/locales/%s\n' "$name"
+    keep_args+=(! -name "$name")
+  done
   find "$i18n/locales" -mindepth 1 "${keep_args[@]}" -delete
   keep_args=()
   for name in "${charmaps[@]}"; do keep_args+=(! -name "$name.gz"); done
