@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -116,5 +116,41 @@ describe('slim', () => {
   it('en_US: a locale that copies the collation keeps iso14651_t1 and the table it copies', () => {
     const { sources } = i18nRules({ generate: ['en_US.UTF-8'] }, i18nTree());
     expect(sources).toEqual(['en_US', 'i18n', 'i18n_ctype', 'iso14651_t1', 'iso14651_t1_common', 'translit_neutral', 'translit_wide']);
+  });
+
+  it('stores identical copyright files once: hard links, each package keeps its file', () => {
+    const slim = planSlim(settings(DEBIAN, { slim: true, locales: JA }))!;
+    expect(slim.linkIdentical).toEqual({ dir: '/usr/share/doc', name: 'copyright' });
+    const script = slimScript(JA);
+    expect(script).toContain('run slim_link_identical /usr/share/doc copyright');
+    const root = mkdtempSync(join(tmpdir(), 'slim-doc-'));
+    temp.push(root);
+    const doc = join(root, 'usr/share/doc');
+    const files: Record<string, [string, number]> = {
+      'libkrb5-3': ['krb5 licence', 0o644],
+      libk5crypto3: ['krb5 licence', 0o644],
+      libkrb5support0: ['krb5 licence', 0o644],
+      'other-mode': ['krb5 licence', 0o600],
+      bash: ['GPL-3', 0o644],
+    };
+    for (const [pkg, [text, mode]] of Object.entries(files)) {
+      mkdirSync(join(doc, pkg), { recursive: true });
+      writeFileSync(join(doc, pkg, 'copyright'), text);
+      chmodSync(join(doc, pkg, 'copyright'), mode);
+    }
+    writeFileSync(join(doc, 'bash', 'README'), 'krb5 licence');
+    const run = spawnSync('bash', ['-euo', 'pipefail', '-c', `${shellFunction(script, 'slim_link_identical')}\nROOTFS=$1\nslim_link_identical /usr/share/doc copyright`, 'bash', root], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const inode = (pkg: string, name = 'copyright') => statSync(join(doc, pkg, name)).ino;
+    // The first in name order is the one the others link to.
+    expect(inode('libkrb5-3')).toBe(inode('libk5crypto3'));
+    expect(inode('libkrb5support0')).toBe(inode('libk5crypto3'));
+    expect(statSync(join(doc, 'libk5crypto3', 'copyright')).nlink).toBe(3);
+    // Another mode, another content, or another name: left alone.
+    expect(inode('other-mode')).not.toBe(inode('libk5crypto3'));
+    expect(statSync(join(doc, 'bash', 'copyright')).nlink).toBe(1);
+    expect(statSync(join(doc, 'bash', 'README')).nlink).toBe(1);
+    for (const [pkg, [text]] of Object.entries(files)) expect(readFileSync(join(doc, pkg, 'copyright'), 'utf8')).toBe(text);
   });
 });

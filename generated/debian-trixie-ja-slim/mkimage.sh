@@ -815,6 +815,7 @@ path-include /usr/share/locale/ja_JP/*
   write_file /etc/dpkg/dpkg.cfg.d/docker-slim 0644 "$rules"
   run find "$ROOTFS/usr/share/doc" -mindepth 1 ! -type d ! -name copyright -delete
   run find "$ROOTFS/usr/share/doc" -mindepth 1 -type d -empty -delete
+  run slim_link_identical /usr/share/doc copyright
   local dir
   for dir in /usr/share/man /usr/share/info /usr/share/groff /usr/share/lintian /usr/share/linda; do
     [[ ! -d $ROOTFS$dir ]] || run find "$ROOTFS$dir" -mindepth 1 -delete
@@ -822,6 +823,24 @@ path-include /usr/share/locale/ja_JP/*
   local -a keep=()
   for dir in locale.alias ja ja_JP; do keep+=(! -name "$dir"); done
   run find "$ROOTFS/usr/share/locale" -mindepth 1 -maxdepth 1 "${keep[@]}" -exec rm -rf {} +
+}
+
+# slim_link_identical DIR NAME: files called NAME under DIR with the same content, mode
+# and owner become hard links to the first of them (in name order, so two builds link
+# alike). Every package keeps its file and dpkg --verify still matches; the tarball
+# stores the content once. dpkg replaces a file by renaming a new one over it, so an
+# upgrade only unlinks that package's copy.
+slim_link_identical() {
+  local path key
+  local -A first=()
+  while IFS= read -r -d '' path; do
+    key="$(stat -c '%a %u %g' -- "$path") $(sha256sum < "$path")"
+    if [[ -n ${first[$key]:-} ]]; then
+      ln -f -- "${first[$key]}" "$path"
+    else
+      first[$key]=$path
+    fi
+  done < <(find "$ROOTFS$1" -type f -name "$2" -print0 | sort -z)
 }
 
 # The locales package carries the sources and charmaps of every locale, but only those

@@ -1,7 +1,7 @@
 // Slim images: dpkg path-exclude rules, as the official slim images carry, so packages
 // installed now and later leave out documentation, manuals and translations. Copyright
-// files stay (their licences ask for it), and so do the translations of the locales
-// the image generates.
+// files stay (their licences ask for it), stored once when identical, and so do the
+// translations of the locales the image generates.
 import { localeCharset } from '../model/formats.js';
 import type { Settings } from '../model/index.js';
 import type { ImageFile } from './sources.js';
@@ -22,6 +22,12 @@ export interface SlimPlan {
   droppedDirs: string[];
   /** Entries of /usr/share/locale that stay: locale.alias and the languages in use. */
   keptLocaleEntries: string[];
+  /**
+   * Files of this name under this folder that are byte for byte the same (the krb5
+   * libraries each ship one copyright text) become hard links to one of them: every
+   * package keeps its file, the tarball stores the text once.
+   */
+  linkIdentical: { dir: string; name: string };
   /**
    * Character sets whose glibc converter modules (/usr/lib/<triplet>/gconv) stay, with
    * the helper libraries they load: the generated locales' charsets but UTF-8, which
@@ -60,6 +66,7 @@ export function planSlim(settings: Settings): SlimPlan | null {
     },
     droppedDirs: DROPPED,
     keptLocaleEntries: ['locale.alias', ...kept],
+    linkIdentical: { dir: '/usr/share/doc', name: 'copyright' },
     // ja_JP.UTF-8 is built from the source ja_JP and the charmap UTF-8; sr_RS.UTF-8@latin from sr_RS@latin.
     localeSources: [...new Set(settings.locales.generate.map((l) => l.replace(/\.[^@]*/, '')))].sort(),
     charmaps: [...new Set(settings.locales.generate.map(localeCharset))].sort(),
