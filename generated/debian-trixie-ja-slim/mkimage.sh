@@ -793,8 +793,8 @@ locales() {
 }
 
 # Slim: the dpkg rules keep later installs slim (derived images inherit them); the files
-# already unpacked go the same way now. Copyright files and the translations of the
-# generated locales stay.
+# already unpacked go the same way now. Copyright files and the list of locale aliases
+# stay.
 slim() {
   local rules='# Leave out what a container does not read; dpkg applies this to every package installed.
 path-exclude /usr/share/doc/*
@@ -806,8 +806,6 @@ path-exclude /usr/share/lintian/*
 path-exclude /usr/share/linda/*
 path-exclude /usr/share/locale/*
 path-include /usr/share/locale/locale.alias
-path-include /usr/share/locale/ja/*
-path-include /usr/share/locale/ja_JP/*
 '
   rules+=$(slim_i18n_rules EUC-JP UTF-8 -- ja_JP)$'\n'
   rules+=$(slim_gconv_rules EUC-JP)$'\n'
@@ -820,8 +818,8 @@ path-include /usr/share/locale/ja_JP/*
   for dir in /usr/share/man /usr/share/info /usr/share/groff /usr/share/lintian /usr/share/linda; do
     [[ ! -d $ROOTFS$dir ]] || run find "$ROOTFS$dir" -mindepth 1 -delete
   done
-  local -a keep=()
-  for dir in locale.alias ja ja_JP; do keep+=(! -name "$dir"); done
+  local -a kept_locale=(locale.alias) keep=()
+  for dir in "${kept_locale[@]}"; do keep+=(! -name "$dir"); done
   run find "$ROOTFS/usr/share/locale" -mindepth 1 -maxdepth 1 "${keep[@]}" -exec rm -rf {} +
 }
 
