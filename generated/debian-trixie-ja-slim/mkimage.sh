@@ -950,8 +950,8 @@ locales() {
 }
 
 # Slim: the dpkg rules keep later installs slim (derived images inherit them); the files
-# already unpacked go the same way now. Copyright files and the translations of the
-# generated locales stay.
+# already unpacked go the same way now. Copyright files and the list of locale aliases
+# stay.
 slim() {
   local rules='# Leave out what a container does not read; dpkg applies this to every package installed.
 path-exclude /usr/share/doc/*
@@ -963,8 +963,6 @@ path-exclude /usr/share/lintian/*
 path-exclude /usr/share/linda/*
 path-exclude /usr/share/locale/*
 path-include /usr/share/locale/locale.alias
-path-include /usr/share/locale/ja/*
-path-include /usr/share/locale/ja_JP/*
 '
   rules+=$(slim_i18n_rules EUC-JP UTF-8 -- ja_JP)$'\n'
   rules+=$(slim_gconv_rules EUC-JP)$'\n'
@@ -972,45 +970,78 @@ path-include /usr/share/locale/ja_JP/*
   write_file /etc/dpkg/dpkg.cfg.d/docker-slim 0644 "$rules"
   run find "$ROOTFS/usr/share/doc" -mindepth 1 ! -type d ! -name copyright -delete
   run find "$ROOTFS/usr/share/doc" -mindepth 1 -type d -empty -delete
+  run slim_link_identical /usr/share/doc copyright
   local dir
   for dir in /usr/share/man /usr/share/info /usr/share/groff /usr/share/lintian /usr/share/linda; do
     [[ ! -d $ROOTFS$dir ]] || run find "$ROOTFS$dir" -mindepth 1 -delete
   done
-  local -a keep=()
-  for dir in locale.alias ja ja_JP; do keep+=(! -name "$dir"); done
+  local -a kept_locale=(locale.alias) keep=()
+  for dir in "${kept_locale[@]}"; do keep+=(! -name "$dir"); done
   run find "$ROOTFS/usr/share/locale" -mindepth 1 -maxdepth 1 "${keep[@]}" -exec rm -rf {} +
+}
+
+# slim_link_identical DIR NAME: files called NAME under DIR with the same content, mode
+# and owner become hard links to the first of them (in name order, so two builds link
+# alike). Every package keeps its file and dpkg --verify still matches; the tarball
+# stores the content once. dpkg replaces a file by renaming a new one over it, so an
+# upgrade only unlinks that package's copy.
+slim_link_identical() {
+  local path key
+  local -A first=()
+  while IFS= read -r -d '' path; do
+    key="$(stat -c '%a %u %g' -- "$path") $(sha256sum < "$path")"
+    if [[ -n ${first[$key]:-} ]]; then
+      ln -f -- "${first[$key]}" "$path"
+    else
+      first[$key]=$path
+    fi
+  done < <(find "$ROOTFS$1" -type f -name "$2" -print0 | sort -z)
 }
 
 # The locales package carries the sources and charmaps of every locale, but only those
 # of the generated ones are read again (when an upgrade of locales rebuilds them). Keep
-# those: the charmaps named, the sources named and every source they copy or include;
-# print dpkg rules for them and remove the rest now.
+# those: the charmaps named, the sources named and what they copy or include, followed
+# per category: a `copy` inside LC_CTYPE reads only the LC_CTYPE of the other source.
+# So ja_JP, which has its own collation, keeps i18n for its LC_CTYPE and not the 3.4 MB
+# collation table (iso14651_t1_common) that the LC_COLLATE of i18n copies. Print dpkg
+# rules for them and remove the rest now.
 slim_i18n_rules() {
-  local i18n=$ROOTFS/usr/share/i18n name file
-  local -a charmaps=() queue=() keep=()
+  local i18n=$ROOTFS/usr/share/i18n name category file read_as whole
+  local -a charmaps=() queue=() names=() keep_args=()
+  local -A seen=() kept=()
   while [[ $1 != -- ]]; do
     charmaps+=("$1")
     shift
   done
   shift
-  queue=("$@")
   printf '%s\n' 'path-exclude /usr/share/i18n/charmaps/*' 'path-exclude /usr/share/i18n/locales/*'
   for name in "${charmaps[@]}"; do printf 'path-include /usr/share/i18n/charmaps/%s.gz\n' "$name"; done
   if ((DRY_RUN)); then
-    printf 'path-include /usr/share/i18n/locales/%s\n' "$@" '<every source they copy or include>'
+    printf 'path-include /usr/share/i18n/locales/%s\n' "$@" '<every source they copy or include, per category>'
     return 0
   fi
+  # Each queue entry is a source and the category read from it (all: every category).
+  for name in "$@"; do queue+=("$name all"); done
   while ((${#queue[@]} > 0)); do
-    name=${queue[0]}
+    read -r name category <<< "${queue[0]}"
     queue=("${queue[@]:1}")
     file=$i18n/locales/$name
-    [[ -f $file && " ${keep[*]} " != *" $name "* ]] || continue
-    keep+=("$name")
-    mapfile -t -O "${#queue[@]}" queue < <(sed -n 's/^[[:space:]]*\(copy\|include\)[[:space:]]*"\([^";]*\)".*/\2/p' "$file")
+    read_as="$name $category" whole="$name all"
+    [[ -f $file && -z ${seen[$whole]:-} && -z ${seen[$read_as]:-} ]] || continue
+    seen[$read_as]=1
+    kept[$name]=1
+    mapfile -t -O "${#queue[@]}" queue < <(awk -v want="$category" '
+      /^[[:space:]]*LC_[A-Z]+[[:space:]]*$/ { section = $1; next }
+      /^[[:space:]]*END[[:space:]]+LC_[A-Z]+/ { section = ""; next }
+      ($1 == "copy" || $1 == "include") && (want == "all" || section == "" || section == want) {
+        if (split($0, part, "\"") >= 3) print part[2], (section == "" ? want : section)
+      }' "$file")
   done
-  for name in "${keep[@]}"; do printf 'path-include /usr/share/i18n/locales/%s\n' "$name"; done
-  local -a keep_args=()
-  for name in "${keep[@]}"; do keep_args+=(! -name "$name"); done
+  mapfile -t names < <(printf '%s\n' "${!kept[@]}" | sort)
+  for name in "${names[@]}"; do
+    printf 'path-include /usr/share/i18n/locales/%s\n' "$name"
+    keep_args+=(! -name "$name")
+  done
   find "$i18n/locales" -mindepth 1 "${keep_args[@]}" -delete
   keep_args=()
   for name in "${charmaps[@]}"; do keep_args+=(! -name "$name.gz"); done

@@ -35,7 +35,7 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'locales.generate': 'Locales to generate, e.g. ja_JP.UTF-8, ja_JP.EUC-JP.',
   'locales.default': "The image's LANG; one of locales.generate, or C.UTF-8.",
   timezone: "The image's IANA time zone, e.g. Asia/Tokyo; default UTC.",
-  slim: 'dpkg path-exclude rules: no docs, man pages or other translations (copyright files stay).',
+  slim: 'dpkg path-exclude rules: no docs, man pages or translations (copyright files and locale.alias stay); locale sources, charmaps and converters cut to the generated locales.',
   reproducible: 'Same mirror content, same tarball bytes: sorted entries, clamped mtimes, no build traces.',
   sourceDateEpoch: 'SOURCE_DATE_EPOCH of the build; default: the newest Date of the Release files it reads.',
   output: 'What the script writes and where the image goes.',

@@ -192,6 +192,8 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
       imageFile(data.rules, null);
       host('find', `${rootfs}/usr/share/doc`, '-mindepth', '1', '!', '-type', 'd', '!', '-name', 'copyright', '-delete');
       host('find', `${rootfs}/usr/share/doc`, '-mindepth', '1', '-type', 'd', '-empty', '-delete');
+      // Identical files become hard links to one of them, inside the rootfs.
+      host('slim_link_identical', data.linkIdentical.dir, data.linkIdentical.name);
       for (const dir of data.droppedDirs) add('run', line(['find', `${rootfs}${dir}`, '-mindepth', '1', '-delete']), { when: 'if it exists' });
       const keep = data.keptLocaleEntries.flatMap((e: string) => ['!', '-name', e]);
       host('find', `${rootfs}/usr/share/locale`, '-mindepth', '1', '-maxdepth', '1', ...keep, '-exec', 'rm', '-rf', '{}', '+');

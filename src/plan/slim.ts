@@ -1,7 +1,10 @@
 // Slim images: dpkg path-exclude rules, as the official slim images carry, so packages
 // installed now and later leave out documentation, manuals and translations. Copyright
-// files stay (their licences ask for it), and so do the translations of the locales
-// the image generates.
+// files stay (their licences ask for it), stored once when identical. Translations go
+// as in the official slim images (debuerreotype keeps locale.alias only): the generated
+// locales stay whole (character classes, collation, dates, iconv), programs print their
+// messages in English. The locale sources and charmaps stay as far as locale-gen needs
+// them to rebuild the generated locales.
 import { localeCharset } from '../model/formats.js';
 import type { Settings } from '../model/index.js';
 import type { ImageFile } from './sources.js';
@@ -20,8 +23,14 @@ export interface SlimPlan {
   charmaps: string[];
   /** Emptied in the rootfs too: the rules only apply to what dpkg unpacks from now on. */
   droppedDirs: string[];
-  /** Entries of /usr/share/locale that stay: locale.alias and the languages in use. */
+  /** Entries of /usr/share/locale that stay: locale.alias, which setlocale and localedef read. */
   keptLocaleEntries: string[];
+  /**
+   * Files of this name under this folder that are byte for byte the same (the krb5
+   * libraries each ship one copyright text) become hard links to one of them: every
+   * package keeps its file, the tarball stores the text once.
+   */
+  linkIdentical: { dir: string; name: string };
   /**
    * Character sets whose glibc converter modules (/usr/lib/<triplet>/gconv) stay, with
    * the helper libraries they load: the generated locales' charsets but UTF-8, which
@@ -30,26 +39,24 @@ export interface SlimPlan {
   gconvCharsets: string[];
 }
 
-/** ja_JP.UTF-8 keeps /usr/share/locale/ja and /usr/share/locale/ja_JP. */
-function translationDirs(locales: readonly string[]): string[] {
-  const dirs = locales.flatMap((locale) => {
-    const territory = locale.replace(/[.@].*$/, '');
-    return [territory.replace(/_.*$/, ''), territory];
-  });
-  return [...new Set(dirs)].sort();
-}
+/**
+ * What stays of /usr/share/locale: the alias list, as in debuerreotype's slim images.
+ * The message catalogs go, those of the generated locales' languages too: a container
+ * base image writes to logs that tools parse and people search, and the official slim
+ * images, which it is compared with, carry none. For bookworm's ja image that is
+ * 1.2 MB (coreutils, dpkg, libc, bash, apt...), a quarter of what the locales add.
+ */
+const KEPT_LOCALE_ENTRIES = ['locale.alias'];
 
 export function planSlim(settings: Settings): SlimPlan | null {
   if (!settings.slim) return null;
-  const kept = translationDirs(settings.locales.generate);
   const rules = [
     '# Leave out what a container does not read; dpkg applies this to every package installed.',
     'path-exclude /usr/share/doc/*',
     'path-include /usr/share/doc/*/copyright',
     ...DROPPED.map((dir) => `path-exclude ${dir}/*`),
     'path-exclude /usr/share/locale/*',
-    'path-include /usr/share/locale/locale.alias',
-    ...kept.map((dir) => `path-include /usr/share/locale/${dir}/*`),
+    ...KEPT_LOCALE_ENTRIES.map((entry) => `path-include /usr/share/locale/${entry}`),
   ];
   return {
     rules: {
@@ -59,7 +66,8 @@ export function planSlim(settings: Settings): SlimPlan | null {
       why: 'dpkg skips docs, manuals and translations for every package from now on',
     },
     droppedDirs: DROPPED,
-    keptLocaleEntries: ['locale.alias', ...kept],
+    keptLocaleEntries: KEPT_LOCALE_ENTRIES,
+    linkIdentical: { dir: '/usr/share/doc', name: 'copyright' },
     // ja_JP.UTF-8 is built from the source ja_JP and the charmap UTF-8; sr_RS.UTF-8@latin from sr_RS@latin.
     localeSources: [...new Set(settings.locales.generate.map((l) => l.replace(/\.[^@]*/, '')))].sort(),
     charmaps: [...new Set(settings.locales.generate.map(localeCharset))].sort(),

@@ -3,9 +3,13 @@
 // config's `proxy`; the build also keeps its .debs with --package-cache. The image is
 // the small one: mmdebstrap, slim, the ja locales. Checks: everything came through the
 // proxy and nothing of it is in the image; the package cache holds the build's .debs;
-// in the slim image `locale -a`, `iconv -f EUC-JP` and `locale-gen` still work, with
-// only the converter modules EUC-JP needs.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// in the slim image `locale -a`, `iconv -f EUC-JP` and `locale-gen` still work (it
+// rebuilds the same locale archive from the sources slim kept), with only the converter
+// modules EUC-JP needs, no translations but locale.alias, identical copyright files
+// stored once, and the uncompressed tarball within the 85 MB the issue asks for.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AptCacher } from '../../buildhost/apt-cacher.js';
@@ -21,6 +25,7 @@ describeE2E('warm rebuilds through apt-cacher-ng, and the slim ja image', prereq
   let build: Finished;
   let rootfs = '';
   let packageCache = '';
+  let tarball = '';
 
   beforeAll(async () => {
     root = makeTempRoot('proxy');
@@ -42,7 +47,8 @@ describeE2E('warm rebuilds through apt-cacher-ng, and the slim ja image', prereq
     const work = join(root, 'work');
     build = await runScript(rendered.script, ['--work-dir', work, '--package-cache', packageCache]);
     console.log(`e2e proxy: steps\n${build.lines.filter((l) => /^\[/.test(l.text)).map((l) => `  ${l.text}`).join('\n')}`);
-    if (build.code === 0) rootfs = unpack(join(rendered.dir, 'rootfs.tar.zst'), join(root, 'rootfs'));
+    tarball = join(rendered.dir, 'rootfs.tar.zst');
+    if (build.code === 0) rootfs = unpack(tarball, join(root, 'rootfs'));
   }, 900_000);
 
   afterAll(async () => {
@@ -84,6 +90,9 @@ describeE2E('warm rebuilds through apt-cacher-ng, and the slim ja image', prereq
 
   it('slim: locale -a lists the ja locales, iconv converts EUC-JP, locale-gen rebuilds them', () => {
     const dir = built();
+    const archive = join(dir, 'usr/lib/locale/locale-archive');
+    const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+    const before = sha256(archive);
     const locales = inRoot(dir, ['locale', '-a']);
     expect(locales.stdout.split('\n')).toEqual(expect.arrayContaining(['ja_JP.utf8', 'ja_JP.eucjp']));
     // 日本 in EUC-JP, as octal bytes (dash's printf has no \x).
@@ -95,6 +104,50 @@ describeE2E('warm rebuilds through apt-cacher-ng, and the slim ja image', prereq
     expect(gen.stdout).toMatch(/ja_JP\.EUC-JP/);
     expect(gen.stdout).toMatch(/ja_JP\.UTF-8/);
     expect(inRoot(dir, ['locale', '-a']).stdout.split('\n')).toEqual(expect.arrayContaining(['ja_JP.utf8', 'ja_JP.eucjp']));
+    // The sources slim kept are all locale-gen reads: it builds the same archive again.
+    expect(sha256(archive), 'locale-gen rebuilt another locale archive').toBe(before);
+    // The locale works: Japanese dates.
+    const date = inRoot(dir, ['date', '-u', '-d', '@0', '+%A'], { LANG: 'ja_JP.UTF-8' });
+    expect(date.stderr).toBe('');
+    expect(date.stdout.trim()).toBe('木曜日');
+  });
+
+  it('slim: the locale sources are cut per category (no collation table for ja_JP), no translations but locale.alias', () => {
+    const dir = built();
+    const sources = readdirSync(join(dir, 'usr/share/i18n/locales'));
+    expect(sources).toEqual(expect.arrayContaining(['ja_JP', 'i18n', 'i18n_ctype', 'translit_combining', 'translit_cjk_variants']));
+    // ja_JP collates by itself; the LC_COLLATE of i18n (iso14651_t1, 3.4 MB of table) is never read.
+    expect(sources.filter((s) => s.startsWith('iso14651'))).toEqual([]);
+    expect(readdirSync(join(dir, 'usr/share/i18n/charmaps')).sort()).toEqual(['EUC-JP.gz', 'UTF-8.gz']);
+    expect(readdirSync(join(dir, 'usr/share/locale'))).toEqual(['locale.alias']);
+    const rules = readFileSync(join(dir, 'etc/dpkg/dpkg.cfg.d/docker-slim'), 'utf8');
+    expect(rules).toContain('path-include /usr/share/locale/locale.alias');
+    expect(rules).not.toContain('path-include /usr/share/i18n/locales/iso14651_t1_common');
+  });
+
+  it('slim: copyright files stay, identical ones as hard links to one copy', () => {
+    const dir = built();
+    const doc = join(dir, 'usr/share/doc');
+    const copyright = (pkg: string) => statSync(join(doc, pkg, 'copyright'));
+    // Every installed package that ships a copyright file still has it.
+    const installed = inRoot(dir, ['dpkg-query', '-W', '-f', '${Package}\\n']).stdout.trim().split('\n');
+    const missing = installed.filter((p) => existsSync(join(doc, p)) && !existsSync(join(doc, p, 'copyright')));
+    expect(missing).toEqual([]);
+    // The krb5 libraries ship one text each: stored once.
+    expect(copyright('libkrb5-3').ino).toBe(copyright('libk5crypto3').ino);
+    expect(copyright('libkrb5support0').ino).toBe(copyright('libk5crypto3').ino);
+    const verify = inRoot(dir, ['sh', '-c', 'dpkg --verify 2>&1 | grep /copyright || true']);
+    expect(verify.stdout, 'dpkg --verify finds the linked copyright files changed').toBe('');
+  });
+
+  it('slim: the uncompressed tarball is at most 85 MB', () => {
+    built();
+    const size = spawnSync('sh', ['-c', 'zstd -dc -- "$1" | wc -c', 'sh', tarball], { encoding: 'utf8' });
+    expect(size.status, size.stderr).toBe(0);
+    const bytes = Number(size.stdout.trim());
+    console.log(`e2e proxy: slim tarball ${bytes} bytes uncompressed`);
+    expect(bytes).toBeGreaterThan(50e6);
+    expect(bytes).toBeLessThanOrEqual(85e6);
   });
 
   it('slim: only the converter modules EUC-JP loads are left, and dpkg keeps it so', () => {
