@@ -1,7 +1,7 @@
 // The project file: what an infra repo renders. It sits at the repo's root (found from
 // the current directory upward) and lists the configs, the output directory and the
 // settings every config shares.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, describeIssues } from './errors.js';
 import { strictObject } from './schema.js';
 
