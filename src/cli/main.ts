@@ -118,9 +118,10 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
       (argv) =>
         choose(async () => {
           const loaded = await load(argv);
+          // The user's hooks, through shellcheck (warnings only), while the configs render.
+          const lint = lintHooks(loaded.entries);
           const files = await renderSelection(loaded);
-          // The user's hooks, through shellcheck: warnings only.
-          for (const line of lintHooks(loaded.entries)) process.stderr.write(`${line}\n`);
+          for (const line of await lint) process.stderr.write(`${line}\n`);
           // Relative to here, so messages name the tree as the user does.
           const drift = writeTree(shownOut(loaded), files, { scope: loaded.scope });
           // An interrupt during the write exits 130 now, after the tree is complete.
