@@ -26,7 +26,8 @@ export type ProjectInput = z.input<typeof ProjectSchema>;
 export type ProjectSettings = z.output<typeof ProjectSchema>;
 
 export function validateProject(input: unknown, source: string): ProjectSettings {
-  const result = ProjectSchema.safeParse(input, { reportInput: true });
+  // Parsed once per run: see validateSettings for why without zod's JIT.
+  const result = ProjectSchema.safeParse(input, { reportInput: true, jitless: true });
   if (!result.success) throw new ConfigError(source, describeIssues(result.error));
   return result.data;
 }
