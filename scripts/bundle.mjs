@@ -20,6 +20,26 @@ const precompiledTemplates = {
   },
 };
 
+// string-width (under yargs' help layout) builds an Intl.Segmenter and Unicode-property
+// regular expressions when it loads, ~25 ms. Only help text needs it, so each import
+// of it becomes a stub that requires the real module on first call: esbuild evaluates
+// a require()d module then, not at start-up.
+const lazyStringWidth = {
+  name: 'lazy-string-width',
+  setup(b) {
+    b.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (args.pluginData === 'real') return undefined;
+      const real = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'real' });
+      return { path: real.path, namespace: 'lazy-string-width' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-string-width' }, (args) => ({
+      contents: `export default function stringWidth(...a) { return require(${JSON.stringify(args.path)}).default(...a); }`,
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
 // Chunk names carry a hash: clear out the last build's so none is left behind.
 rmSync(join(root, 'dist/cli'), { recursive: true, force: true });
 await build({
@@ -36,5 +56,5 @@ await build({
   logLevel: 'warning',
   // The bundled CommonJS packages (yargs' helpers, Handlebars) call require().
   banner: { js: "import { createRequire as mkimageRequire } from 'node:module'; const require = mkimageRequire(import.meta.url);" },
-  plugins: [precompiledTemplates],
+  plugins: [precompiledTemplates, lazyStringWidth],
 });
