@@ -3,7 +3,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { QUOTING_HELPERS, TEMPLATES_DIR } from '../src/render/engine.js';
+import { QUOTING_HELPERS } from '../src/render/engine.js';
+import { TEMPLATES_DIR } from '../src/render/templates.js';
 import { auditTemplate, COMMENT_HELPERS, SAFE_HELPERS, templateContext } from './helpers/template-audit.js';
 
 function templates(dir = TEMPLATES_DIR, prefix = ''): string[] {

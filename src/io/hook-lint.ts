@@ -1,22 +1,39 @@
 // At generate time, the user's hooks go through shellcheck when the host has it: its
 // findings are warnings on stderr, never a failure (the hooks are the user's code, and
-// the script that embeds them stays the same either way).
-import { spawnSync } from 'node:child_process';
+// the script that embeds them stays the same either way). The checks run in child
+// processes while the configs render, so they add next to nothing to a generate run.
+import { spawn } from 'node:child_process';
 import type { RenderEntry } from '../generate.js';
 
+type Run = { stdout: string } | { error: NodeJS.ErrnoException };
+
+/** shellcheck on one script from stdin: what it printed, or why it could not run. */
+function shellcheck(content: Buffer): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn('shellcheck', ['--format=gcc', '-'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.on('error', (error) => resolve({ error }));
+    child.on('close', () => resolve({ stdout }));
+    // A shellcheck that exits before reading everything is its own finding, not ours.
+    child.stdin.on('error', () => {});
+    child.stdin.end(content);
+  });
+}
+
 /** One line per finding, `<config>: <hook>:<line>:<col>: <level>: <message>`; or why none could be made. */
-export function lintHooks(entries: readonly RenderEntry[]): string[] {
+export async function lintHooks(entries: readonly RenderEntry[]): Promise<string[]> {
   const hooks = entries.flatMap((entry) =>
     entry.settings.hooks.map((hook) => ({ entry, file: hook.script, content: Buffer.from(entry.settings.embedded[hook.script] ?? '', 'base64') })),
   );
-  if (hooks.length === 0) return [];
+  const runs = await Promise.all(hooks.map((hook) => shellcheck(hook.content)));
   const out: string[] = [];
-  for (const { entry, file, content } of hooks) {
-    const run = spawnSync('shellcheck', ['--format=gcc', '-'], { input: content, encoding: 'utf8' });
-    if (run.error) {
-      const code = (run.error as NodeJS.ErrnoException).code;
+  for (const [i, run] of runs.entries()) {
+    if ('error' in run) {
+      const code = run.error.code;
       return [`mkimage-gen: hooks not checked: ${code === 'ENOENT' ? 'no shellcheck on PATH (apt: shellcheck)' : `shellcheck failed to run (${code ?? run.error.message})`}`];
     }
+    const { entry, file } = hooks[i]!;
     for (const line of run.stdout.split('\n').filter((l) => l !== '')) {
       out.push(`mkimage-gen: warning: ${entry.origin.generatedFrom}: ${line.replace(/^-:/, `${file}:`)}`);
     }

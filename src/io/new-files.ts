@@ -1,7 +1,7 @@
 // Files written only where nothing is yet (init): all of them, or none.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ConfigError } from '../model/index.js';
+import { ConfigError } from '../model/errors.js';
 
 /** Write each file under `root`; if any exists already, write none and say which (bad input). */
 export function writeNewFiles(root: string, shownRoot: string, files: readonly { path: string; content: string }[]): void {

@@ -14,9 +14,13 @@ function withoutSchemaKey(input: unknown, source: string): unknown {
   return settings;
 }
 
-/** Validate a config object; `source` names it in errors (a file path or a preset). */
+/**
+ * Validate a config object; `source` names it in errors (a file path or a preset).
+ * jitless: a run validates each config once, and zod's compiled fast path (new
+ * Function per object schema) costs more to generate than it saves on one parse.
+ */
 export function validateSettings(input: unknown, source: string): Settings {
-  const result = SettingsSchema.safeParse(withoutSchemaKey(input, source), { reportInput: true });
+  const result = SettingsSchema.safeParse(withoutSchemaKey(input, source), { reportInput: true, jitless: true });
   if (!result.success) throw new ConfigError(source, describeIssues(result.error));
   return result.data;
 }

@@ -2,7 +2,7 @@
 // own export, plus what zod cannot say by itself — a title and a description on every
 // field, the suites each distro knows, the fields our refinements require, and the
 // `$schema` key an editor modeline may add.
-import { z } from 'zod';
+import * as z from 'zod';
 import { codenames } from '../releases/index.js';
 import { ARCHES } from './formats.js';
 import { LOCALE_NAMES } from '../releases/locales.js';

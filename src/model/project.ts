@@ -1,7 +1,7 @@
 // The project file: what an infra repo renders. It sits at the repo's root (found from
 // the current directory upward) and lists the configs, the output directory and the
 // settings every config shares.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, describeIssues } from './errors.js';
 import { strictObject } from './schema.js';
 
@@ -26,7 +26,8 @@ export type ProjectInput = z.input<typeof ProjectSchema>;
 export type ProjectSettings = z.output<typeof ProjectSchema>;
 
 export function validateProject(input: unknown, source: string): ProjectSettings {
-  const result = ProjectSchema.safeParse(input, { reportInput: true });
+  // Parsed once per run: see validateSettings for why without zod's JIT.
+  const result = ProjectSchema.safeParse(input, { reportInput: true, jitless: true });
   if (!result.success) throw new ConfigError(source, describeIssues(result.error));
   return result.data;
 }

@@ -1,6 +1,6 @@
 // The build model: every setting of an image build, validated with zod. Defaults are
 // filled here and nowhere else, so the rest of the pipeline sees complete settings.
-import { z } from 'zod';
+import * as z from 'zod';
 import { codenames, defaultSecurityMirror, distroFacts, findRelease, RELEASES, securitySuite, type Distro } from '../releases/index.js';
 import { sharedDerivedFolders } from '../layout.js';
 import {

@@ -1,15 +1,10 @@
 // One isolated Handlebars instance: no HTML escaping (we write shell, not HTML),
 // strict lookups (a missing plan field is a bug, not an empty string), and the
-// quoting helpers as the only way values get into the output.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Handlebars from 'handlebars';
-import { PACKAGE_ROOT } from '../package-root.js';
+// quoting helpers as the only way values get into the output. Where the templates come
+// from (compiled from templates/, or precompiled in the CLI bundle) is ./templates.ts.
 import { IMAGE_REPOSITORY, IMAGE_TAG } from '../model/formats.js';
 import { commentText, dockerfileExecForm, dockerfileListItem, dockerfileQuote, dockerfileRunWord, dockerfileWord, hclQuote, shellHeredoc, shellQuote } from './quote.js';
-
-/** templates/ sits at the package root. */
-export const TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates');
+import { createHandlebars, loadPartials, loadTemplate } from './templates.js';
 
 function strings(value: unknown, helper: string): string[] {
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
@@ -72,32 +67,24 @@ export const QUOTING_HELPERS = {
   },
 } as const;
 
-/** Folders of templates that others include by name: `{{> runtime}}`, `{{> (lookup . "template")}}` = steps/<fn>. */
-const PARTIALS = [
-  { dir: 'partials', prefix: '' },
-  { dir: 'steps', prefix: 'steps/' },
-];
+type Engine = ReturnType<typeof createHandlebars>;
 
-function createEngine(): typeof Handlebars {
-  const hbs = Handlebars.create();
+function createEngine(): Engine {
+  const hbs = createHandlebars();
   for (const [name, fn] of Object.entries(QUOTING_HELPERS)) hbs.registerHelper(name, fn);
-  for (const { dir, prefix } of PARTIALS) {
-    for (const file of readdirSync(join(TEMPLATES_DIR, dir)).sort()) {
-      hbs.registerPartial(`${prefix}${file.replace(/\.hbs$/, '')}`, readFileSync(join(TEMPLATES_DIR, dir, file), 'utf8'));
-    }
-  }
+  for (const [name, partial] of loadPartials(hbs)) hbs.registerPartial(name, partial);
   return hbs;
 }
 
-let engine: typeof Handlebars | undefined;
+let engine: Engine | undefined;
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 
-/** Render templates/<name> with a plan; templates are compiled once per process. */
+/** Render templates/<name> with a plan; each template is loaded once per process. */
 export function renderTemplate(name: string, plan: object): string {
   engine ??= createEngine();
   let template = compiled.get(name);
   if (!template) {
-    template = engine.compile(readFileSync(join(TEMPLATES_DIR, name), 'utf8'), { noEscape: true, strict: true });
+    template = loadTemplate(engine, name);
     compiled.set(name, template);
   }
   return template(plan);
