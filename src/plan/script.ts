@@ -6,7 +6,7 @@ import type { Resolved } from './resolve.js';
 import { sourceLine } from './sources.js';
 import { ARCH_FACTS } from './arches.js';
 import type { OciPlan } from './oci.js';
-import { hookInstalls, planSteps, type StepCall, type StepPlan } from './steps.js';
+import { hookInstalls, planSteps, type StepCall, type StepPlan, usesEatmydata } from './steps.js';
 
 export interface ShellVariable {
   name: string;
@@ -70,6 +70,7 @@ const VERSION_FILES = {
 } as const;
 
 const MERGED_USR_HOOK = '/usr/share/mmdebstrap/hooks/maybe-merged-usr';
+const EATMYDATA_HOOK = '/usr/share/mmdebstrap/hooks/eatmydata';
 const APT_HELPER = '/usr/lib/apt/apt-helper';
 
 /**
@@ -131,6 +132,7 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
             value: r.distro.debootstrapFallbackScript,
             comment: 'debootstrap script for a suite the host debootstrap does not know',
           },
+      ...(usesEatmydata(r) ? [{ name: 'EATMYDATA_HOOK', value: EATMYDATA_HOOK, comment: 'dpkg without syncs, where the host has dpkg-architecture' }] : []),
       { name: 'APT_HELPER', value: APT_HELPER, comment: 'downloads the Release files for SOURCE_DATE_EPOCH' },
       {
         name: 'EPOCH',
