@@ -38,6 +38,8 @@ readonly PROXY=''
 readonly KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 # merged /usr without usrmerge and perl
 readonly MERGED_USR_HOOK=/usr/share/mmdebstrap/hooks/maybe-merged-usr
+# dpkg without syncs during the build
+readonly EATMYDATA_HOOK=/usr/share/mmdebstrap/hooks/eatmydata
 # downloads the Release files for SOURCE_DATE_EPOCH
 readonly APT_HELPER=/usr/lib/apt/apt-helper
 # SOURCE_DATE_EPOCH; empty = the newest Date of the Release files below
@@ -796,6 +798,11 @@ mmdebstrap_build() {
   local -a args=(--mode="$BUILD_MODE" --format=tar --variant="$VARIANT" --arch="$ARCH" --keyring="$KEYRING"
     --components="$(join_by , "${COMPONENTS[@]}")" --hook-dir="$MERGED_USR_HOOK")
   ((${#INCLUDE[@]} == 0)) || args+=(--include="$(join_by , "${INCLUDE[@]}")")
+  # Even with force-unsafe-io, dpkg syncs its database after every change and starts
+  # writeback of every file; a throwaway rootfs needs neither. mmdebstrap's eatmydata
+  # hook runs its dpkg without syncs and removes eatmydata again before our customize
+  # hook (the image is the same; the preflight checks for the hook's dpkg-architecture).
+  args+=(--hook-dir="$EATMYDATA_HOOK")
   # mmdebstrap's own apt cleanup is not run. With clean: true our apt_clean step has
   # already emptied the cache and lists at the customize stage, as with debootstrap;
   # mmdebstrap's cleanup would then run apt-get update once more and recreate
@@ -868,6 +875,7 @@ run_hook_stage() {
       step 'hook essential' 'debconf answers' debconf_preseed
       ;;
     customize)
+      step 'hook customize' ld.so.cache ld_cache
       step 'hook customize' 'apt tweaks' apt_tweaks
       step 'hook customize' 'apt sources' apt_sources
       step 'hook customize' locales locales
@@ -903,6 +911,13 @@ tzdata tzdata/Zones/Asia select Tokyo
   # The localtime link and debconf agree, so tzdata keeps the zone.
   run ln -sf "/usr/share/zoneinfo/$TIMEZONE" "$ROOTFS/etc/localtime"
   write_file /etc/timezone 0644 "$TIMEZONE"$'\n'
+}
+
+# mmdebstrap's eatmydata hook put libeatmydata beside the system libraries while dpkg
+# ran, so the cache ldconfig wrote then names it; the hook has removed it again before
+# this stage. Write the cache anew: the same bytes as a build without the hook.
+ld_cache() {
+  in_chroot ldconfig
 }
 
 # apt's Docker tweaks, written once mmdebstrap has installed everything: its apt run
@@ -1462,8 +1477,10 @@ main() {
   require_tool sha256sum coreutils
   require_tool xz xz-utils
   require_tool docker docker.io
+  require_tool dpkg-architecture dpkg-dev
   require_file /usr/share/keyrings/debian-archive-keyring.gpg debian-archive-keyring
   require_file /usr/share/mmdebstrap/hooks/maybe-merged-usr mmdebstrap
+  require_file /usr/share/mmdebstrap/hooks/eatmydata mmdebstrap
   require_file /usr/lib/apt/apt-helper apt
   check_preflight
   make_work_dir

@@ -115,6 +115,7 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
       chroot('apt-get', ...APT_OPTIONS, 'install', '--no-install-recommends', ...(data.downgrades ? ['--allow-downgrades'] : []), ...data.packages);
       add('fetch', data.packages.join(' '), { shown: false });
     },
+    ld_cache: () => chroot('ldconfig'),
     accounts: (data) => data.commands.forEach((argv: string[]) => chroot(...argv)),
     image_files: (data) => data.files.forEach(embedded),
     run_hooks: (data) => {
@@ -249,6 +250,7 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
         `--hook-dir=${vars.MERGED_USR_HOOK}`,
       ];
       if (arrays.INCLUDE!.length > 0) args.push(`--include=${arrays.INCLUDE!.join(',')}`);
+      if (data.eatmydata) args.push(`--hook-dir=${vars.EATMYDATA_HOOK}`);
       args.push('--skip=cleanup/apt');
       if (data.noValidUntil) args.push('--aptopt=Acquire::Check-Valid-Until "false"');
       if (data.keepPolicyRcD) args.push('--skip=chroot/policy-rc.d');

@@ -9,7 +9,7 @@ import type { Resolved } from './resolve.js';
 import { sourceLine } from './sources.js';
 import { ARCH_FACTS } from './arches.js';
 import type { OciPlan } from './oci.js';
-import { hookInstalls, planSteps, type StepCall, type StepPlan } from './steps.js';
+import { hookInstalls, planSteps, type StepCall, type StepPlan, usesEatmydata } from './steps.js';
 
 export interface ShellVariable {
   name: string;
@@ -75,6 +75,7 @@ const VERSION_FILES = {
 } as const;
 
 const MERGED_USR_HOOK = '/usr/share/mmdebstrap/hooks/maybe-merged-usr';
+const EATMYDATA_HOOK = '/usr/share/mmdebstrap/hooks/eatmydata';
 const APT_HELPER = '/usr/lib/apt/apt-helper';
 
 /**
@@ -105,6 +106,11 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
   if (oci) tools.push({ command: 'gzip', package: 'gzip' });
   const requiredFiles = [{ path: r.hostKeyring, package: r.distro.hostKeyringPackage }];
   if (mmdebstrap) requiredFiles.push({ path: MERGED_USR_HOOK, package: 'mmdebstrap' });
+  if (usesEatmydata(r)) {
+    requiredFiles.push({ path: EATMYDATA_HOOK, package: 'mmdebstrap' });
+    // mmdebstrap's eatmydata hook asks dpkg-architecture for the library's path.
+    tools.push({ command: 'dpkg-architecture', package: 'dpkg-dev' });
+  }
   if (steps.some((step) => step.fn === 'release_date')) requiredFiles.push({ path: APT_HELPER, package: 'apt' });
   const versionFile = VERSION_FILES[s.distro];
   // The packages whose versions the build record names: what bootstraps, packs and compresses.
@@ -139,6 +145,7 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
             value: r.distro.debootstrapFallbackScript,
             comment: 'debootstrap script for a suite the host debootstrap does not know',
           },
+      ...(usesEatmydata(r) ? [{ name: 'EATMYDATA_HOOK', value: EATMYDATA_HOOK, comment: 'dpkg without syncs during the build' }] : []),
       { name: 'APT_HELPER', value: APT_HELPER, comment: 'downloads the Release files for SOURCE_DATE_EPOCH' },
       {
         name: 'EPOCH',

@@ -91,6 +91,9 @@ export function hookInstalls(r: Resolved): string[] {
   return [...(s.locales.generate.length > 0 ? ['locales'] : []), ...(s.timezone !== undefined ? ['tzdata'] : [])];
 }
 
+/** mmdebstrap's dpkg runs under eatmydata (its hook needs dpkg-architecture on the host): see mmdebstrap_build. */
+export const usesEatmydata = (r: Resolved) => r.settings.backend === 'mmdebstrap' && r.distro.eatmydata;
+
 /** The debconf answers and time zone files mmdebstrap's essential hook sets before it installs hookInstalls(). */
 function preseedStep(r: Resolved): StepSpec[] {
   const s = r.settings;
@@ -265,13 +268,15 @@ export function planSteps(r: Resolved, importChanges: string[] | null, oci: obje
     const hooks = [
       ...tweaks.write.map((spec) => placed(spec, 'setup', 'hook setup')),
       ...[...tweaks.divert, ...preseedStep(r), ...afterBootstrap].map((spec) => placed(spec, 'essential', 'hook essential')),
-      ...[...tweaks.apt, ...sources, ...rest].map((spec) => placed(spec, 'customize', 'hook customize')),
+      ...[...(usesEatmydata(r) ? [{ fn: 'ld_cache', title: 'ld.so.cache' }] : []), ...tweaks.apt, ...sources, ...rest].map((spec) =>
+        placed(spec, 'customize', 'hook customize'),
+      ),
     ];
     const stages = Object.fromEntries(HOOK_STAGES.map((stage) => [stage, hooks.filter((h) => h.stage === stage).map(call)]));
     const build: StepSpec = {
       fn: 'mmdebstrap_build',
       title: `mmdebstrap ${s.suite}`,
-      data: { keepPolicyRcD: s.tweaks.policyRcD, noValidUntil: r.noValidUntil.build, stages },
+      data: { keepPolicyRcD: s.tweaks.policyRcD, noValidUntil: r.noValidUntil.build, eatmydata: usesEatmydata(r), stages },
     };
     const main = numbered([...releaseDate, build, ...publish, ...imported]);
     const after = main.findIndex((step) => step.fn === 'mmdebstrap_build') + 1;

@@ -23,6 +23,12 @@ export interface DistroFacts {
   debootstrapFallbackScript: string;
   /** Debian installs locales with debconf answers; Ubuntu generates them with locale-gen. */
   localeMethod: 'debconf' | 'locale-gen';
+  /**
+   * eatmydata and libeatmydata1 are in main of every release mmdebstrap builds (what
+   * mmdebstrap's eatmydata hook downloads). Debian: since jessie. Ubuntu: not trusty,
+   * whose eatmydata has no libeatmydata1, so not used there.
+   */
+  eatmydata: boolean;
   /** deb822 file name under /etc/apt/sources.list.d. */
   deb822File: string;
   /** Which of the distro's releases the table holds, for errors about the others. */
@@ -44,6 +50,7 @@ export const DISTROS: Readonly<Record<Distro, DistroFacts>> = {
     imageKeyring: '/usr/share/keyrings/debian-archive-keyring.gpg',
     debootstrapFallbackScript: 'sid',
     localeMethod: 'debconf',
+    eatmydata: true,
     deb822File: 'debian.sources',
     tableCovers: 'every release from wheezy on, testing and sid',
     // https://www.debian.org/ports/ (release architectures of bookworm and trixie, and older ones)
@@ -61,6 +68,7 @@ export const DISTROS: Readonly<Record<Distro, DistroFacts>> = {
     imageKeyring: '/usr/share/keyrings/ubuntu-archive-keyring.gpg',
     debootstrapFallbackScript: 'gutsy',
     localeMethod: 'locale-gen',
+    eatmydata: false,
     deb822File: 'ubuntu.sources',
     tableCovers: 'LTS releases only (interim releases are not in the table)',
     // https://wiki.ubuntu.com/Releases and the ubuntu-ports tree: amd64 and i386 on the
