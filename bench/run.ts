@@ -24,6 +24,7 @@ const MERGED_USR_HOOK = '/usr/share/mmdebstrap/hooks/maybe-merged-usr';
 /** debian:bookworm-slim as the issue quotes it, for reference. */
 const OFFICIAL_SLIM_TAR = 74.8e6;
 const CLI = join(ROOT, 'dist/cli/main.js');
+const CLI_RUNS = 21;
 
 const seconds = (fn: () => void) => {
   const start = process.hrtime.bigint();
@@ -58,11 +59,11 @@ function slimExtras(tarball: string, dir: string): string[] {
   must('tar', ['-C', dir, '-xf', tarball]);
   const du = (path: string) => Number(must('du', ['-sb', join(dir, path)]).split('\t')[0]) || 0;
   return [
-    `locale sources and charmaps kept for the ja locales, which locale-gen reads (/usr/share/i18n): ${mb(du('usr/share/i18n'))}, of which the collation table iso14651_t1_common ${mb(du('usr/share/i18n/locales/iso14651_t1_common'))}`,
+    `locale sources and charmaps the ja locales are built from, which locale-gen reads (/usr/share/i18n): ${mb(du('usr/share/i18n'))}`,
     `generated locales (/usr/lib/locale): ${mb(du('usr/lib/locale'))}`,
-    `glibc converters kept for EUC-JP (/usr/lib/x86_64-linux-gnu/gconv; 8.1 MB before this cut): ${mb(du('usr/lib/x86_64-linux-gnu/gconv'))}`,
-    `Japanese translations (/usr/share/locale/ja): ${mb(du('usr/share/locale/ja'))}`,
-    `copyright files (/usr/share/doc): ${mb(du('usr/share/doc'))}`,
+    `glibc converters kept for EUC-JP (/usr/lib/x86_64-linux-gnu/gconv; 8.1 MB uncut): ${mb(du('usr/lib/x86_64-linux-gnu/gconv'))}`,
+    `translations (/usr/share/locale, only locale.alias is kept): ${mb(du('usr/share/locale'))}`,
+    `copyright files (/usr/share/doc, identical ones stored once as hard links): ${mb(du('usr/share/doc'))}`,
   ];
 }
 
@@ -71,6 +72,7 @@ test('benchmark', async () => {
   expect(prereq.problems, 'the benchmark builds real images: run it as root after sudo bash .ci/deps').toEqual([]);
   const { mirror, securityMirror } = prereq.mirrors!;
   const root = makeTempRoot('bench');
+  const loadBefore = readFileSync('/proc/loadavg', 'utf8').trim();
   let cacher: AptCacher | undefined;
   try {
     const base: SettingsInput = {
@@ -102,7 +104,7 @@ test('benchmark', async () => {
           'bash', SUITE, o, ...lines]),
       },
       { id: 'debootstrap', what: 'generated mkimage.sh, debootstrap backend', build: runScript(debootstrap) },
-      { id: 'mmdebstrap', what: 'generated mkimage.sh, mmdebstrap backend', build: runScript(mmdebstrap) },
+      { id: 'mmdebstrap', what: "generated mkimage.sh, mmdebstrap backend (its dpkg under mmdebstrap's eatmydata hook)", build: runScript(mmdebstrap) },
       { id: 'slim', what: 'generated mkimage.sh, mmdebstrap backend, slim: true', build: runScript(slim) },
       { id: 'cold', what: 'mmdebstrap backend through a fresh apt-cacher-ng, an empty --package-cache', build: (o) => runScript(proxied({ ...base, backend: 'mmdebstrap' })('cold'), ['--package-cache', packageCache])(o) },
       { id: 'warm-proxy', what: 'the same rebuilt through the now warm apt-cacher-ng', build: (o) => runScript(proxied({ ...base, backend: 'mmdebstrap' })('warm-proxy'))(o) },
@@ -135,13 +137,15 @@ test('benchmark', async () => {
       }
     }
 
-    // The CLI: every preset, and --help, against starting node and doing nothing.
+    // The CLI: every preset, --help and --version, against starting node and doing nothing, interleaved.
     const node = (args: string[]) => () => must(process.execPath, args, { cwd: ROOT });
-    const cli = { nodeOnly: [] as number[], generate: [] as number[], help: [] as number[] };
-    for (let i = 0; i < 7; i++) {
+    const cli = { nodeOnly: [] as number[], generate: [] as number[], help: [] as number[], version: [] as number[] };
+    node([CLI, 'generate', '--out', join(root, 'generated')])();
+    for (let i = 0; i < CLI_RUNS; i++) {
       cli.nodeOnly.push(seconds(node(['-e', '0'])));
       cli.generate.push(seconds(node([CLI, 'generate', '--out', join(root, 'generated')])));
       cli.help.push(seconds(node([CLI, '--help'])));
+      cli.version.push(seconds(node([CLI, '--version'])));
     }
     // Scaling: generate 1, 10 and 100 configs in one call; time per config and peak memory.
     const scaling = [1, 10, 100].map((n) => {
@@ -197,8 +201,8 @@ test('benchmark', async () => {
       `reported in its own columns. ${RUNS} round(s); in each round every case runs once, one after the other, so all`,
       "share the machine's noise; min / median / max over the rounds. Ratios are of medians from this one run.",
       '',
-      `**This round ran on a shared machine that was not idle** (other engineers' builds; load average at the end: ${load}),`,
-      'so absolute times are inflated and noisy; rerun `make bench` on an idle machine (`BENCH_RUNS=3` or more) for the record.',
+      `Load average (1, 5, 15 min) before the first round: ${loadBefore}; after the last: ${load}. Run it on an otherwise`,
+      'idle machine: the load averages show whether anything else ran (the benchmark itself keeps both cores busy).',
       '',
       `Reproduce (as root, after \`sudo bash .ci/deps\`): \`make bench\` (\`BENCH_RUNS=${RUNS}\`).`,
       '',
@@ -229,7 +233,7 @@ test('benchmark', async () => {
       '',
       '## CLI',
       '',
-      `The bundled CLI (dist/cli/main.js), medians of 7: \`node -e 0\` ${nodeOnly.toFixed(3)} s; \`--help\` ${median(cli.help).toFixed(3)} s (${(median(cli.help) / nodeOnly).toFixed(2)}×); \`generate\` of every preset ${gen.toFixed(3)} s (${(gen / nodeOnly).toFixed(2)}×).`,
+      `The bundled CLI (dist/cli/main.js), interleaved, medians of ${CLI_RUNS}: \`node -e 0\` ${nodeOnly.toFixed(3)} s; \`--version\` ${median(cli.version).toFixed(3)} s (${(median(cli.version) / nodeOnly).toFixed(2)}×); \`--help\` ${median(cli.help).toFixed(3)} s (${(median(cli.help) / nodeOnly).toFixed(2)}×); \`generate\` of every preset (\`generated/\` up to date, so it writes nothing) ${gen.toFixed(3)} s (${(gen / nodeOnly).toFixed(2)}×).`,
       '',
       '| configs in one `generate` | time (median of 3) | per config, beyond starting node | peak memory |',
       '| --- | --- | --- | --- |',
