@@ -743,7 +743,7 @@ publish_outputs() {
   done
   PARTIALS=()
   TMP_TARBALL=''
-  MADE_FILES+=("tarball $OUTPUT_DIR/$TARBALL, its records and checksums beside it")
+  MADE_FILES+=("tarball $OUTPUT_DIR/$TARBALL" "records $(join_by ' ' "${RECORDS[@]}") and $TARBALL.sha256 beside it")
   catch_signals
   write_build_vars
 }

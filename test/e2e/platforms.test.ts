@@ -4,13 +4,15 @@
 //      architecture, and an OCI layout whose index holds both platforms;
 //   2. as an unprivileged user this test makes (and removes), for amd64 alone, with the
 //      script's --mode unshare: its tarball must equal the root build's amd64 tarball
-//      byte for byte, and its OCI manifest must have the same digest as the amd64 one
-//      in the root build's index (the layout is derived from the tarball, so equal
-//      tarballs give equal digests: two builds, identical digests).
+//      byte for byte, and its OCI layer must have the same digest as the amd64 one in
+//      the root build's index, its image config the same content but for the labels
+//      that name the records beside each tarball (the layout is derived from the
+//      tarball, so equal tarballs give equal layers: two builds, identical digests).
 // skopeo inspects the layouts; podman loads the archive into a throwaway store.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordFiles } from '../../src/layout.js';
 import type { SettingsInput } from '../../src/model/index.js';
 import { ContainerStore } from './support/containers.js';
 import { describeE2E, makeTempRoot, must, prerequisites, removeTree, sh, SYSTEM_PATH, which } from './support/host.js';
@@ -56,6 +58,9 @@ function listingDiff(a: string, b: string): string {
   const only = (x: string[], y: string[]) => x.filter((line) => !y.includes(line));
   return [`only in ${a}:`, ...only(left, right), `only in ${b}:`, ...only(right, left)].join('\n');
 }
+
+/** The labels that name the build's records beside the tarball taken out: the config's own remain. */
+const withoutRecordLabels = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).filter(([key]) => !key.startsWith('mkimage-gen.')));
 
 interface Index {
   manifests: { digest: string; mediaType: string; platform?: { architecture: string; os: string }; annotations?: Record<string, string> }[];
@@ -114,7 +119,10 @@ describeE2E('multi-arch, rootless and OCI builds', platformPrereq, (mirrors) => 
       for (const token of ['amd64', 'arm64']) {
         const tarball = join(multi.out, `rootfs-${token}.tar.zst`);
         expect(multi.run.stdout).toContain(`mkimage: tarball ${tarball}\n`);
-        expect(readFileSync(`${tarball}.sha256`, 'utf8')).toMatch(new RegExp(`^[0-9a-f]{64}  rootfs-${token}\\.tar\\.zst\\n$`));
+        // The tarball's sum first, then its own records' (rootfs-arm64.manifest, ...).
+        const sums = readFileSync(`${tarball}.sha256`, 'utf8').split('\n').slice(0, -1);
+        expect(sums[0]).toMatch(new RegExp(`^[0-9a-f]{64}  rootfs-${token}\\.tar\\.zst$`));
+        expect(sums.slice(1).map((l) => l.slice(66))).toEqual(recordFiles(`rootfs-${token}.tar.zst`));
       }
       // Each architecture's steps are labelled with it; their times go to the log (BENCHMARKS.md).
       for (const token of ['amd64', 'arm64']) {
@@ -145,7 +153,8 @@ describeE2E('multi-arch, rootless and OCI builds', platformPrereq, (mirrors) => 
           must('skopeo', ['--override-arch', arch, 'inspect', `oci:${layout}:bookworm`], { env: { PATH: SYSTEM_PATH, HOME: root } }),
         ) as { Architecture: string; Labels: Record<string, string> };
         expect(inspect.Architecture).toBe(arch);
-        expect(inspect.Labels).toEqual(LABELS);
+        expect(withoutRecordLabels(inspect.Labels)).toEqual(LABELS);
+        expect(inspect.Labels['mkimage-gen.manifest']).toBe('rootfs-<arch>.manifest');
       }
     });
   });
@@ -171,7 +180,7 @@ describeE2E('multi-arch, rootless and OCI builds', platformPrereq, (mirrors) => 
       expect(shadow).toMatch(/ 0\/42 /);
     });
 
-    it('gives the same OCI manifest digest as the root build, and skopeo and podman read it', () => {
+    it('gives the same OCI layer and config as the root build (but the records it names), and skopeo and podman read it', () => {
       const single = JSON.parse(readFileSync(join(rootless.out, 'oci-layout/index.json'), 'utf8')) as Index;
       const refs = single.manifests.map((m) => m.annotations?.['org.opencontainers.image.ref.name']);
       expect(refs).toContain('bookworm');
@@ -181,13 +190,24 @@ describeE2E('multi-arch, rootless and OCI builds', platformPrereq, (mirrors) => 
         readFileSync(join(multi.out, 'oci-layout/blobs/sha256', multiTop.manifests[0]!.digest.slice(7)), 'utf8'),
       ) as Index;
       const amd64 = multiIndex.manifests.find((m) => m.platform?.architecture === 'amd64')!;
-      expect(new Set(single.manifests.map((m) => m.digest))).toEqual(new Set([amd64.digest]));
+      // Equal tarballs, equal layers; the configs differ only in the record labels, which
+      // name rootfs.manifest here and rootfs-<arch>.manifest in the two-architecture build.
+      const blob = (out: string, digest: string) => JSON.parse(readFileSync(join(out, 'oci-layout/blobs/sha256', digest.slice(7)), 'utf8'));
+      expect(new Set(single.manifests.map((m) => m.digest)).size).toBe(1);
+      const singleManifest = blob(rootless.out, single.manifests[0]!.digest);
+      const multiManifest = blob(multi.out, amd64.digest);
+      expect(singleManifest.layers).toEqual(multiManifest.layers);
+      const singleConfig = blob(rootless.out, singleManifest.config.digest);
+      const multiConfig = blob(multi.out, multiManifest.config.digest);
+      expect(singleConfig.config.Labels['mkimage-gen.manifest']).toBe('rootfs.manifest');
+      for (const config of [singleConfig, multiConfig]) config.config.Labels = withoutRecordLabels(config.config.Labels);
+      expect(singleConfig).toEqual(multiConfig);
 
       const inspect = JSON.parse(
         must('skopeo', ['inspect', `oci:${join(rootless.out, 'oci-layout')}:bookworm`], { env: { PATH: SYSTEM_PATH, HOME: root } }),
       ) as { Env: string[]; Labels: Record<string, string> };
       expect(inspect.Env).toContain('LANG=ja_JP.UTF-8');
-      expect(inspect.Labels).toEqual(LABELS);
+      expect(withoutRecordLabels(inspect.Labels)).toEqual(LABELS);
 
       // umoci (another OCI implementation) lists the same tags.
       const tags = must('umoci', ['ls', '--layout', join(rootless.out, 'oci-layout')]).split('\n');
