@@ -133,6 +133,7 @@ EXPECT_FILE=''
 RECORDS=()
 MANIFEST='' SPDX='' CYCLONEDX='' BUILD_RECORD='' PROVENANCE=''
 PACKAGES_DB=''
+TARBALL_SHA=''
 RELEASE_VERSION=''
 # The newest Date of the Release files (release_date): the records' time when no SOURCE_DATE_EPOCH is set.
 RELEASE_EPOCH=''
@@ -726,8 +727,8 @@ json_string() {
 # all, so `sha256sum -c` works beside them. The renames happen only after everything
 # was written and checked; the tarball comes last, so a reader that sees it sees its records.
 publish_outputs() {
-  local name sums=''
-  for name in "$TARBALL" "${RECORDS[@]}"; do
+  local name sums="$TARBALL_SHA  $TARBALL"$'\n'
+  for name in "${RECORDS[@]}"; do
     sums+="$(sha256_of "$OUTPUT_DIR/.partial-$name")  $name"$'\n'
   done
   partial "$TARBALL.sha256"
@@ -929,6 +930,8 @@ records() {
   local fields='${Package};${Version};${Architecture};${Source};${Status};${Provides};${Pre-Depends};${Depends}\n'
   # The tags and the creation time the import and bake use (they name the release version).
   build_facts
+  # The tarball's sha256, read once: the records and its checksum file both name it.
+  TARBALL_SHA=$(sha256_of "$TMP_TARBALL")
   if ((DRY_RUN)); then
     show dpkg-query --admindir="$PACKAGES_DB" -W -f "$fields"
     for name in "${RECORDS[@]}"; do
@@ -944,7 +947,7 @@ records() {
   dpkg-query --admindir="$PACKAGES_DB" -W -f "$fields" > "$WORK_DIR/packages-$ARCH"
   read_packages "$WORK_DIR/packages-$ARCH"
   local tarball_sha tarball_size when stamp
-  tarball_sha=$(sha256_of "$TMP_TARBALL")
+  tarball_sha=$TARBALL_SHA
   tarball_size=$(stat -c %s -- "$TMP_TARBALL")
   stamp=${SOURCE_DATE_EPOCH:-$RELEASE_EPOCH}
   when=$(date -u -d "@$stamp" +%Y-%m-%dT%H:%M:%SZ)
@@ -1011,12 +1014,13 @@ read_packages() {
         [[ -n $alt ]] || continue
         j=${by_name[$alt]:-${provider[$alt]:-}}
         if [[ -n $j ]]; then
-          [[ $j == "$i" || " ${found[*]} " == *" $j "* ]] || found+=("$j")
+          [[ $j == "$i" ]] || found[j]=1
           break
         fi
       done
     done
-    pkg_deps[i]=$(printf '%s\n' "${found[@]}" | sort -n | tr '\n' ' ')
+    # An indexed array lists its indices in ascending order: the dependencies, sorted, once each.
+    pkg_deps[i]=${!found[*]}
   done
 }
 
