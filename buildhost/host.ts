@@ -106,14 +106,27 @@ function unescapeMount(field: string): string {
   return field.replace(/\\([0-7]{3})/g, (_m, oct: string) => String.fromCharCode(parseInt(oct, 8)));
 }
 
-/** Mount points at or below a directory (this process shares the mount namespace of the scripts). */
-export function mountsUnder(dir: string): string[] {
+/** The mount table (this process shares the mount namespace of the scripts): mount point and file system type. */
+function mounts(): { point: string; type: string }[] {
   return readFileSync('/proc/self/mounts', 'utf8')
     .split('\n')
-    .map((line) => line.split(' ')[1])
-    .filter((field): field is string => field !== undefined)
-    .map(unescapeMount)
+    .map((line) => line.split(' '))
+    .filter((fields) => fields.length > 2)
+    .map((fields) => ({ point: unescapeMount(fields[1]!), type: fields[2]! }));
+}
+
+/** Mount points at or below a directory. */
+export function mountsUnder(dir: string): string[] {
+  return mounts()
+    .map((m) => m.point)
     .filter((mnt) => mnt === dir || mnt.startsWith(`${dir}/`));
+}
+
+/** Mount points of tmpfs file systems. */
+export function tmpfsMounts(): string[] {
+  return mounts()
+    .filter((m) => m.type === 'tmpfs')
+    .map((m) => m.point);
 }
 
 /**

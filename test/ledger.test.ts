@@ -151,3 +151,24 @@ describe.each([...presets, ...extra].map((e) => [e.id, e] as const))('%s', (_id,
     expect(ledger.at(-1)).toMatchObject({ kind: 'remove', what: '$WORK_DIR' });
   });
 });
+
+describe('--tmpfs', () => {
+  const entry = extra.find((e) => e.id === 'snapshot-ubuntu-mmdebstrap')!;
+  const plan = planImage(entry);
+  const script = renderImage(plan).find((f) => f.path === 'mkimage.sh')!.content;
+
+  it('mounts a tmpfs on the work dir before anything else, as the ledger says', () => {
+    const run = runAsNobody(script, ['--dry-run', '--tmpfs', '--output-dir', '/O', '--work-dir', '/W']);
+    expect(run.status, run.stderr).toBe(0);
+    const ledger = rootLedger(plan.script, plan.resolved);
+    const withTmpfs = ledger.filter((e) => e.shown && (e.when === undefined || e.when.startsWith('with --tmpfs'))).map(expected);
+    expect(dryRunLines(run.stdout)).toEqual(withTmpfs);
+    expect(withTmpfs[0]).toBe('mount -t tmpfs -o mode=0700 mkimage $WORK_DIR');
+  });
+
+  it('is refused in mode unshare, which cannot mount', () => {
+    const run = runAsNobody(script, ['--tmpfs', '--mode', 'unshare', '--output-dir', '/O', '--work-dir', '/W']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('--tmpfs mounts a file system, which needs mode root');
+  });
+});

@@ -6,7 +6,7 @@
 # containers, packed into a tarball and imported as an image. Run it on the build host:
 #   sudo ./mkimage.sh   (see --help for --mode unshare; --dry-run prints every command)
 # On the host it writes only here (`mkimage-gen explain` lists every command it runs as root):
-#   --work-dir (default: $TMPDIR or /var/tmp)/mkimage.XXXXXXXXXX: the work dir, removed when the script exits
+#   --work-dir (default: $TMPDIR or /var/tmp)/mkimage.XXXXXXXXXX: the work dir (a tmpfs with --tmpfs), removed when the script exits
 #   --output-dir (default: the script's folder):
 #     rootfs.tar.xz, rootfs.tar.xz.sha256, rootfs.manifest, rootfs.spdx.json, rootfs.cdx.json, rootfs.build.json, rootfs.provenance.json
 #     build-vars.hcl; each written under a temporary name first, then renamed
@@ -116,6 +116,7 @@ UNDO_TWEAKS=0
 SELF=$(realpath -- "${BASH_SOURCE[0]}")
 OUTPUT_DIR=${SELF%/*}
 WORK_PARENT=${TMPDIR:-/var/tmp}
+WORK_TMPFS=0
 PACKAGE_CACHE=''
 WORK_DIR=''
 ROOTFS=''
@@ -162,7 +163,7 @@ chroot_env() {
 readonly -a APT_OPTIONS=(-y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
 
 usage() {
-  printf 'Usage: %s [--dry-run] [--output-dir DIR] [--work-dir DIR] [--mode root|unshare] [--package-cache DIR] [--expect FILE] [--undo-tweaks] [--help]\n\n' "${0##*/}"
+  printf 'Usage: %s [--dry-run] [--output-dir DIR] [--work-dir DIR] [--tmpfs] [--mode root|unshare] [--package-cache DIR] [--expect FILE] [--undo-tweaks] [--help]\n\n' "${0##*/}"
   printf 'Builds %s:%s (%s %s, %s, variant %s) with %s in mode %s\n' "$IMAGE" "$SUITE" "$DISTRO" "$SUITE" "$(join_by ' ' "${ARCHES[@]}")" "$VARIANT" "$BACKEND" "$MODE"
   local arch
   for arch in "${ARCHES[@]}"; do
@@ -182,6 +183,9 @@ Options:
   -o, --output-dir DIR  where the tarball goes (default: the directory of this script);
                         an existing tarball is replaced only once the new one is complete
   -w, --work-dir DIR    where the temporary build directory is made (default: $TMPDIR or /var/tmp)
+      --tmpfs           build in memory: a tmpfs is mounted on the work directory (mode root);
+                        faster, and needs free memory for the unpacked image (a tmpfs holds
+                        up to half of the RAM); the tarball still goes to the output directory
       --mode MODE       root: run as root (the default of the config: see MODE above);
                         unshare: no root, mmdebstrap in a user namespace (needs the uidmap
                         package and subuid/subgid ranges for the user)
@@ -366,6 +370,7 @@ parse_args() {
         shift
         ;;
       --work-dir=*) WORK_PARENT=${1#*=} ;;
+      --tmpfs) WORK_TMPFS=1 ;;
       --package-cache)
         (($# > 1)) || die "$1 needs a directory"
         PACKAGE_CACHE=$2
@@ -433,6 +438,7 @@ preflight() {
   fi
   if [[ $BUILD_MODE == unshare ]]; then
     [[ $BACKEND == mmdebstrap ]] || die "--mode unshare needs the mmdebstrap backend; this script builds with debootstrap, as root"
+    ((!WORK_TMPFS)) || die "--tmpfs mounts a file system, which needs mode root"
     check_unshare
   elif ((EUID != 0 && !DRY_RUN)); then
     [[ $BACKEND == debootstrap ]] || die "run this as root (sudo $0), or without root: $0 --mode unshare (see --help)"
@@ -519,6 +525,8 @@ make_work_dir() {
     mkdir -p -- "$WORK_PARENT"
     WORK_DIR=$(mktemp -d "$WORK_PARENT/mkimage.XXXXXXXXXX")
   fi
+  # --tmpfs: the whole build in memory (cleanup unmounts it like every mount below the work dir).
+  ((!WORK_TMPFS)) || run mount -t tmpfs -o mode=0700 mkimage "$WORK_DIR"
   ROOTFS=$WORK_DIR/rootfs
 }
 

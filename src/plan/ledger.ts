@@ -93,6 +93,7 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
   const withCache = { when: 'with --package-cache' };
 
   add('create', symbolic(`mktemp -d ${W}`), { shown: false, when: 'removed with everything below it when the script exits' });
+  add('mount', 'mount -t tmpfs -o mode=0700 mkimage $WORK_DIR', { when: 'with --tmpfs: the build in memory' });
 
   /** A file carried in the script (base64 or text), checked against its sha256, then given its mode and owner. */
   const embedded = (f: { path: string; mode: string; owner: string; blob: { sha256: string } }) => {
@@ -388,7 +389,7 @@ export function hostPaths(plan: Pick<ScriptPlan, 'maps' | 'variables' | 'steps'>
   const records = map('RECORD_FILES');
   const oci = plan.steps.some((step) => step.fn === 'oci_image');
   return [
-    '--work-dir (default: $TMPDIR or /var/tmp)/mkimage.XXXXXXXXXX: the work dir, removed when the script exits',
+    '--work-dir (default: $TMPDIR or /var/tmp)/mkimage.XXXXXXXXXX: the work dir (a tmpfs with --tmpfs), removed when the script exits',
     "--output-dir (default: the script's folder):",
     ...map('TARBALLS').map(({ value }, i) => `  ${value}, ${value}.sha256, ${records[i]!.value.split('\n').join(', ')}`),
     ...(oci ? [`  ${OCI_LAYOUT_DIR}/, ${OCI_ARCHIVE}`] : []),

@@ -21,7 +21,7 @@ import { BUILD_VARS_FILE, recordFiles } from '../../src/layout.js';
 import type { SettingsInput } from '../../src/model/index.js';
 import { ContainerStore } from './support/containers.js';
 import { DockerEngine, engineProblems } from './support/docker.js';
-import { describeE2E, makeTempRoot, mountsUnder, must, prerequisites, processesUnder, removeTree, which } from './support/host.js';
+import { describeE2E, makeTempRoot, mountsUnder, must, prerequisites, processesUnder, removeTree, tmpfsMounts, which } from './support/host.js';
 import { EXIT_STATUS, expectCleanInterrupt, interruptDuring, snapshot, type Interrupted, type StopSignal } from './support/interrupt.js';
 import type { HostMirrors } from './support/mirrors.js';
 import { inRoot, listing, unpack } from './support/rootfs.js';
@@ -43,6 +43,8 @@ interface BuildCase {
   undoTweaks: boolean;
   /** First interrupt a run during the locale step with this signal; the build is then its re-run. */
   interruptFirst?: StopSignal;
+  /** Both runs build in memory: --tmpfs. */
+  tmpfs?: boolean;
 }
 
 // Adding a release or a backend is one line. Each interruptFirst costs nearly a whole
@@ -50,7 +52,7 @@ interface BuildCase {
 // step runs in a hook), but the suite must stay under 10 minutes on two cores.
 const CASES: BuildCase[] = [
   { suite: 'bookworm', backend: 'debootstrap', compression: 'zstd', engine: 'podman', latest: true, tags: ['ja'], initctl: { setting: 'auto', diverted: false }, undoTweaks: false, interruptFirst: 'SIGTERM' },
-  { suite: 'trixie', backend: 'debootstrap', compression: 'gzip', engine: 'podman', latest: false, tags: [], initctl: { setting: true, diverted: true }, undoTweaks: true, interruptFirst: 'SIGINT' },
+  { suite: 'trixie', backend: 'debootstrap', compression: 'gzip', engine: 'podman', latest: false, tags: [], initctl: { setting: true, diverted: true }, undoTweaks: true, interruptFirst: 'SIGINT', tmpfs: true },
   { suite: 'bookworm', backend: 'mmdebstrap', compression: 'zstd', engine: 'docker', latest: false, tags: ['e2e'], initctl: { setting: 'auto', diverted: false }, undoTweaks: false },
 ];
 
@@ -106,6 +108,8 @@ interface CaseRuns {
   previousIno: number;
   /** What --dry-run printed, run after the build. */
   dryRun: Finished;
+  /** At each progress line of the build: was its work dir a tmpfs? */
+  workOnTmpfs: boolean[];
 }
 
 interface Interruption {
@@ -146,6 +150,7 @@ async function prepare(c: BuildCase, mirrors: HostMirrors, engine: DockerEngine 
 /** The runs of one case, in order: (interrupted run,) build, dry run. */
 function startCase(k: Prepared, slot: ReturnType<typeof limiter>): Pick<Case, 'interrupted' | 'runs'> {
   const { c, work, env, rendered, tarball, root } = k;
+  const args = ['--work-dir', work, ...(c.tmpfs ? ['--tmpfs'] : [])];
   // A tarball and checksum from an earlier run, and a second name for each: a write in place would show there.
   writeFileSync(tarball, 'previous tarball\n');
   writeFileSync(`${tarball}.sha256`, 'previous checksum\n');
@@ -158,7 +163,7 @@ function startCase(k: Prepared, slot: ReturnType<typeof limiter>): Pick<Case, 'i
     ? (async () => {
         if (c.backend === 'mmdebstrap' && !which('mmdebstrap')) throw new Error('mmdebstrap is missing (apt: mmdebstrap)');
         const outBefore = snapshot(rendered.dir);
-        const result = await slot(() => interruptDuring(rendered.script, ['--work-dir', work], { env }, { work, out: rendered.dir }, 'locales', signal));
+        const result = await slot(() => interruptDuring(rendered.script, args, { env }, { work, out: rendered.dir }, 'locales', signal));
         return { result, outBefore };
       })()
     : undefined;
@@ -167,16 +172,19 @@ function startCase(k: Prepared, slot: ReturnType<typeof limiter>): Pick<Case, 'i
     await interrupted?.catch(() => undefined);
     if (c.backend === 'mmdebstrap' && !which('mmdebstrap')) throw new Error('mmdebstrap is missing (apt: mmdebstrap)');
     const previousInPlace: boolean[] = [];
+    const workOnTmpfs: boolean[] = [];
     const build = await slot(() => {
-      const run = new ScriptRun(rendered.script, ['--work-dir', work], { env });
+      const run = new ScriptRun(rendered.script, args, { env });
       run.onLine((line) => {
-        if (/^\[[^\]]+\] /.test(line.text)) previousInPlace.push(statSync(tarball).ino === previousIno);
+        if (!/^\[[^\]]+\] /.test(line.text)) return;
+        previousInPlace.push(statSync(tarball).ino === previousIno);
+        workOnTmpfs.push(tmpfsMounts().some((mnt) => mnt.startsWith(`${work}/mkimage.`)));
       });
       return run.done;
     });
     console.log(`e2e ${caseName(c)}: steps\n${build.lines.filter((l) => /^\[/.test(l.text)).map((l) => `  ${l.text}`).join('\n')}`);
     const dryRun = await runScript(rendered.script, ['--dry-run', '--work-dir', work], { env });
-    return { build, previousInPlace, previousIno, dryRun };
+    return { build, previousInPlace, previousIno, dryRun, workOnTmpfs };
   })();
   // Reported by the tests that await them; never an unhandled rejection.
   interrupted?.catch(() => undefined);
@@ -343,6 +351,16 @@ function defineChecks(c: BuildCase, get: () => Case) {
       expect(dryRun.code, describeRun(dryRun)).toBe(0);
       expect(dryRun.started, describeRun(dryRun, 200)).toEqual(build.started);
     });
+
+    if (c.tmpfs) {
+      it('--tmpfs: every step ran with the work dir on a tmpfs, unmounted at the end', { timeout: 900_000 }, async () => {
+        const { build, workOnTmpfs } = await get().runs;
+        expect(build.code, describeRun(build)).toBe(0);
+        expect(workOnTmpfs.length).toBeGreaterThan(5);
+        expect(workOnTmpfs.every(Boolean), workOnTmpfs.join(',')).toBe(true);
+        expect(mountsUnder(get().work)).toEqual([]);
+      });
+    }
 
     it(`reports the tags :<suite>, :<version>, :<major>, :<suite>-<date of SOURCE_DATE_EPOCH>, :latest when asked and the extra tags, and ${c.engine} has them`, { timeout: 900_000 }, async () => {
       const run = await built();

@@ -201,13 +201,13 @@ describeE2E('failure behaviour of the generated script', prereq, (mirrors) => {
     expect(readdirSync(area)).toEqual([]);
   });
 
-  it('unreachable mirror: exits non-zero naming the mirror; no mounts, no work dir, no output', { timeout: 300_000 }, async () => {
+  it('unreachable mirror, building in memory (--tmpfs): exits non-zero naming the mirror; no mounts, no work dir, no output', { timeout: 300_000 }, async () => {
     const port = await closedPort();
     const dead = { mirror: `http://127.0.0.1:${port}/debian`, securityMirror: `http://127.0.0.1:${port}/debian-security` };
     const rendered = await renderConfig(join(root, 'unreachable'), 'unreachable', smallConfig(dead));
     const work = join(root, 'unreachable-work');
     const out = join(root, 'unreachable-out');
-    const run = await runScript(rendered.script, ['--work-dir', work, '--output-dir', out]);
+    const run = await runScript(rendered.script, ['--tmpfs', '--work-dir', work, '--output-dir', out]);
     expect(run.code, describeRun(run)).not.toBe(0);
     expect(run.code).not.toBeNull();
     expect(run.output).toContain(`http://127.0.0.1:${port}/debian`);
