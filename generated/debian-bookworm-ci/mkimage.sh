@@ -939,6 +939,9 @@ records() {
     [[ -z $EXPECT_FILE ]] || show diff -u "$EXPECT_FILE" "$OUTPUT_DIR/.partial-$MANIFEST"
     return 0
   fi
+  # The host tools' versions, which the build record and the provenance both list.
+  local host_tools
+  host_tools=$(host_tools_json)
   local -a pkg_name=() pkg_version=() pkg_arch=() pkg_source=() pkg_source_version=() pkg_purl=() pkg_id=() pkg_deps=()
   # The host's dpkg-query reads the image's own database (the rootfs's, or the copy
   # mmdebstrap handed out), so no command runs in the image for it.
@@ -972,7 +975,7 @@ records() {
 # installed packages count. A package's dependencies are the indices of the installed
 # packages (or providers) that satisfy each Depends and Pre-Depends group.
 read_packages() {
-  local name version arch source status provides predeps depends i j group alt dep
+  local name version arch source status provides predeps depends i j group alt dep purl_name purl_version purl_arch
   local -A by_name=() provider=()
   while IFS=';' read -r name version arch source status provides predeps depends; do
     [[ $status == *' installed' ]] || continue
@@ -988,7 +991,10 @@ read_packages() {
       pkg_source+=("${source:-$name}")
       pkg_source_version+=("$version")
     fi
-    pkg_purl+=("pkg:deb/$DISTRO/$(purl_part "$name")@$(purl_part "$version")?arch=$(purl_part "$arch")&distro=$DISTRO-$DISTRO_VERSION")
+    purl_part purl_name "$name"
+    purl_part purl_version "$version"
+    purl_part purl_arch "$arch"
+    pkg_purl+=("pkg:deb/$DISTRO/$purl_name@$purl_version?arch=$purl_arch&distro=$DISTRO-$DISTRO_VERSION")
     pkg_id+=("SPDXRef-Package-${name//+/P}-$arch")
     pkg_deps+=("$predeps, $depends")
     [[ -n ${by_name[$name]:-} ]] || by_name[$name]=$i
@@ -1022,11 +1028,13 @@ read_packages() {
   done
 }
 
-# A name, version or architecture as a package URL part: ':' and '+' percent-encoded.
+# purl_part VAR VALUE: VALUE as a package URL part (':', '+' and '%' percent-encoded) into
+# VAR; no subshell, as it runs three times per package.
 purl_part() {
-  local s=${1//%/%25}
-  s=${s//+/%2B}
-  printf '%s' "${s//:/%3A}"
+  local -n _purl_out=$1
+  local _purl_s=${2//%/%25}
+  _purl_s=${_purl_s//+/%2B}
+  _purl_out=${_purl_s//:/%3A}
 }
 
 # name, version, architecture, source package, source version; one line each.
@@ -1135,10 +1143,14 @@ json_list() {
 # The host packages that did the build, with their versions (dpkg-query on the host).
 host_tools_json() {
   local pkg version name sep=''
+  local -A versions=()
+  # One dpkg-query for all of them; a package it does not know is "unknown".
+  while IFS=$'\t' read -r pkg version; do
+    versions[$pkg]=$version
+  done < <(dpkg-query -W -f '${Package}\t${Version}\n' "${HOST_TOOL_PACKAGES[@]}" 2> /dev/null || true)
   for pkg in "${HOST_TOOL_PACKAGES[@]}"; do
-    version=$(dpkg-query -W -f '${Version}' "$pkg" 2> /dev/null) || version=unknown
     json_string name "$pkg"
-    json_string version "$version"
+    json_string version "${versions[$pkg]-unknown}"
     printf '%s{"package": %s, "version": %s}' "$sep" "$name" "$version"
     sep=', '
   done
@@ -1158,10 +1170,13 @@ release_files_json() {
 # Records already written, by name and sha256 (the build record lists the SBOMs and the
 # manifest; the provenance has them and the build record as subjects).
 records_json() {
-  local name quoted sep=''
-  for name in "$@"; do
-    json_string quoted "$name"
-    printf '%s\n    {"name": %s, "digest": {"sha256": "%s"}}' "$sep" "$quoted" "$(sha256_of "$OUTPUT_DIR/.partial-$name")"
+  local i quoted sep='' line
+  local -a names=("$@") files=("${@/#/$OUTPUT_DIR/.partial-}") sums=()
+  # One sha256sum for all; it prefixes a line with \ when it escapes the file's name.
+  while read -r line; do sums+=("${line#\\}"); done < <(sha256sum -- "${files[@]}")
+  for i in "${!files[@]}"; do
+    json_string quoted "${names[i]}"
+    printf '%s\n    {"name": %s, "digest": {"sha256": "%s"}}' "$sep" "$quoted" "${sums[i]%% *}"
     sep=','
   done
 }
@@ -1185,7 +1200,7 @@ write_build_record() {
   printf '"arch": %s, ' "$q"
   json_string q "$VARIANT"
   printf '"variant": %s},\n' "$q"
-  printf '  "hostTools": [%s],\n' "$(host_tools_json)"
+  printf '  "hostTools": [%s],\n' "$host_tools"
   printf '  "mirrors": %s,\n  "snapshot": %s,\n' "$(json_list "${ARCHIVES[@]}")" "$snapshot"
   printf '  "releaseFiles": [%s\n  ],\n' "$(release_files_json)"
   printf '  "sourceDateEpoch": %s,\n' "$epoch"
@@ -1209,7 +1224,7 @@ write_provenance() {
   printf '"suite": %s, ' "$q"
   json_string q "$ARCH"
   printf '"arch": %s, "snapshot": %s},\n' "$q" "$snapshot"
-  printf '      "internalParameters": {"sourceDateEpoch": %s, "hostTools": [%s]},\n' "${SOURCE_DATE_EPOCH:-null}" "$(host_tools_json)"
+  printf '      "internalParameters": {"sourceDateEpoch": %s, "hostTools": [%s]},\n' "${SOURCE_DATE_EPOCH:-null}" "$host_tools"
   printf '      "resolvedDependencies": [\n        {"name": %s, "digest": {"sha256": "%s"}}' "$config" "$CONFIG_SHA256"
   while IFS=$'\t' read -r url date sum; do
     json_string url "$url"
