@@ -773,18 +773,41 @@ report() {
 # tarball claims for whatever the build created. No package is newer, and the same
 # mirror content gives the same value, so two builds give the same bytes.
 release_date() {
-  local url date stamp newest=0 file=$WORK_DIR/Release
-  ((DRY_RUN)) || : > "$WORK_DIR/release-files"
-  for url in "${RELEASE_URLS[@]}"; do
-    run env "${PROXY_ENV[@]}" "$APT_HELPER" -o APT::Sandbox::User=root download-file "$url" "$file"
-    ((DRY_RUN)) && continue
-    date=$(sed -n 's/^Date: //p' "$file" | head -n 1)
-    stamp=$(date -u -d "$date" +%s) || die "no Date in $url"
-    printf '%s\t%s\t%s\n' "$url" "$date" "$(sha256_of "$file")" >> "$WORK_DIR/release-files"
-    ((stamp <= newest)) || newest=$stamp
-    rm -f -- "$file"
+  local i line stamp newest=0
+  local -a fetch=() files=() dates=() stamps=() sums=()
+  for i in "${!RELEASE_URLS[@]}"; do
+    files+=("$WORK_DIR/Release-$i")
+    fetch+=("${RELEASE_URLS[i]}" "$WORK_DIR/Release-$i")
   done
-  ((DRY_RUN)) && newest='<newest Release date>'
+  # One apt-helper fetches them all, side by side.
+  run env "${PROXY_ENV[@]}" "$APT_HELPER" -o APT::Sandbox::User=root download-file "${fetch[@]}"
+  if ((DRY_RUN)); then
+    newest='<newest Release date>'
+  else
+    for i in "${!files[@]}"; do
+      dates[i]=''
+      while IFS= read -r line; do
+        if [[ $line == 'Date: '* ]]; then
+          dates[i]=${line#Date: }
+          break
+        fi
+      done < "${files[i]}"
+      [[ -n ${dates[i]} ]] || die "no Date in ${RELEASE_URLS[i]}"
+    done
+    # One date and one sha256sum for all of them.
+    mapfile -t stamps < <(printf '%s\n' "${dates[@]}" | date -u -f - +%s)
+    ((${#stamps[@]} == ${#dates[@]})) || die "a Release file's Date is not a date: ${dates[*]}"
+    # (sha256sum starts a line with \ when it escapes the file's name.)
+    mapfile -t sums < <(sha256sum -- "${files[@]}")
+    : > "$WORK_DIR/release-files"
+    for i in "${!files[@]}"; do
+      line=${sums[i]%% *}
+      printf '%s\t%s\t%s\n' "${RELEASE_URLS[i]}" "${dates[i]}" "${line#\\}" >> "$WORK_DIR/release-files"
+      stamp=${stamps[i]}
+      ((stamp <= newest)) || newest=$stamp
+    done
+    rm -f -- "${files[@]}"
+  fi
   RELEASE_EPOCH=$newest
   export SOURCE_DATE_EPOCH=$newest
   printf 'mkimage: SOURCE_DATE_EPOCH=%s\n' "$SOURCE_DATE_EPOCH"

@@ -130,12 +130,12 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
       }
     },
     release_date: () => {
-      for (const url of arrays.RELEASE_URLS!) {
-        host('env', ...proxyEnv, vars.APT_HELPER!, '-o', 'APT::Sandbox::User=root', 'download-file', url, `${W}/Release`);
-        add('fetch', url, { shown: false });
-        add('write', symbolic(`${W}/release-files`), { shown: false });
-        add('remove', symbolic(`${W}/Release`), { shown: false });
-      }
+      const urls = arrays.RELEASE_URLS!;
+      const file = (i: number) => `${W}/Release-${i}`;
+      host('env', ...proxyEnv, vars.APT_HELPER!, '-o', 'APT::Sandbox::User=root', 'download-file', ...urls.flatMap((url, i) => [url, file(i)]));
+      urls.forEach((url) => add('fetch', url, { shown: false }));
+      add('write', symbolic(`${W}/release-files`), { shown: false });
+      urls.forEach((_url, i) => add('remove', symbolic(file(i)), { shown: false }));
     },
     bootstrap: () => {
       const args = [`--verbose`, `--arch=${arch}`, `--keyring=${vars.KEYRING}`, `--components=${s.components.join(',')}`];
