@@ -1,10 +1,11 @@
 // The benchmark: every row of issue 13's table from one run. Builds (uncompressed; xz
-// measured apart) of the generated script with both backends, against the seed's steps
-// by hand and a bare mmdebstrap with the same package set (the floor); rebuilds through
-// apt-cacher-ng, cold and warm, with and without --package-cache; the slim image's size;
-// the CLI against `node -e 0`; generate of 1, 10 and 100 configs. Cases run interleaved
-// round by round, so a noisy machine slows them alike. Run as root: `make bench`
-// (BENCH_RUNS=3 by default). Writes BENCHMARKS.md and bench/build-times.svg.
+// measured apart) of the generated script with both backends, on disk and with --tmpfs,
+// against the seed's steps by hand and a bare mmdebstrap with the same package set (the
+// floor); rebuilds through apt-cacher-ng, cold and warm, with and without
+// --package-cache; the slim image's size; the CLI against `node -e 0`; generate of 1, 10
+// and 100 configs. Cases run interleaved round by round, so a noisy machine slows them
+// alike. Run as root: `make bench` (BENCH_RUNS=3 by default). Writes BENCHMARKS.md and
+// bench/build-times.svg.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -104,7 +105,9 @@ test('benchmark', async () => {
           'bash', SUITE, o, ...lines]),
       },
       { id: 'debootstrap', what: 'generated mkimage.sh, debootstrap backend', build: runScript(debootstrap) },
+      { id: 'debootstrap-tmpfs', what: 'the same, built in memory (--tmpfs)', build: runScript(debootstrap, ['--tmpfs']) },
       { id: 'mmdebstrap', what: "generated mkimage.sh, mmdebstrap backend (its dpkg under mmdebstrap's eatmydata hook)", build: runScript(mmdebstrap) },
+      { id: 'mmdebstrap-tmpfs', what: 'the same, built in memory (--tmpfs)', build: runScript(mmdebstrap, ['--tmpfs']) },
       { id: 'slim', what: 'generated mkimage.sh, mmdebstrap backend, slim: true', build: runScript(slim) },
       { id: 'cold', what: 'mmdebstrap backend through a fresh apt-cacher-ng, an empty --package-cache', build: (o) => runScript(proxied({ ...base, backend: 'mmdebstrap' })('cold'), ['--package-cache', packageCache])(o) },
       { id: 'warm-proxy', what: 'the same rebuilt through the now warm apt-cacher-ng', build: (o) => runScript(proxied({ ...base, backend: 'mmdebstrap' })('warm-proxy'))(o) },
@@ -176,9 +179,11 @@ test('benchmark', async () => {
     const nodeOnly = median(cli.nodeOnly);
     const perConfig = (x: { n: number; seconds: number }) => ((x.seconds - nodeOnly) / x.n) * 1000;
     const targets = [
-      { what: 'mmdebstrap backend vs bare mmdebstrap (floor)', value: t('mmdebstrap') / t('floor'), limit: 1.0, unit: '×' },
-      { what: 'mmdebstrap backend vs the seed by hand', value: t('mmdebstrap') / t('seed'), limit: 0.45, unit: '×' },
-      { what: 'debootstrap backend vs the seed by hand', value: t('debootstrap') / t('seed'), limit: 0.85, unit: '×' },
+      { what: 'mmdebstrap backend, --tmpfs, vs bare mmdebstrap (floor)', value: t('mmdebstrap-tmpfs') / t('floor'), limit: 1.0, unit: '×' },
+      { what: 'mmdebstrap backend, on disk, vs bare mmdebstrap (floor)', value: t('mmdebstrap') / t('floor'), limit: 1.0, unit: '×' },
+      { what: 'mmdebstrap backend, --tmpfs, vs the seed by hand', value: t('mmdebstrap-tmpfs') / t('seed'), limit: 0.45, unit: '×' },
+      { what: 'debootstrap backend, --tmpfs, vs the seed by hand', value: t('debootstrap-tmpfs') / t('seed'), limit: 0.85, unit: '×' },
+      { what: 'debootstrap backend, on disk, vs the seed by hand', value: t('debootstrap') / t('seed'), limit: 0.85, unit: '×' },
       { what: 'rebuild with a warm package cache (warm-cache) vs a cold build (cold)', value: t('warm-cache') / t('cold'), limit: 0.5, unit: '×' },
       { what: 'slim ja image, uncompressed', value: s('slim').tar / 1e6, limit: 85, unit: ' MB' },
       { what: '`generate` of every preset vs `node -e 0`', value: gen / nodeOnly, limit: 3, unit: '×' },
@@ -200,6 +205,8 @@ test('benchmark', async () => {
       "host's own Debian mirror. Builds are timed **uncompressed**; xz -6 (all cores) is timed apart, once per case, and",
       `reported in its own columns. ${RUNS} round(s); in each round every case runs once, one after the other, so all`,
       "share the machine's noise; min / median / max over the rounds. Ratios are of medians from this one run.",
+      'The seed and the floor run on disk, as typed by hand; the script is timed both on disk and with `--tmpfs`',
+      '(its build in memory), and the targets list both.',
       '',
       `Load average (1, 5, 15 min) before the first round: ${loadBefore}; after the last: ${load}. Run it on an otherwise`,
       'idle machine: the load averages show whether anything else ran (the benchmark itself keeps both cores busy).',
