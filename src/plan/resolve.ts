@@ -94,18 +94,18 @@ export const IMAGE_KEYRINGS = '/etc/apt/keyrings';
 
 const TARBALL_SUFFIX = { xz: '.xz', gzip: '.gz', zstd: '.zst', none: '' } as const;
 
-function aptSources(settings: Settings, release: Release, mirror: string): { sources: AptSource[]; securitySuite: string | null } {
+/** The suites a build installs from, on `mirror`; `security` is the release's security suite, or null for none. */
+function aptSources(settings: Settings, release: Release, mirror: string, security: string | null): AptSource[] {
   const { suite, components } = settings;
   const sources: AptSource[] = [{ uri: mirror, suite, components }];
   if (settings.apt.updates && release.updates) sources.push({ uri: mirror, suite: `${suite}-updates`, components });
   // Backports are NotAutomatic: apt takes from them only what is asked for by name or pin.
   if (settings.apt.backports) sources.push({ uri: mirror, suite: `${suite}-backports`, components });
-  const security = settings.apt.security ? securitySuite(release) : null;
-  if (security === null) return { sources, securitySuite: null };
+  if (security === null) return sources;
   // Validation made sure one of these exists where a security suite is wanted.
   const uri = (settings.securityMirror ?? defaultSecurityMirror(release, mirror))!;
   sources.push({ uri, suite: security, components });
-  return { sources, securitySuite: security };
+  return sources;
 }
 
 /** The same sources on the snapshot archive: the mirror's suites on its main tree, the security suite on its security tree. */
@@ -134,11 +134,12 @@ export function resolve(settings: Settings): Resolved {
   const tarball = settings.output.tarball ?? `rootfs.tar${TARBALL_SUFFIX[settings.output.compression]}`;
   const several = settings.arch.length > 1;
   const snapshot = settings.snapshot === undefined ? null : { timestamp: settings.snapshot, epoch: snapshotEpoch(settings.snapshot)! };
+  const security = settings.apt.security ? securitySuite(release) : null;
   const builds = settings.arch.map((arch): ArchBuild => {
     const token = archToken(arch);
     // Ubuntu's ports architectures come from portsMirror where the config names one.
     const mirror = distro.portsArches.includes(arch) ? (settings.portsMirror ?? settings.mirror) : settings.mirror;
-    const { sources } = aptSources(settings, release, mirror);
+    const sources = aptSources(settings, release, mirror, security);
     const buildSources = snapshot === null ? sources : onSnapshot(sources, settings, arch, mirror, snapshot.timestamp);
     return {
       arch,
@@ -160,7 +161,7 @@ export function resolve(settings: Settings): Resolved {
     archived,
     sources: first.sources,
     buildSources: first.buildSources,
-    securitySuite: aptSources(settings, release, first.mirror).securitySuite,
+    securitySuite: security,
     builds,
     snapshot,
     noValidUntil: { build: oldOnPurpose(first.buildSources), image: oldOnPurpose(first.sources) },
