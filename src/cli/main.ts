@@ -12,6 +12,7 @@ import { readRegularFile } from '../io/regular-file.js';
 import { deliverPendingSignals, exitOnInterrupt } from '../io/signals.js';
 import { findDrift, hasDrift, OutputError, writeTree, type Drift } from '../io/tree.js';
 import { DEFAULT_OUT, SCRIPT_FILE } from '../layout.js';
+import type { RenderEntry } from '../generate.js';
 import { describePath } from '../model/describe.js';
 import { ConfigError } from '../model/errors.js';
 import { findPreset, PRESETS, type Preset } from '../presets/index.js';
@@ -85,6 +86,19 @@ function readCurrent(out: string) {
   return (path: string): string | undefined => readRegularFile(join(out, path), MAX_BYTES)?.toString('utf8');
 }
 
+/**
+ * The user's hooks in each script this run wrote, through shellcheck (warnings only). A
+ * script left as it was embeds the same hook bytes as when a run wrote it, and that run
+ * showed their findings: checking them again says nothing new, and starting shellcheck
+ * and waiting for it was a fifth of a generate run that writes nothing.
+ */
+async function lintWrittenHooks(entries: readonly RenderEntry[], drift: Drift): Promise<void> {
+  const written = new Set([...drift.missing, ...drift.stale]);
+  const linted = entries.filter((e) => e.settings.hooks.length > 0 && written.has(`${e.id}/${SCRIPT_FILE}`));
+  if (linted.length === 0) return;
+  for (const line of await lintHooks(linted)) process.stderr.write(`${line}\n`);
+}
+
 /** A preset by name, or bad input naming the presets there are. */
 function presetNamed(name: string, source: string): Preset {
   const preset = findPreset(name);
@@ -119,14 +133,12 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
       (argv) =>
         choose(async () => {
           const loaded = await load(argv);
-          // The user's hooks, through shellcheck (warnings only), while the configs render.
-          const lint = lintHooks(loaded.entries);
           const files = await renderSelection(loaded);
-          for (const line of await lint) process.stderr.write(`${line}\n`);
           // Relative to here, so messages name the tree as the user does.
           const drift = writeTree(shownOut(loaded), files, { scope: loaded.scope });
           // An interrupt during the write exits 130 now, after the tree is complete.
           await deliverPendingSignals();
+          await lintWrittenHooks(loaded.entries, drift);
           if (!argv.quiet) {
             const out = shownOut(loaded);
             process.stdout.write(`${hasDrift(drift) ? listDrift(drift, out, ['wrote', 'updated', 'removed']) : `${describePath(`${out}/`)} is up to date`}\n`);
