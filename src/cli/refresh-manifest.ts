@@ -4,7 +4,7 @@
 import type { Argv } from 'yargs';
 import { readBuiltManifest, readExpected, writeAtomically } from '../io/manifest-file.js';
 import { manifestChanges, parseManifest } from '../manifest.js';
-import { ConfigError } from '../model/index.js';
+import { ConfigError } from '../model/errors.js';
 
 export const refreshManifestCommand = {
   command: 'refresh-manifest <built> <expected>',
