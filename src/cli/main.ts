@@ -4,29 +4,26 @@
 import { join, relative, resolve, sep } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { dryRun } from '../io/dry-run.js';
-import { lintHooks } from '../io/hook-lint.js';
-import { writeNewFiles } from '../io/new-files.js';
-import { checkOutDir } from '../io/out-dir.js';
-import { readRegularFile } from '../io/regular-file.js';
+import { OutputError } from '../io/output-error.js';
 import { deliverPendingSignals, exitOnInterrupt } from '../io/signals.js';
-import { findDrift, hasDrift, OutputError, writeTree, type Drift } from '../io/tree.js';
+import type { Drift } from '../io/tree.js';
 import { DEFAULT_OUT, SCRIPT_FILE } from '../layout.js';
 import { describePath } from '../model/describe.js';
 import { ConfigError } from '../model/errors.js';
-import { findPreset, PRESETS, type Preset } from '../presets/index.js';
+import type { RenderEntry } from '../generate.js';
+import type { Preset } from '../presets/index.js';
 import { VERSION } from '../package-root.js';
 import type { Loaded, Selection } from './entries.js';
-import { explainJson, explainText } from './explain.js';
-import { releaseRows, releasesText } from './releases.js';
-import { refreshManifestCommand } from './refresh-manifest.js';
 
-// Loaded by the commands that need them, so --help and --version start fast: the config
-// loader brings the YAML parser and the validator (zod); the renderer brings Handlebars
-// and loads only once the configs have validated, so bad input is reported sooner.
+// Only what parsing the command line needs is imported above, so --help and --version
+// start fast; each command loads the rest. The config loader brings the validator (zod);
+// the renderer brings Handlebars and loads only once the configs have validated, so bad
+// input is reported sooner.
 const configs = () => import('./entries.js');
 const render = () => import('../generate.js');
 const model = () => import('../model/index.js');
+const tree = () => import('../io/tree.js');
+const presets = () => import('../presets/index.js');
 
 export const EXIT = { ok: 0, drift: 1, badInput: 2 } as const;
 
@@ -64,6 +61,7 @@ const selection = (argv: TreeArgs): Selection => ({ configs: argv.configs ?? [],
 
 /** What a generate or check run covers; an implausible output directory is refused before any config is read. */
 async function load(argv: TreeArgs): Promise<Loaded> {
+  const { checkOutDir } = await import('../io/out-dir.js');
   if (argv.out !== undefined) checkOutDir(argv.out);
   const loaded = (await configs()).loadSelection(selection(argv));
   if (argv.out === undefined) checkOutDir(loaded.out);
@@ -80,13 +78,28 @@ function shownOut(loaded: Loaded): string {
 }
 
 /** A file of the output tree as text, for --diff; never follows a link or reads a non-file. */
-function readCurrent(out: string) {
+async function readCurrent(out: string) {
+  const { readRegularFile } = await import('../io/regular-file.js');
   const MAX_BYTES = 16 * 1024 * 1024;
   return (path: string): string | undefined => readRegularFile(join(out, path), MAX_BYTES)?.toString('utf8');
 }
 
+/**
+ * The user's hooks in each script this run wrote, through shellcheck (warnings only). A
+ * script left as it was embeds the same hook bytes as when a run wrote it, and that run
+ * showed their findings: checking them again says nothing new, and starting shellcheck
+ * and waiting for it was a fifth of a generate run that writes nothing.
+ */
+async function lintWrittenHooks(entries: readonly RenderEntry[], drift: Drift): Promise<void> {
+  const written = new Set([...drift.missing, ...drift.stale]);
+  const linted = entries.filter((e) => e.settings.hooks.length > 0 && written.has(`${e.id}/${SCRIPT_FILE}`));
+  if (linted.length === 0) return;
+  for (const line of await (await import('../io/hook-lint.js')).lintHooks(linted)) process.stderr.write(`${line}\n`);
+}
+
 /** A preset by name, or bad input naming the presets there are. */
-function presetNamed(name: string, source: string): Preset {
+async function presetNamed(name: string, source: string): Promise<Preset> {
+  const { findPreset, PRESETS } = await presets();
   const preset = findPreset(name);
   if (!preset) throw new ConfigError(source, [`no preset ${JSON.stringify(name)}; the presets are ${PRESETS.map((p) => p.id).join(', ')}`]);
   return preset;
@@ -119,14 +132,13 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
       (argv) =>
         choose(async () => {
           const loaded = await load(argv);
-          // The user's hooks, through shellcheck (warnings only), while the configs render.
-          const lint = lintHooks(loaded.entries);
           const files = await renderSelection(loaded);
-          for (const line of await lint) process.stderr.write(`${line}\n`);
+          const { hasDrift, writeTree } = await tree();
           // Relative to here, so messages name the tree as the user does.
           const drift = writeTree(shownOut(loaded), files, { scope: loaded.scope });
           // An interrupt during the write exits 130 now, after the tree is complete.
           await deliverPendingSignals();
+          await lintWrittenHooks(loaded.entries, drift);
           if (!argv.quiet) {
             const out = shownOut(loaded);
             process.stdout.write(`${hasDrift(drift) ? listDrift(drift, out, ['wrote', 'updated', 'removed']) : `${describePath(`${out}/`)} is up to date`}\n`);
@@ -149,11 +161,12 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
           const loaded = await load(argv);
           const files = await renderSelection(loaded);
           const out = shownOut(loaded);
+          const { findDrift, hasDrift } = await tree();
           const drift = findDrift(out, files, loaded.scope);
           if (argv.json) process.stdout.write(json({ out, upToDate: !hasDrift(drift), ...drift }));
           else if (!argv.quiet && hasDrift(drift)) {
             process.stderr.write(`${listDrift(drift, out, ['missing', 'stale', 'orphaned'])}\n`);
-            if (argv.diff) process.stdout.write((await import('./diff.js')).driftDiff(drift, files, readCurrent(loaded.out)));
+            if (argv.diff) process.stdout.write((await import('./diff.js')).driftDiff(drift, files, await readCurrent(loaded.out)));
             process.stderr.write("regenerate with the command in the files' header (mkimage-gen generate ...)\n");
           } else if (!argv.quiet) process.stdout.write(`${describePath(`${out}/`)} is up to date\n`);
           return hasDrift(drift) ? EXIT.drift : EXIT.ok;
@@ -175,6 +188,8 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
           const { planImage, renderImage } = await render();
           const plan = planImage(entry);
           const files = renderImage(plan);
+          const { dryRun } = await import('../io/dry-run.js');
+          const { explainJson, explainText } = await import('./explain.js');
           const commands = dryRun(files.find((f) => f.path === SCRIPT_FILE)!.content);
           if (argv.json) process.stdout.write(json(explainJson(plan, files, commands)));
           else process.stdout.write(`${explainText(plan, files)}\nEvery command, as \`mkimage.sh --dry-run\` prints it:\n\n${commands}`);
@@ -192,8 +207,9 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
           .example('$0 presets --show debian-bookworm-ja > configs/debian.yaml', 'start a config from a preset'),
       (argv) =>
         choose(async () => {
+          const { PRESETS } = await presets();
           if (argv.show !== undefined) {
-            const preset = presetNamed(argv.show, '--show');
+            const preset = await presetNamed(argv.show, '--show');
             const { commentedYaml } = await import('./config-yaml.js');
             process.stdout.write(commentedYaml(preset.settings, [`The preset ${preset.id}: ${preset.description}.`]));
           } else if (argv.json) {
@@ -214,6 +230,7 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
           .example('$0 releases', 'distro, codename, version, status, sources format, security suite'),
       (argv) =>
         choose(async () => {
+          const { releaseRows, releasesText } = await import('./releases.js');
           process.stdout.write(argv.json ? json(releaseRows()) : releasesText());
           return EXIT.ok;
         }),
@@ -229,7 +246,8 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
           .example('$0 init ubuntu-noble-ja --dir infra/images', 'start from another preset, in another folder'),
       (argv) =>
         choose(async () => {
-          const files = (await import('./init.js')).initFiles(presetNamed(argv.preset, 'init'));
+          const files = (await import('./init.js')).initFiles(await presetNamed(argv.preset, 'init'));
+          const { writeNewFiles } = await import('../io/new-files.js');
           writeNewFiles(resolve(argv.dir), argv.dir, files);
           process.stdout.write(`${files.map((f) => `wrote  ${join(argv.dir, f.path)}`).join('\n')}\nnext: mkimage-gen generate, commit, and run mkimage-gen check in CI\n`);
           return EXIT.ok;
@@ -249,7 +267,20 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
           return EXIT.ok;
         }),
     )
-    .command(refreshManifestCommand)
+    .command(
+      'refresh-manifest <built> <expected>',
+      "replace an expected package manifest (the drift check's) by the one a build wrote beside its tarball",
+      (y) =>
+        y
+          .positional('built', { type: 'string', demandOption: true, describe: 'the manifest a build wrote (e.g. out/rootfs.manifest)' })
+          .positional('expected', { type: 'string', demandOption: true, describe: 'the committed manifest to replace (e.g. expected.manifest)' })
+          .example('$0 refresh-manifest out/rootfs.manifest generated/debian-bookworm-ja/expected.manifest', 'accept the packages of the last build'),
+      (argv) =>
+        choose(async () => {
+          (await import('./refresh-manifest.js')).refreshManifest(argv);
+          return EXIT.ok;
+        }),
+    )
     .demandCommand(1, 'name a command: generate, check, explain, presets, releases, init, schema or refresh-manifest')
     .strict()
     .recommendCommands()

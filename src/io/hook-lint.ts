@@ -1,7 +1,7 @@
-// At generate time, the user's hooks go through shellcheck when the host has it: its
-// findings are warnings on stderr, never a failure (the hooks are the user's code, and
-// the script that embeds them stays the same either way). The checks run in child
-// processes while the configs render, so they add next to nothing to a generate run.
+// When generate writes a script, the user's hooks in it go through shellcheck if the host
+// has it: its findings are warnings on stderr, never a failure (the hooks are the user's
+// code, and the script that embeds them stays the same either way). Each hook is checked
+// in a child process of its own, all at once.
 import { spawn } from 'node:child_process';
 import type { RenderEntry } from '../generate.js';
 
