@@ -24,7 +24,9 @@ const precompiledTemplates = {
 // string-width (under yargs' help layout) builds an Intl.Segmenter and Unicode-property
 // regular expressions when it loads, ~25 ms. Only help text needs it, so each import
 // of it becomes a stub that requires the real module on first call: esbuild evaluates
-// a require()d module then, not at start-up.
+// a require()d module then, not at start-up. And our help text never needs it: the stub
+// measures printable ASCII itself, one column a character, as string-width 8 does (the
+// 7 under cliui segments every string it is given into graphemes: most of --help).
 const lazyStringWidth = {
   name: 'lazy-string-width',
   setup(b) {
@@ -34,7 +36,10 @@ const lazyStringWidth = {
       return { path: real.path, namespace: 'lazy-string-width' };
     });
     b.onLoad({ filter: /.*/, namespace: 'lazy-string-width' }, (args) => ({
-      contents: `export default function stringWidth(...a) { return require(${JSON.stringify(args.path)}).default(...a); }`,
+      contents: `export default function stringWidth(s, ...a) {
+        if (typeof s === 'string' && /^[\\x20-\\x7e]*$/.test(s)) return s.length;
+        return require(${JSON.stringify(args.path)}).default(s, ...a);
+      }`,
       loader: 'js',
       resolveDir: dirname(args.path),
     }));
