@@ -194,6 +194,18 @@ describe('generate and check', () => {
     }
   });
 
+  it('shellchecks the hooks of each script it writes, not those of scripts already up to date', () => {
+    writeFileSync(join(dir, 'hook.sh'), '#!/bin/sh\necho $unset_here\n');
+    writeFileSync(join(dir, 'site.yaml'), `${CONFIG}hooks:\n  - stage: after-packages\n    script: hook.sh\n`);
+    const first = generate();
+    expect(first.status, first.stderr).toBe(0);
+    // Its findings as warnings, or that there is no shellcheck to find them.
+    expect(first.stderr).toMatch(/config site\.yaml: hook\.sh:2:\d+: warning: |hooks not checked/);
+    const again = generate();
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toBe('');
+  });
+
   it('exits 2 when config files are given without --out', () => {
     const r = cli(['generate', 'site.yaml'], dir);
     expect(r.status).toBe(2);
