@@ -46,6 +46,13 @@ describe('help', () => {
     }
   });
 
+  it('exits 2 on a missing argument, before acting on the others', () => {
+    const r = cli(['refresh-manifest', join(dir, 'site.yaml')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('Not enough non-option arguments: got 1, need at least 2');
+    expect(r.stderr).not.toContain('not a package manifest');
+  });
+
   it('exits 2 without a command, or with an unknown one', () => {
     expect(cli([]).status).toBe(2);
     const r = cli(['generat']);
