@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cli } from './helpers/cli.js';
+import { shellcheckEnv } from './helpers/shellcheck.js';
 import { restoreTree, snapshotTree } from './helpers/snapshot.js';
 import { ROOT } from './helpers/presets.js';
 
@@ -204,11 +205,12 @@ describe('generate and check', () => {
   it('shellchecks the hooks of each script it writes, not those of scripts already up to date', () => {
     writeFileSync(join(dir, 'hook.sh'), '#!/bin/sh\necho $unset_here\n');
     writeFileSync(join(dir, 'site.yaml'), `${CONFIG}hooks:\n  - stage: after-packages\n    script: hook.sh\n`);
-    const first = generate();
+    // Debian's shellcheck, whichever shellcheck comes first on the test runner's PATH.
+    const lintingGenerate = () => cli(['generate', 'site.yaml', '--out', 'out'], dir, shellcheckEnv());
+    const first = lintingGenerate();
     expect(first.status, first.stderr).toBe(0);
-    // Its findings as warnings, or that there is no shellcheck to find them.
-    expect(first.stderr).toMatch(/config site\.yaml: hook\.sh:2:\d+: warning: |hooks not checked/);
-    const again = generate();
+    expect(first.stderr).toMatch(/config site\.yaml: hook\.sh:2:\d+: warning: /);
+    const again = lintingGenerate();
     expect(again.status, again.stderr).toBe(0);
     expect(again.stderr).toBe('');
   });

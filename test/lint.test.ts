@@ -2,28 +2,15 @@
 // severity (through the npm wrapper, pointed at the system binary), shfmt with the
 // formatter's style (.editorconfig), and dockerfile-utils for the Dockerfiles.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { validate } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
 import { GENERATED, ROOT, renderPresets } from './helpers/presets.js';
+import { shellcheckEnv, systemBinary } from './helpers/shellcheck.js';
 
 const files = await renderPresets();
 const scripts = files.filter((f) => f.path.endsWith('.sh')).map((f) => `${GENERATED}/${f.path}`);
 const dockerfiles = files.filter((f) => f.path.endsWith('Dockerfile')).map((f) => `${GENERATED}/${f.path}`);
-
-// The wrapper needs PATH and where Debian's shellcheck is (it cannot download one here).
-const shellcheckEnv = (binary: string) => ({
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  HOME: process.env.HOME ?? '/root',
-  SHELLCHECKJS_BIN: binary,
-  SHELLCHECKJS_LOGGER_LEVEL: 'error',
-});
-
-/** A system binary: node_modules/.bin comes first on npm's PATH and holds the wrapper itself. */
-function systemBinary(command: string): string {
-  const dirs = (process.env.PATH ?? '').split(':').filter((dir) => dir !== '' && !dir.includes('node_modules'));
-  return dirs.map((dir) => `${dir}/${command}`).find((path) => existsSync(path)) ?? '';
-}
 
 describe('shellcheck', () => {
   const binary = systemBinary('shellcheck');

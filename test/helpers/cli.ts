@@ -8,7 +8,7 @@ export interface CliResult {
   stderr: string;
 }
 
-export function cli(args: string[], cwd = ROOT): CliResult {
-  const result = spawnSync(process.execPath, [`${ROOT}/dist/cli/main.js`, ...args], { cwd, encoding: 'utf8' });
+export function cli(args: string[], cwd = ROOT, env?: NodeJS.ProcessEnv): CliResult {
+  const result = spawnSync(process.execPath, [`${ROOT}/dist/cli/main.js`, ...args], { cwd, env, encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
