@@ -172,3 +172,34 @@ describe('--tmpfs', () => {
     expect(run.stderr).toContain('--tmpfs mounts a file system, which needs mode root');
   });
 });
+
+describe('--result-cache', () => {
+  const entry = extra.find((e) => e.id === 'two-arches-oci')!;
+  const plan = planImage(entry);
+  const script = renderImage(plan).find((f) => f.path === 'mkimage.sh')!.content;
+
+  it('compares the inputs before each architecture and keeps its build after, as the ledger says', () => {
+    const run = runAsNobody(script, ['--dry-run', '--result-cache', '/C', '--output-dir', '/O', '--work-dir', '/W']);
+    expect(run.status, run.stderr).toBe(0);
+    const ledger = rootLedger(plan.script, plan.resolved);
+    const withResults = ledger.filter((e) => e.shown && (e.when === undefined || e.when.startsWith('with --result-cache'))).map(expected);
+    expect(dryRunLines(run.stdout)).toEqual(withResults);
+    for (const build of plan.resolved.builds) {
+      const kept = `$RESULT_CACHE/${entry.settings.name.replaceAll('/', '_')}_${entry.settings.suite}_${build.tarball}`;
+      expect(withResults).toContain(`compare the inputs with ${kept}/inputs`);
+      expect(withResults).toContain(`keep ${build.tarball} and its records in ${kept}`);
+    }
+  });
+
+  it.each([
+    ['a hook on the build host', { hooks: [{ stage: 'before-pack', script: 'host.sh', on: 'host' }], embedded: { 'host.sh': 'IyEvYmluL3NoCg==' } }, 'a hook runs on the build host'],
+    ['reproducible: false', { reproducible: false }, 'the config sets reproducible: false'],
+  ])('is refused for a script with %s, whose same inputs may not give the same bytes', (_what, change, reason) => {
+    const settings = validateSettings({ ...DEBIAN, ...change }, 't');
+    const refused = renderImage(planImage({ id: 'refused', settings, origin })).find((f) => f.path === 'mkimage.sh')!.content;
+    const run = runAsNobody(refused, ['--dry-run', '--result-cache', '/C', '--output-dir', '/O', '--work-dir', '/W']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`--result-cache: this script does not reuse builds: ${reason}`);
+    expect(runAsNobody(refused, ['--dry-run', '--output-dir', '/O', '--work-dir', '/W']).status).toBe(0);
+  });
+});

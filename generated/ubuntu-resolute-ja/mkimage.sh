@@ -11,6 +11,7 @@
 #     rootfs.tar.xz, rootfs.tar.xz.sha256, rootfs.manifest, rootfs.spdx.json, rootfs.cdx.json, rootfs.build.json, rootfs.provenance.json
 #     build-vars.hcl; each written under a temporary name first, then renamed
 #   --package-cache DIR, if given: the .debs of the build
+#   --result-cache DIR, if given: each finished build, with the inputs it came from
 #   the image store of docker (the import)
 # It reads top to bottom: the settings, the runtime helpers (the same in every script),
 # the steps in the order they run, and main, which runs them.
@@ -50,6 +51,8 @@ readonly DEFAULT_LOCALE=ja_JP.UTF-8
 readonly TIMEZONE=Asia/Tokyo
 # docker or podman import; empty = none
 readonly ENGINE=docker
+# why --result-cache is refused; empty = it may publish a kept build
+readonly NO_REUSE=''
 # the release version tag is read from this file
 readonly VERSION_FILE=/etc/lsb-release
 readonly VERSION_PATTERN='^DISTRIB_RELEASE=\([0-9][0-9.]*\)$'
@@ -93,6 +96,8 @@ readonly -a COMPRESSOR=(xz --threads=0 -6)
 readonly -A MIRRORS=([amd64]=http://ftp.jaist.ac.jp/pub/Linux/ubuntu)
 # written to the output directory
 readonly -A TARBALLS=([amd64]=rootfs.tar.xz)
+# with --result-cache: the folder in it that keeps the finished build
+readonly -A KEPT_BUILDS=([amd64]=local_ubuntu-ja_resolute_rootfs.tar.xz)
 # published with the tarball and in its checksum file: manifest, SPDX, CycloneDX, build record, provenance
 readonly -A RECORD_FILES=([amd64]='rootfs.manifest
 rootfs.spdx.json
@@ -118,6 +123,12 @@ OUTPUT_DIR=${SELF%/*}
 WORK_PARENT=${TMPDIR:-/var/tmp}
 WORK_TMPFS=0
 PACKAGE_CACHE=''
+# --result-cache: where each architecture's finished build is kept with the inputs it came
+# from; REUSED says the current architecture's was published from there.
+RESULT_CACHE=''
+REUSED=0
+REUSE_COMMON=''
+KEEP_TMP=''
 WORK_DIR=''
 ROOTFS=''
 BUILD_MODE=$MODE
@@ -163,7 +174,7 @@ chroot_env() {
 readonly -a APT_OPTIONS=(-y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
 
 usage() {
-  printf 'Usage: %s [--dry-run] [--output-dir DIR] [--work-dir DIR] [--tmpfs] [--mode root|unshare] [--package-cache DIR] [--expect FILE] [--undo-tweaks] [--help]\n\n' "${0##*/}"
+  printf 'Usage: %s [--dry-run] [--output-dir DIR] [--work-dir DIR] [--tmpfs] [--mode root|unshare] [--package-cache DIR] [--result-cache DIR] [--expect FILE] [--undo-tweaks] [--help]\n\n' "${0##*/}"
   printf 'Builds %s:%s (%s %s, %s, variant %s) with %s in mode %s\n' "$IMAGE" "$SUITE" "$DISTRO" "$SUITE" "$(join_by ' ' "${ARCHES[@]}")" "$VARIANT" "$BACKEND" "$MODE"
   local arch
   for arch in "${ARCHES[@]}"; do
@@ -193,6 +204,11 @@ Options:
                         keep the downloaded .debs in DIR and reuse them in the next build
                         (a host directory, not in the image; mmdebstrap: every package,
                         debootstrap: the bootstrap's)
+      --result-cache DIR
+                        keep each finished build in DIR with the inputs it came from, and
+                        publish it instead of building when a later run's inputs are the
+                        same: this script, the Release files, the host tools' versions, the
+                        mode, --undo-tweaks and the expected manifest
   -e, --expect FILE     drift check: fail before publishing, printing the difference, when the
                         image's packages differ from this manifest (overrides the config's
                         expect; one architecture only)
@@ -377,6 +393,12 @@ parse_args() {
         shift
         ;;
       --package-cache=*) PACKAGE_CACHE=${1#*=} ;;
+      --result-cache)
+        (($# > 1)) || die "$1 needs a directory"
+        RESULT_CACHE=$2
+        shift
+        ;;
+      --result-cache=*) RESULT_CACHE=${1#*=} ;;
       -e | --expect)
         (($# > 1)) || die "$1 needs a manifest file"
         EXPECT_OVERRIDE=$2
@@ -425,6 +447,10 @@ parse_args() {
     # The bootstrap tools want an absolute path without white space (mmdebstrap splits its hook words).
     [[ $PACKAGE_CACHE != *[[:space:]]* ]] || die "the package cache must not contain white space: $PACKAGE_CACHE"
     PACKAGE_CACHE=$(realpath -m -- "$PACKAGE_CACHE")
+  fi
+  if [[ -n $RESULT_CACHE ]]; then
+    [[ -z $NO_REUSE ]] || die "--result-cache: this script does not reuse builds: $NO_REUSE"
+    RESULT_CACHE=$(realpath -m -- "$RESULT_CACHE")
   fi
   if [[ -n $EXPECT_OVERRIDE ]] && ((${#ARCHES[@]} > 1)); then
     die "--expect names one manifest, and this script builds several architectures: set expect in the config"
@@ -580,6 +606,7 @@ cleanup() {
   ((DRY_RUN)) && return "$status"
   ((${#PARTIALS[@]} == 0)) || rm -f -- "${PARTIALS[@]}"
   if [[ -n $TMP_TARBALL ]]; then rm -f -- "$TMP_TARBALL"; fi
+  if [[ -n $KEEP_TMP ]]; then rm -rf -- "$KEEP_TMP"; fi
   if [[ -n $WORK_DIR && $BUILD_MODE == unshare && -d $WORK_DIR/tmp ]]; then
     # What mmdebstrap left there belongs to the user namespace's ids: remove it from inside.
     mmdebstrap --unshare-helper rm -rf --one-file-system -- "$WORK_DIR/tmp" 2> /dev/null || true
@@ -735,15 +762,12 @@ json_string() {
 # all, so `sha256sum -c` works beside them. The renames happen only after everything
 # was written and checked; the tarball comes last, so a reader that sees it sees its records.
 publish_outputs() {
-  local name sums="$TARBALL_SHA  $TARBALL"$'\n'
-  for name in "${RECORDS[@]}"; do
-    sums+="$(sha256_of "$OUTPUT_DIR/.partial-$name")  $name"$'\n'
-  done
+  local name
   partial "$TARBALL.sha256"
   if ((DRY_RUN)); then
     printf '+ write %s\n' "$PARTIAL"
   else
-    printf '%s' "$sums" > "$PARTIAL"
+    output_sums > "$PARTIAL"
   fi
   # No interrupt between the renames: the checksums, records and tarball change together.
   trap '' INT TERM
@@ -755,6 +779,100 @@ publish_outputs() {
   MADE_FILES+=("tarball $OUTPUT_DIR/$TARBALL" "records $(join_by ' ' "${RECORDS[@]}") and $TARBALL.sha256 beside it")
   catch_signals
   write_build_vars
+}
+
+# The checksum file's lines: the tarball (TARBALL_SHA) and each record, as written so far.
+output_sums() {
+  local name
+  printf '%s  %s\n' "$TARBALL_SHA" "$TARBALL"
+  for name in "${RECORDS[@]}"; do
+    printf '%s  %s\n' "$(sha256_of "$OUTPUT_DIR/.partial-$name")" "$name"
+  done
+}
+
+# What a build of the current architecture comes from, one line each, into
+# $WORK_DIR/inputs-$ARCH: were they all the same, the same bytes would come out (a
+# reproducible build). The host tools are those the build record names, and apt and
+# dpkg, which resolve and unpack the packages.
+write_reuse_inputs() {
+  if [[ -z $REUSE_COMMON ]]; then
+    local line
+    REUSE_COMMON="script $(sha256_of "$SELF")"$'\n'"mode $BUILD_MODE"$'\n'"undo-tweaks $UNDO_TWEAKS"$'\n'
+    while IFS= read -r line; do REUSE_COMMON+="host-tool $line"$'\n'; done \
+      < <(dpkg-query -W -f '${Package} ${Version}\n' "${HOST_TOOL_PACKAGES[@]}" apt dpkg 2> /dev/null || true)
+    while IFS= read -r line; do REUSE_COMMON+="release ${line//$'\t'/ }"$'\n'; done < "$WORK_DIR/release-files"
+  fi
+  local expect=none
+  [[ -z $EXPECT_FILE || ! -f $EXPECT_FILE ]] || expect=$(sha256_of "$EXPECT_FILE")
+  printf '%sarchitecture %s\nexpect %s\n' "$REUSE_COMMON" "$ARCH" "$expect" > "$WORK_DIR/inputs-$ARCH"
+}
+
+# --result-cache: publish the current architecture's kept build when it came from the same
+# inputs and its files still match their checksums (REUSED=1); otherwise say why it builds.
+reuse_result() {
+  REUSED=0
+  [[ -n $RESULT_CACHE ]] || return 0
+  local kept=$RESULT_CACHE/${KEPT_BUILDS[$ARCH]} name changed
+  if ((DRY_RUN)); then
+    printf '+ compare the inputs with %s\n' "$kept/inputs"
+    return 0
+  fi
+  write_reuse_inputs
+  for name in inputs release-version "${RECORDS[@]}" "$TARBALL.sha256" "$TARBALL"; do
+    if [[ ! -f $kept/$name ]]; then
+      log "no whole kept build of $ARCH in $RESULT_CACHE: building it"
+      return 0
+    fi
+  done
+  if ! cmp -s -- "$kept/inputs" "$WORK_DIR/inputs-$ARCH"; then
+    # The names of the lines that differ: script, release, host-tool, ...
+    changed=$(diff --unchanged-line-format='' --old-line-format='%L' --new-line-format='%L' -- "$kept/inputs" "$WORK_DIR/inputs-$ARCH" \
+      | cut -d ' ' -f 1 | sort -u | paste -s -d ' ' || true)
+    log "the kept build of $ARCH came from other inputs (changed: $changed): building it"
+    return 0
+  fi
+  for name in "${RECORDS[@]}" "$TARBALL"; do
+    partial "$name"
+    cp --reflink=auto -- "$kept/$name" "$PARTIAL"
+  done
+  TMP_TARBALL=$OUTPUT_DIR/.partial-$TARBALL
+  TARBALL_SHA=$(sha256_of "$TMP_TARBALL")
+  if [[ $(output_sums) != "$(< "$kept/$TARBALL.sha256")" ]]; then
+    log "the kept build of $ARCH no longer matches its checksums: building it"
+    rm -f -- "${PARTIALS[@]}"
+    PARTIALS=()
+    TMP_TARBALL=''
+    return 0
+  fi
+  RELEASE_VERSION=$(< "$kept/release-version")
+  build_facts
+  publish_outputs
+  log "$ARCH: published the build kept in $kept (same inputs)"
+  REUSED=1
+}
+
+# --result-cache: keep the build just published, and the inputs it came from, replacing
+# the one kept before (it is whole or absent: a new directory is renamed into place).
+keep_result() {
+  [[ -n $RESULT_CACHE ]] || return 0
+  local kept=$RESULT_CACHE/${KEPT_BUILDS[$ARCH]} name
+  if ((DRY_RUN)); then
+    printf '+ keep %s and its records in %s\n' "$TARBALL" "$kept"
+    return 0
+  fi
+  mkdir -p -- "$RESULT_CACHE"
+  KEEP_TMP=$(mktemp -d "$RESULT_CACHE/.keep.XXXXXXXXXX")
+  for name in "${RECORDS[@]}" "$TARBALL.sha256" "$TARBALL"; do
+    cp --reflink=auto -- "$OUTPUT_DIR/$name" "$KEEP_TMP/$name"
+  done
+  printf '%s\n' "$RELEASE_VERSION" > "$KEEP_TMP/release-version"
+  # The inputs as read before the build: what it was built from.
+  cp -- "$WORK_DIR/inputs-$ARCH" "$KEEP_TMP/inputs"
+  trap '' INT TERM
+  rm -rf -- "$kept"
+  mv -- "$KEEP_TMP" "$kept"
+  KEEP_TMP=''
+  catch_signals
 }
 
 # What the build made, once it is all done.
@@ -1321,6 +1439,8 @@ main() {
   local arch
   for arch in "${ARCHES[@]}"; do
     select_arch "$arch"
+    reuse_result
+    if ((REUSED)); then continue; fi
     step 2/13 'debootstrap resolute' bootstrap
     step 3/13 'docker tweaks' write_tweaks
     step 4/13 'apt sources' apt_sources
@@ -1332,6 +1452,7 @@ main() {
     step 10/13 tarball tarball
     step 11/13 'manifest, SBOMs, build record, provenance' records
     step 12/13 publish publish
+    keep_result
   done
   ARCH_LABEL=''
   step 13/13 'docker import' import_image

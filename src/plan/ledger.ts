@@ -30,6 +30,7 @@ export const DRY_RUN_STAND_INS = {
   workDir: '/W/mkimage.XXXXXXXXXX',
   outputDir: '/O',
   scriptDir: '/S',
+  resultCache: '/C',
   hookRootfs: '<mmdebstrap rootfs>',
 } as const;
 
@@ -51,7 +52,8 @@ export function symbolic(line: string): string {
     .replaceAll(s.hookRootfs, '$ROOTFS')
     .replaceAll(s.workDir, '$WORK_DIR')
     .replace(/(^|[ '=])\/S\//g, '$1$SCRIPT_DIR/')
-    .replace(/(^|[ '=])\/O(?=[/ ']|$)/g, '$1$OUTPUT_DIR');
+    .replace(/(^|[ '=])\/O(?=[/ ']|$)/g, '$1$OUTPUT_DIR')
+    .replace(/(^|[ '=])\/C(?=[/ ']|$)/g, '$1$RESULT_CACHE');
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -91,6 +93,7 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
   /** The sources file of the architecture being built (apt_sources, image_sources). */
   const archFile = (data: { files: { arches: string[]; file: ImageFileData }[] }) => data.files.find((f) => f.arches.includes(arch))!.file;
   const withCache = { when: 'with --package-cache' };
+  const withResults = { when: 'with --result-cache' };
 
   add('create', symbolic(`mktemp -d ${W}`), { shown: false, when: 'removed with everything below it when the script exits' });
   add('mount', 'mount -t tmpfs -o mode=0700 mkimage $WORK_DIR', { when: 'with --tmpfs: the build in memory' });
@@ -369,12 +372,19 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
   for (const build of firstPerArch < 0 ? [] : r.builds) {
     arch = build.arch;
     rootfs = `${W}/rootfs-${arch}`;
+    step = 'main';
+    const kept = `$RESULT_CACHE/${maps.KEPT_BUILDS![arch]}`;
+    add('read', `compare the inputs with ${kept}/inputs`, {
+      when: 'with --result-cache: when they are the same and the kept files match their checksums, it publishes those and skips the steps below',
+    });
     for (const planned of all.slice(firstPerArch, lastPerArch + 1)) {
       record(planned);
       if (planned.stage === 'customize' && planned === all.filter((p) => p.stage === 'customize').at(-1)) {
         add('read', symbolic(`read the release version from ${W}/version-${arch}`));
       }
     }
+    step = 'main';
+    add('write', `keep ${tarball()} and its records in ${kept}`, withResults);
   }
   for (const planned of all.slice(lastPerArch + 1)) record(planned);
   step = 'main';
@@ -395,6 +405,7 @@ export function hostPaths(plan: Pick<ScriptPlan, 'maps' | 'variables' | 'steps'>
     ...(oci ? [`  ${OCI_LAYOUT_DIR}/, ${OCI_ARCHIVE}`] : []),
     `  ${vars.BUILD_VARS_FILE}; each written under a temporary name first, then renamed`,
     '--package-cache DIR, if given: the .debs of the build',
+    '--result-cache DIR, if given: each finished build, with the inputs it came from',
     ...(vars.ENGINE ? [`the image store of ${vars.ENGINE} (the import)`] : []),
   ];
 }

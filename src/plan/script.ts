@@ -115,6 +115,12 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
   const versionFile = VERSION_FILES[s.distro];
   // The packages whose versions the build record names: what bootstraps, packs and compresses.
   const hostToolPackages = [s.backend, 'tar', ...(compressor ? [compressor.package] : [])];
+  // --result-cache publishes a kept build instead of building; only where the same inputs give the same bytes.
+  const noReuse = !s.reproducible
+    ? 'the config sets reproducible: false, so the same inputs do not give the same tarball'
+    : s.hooks.some((hook) => hook.on === 'host')
+      ? 'a hook runs on the build host, and what it reads there is not among the inputs it compares'
+      : '';
   const archives = [...new Set(r.builds.flatMap((b) => [...b.buildSources, ...b.sources]).map((src) => src.uri))];
 
   const plan: Omit<ScriptPlan, 'hostPaths'> = {
@@ -158,6 +164,7 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
       { name: 'DEFAULT_LOCALE', value: s.locales.default ?? '', comment: 'LANG of the image; empty = none' },
       { name: 'TIMEZONE', value: s.timezone ?? '', comment: 'empty = keep UTC' },
       { name: 'ENGINE', value: engine ?? '', comment: 'docker or podman import; empty = none' },
+      { name: 'NO_REUSE', value: noReuse, comment: 'why --result-cache is refused; empty = it may publish a kept build' },
       { name: 'VERSION_FILE', value: versionFile.path, comment: 'the release version tag is read from this file' },
       { name: 'VERSION_PATTERN', value: versionFile.pattern, comment: '' },
       { name: 'DISTRO_VERSION', value: r.release.version, comment: 'the distro qualifier of package URLs' },
@@ -198,6 +205,12 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
         ? [{ name: 'APT_LINES', entries: byArch((b) => b.buildSources.map(sourceLine).join('\n')), comment: 'what mmdebstrap installs from, one line each' }]
         : []),
       { name: 'TARBALLS', entries: byArch((b) => b.tarball), comment: 'written to the output directory' },
+      {
+        name: 'KEPT_BUILDS',
+        // One place per image, suite and tarball: a config's next build replaces its last.
+        entries: byArch((b) => `${s.name.replaceAll('/', '_')}_${s.suite}_${b.tarball}`),
+        comment: 'with --result-cache: the folder in it that keeps the finished build',
+      },
       {
         name: 'RECORD_FILES',
         entries: byArch((b) => recordFiles(b.tarball).join('\n')),

@@ -7,15 +7,18 @@
 // rebuilds the same locale archive from the sources slim kept), with only the converter
 // modules EUC-JP needs, no translations but locale.alias, identical copyright files
 // stored once, and the uncompressed tarball within the 85 MB the issue asks for.
+// The build keeps its result with --result-cache: a second run with the same inputs
+// publishes the same bytes without building, and a kept build whose files were changed
+// is never published.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AptCacher } from '../../buildhost/apt-cacher.js';
 import { describeE2E, makeTempRoot, mountsUnder, prerequisites, processesUnder, removeTree } from './support/host.js';
 import { inRoot, unpack } from './support/rootfs.js';
-import { describeRun, renderConfig, runScript, stopScripts, type Finished } from './support/script.js';
+import { describeRun, renderConfig, runScript, ScriptRun, stopScripts, type Finished, type Rendered } from './support/script.js';
 
 const prereq = await prerequisites();
 
@@ -26,12 +29,16 @@ describeE2E('warm rebuilds through apt-cacher-ng, and the slim ja image', prereq
   let rootfs = '';
   let packageCache = '';
   let tarball = '';
+  let results = '';
+  let rendered: Rendered;
+  let work = '';
 
   beforeAll(async () => {
     root = makeTempRoot('proxy');
     cacher = await AptCacher.start(join(root, 'apt-cacher-ng'));
     packageCache = join(root, 'packages');
-    const rendered = await renderConfig(join(root, 'config'), 'slim', {
+    results = join(root, 'results');
+    rendered = await renderConfig(join(root, 'config'), 'slim', {
       name: 'mkimage-e2e/debian-slim-proxy',
       distro: 'debian',
       suite: 'bookworm',
@@ -44,8 +51,8 @@ describeE2E('warm rebuilds through apt-cacher-ng, and the slim ja image', prereq
       slim: true,
       output: { compression: 'zstd', import: 'none' },
     });
-    const work = join(root, 'work');
-    build = await runScript(rendered.script, ['--work-dir', work, '--package-cache', packageCache]);
+    work = join(root, 'work');
+    build = await runScript(rendered.script, ['--work-dir', work, '--package-cache', packageCache, '--result-cache', results]);
     console.log(`e2e proxy: steps\n${build.lines.filter((l) => /^\[/.test(l.text)).map((l) => `  ${l.text}`).join('\n')}`);
     tarball = join(rendered.dir, 'rootfs.tar.zst');
     if (build.code === 0) rootfs = unpack(tarball, join(root, 'rootfs'));
@@ -162,6 +169,45 @@ describeE2E('warm rebuilds through apt-cacher-ng, and the slim ja image', prereq
     expect(existsSync(join(dir, 'usr/share/man/man1'))).toBe(false);
     expect(readFileSync(join(dir, 'etc/timezone'), 'utf8').trim()).toBe('Asia/Tokyo');
   });
+
+  /** The output directory's files and their sha256, but the script itself. */
+  const outputs = () =>
+    Object.fromEntries(
+      readdirSync(rendered.dir)
+        .filter((name) => name !== 'mkimage.sh' && statSync(join(rendered.dir, name)).isFile())
+        .map((name) => [name, createHash('sha256').update(readFileSync(join(rendered.dir, name))).digest('hex')]),
+    );
+
+  it('--result-cache: the same inputs again publish the kept build, the same bytes, without building', async () => {
+    built();
+    const first = outputs();
+    const kept = join(results, 'mkimage-e2e_debian-slim-proxy_bookworm_rootfs.tar.zst');
+    expect(readdirSync(kept).sort()).toEqual(
+      ['inputs', 'release-version', ...readdirSync(rendered.dir).filter((n) => n.startsWith('rootfs.'))].sort(),
+    );
+    const again = await runScript(rendered.script, ['--work-dir', work, '--result-cache', results]);
+    expect(again.code, describeRun(again)).toBe(0);
+    console.log(`e2e proxy: the run with the kept build\n${again.output.replace(/^/gm, '  ')}`);
+    expect(again.stderr).toContain(`mkimage: amd64: published the build kept in ${kept} (same inputs)`);
+    expect(again.started.filter((title) => title.startsWith('mmdebstrap')), 'it built again').toEqual([]);
+    expect(outputs()).toEqual(first);
+  }, 300_000);
+
+  it('--result-cache: a kept build whose files changed is not published; the run builds instead', async () => {
+    built();
+    const first = outputs();
+    const kept = join(results, 'mkimage-e2e_debian-slim-proxy_bookworm_rootfs.tar.zst');
+    appendFileSync(join(kept, 'rootfs.tar.zst'), 'x');
+    const run = new ScriptRun(rendered.script, ['--work-dir', work, '--result-cache', results]);
+    // Once it says so and starts building, an interrupt ends it: the build itself is tested above.
+    await run.waitForStep(/^mmdebstrap/);
+    run.signal('SIGINT');
+    const stopped = await run.done;
+    expect(stopped.stderr).toContain('mkimage: the kept build of amd64 no longer matches its checksums: building it');
+    expect(stopped.code).toBe(130);
+    expect(outputs(), 'the outputs changed').toEqual(first);
+    expect(readdirSync(rendered.dir).filter((name) => name.startsWith('.partial-'))).toEqual([]);
+  }, 300_000);
 
   it('leaves nothing mounted or running under its directories', () => {
     built();
