@@ -2,7 +2,7 @@
 // measured apart) of the generated script with both backends, on disk and with --tmpfs,
 // against the seed's steps by hand and a bare mmdebstrap with the same package set (the
 // floor); rebuilds through apt-cacher-ng, cold and warm, with and without
-// --package-cache; the slim image's size; the CLI against `node -e 0`; generate of 1, 10
+// --package-cache, and of unchanged inputs with --result-cache; the slim image's size; the CLI against `node -e 0`; generate of 1, 10
 // and 100 configs. Cases run interleaved round by round, so a noisy machine slows them
 // alike. Run as root: `make bench` (BENCH_RUNS=3 by default). Writes BENCHMARKS.md and
 // bench/build-times.svg.
@@ -94,6 +94,7 @@ test('benchmark', async () => {
     // Per round: a fresh proxy and package cache; `cold` fills both, the warm cases reuse them.
     const proxied = (settings: SettingsInput) => (id: string) => script(join(root, id), { ...settings, proxy: cacher!.url });
     const packageCache = join(root, 'package-cache');
+    const results = join(root, 'result-cache');
 
     const cases: { id: string; what: string; build: (output: string) => void }[] = [
       { id: 'seed', what: "the seed's steps by hand (bench/seed-by-hand.sh)", build: (o) => must('bash', [join(ROOT, 'bench/seed-by-hand.sh'), mirror, securityMirror, SUITE, o]) },
@@ -111,20 +112,36 @@ test('benchmark', async () => {
       { id: 'slim', what: 'generated mkimage.sh, mmdebstrap backend, slim: true', build: runScript(slim) },
       { id: 'cold', what: 'mmdebstrap backend through a fresh apt-cacher-ng, an empty --package-cache', build: (o) => runScript(proxied({ ...base, backend: 'mmdebstrap' })('cold'), ['--package-cache', packageCache])(o) },
       { id: 'warm-proxy', what: 'the same rebuilt through the now warm apt-cacher-ng', build: (o) => runScript(proxied({ ...base, backend: 'mmdebstrap' })('warm-proxy'))(o) },
-      { id: 'warm-cache', what: 'the same rebuilt through the warm proxy with the filled --package-cache', build: (o) => runScript(proxied({ ...base, backend: 'mmdebstrap' })('warm-cache'), ['--package-cache', packageCache])(o) },
+      {
+        id: 'warm-cache',
+        what: 'the same rebuilt through the warm proxy with the filled --package-cache (and --result-cache, which keeps a copy of the result)',
+        build: (o) => runScript(proxied({ ...base, backend: 'mmdebstrap' })('warm-cache'), ['--package-cache', packageCache, '--result-cache', results])(o),
+      },
+      {
+        id: 'warm-result',
+        what: 'the same again with that --result-cache: nothing changed, so it publishes the kept build',
+        build: (o) => runScript(proxied({ ...base, backend: 'mmdebstrap' })('warm-result'), ['--result-cache', results])(o),
+      },
     ];
 
     const times = new Map<string, number[]>(cases.map((c) => [c.id, []]));
     const sizes = new Map<string, { tar: number; xz: number; xzSeconds: number }>();
     const packageSets = new Map<string, Set<string>>();
     let extras: string[] = [];
+    let keptSha = '';
     for (let round = 1; round <= RUNS; round++) {
       cacher = await AptCacher.start(join(root, `apt-cacher-ng-${round}`));
       removeTree(packageCache);
+      removeTree(results);
       try {
         for (const c of cases) {
           const output = join(root, `${c.id}.tar`);
           times.get(c.id)!.push(seconds(() => c.build(output)));
+          // The reused result must be the bytes of the build it kept.
+          if (c.id === 'warm-cache') keptSha = must('sha256sum', [output]).split(' ')[0]!;
+          if (c.id === 'warm-result' && must('sha256sum', [output]).split(' ')[0] !== keptSha) {
+            throw new Error('--result-cache published another tarball than the build it kept');
+          }
           if (round === 1) {
             // xz apart from the build: one compressor would otherwise dominate every case.
             const xzSeconds = seconds(() => must('xz', ['--threads=0', '-6', '-k', output]));
@@ -185,6 +202,7 @@ test('benchmark', async () => {
       { what: 'debootstrap backend, --tmpfs, vs the seed by hand', value: t('debootstrap-tmpfs') / t('seed'), limit: 0.85, unit: '×' },
       { what: 'debootstrap backend, on disk, vs the seed by hand', value: t('debootstrap') / t('seed'), limit: 0.85, unit: '×' },
       { what: 'rebuild with a warm package cache (warm-cache) vs a cold build (cold)', value: t('warm-cache') / t('cold'), limit: 0.5, unit: '×' },
+      { what: 'rebuild of unchanged inputs with --result-cache (warm-result) vs a cold build (cold)', value: t('warm-result') / t('cold'), limit: 0.5, unit: '×' },
       { what: 'slim ja image, uncompressed', value: s('slim').tar / 1e6, limit: 85, unit: ' MB' },
       { what: '`generate` of every preset vs `node -e 0`', value: gen / nodeOnly, limit: 3, unit: '×' },
       { what: '`generate` of 100 configs, per config (beyond starting node)', value: perConfig(scaling[2]!), limit: 20, unit: ' ms' },
