@@ -870,7 +870,11 @@ keep_result() {
   cp -- "$WORK_DIR/inputs-$ARCH" "$KEEP_TMP/inputs"
   trap '' INT TERM
   rm -rf -- "$kept"
-  mv -- "$KEEP_TMP" "$kept"
+  # -T: never into a folder that a run beside this one kept in the meantime.
+  if ! mv -T -- "$KEEP_TMP" "$kept" 2> /dev/null; then
+    log "another run kept a build in $kept meanwhile: left that one"
+    rm -rf -- "$KEEP_TMP"
+  fi
   KEEP_TMP=''
   catch_signals
 }
