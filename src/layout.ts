@@ -8,6 +8,9 @@ import { ConfigError } from './model/errors.js';
 /** Where `generate` and `check` write when no config file is named. */
 export const DEFAULT_OUT = 'generated';
 
+/** The project file, at the root of what a project renders (see model/project.ts). */
+export const PROJECT_FILE = 'mkimage-gen.yaml';
+
 /** One generated file. Relative to the output directory, always with forward slashes. */
 export interface OutputFile {
   path: string;

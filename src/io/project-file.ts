@@ -1,11 +1,13 @@
-// Find and read the project file: from a directory upward, as git and npm find theirs.
-// Its config globs are expanded here, relative to the project root, in a fixed order.
-import { existsSync, statSync } from 'node:fs';
+// Read the project file (find-project-file.ts finds it). Its config globs are expanded
+// here, relative to the project root, in a fixed order.
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import { ConfigError } from '../model/index.js';
-import { PROJECT_FILE, validateProject } from '../model/project.js';
+import { validateProject } from '../model/project.js';
 import { readConfigFile } from './config-file.js';
+
+export { findProjectFile } from './find-project-file.js';
 
 export interface Project {
   /** The folder of the project file: headers name paths relative to it. */
@@ -16,15 +18,6 @@ export interface Project {
   /** Absolute output directory. */
   out: string;
   defaults: Record<string, unknown>;
-}
-
-/** The nearest project file at or above `from`, or undefined. */
-export function findProjectFile(from: string): string | undefined {
-  for (let dir = resolve(from); ; dir = dirname(dir)) {
-    const candidate = join(dir, PROJECT_FILE);
-    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
-    if (dirname(dir) === dir) return undefined;
-  }
 }
 
 export function readProject(file: string, shown: string): Project {

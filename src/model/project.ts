@@ -5,7 +5,7 @@ import * as z from 'zod';
 import { ConfigError, describeIssues } from './errors.js';
 import { strictObject } from './schema.js';
 
-export const PROJECT_FILE = 'mkimage-gen.yaml';
+export { PROJECT_FILE } from '../layout.js';
 
 const relativePath = (what: string) =>
   z
