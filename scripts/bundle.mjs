@@ -1,7 +1,10 @@
 // Bundles the CLI into dist/cli/ (run by `npm run build`, after tsc). The main thing it
-// adds to a plain esbuild run: src/render/templates.ts, which compiles templates/ at
-// run time, is replaced by the same templates precompiled now (from tsc's output of
-// src/render/precompile.ts), so the CLI loads the Handlebars runtime and no compiler.
+// adds to a plain esbuild run: modules that do at run time what can be done once now are
+// replaced by their results, computed from tsc's output. src/render/templates.ts, which
+// compiles templates/ at run time, becomes the same templates precompiled (through
+// src/render/precompile.ts), so the CLI loads the Handlebars runtime and no compiler;
+// src/presets/validated.ts, which validates the presets, becomes the presets validated
+// (through src/presets/prevalidate.ts), so generate of the presets loads no zod.
 // The rest keeps what node parses at start-up to what the command needs.
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -10,14 +13,20 @@ import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { precompiledModule } = await import(join(root, 'dist/src/render/precompile.js'));
+const { prevalidatedModule } = await import(join(root, 'dist/src/presets/prevalidate.js'));
 
-const templatesModule = join(root, 'src/render/templates.ts');
-const precompiledTemplates = {
-  name: 'precompiled-templates',
+/** Source module -> the JavaScript that stands in for it in the bundle. */
+const BUILD_TIME_MODULES = new Map([
+  [join(root, 'src/render/templates.ts'), precompiledModule()],
+  [join(root, 'src/presets/validated.ts'), prevalidatedModule()],
+]);
+const buildTimeModules = {
+  name: 'build-time-modules',
   setup(b) {
-    b.onLoad({ filter: /[\\/]src[\\/]render[\\/]templates\.ts$/ }, (args) =>
-      args.path === templatesModule ? { contents: precompiledModule(), loader: 'js', resolveDir: dirname(templatesModule) } : undefined,
-    );
+    b.onLoad({ filter: /[\\/]src[\\/](render[\\/]templates|presets[\\/]validated)\.ts$/ }, (args) => {
+      const contents = BUILD_TIME_MODULES.get(args.path);
+      return contents === undefined ? undefined : { contents, loader: 'js', resolveDir: dirname(args.path) };
+    });
   },
 };
 
@@ -91,7 +100,7 @@ await build({
   ...minify,
   // The bundled CommonJS packages (yargs' helpers, Handlebars) call require().
   banner: { js: "import { createRequire as mkimageRequire } from 'node:module'; const require = mkimageRequire(import.meta.url);" },
-  plugins: [precompiledTemplates, lazyStringWidth, lazyPackages],
+  plugins: [buildTimeModules, lazyStringWidth, lazyPackages],
 });
 for (const name of Object.keys(LAZY_PACKAGES)) {
   await build({

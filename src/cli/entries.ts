@@ -2,53 +2,31 @@
 // project's shared settings under them and --set over them, all validated before
 // anything is rendered. The headers it gives the outputs name paths relative to the
 // project root, so they do not depend on how or from where the command was run.
-import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { readConfigFile } from '../io/config-file.js';
 import { readEmbeddedFiles } from '../io/embedded-files.js';
-import { findProjectFile, readProject, type Project } from '../io/project-file.js';
+import { findProjectFile, readProject } from '../io/project-file.js';
 import type { RenderEntry } from '../generate.js';
-import { configId, DEFAULT_OUT, type Origin } from '../layout.js';
+import { configId, type Origin } from '../layout.js';
 import { describeInput } from '../model/describe.js';
 import { ConfigError, validateSettings } from '../model/index.js';
 import { mergeUnder } from '../model/merge.js';
 import { applyOverrides } from '../model/overrides.js';
 import { PROJECT_FILE } from '../model/project.js';
-import { findPreset, PRESET_FILES_DIR, PRESETS } from '../presets/index.js';
-import { shellQuote } from '../render/quote.js';
+import { findPreset, PRESETS } from '../presets/index.js';
+import { validatePreset } from '../presets/validate.js';
+import { validatedPresets } from '../presets/validated.js';
+import { presetsLoaded, regenerateCommand as command, type Loaded, type Selection } from './selection.js';
 
 export { DEFAULT_OUT } from '../layout.js';
 
-export interface Selection {
-  /** Config files as given; none = the project's configs, or every preset. */
-  configs: readonly string[];
-  sets: readonly string[];
-  /** --out as given. */
-  out?: string;
-  /** Where relative paths start, and where the project file is looked for. */
-  cwd: string;
-}
-
-export interface Loaded {
-  /** The configs this run writes. */
-  entries: RenderEntry[];
-  /** The configs the bake file covers: the project's, or this run's. */
-  bakeEntries: RenderEntry[];
-  bakeOrigin: Origin;
-  /** The output directory, absolute. */
-  out: string;
-  /** The folders whose orphans this run may remove; undefined = the whole output tree. */
-  scope?: string[];
-  project?: Project;
-}
+export type { Loaded, Selection } from './selection.js';
 
 /** A path relative to `root` with forward slashes; outside it, absolute. */
 function underRoot(root: string, path: string): string {
   const rel = relative(root, path);
   return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel.split(sep).join('/');
 }
-
-const command = (args: string[], sets: readonly string[]) =>
-  ['mkimage-gen', 'generate', ...args, ...sets.flatMap((s) => ['--set', s])].map(shellQuote).join(' ');
 
 interface Source {
   path: string;
@@ -77,16 +55,10 @@ function loadConfigs(sources: readonly Source[], sets: readonly string[], origin
   return entries;
 }
 
+/** The presets; validated at build time in the CLI bundle unless --set changes them. */
 function loadPresets(sel: Selection): Loaded {
-  const out = resolve(sel.cwd, sel.out ?? DEFAULT_OUT);
-  const outArgs = basename(out) === DEFAULT_OUT ? [] : ['--out', basename(out)];
-  const regenerate = command(outArgs, sel.sets);
-  const entries = PRESETS.map((preset) => ({
-    id: preset.id,
-    settings: validateSettings(readEmbeddedFiles(applyOverrides(preset.settings, sel.sets), PRESET_FILES_DIR, `preset ${preset.id}`), `preset ${preset.id}`),
-    origin: { generatedFrom: `preset ${preset.id}`, regenerate },
-  }));
-  return { entries, bakeEntries: entries, bakeOrigin: { generatedFrom: 'the built-in presets', regenerate }, out };
+  const presets = sel.sets.length === 0 ? validatedPresets() : PRESETS.map((preset) => ({ id: preset.id, settings: validatePreset(preset, sel.sets) }));
+  return presetsLoaded(sel, presets);
 }
 
 function loadProject(sel: Selection, file: string): Loaded {

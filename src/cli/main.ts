@@ -13,13 +13,14 @@ import { ConfigError } from '../model/errors.js';
 import type { RenderEntry } from '../generate.js';
 import type { Preset } from '../presets/index.js';
 import { VERSION } from '../package-root.js';
-import type { Loaded, Selection } from './entries.js';
+import type { Loaded, Selection } from './selection.js';
 
 // Only what parsing the command line needs is imported above, so --help and --version
 // start fast; each command loads the rest. The config loader brings the validator (zod);
-// the renderer brings Handlebars and loads only once the configs have validated, so bad
-// input is reported sooner.
+// the presets as they are need none (see selection.ts). The renderer brings Handlebars
+// and loads only once the configs have validated, so bad input is reported sooner.
 const configs = () => import('./entries.js');
+const builtIn = () => import('./selection.js');
 const render = () => import('../generate.js');
 const model = () => import('../model/index.js');
 const tree = () => import('../io/tree.js');
@@ -63,7 +64,8 @@ const selection = (argv: TreeArgs): Selection => ({ configs: argv.configs ?? [],
 async function load(argv: TreeArgs): Promise<Loaded> {
   const { checkOutDir } = await import('../io/out-dir.js');
   if (argv.out !== undefined) checkOutDir(argv.out);
-  const loaded = (await configs()).loadSelection(selection(argv));
+  const sel = selection(argv);
+  const loaded = (await builtIn()).loadBuiltInPresets(sel) ?? (await configs()).loadSelection(sel);
   if (argv.out === undefined) checkOutDir(loaded.out);
   return loaded;
 }
