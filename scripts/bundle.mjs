@@ -5,8 +5,11 @@
 // src/render/precompile.ts), so the CLI loads the Handlebars runtime and no compiler;
 // src/presets/validated.ts, which validates the presets, becomes the presets validated
 // (through src/presets/prevalidate.ts), so generate of the presets loads no zod.
-// The rest keeps what node parses at start-up to what the command needs.
-import { rmSync } from 'node:fs';
+// Then it runs the CLI once to save V8's compiled code for it (see the end); the rest
+// keeps what node parses and runs at start-up to what the command needs.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -83,23 +86,26 @@ const lazyPackages = {
 // trace (printed only for a bug) still names its functions.
 const minify = { minifyWhitespace: true, minifySyntax: true };
 
-// Chunk names carry a hash: clear out the last build's so none is left behind.
+// One CommonJS file, cli.cjs, run by dist/cli/main.js (src/cli/launch.cjs) through
+// node:vm with V8's code cache: most of a short run was V8 compiling the bundle, and only
+// a script (not an ES module) can be given its compiled code in Node 20. Commands still
+// load lazily: esbuild turns each import() of a bundled module into running its code on
+// first use. "use strict", as the ES modules it is made of were.
 rmSync(join(root, 'dist/cli'), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
   entryPoints: ['src/cli/main.ts'],
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  outdir: 'dist/cli',
-  chunkNames: '[name]-[hash]',
+  outfile: 'dist/cli/cli.cjs',
   packages: 'bundle',
   logLevel: 'warning',
   ...minify,
-  // The bundled CommonJS packages (yargs' helpers, Handlebars) call require().
-  banner: { js: "import { createRequire as mkimageRequire } from 'node:module'; const require = mkimageRequire(import.meta.url);" },
+  // package-root.ts finds the package from import.meta.url.
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "'use strict'; var importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [buildTimeModules, lazyStringWidth, lazyPackages],
 });
 for (const name of Object.keys(LAZY_PACKAGES)) {
@@ -115,4 +121,21 @@ for (const name of Object.keys(LAZY_PACKAGES)) {
     logLevel: 'warning',
     ...minify,
   });
+}
+// dist/cli/ is CommonJS: the launcher is main.js, as package.json's bin names it.
+writeFileSync(join(root, 'dist/cli/package.json'), '{ "type": "commonjs" }\n');
+copyFileSync(join(root, 'src/cli/launch.cjs'), join(root, 'dist/cli/main.js'));
+chmodSync(join(root, 'dist/cli/main.js'), 0o755);
+
+// The code cache: what V8 compiled in one run of the built CLI, generate of the presets
+// into a temporary directory (it writes every file: the code of most runs). Without
+// NODE_OPTIONS, whose V8 flags would make the cache unusable for a plain node.
+const scratch = mkdtempSync(join(tmpdir(), 'mkimage-gen-code-cache-'));
+try {
+  const env = { ...process.env, MKIMAGE_GEN_WRITE_CODE_CACHE: join(root, 'dist/cli/cli.cjs.cache') };
+  delete env.NODE_OPTIONS;
+  const run = spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), 'generate', '--quiet', '--out', join(scratch, 'generated')], { cwd: scratch, env, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`the run that writes the code cache failed (${run.status}):\n${run.stderr}`);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
 }

@@ -359,4 +359,7 @@ function endQuietlyOnClosedPipe(): void {
 
 exitOnInterrupt();
 endQuietlyOnClosedPipe();
-process.exitCode = await main(hideBin(process.argv));
+// No top-level await: the bundle is CommonJS (see scripts/bundle.mjs).
+void main(hideBin(process.argv)).then((code) => {
+  process.exitCode = code;
+});
