@@ -2,7 +2,7 @@
 // saved for the bundle (src/cli/launch.cjs). The cache must be one this node accepts, and
 // the CLI must run the same without it or with one V8 refuses.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { wrap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,5 +52,29 @@ describe('the code cache', () => {
       same(['check']);
       same(['generat']);
     });
+  });
+});
+
+describe('a cache older than the bundle', () => {
+  it('is not used: the bundle as it is now runs', () => {
+    const pkg = mkdtempSync(join(tmpdir(), 'mkimage-gen-code-cache-'));
+    try {
+      mkdirSync(join(pkg, 'dist'));
+      cpSync(join(ROOT, 'dist/cli'), join(pkg, 'dist/cli'), { recursive: true });
+      cpSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
+      // Text of the templates, which the cache holds compiled; the same length, so V8's
+      // own check would take the cache for this bundle's and render the old text.
+      const bundle = join(pkg, 'dist/cli/cli.cjs');
+      const source = readFileSync(bundle, 'utf8');
+      expect(source).toContain('DO NOT EDIT');
+      writeFileSync(bundle, source.replaceAll('DO NOT EDIT', 'DO NOT EDIX'));
+      const later = new Date(Date.now() + 60_000);
+      utimesSync(bundle, later, later);
+      const r = spawnSync(process.execPath, [join(pkg, 'dist/cli/main.js'), 'check'], { cwd: ROOT, encoding: 'utf8' });
+      expect(r.stderr).toContain('stale');
+      expect(r.status).toBe(1);
+    } finally {
+      rmSync(pkg, { recursive: true, force: true });
+    }
   });
 });

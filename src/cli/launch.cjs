@@ -6,15 +6,18 @@
 // With MKIMAGE_GEN_WRITE_CODE_CACHE=<file> set (the build does), the cache of what this
 // run compiled is written there at exit.
 'use strict';
-const { readFileSync, writeFileSync } = require('node:fs');
+const { readFileSync, statSync, writeFileSync } = require('node:fs');
 const { createRequire, wrap } = require('node:module');
 const { join } = require('node:path');
 const { Script } = require('node:vm');
 
 const bundle = join(__dirname, 'cli.cjs');
+const cache = `${bundle}.cache`;
 let cachedData;
 try {
-  cachedData = readFileSync(`${bundle}.cache`);
+  // V8 checks a cache against its own version and flags and the source's length, not
+  // its text: a cli.cjs changed after its cache was written runs without it.
+  if (statSync(bundle).mtimeMs <= statSync(cache).mtimeMs) cachedData = readFileSync(cache);
 } catch {
   // No cache: compile as usual.
 }
