@@ -831,6 +831,7 @@ reuse_result() {
     log "the kept build of $ARCH came from other inputs (changed: $changed): building it"
     return 0
   fi
+  mkdir -p -- "$OUTPUT_DIR"
   for name in "${RECORDS[@]}" "$TARBALL"; do
     partial "$name"
     cp --reflink=auto -- "$kept/$name" "$PARTIAL"

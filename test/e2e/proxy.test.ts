@@ -16,6 +16,7 @@ import { appendFileSync, existsSync, readdirSync, readFileSync, statSync } from 
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AptCacher } from '../../buildhost/apt-cacher.js';
+import { BUILD_VARS_FILE } from '../../src/layout.js';
 import { describeE2E, makeTempRoot, mountsUnder, prerequisites, processesUnder, removeTree } from './support/host.js';
 import { inRoot, unpack } from './support/rootfs.js';
 import { describeRun, renderConfig, runScript, ScriptRun, stopScripts, type Finished, type Rendered } from './support/script.js';
@@ -170,12 +171,12 @@ describeE2E('warm rebuilds through apt-cacher-ng, and the slim ja image', prereq
     expect(readFileSync(join(dir, 'etc/timezone'), 'utf8').trim()).toBe('Asia/Tokyo');
   });
 
-  /** The output directory's files and their sha256, but the script itself. */
-  const outputs = () =>
+  /** An output directory's files and their sha256, but the script itself. */
+  const outputs = (dir = rendered.dir) =>
     Object.fromEntries(
-      readdirSync(rendered.dir)
-        .filter((name) => name !== 'mkimage.sh' && statSync(join(rendered.dir, name)).isFile())
-        .map((name) => [name, createHash('sha256').update(readFileSync(join(rendered.dir, name))).digest('hex')]),
+      readdirSync(dir)
+        .filter((name) => name !== 'mkimage.sh' && statSync(join(dir, name)).isFile())
+        .map((name) => [name, createHash('sha256').update(readFileSync(join(dir, name))).digest('hex')]),
     );
 
   it('--result-cache: the same inputs again publish the kept build, the same bytes, without building', async () => {
@@ -185,12 +186,16 @@ describeE2E('warm rebuilds through apt-cacher-ng, and the slim ja image', prereq
     expect(readdirSync(kept).sort()).toEqual(
       ['inputs', 'release-version', ...readdirSync(rendered.dir).filter((n) => n.startsWith('rootfs.'))].sort(),
     );
-    const again = await runScript(rendered.script, ['--work-dir', work, '--result-cache', results]);
+    // Into an output directory that does not exist yet: the run makes it, as a build does.
+    const elsewhere = join(root, 'reused');
+    const again = await runScript(rendered.script, ['--work-dir', work, '--result-cache', results, '--output-dir', elsewhere]);
     expect(again.code, describeRun(again)).toBe(0);
     console.log(`e2e proxy: the run with the kept build\n${again.output.replace(/^/gm, '  ')}`);
     expect(again.stderr).toContain(`mkimage: amd64: published the build kept in ${kept} (same inputs)`);
     expect(again.started.filter((title) => title.startsWith('mmdebstrap')), 'it built again').toEqual([]);
-    expect(outputs()).toEqual(first);
+    const published = outputs(elsewhere);
+    expect(Object.keys(published).sort()).toEqual(Object.keys(first).filter((name) => name.startsWith('rootfs.') || name === BUILD_VARS_FILE).sort());
+    for (const [name, sha] of Object.entries(published)) expect(sha, name).toBe(first[name]);
   }, 300_000);
 
   it('--result-cache: a kept build whose files changed is not published; the run builds instead', async () => {
