@@ -1,9 +1,10 @@
 // Where mkimage-gen's own package lies: the folder of its package.json, found from here
 // upward. The same code runs from src/ (tests), dist/src/ (tsc) and dist/cli/ (the
 // bundle), so templates, preset files and the version are all found from this one place.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readOwnFile } from './io/regular-file.js';
 
 interface PackageJson {
   name?: string;
@@ -15,7 +16,7 @@ function findPackage(): { root: string; json: PackageJson } {
   for (let dir = here; dirname(dir) !== dir; dir = dirname(dir)) {
     const file = join(dir, 'package.json');
     if (!existsSync(file)) continue;
-    const json = JSON.parse(readFileSync(file, 'utf8')) as PackageJson;
+    const json = JSON.parse(readOwnFile(file, 1024 * 1024).toString('utf8')) as PackageJson;
     if (json.name === 'mkimage-gen') return { root: dir, json };
   }
   throw new Error(`mkimage-gen's package.json is not above ${here}`);

@@ -5,9 +5,10 @@
 // or a hang, and changes nothing it must not: the whole work area (the project, a sibling
 // folder with its own output tree, and the home directory) is hashed before and after.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RECORD_FILE } from '../src/io/record.js';
 import { NOBODY } from './helpers/dry-run.js';
@@ -40,6 +41,8 @@ function run(args: string[], options: { cwd?: string; as?: number; timeout?: num
     env: { ...process.env, HOME: home },
     encoding: 'utf8',
     timeout: options.timeout ?? 30_000,
+    // A CLI stuck in a blocking read runs no signal handler: only SIGKILL ends it.
+    killSignal: 'SIGKILL',
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -190,5 +193,198 @@ describe('odd input: exit 2 with the reason, never a stack trace or a hang', () 
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('bad input in "x\\u001b[31m\\n::error::pwned/site.yaml":');
     expect(r.stderr).not.toMatch(/\x1b|^::error::/m);
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Whatever sits where the CLI reads a file: a FIFO, a device, a socket, a folder or a link.
+// Each command answers with exit 2 naming the field or path and what is there, within
+// HANG (which only catches a hang; it asserts no speed), and changes nothing.
+
+/** Long enough for a slow, shared machine to start node; a command still running then is stuck. */
+const HANG = 5_000;
+const servers: Server[] = [];
+afterEach(() => {
+  for (const server of servers.splice(0)) server.close();
+});
+
+const mkfifo = (path: string) => expect(spawnSync('mkfifo', [path]).status).toBe(0);
+// /dev/zero's numbers: reading it never ends.
+const mknodZero = (path: string) => expect(spawnSync('mknod', [path, 'c', '1', '5']).status).toBe(0);
+async function socketAt(path: string): Promise<void> {
+  const server = createServer();
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+}
+
+type Maker = (path: string) => void | Promise<void>;
+const KINDS: Record<string, [Maker, string]> = {
+  FIFO: [mkfifo, 'not a regular file but a FIFO'],
+  device: [mknodZero, 'not a regular file but a device'],
+  socket: [socketAt, 'not a regular file but a socket'],
+  folder: [(p) => mkdirSync(p), 'not a regular file but a folder'],
+  'link to /dev/zero': [(p) => symlinkSync('/dev/zero', p), 'leads out of'],
+  'link to a FIFO beside it': [(p) => (mkfifo(`${p}.fifo`), symlinkSync(`${basename(p)}.fifo`, p)), 'not a regular file but a FIFO'],
+};
+
+const EMBEDDED: Record<string, (file: string) => string> = {
+  'repositories[0].key': (f) => `repositories: [{ name: company, url: "http://apt.example.com/debian", suites: [bookworm], key: ${f} }]\n`,
+  'files[0].source': (f) => `files: [{ source: ${f}, path: /etc/x }]\n`,
+  'caCertificates[0]': (f) => `caCertificates: [${f}]\n`,
+  'hooks[0].script': (f) => `hooks: [{ stage: before-pack, script: ${f} }]\n`,
+  'derived[0].files[0].source': (f) => `derived: [{ name: local/app, files: [{ source: ${f}, path: /etc/x }] }]\n`,
+};
+
+const embeddedCases: [string, string][] = [
+  ...Object.keys(KINDS).map((kind): [string, string] => ['repositories[0].key', kind]),
+  ...Object.keys(EMBEDDED).flatMap((field): [string, string][] => [
+    [field, 'FIFO'],
+    [field, 'device'],
+  ]),
+].filter(([field, kind], i, all) => all.findIndex(([f, k]) => f === field && k === kind) === i);
+
+describe('a FIFO, device, socket, folder or link as a file the config embeds', () => {
+  it.each(embeddedCases)('%s as a %s: generate and check exit 2 naming it, within the hang limit', async (field, kind) => {
+    const [make, what] = KINDS[kind]!;
+    await make(join(project, 'thing'));
+    writeFileSync(join(project, 'embeds.yaml'), `${CONFIG}${EMBEDDED[field]!('thing')}`);
+    const before = hashTree(area);
+    for (const command of ['generate', 'check']) {
+      const r = run([command, 'embeds.yaml', '--out', 'images'], { timeout: HANG });
+      expect(r.status, `${command} (null: it hung): ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain(`  - ${field}: "thing": ${what}`);
+      noStack(r);
+    }
+    expect(hashTree(area)).toEqual(before);
+  });
+
+  it('a 400 MB sparse key is refused by its size without being read', () => {
+    writeFileSync(join(project, 'big.asc'), '');
+    truncateSync(join(project, 'big.asc'), 400 * 1024 * 1024);
+    writeFileSync(join(project, 'embeds.yaml'), `${CONFIG}${EMBEDDED['repositories[0].key']!('big.asc')}`);
+    // The CLI reports its own peak memory as it exits: reading the key would take 400 MB.
+    const reporter = join(area, 'peak.cjs');
+    writeFileSync(reporter, "process.on('exit', () => process.stderr.write(`peak-rss-kib=${process.resourceUsage().maxRSS}\\n`));\n");
+    const r = spawnSync(process.execPath, ['--require', reporter, join(ROOT, 'dist/cli/main.js'), 'generate', 'embeds.yaml', '--out', 'images'], {
+      cwd: project,
+      encoding: 'utf8',
+      timeout: 30_000,
+      killSignal: 'SIGKILL',
+    });
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toContain('- repositories[0].key: "big.asc": 419430400 bytes; files embedded in the script may have at most 1048576');
+    const peak = Number(/peak-rss-kib=(\d+)/.exec(r.stderr)?.[1]);
+    expect(peak).toBeGreaterThan(0);
+    expect(peak).toBeLessThan(200 * 1024);
+  });
+});
+
+describe('the project file and the configs it lists', () => {
+  const PROJECT_KINDS: Record<string, [Maker, string]> = {
+    folder: KINDS.folder!,
+    FIFO: KINDS.FIFO!,
+    'link to /dev/zero': [(p) => symlinkSync('/dev/zero', p), 'leads out of the project'],
+  };
+  it.each(Object.keys(PROJECT_KINDS))('mkimage-gen.yaml as a %s: exit 2 naming it, no presets written to generated/', async (kind) => {
+    const [make, what] = PROJECT_KINDS[kind]!;
+    await make(join(project, 'mkimage-gen.yaml'));
+    const before = hashTree(area);
+    for (const command of ['generate', 'check']) {
+      const r = run([command], { timeout: HANG });
+      expect(r.status, `${command} (null: it hung): ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain('bad input in mkimage-gen.yaml:');
+      expect(r.stderr).toContain(what);
+      noStack(r);
+    }
+    expect(hashTree(area)).toEqual(before);
+  });
+
+  it('a configs glob does not follow a symlink out of the project', () => {
+    writeFileSync(join(area, 'outside.yaml'), CONFIG);
+    mkdirSync(join(project, 'configs'));
+    writeFileSync(join(project, 'configs/site.yaml'), CONFIG);
+    symlinkSync('../../outside.yaml', join(project, 'configs/away.yaml'));
+    writeFileSync(join(project, 'mkimage-gen.yaml'), 'configs: [configs/*.yaml]\nout: images\n');
+    const before = hashTree(area);
+    const r = run(['generate'], { timeout: HANG });
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toContain('configs[0]: "configs/away.yaml" leads out of the project');
+    noStack(r);
+    expect(hashTree(area)).toEqual(before);
+  });
+
+  it('a configs glob does not descend into a linked folder outside the project', () => {
+    mkdirSync(join(area, 'elsewhere'));
+    writeFileSync(join(area, 'elsewhere/site.yaml'), CONFIG);
+    symlinkSync('../elsewhere', join(project, 'linked'));
+    writeFileSync(join(project, 'mkimage-gen.yaml'), 'configs: [linked/*.yaml]\nout: images\n');
+    const before = hashTree(area);
+    const r = run(['generate'], { timeout: HANG });
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toContain('configs[0]: "linked/*.yaml"');
+    noStack(r);
+    expect(hashTree(area)).toEqual(before);
+  });
+
+  it('a listed config that resolves outside the project is refused, naming it; a link inside it is fine', () => {
+    writeFileSync(join(area, 'outside.yaml'), CONFIG);
+    symlinkSync('../outside.yaml', join(project, 'away.yaml'));
+    mkdirSync(join(project, 'real'));
+    writeFileSync(join(project, 'real/inside.yaml'), CONFIG);
+    symlinkSync('real/inside.yaml', join(project, 'inside.yaml'));
+    writeFileSync(join(project, 'mkimage-gen.yaml'), 'configs: [inside.yaml, away.yaml]\nout: images\n');
+    const before = hashTree(area);
+    const r = run(['generate'], { timeout: HANG });
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toContain('configs[1]: "away.yaml" leads out of the project');
+    expect(r.stderr).not.toContain('inside.yaml');
+    expect(hashTree(area)).toEqual(before);
+    writeFileSync(join(project, 'mkimage-gen.yaml'), 'configs: [inside.yaml]\nout: images\n');
+    const ok = run(['generate'], { timeout: 30_000 });
+    expect(ok.status, ok.stderr).toBe(0);
+  });
+});
+
+describe('refresh-manifest: a FIFO, device, socket, folder or link in its way', () => {
+  const MANIFEST = 'base-files\t12.4\tamd64\tbase-files\t12.4\n';
+  const refresh = (built: string, expected: string) => run(['refresh-manifest', built, expected], { timeout: HANG });
+
+  it.each(Object.keys(KINDS))('the built manifest as a %s: exit 2 naming it', async (kind) => {
+    const [make] = KINDS[kind]!;
+    mkdirSync(join(project, 'out'));
+    await make(join(project, 'out/rootfs.manifest'));
+    writeFileSync(join(project, 'expected.manifest'), MANIFEST);
+    const before = hashTree(area);
+    const r = refresh('out/rootfs.manifest', 'expected.manifest');
+    expect(r.status, `(null: it hung) ${r.stderr}`).toBe(2);
+    expect(r.stderr).toMatch(/^mkimage-gen: bad input in out\/rootfs\.manifest:\n {2}- not a regular file but a /);
+    noStack(r);
+    expect(hashTree(area)).toEqual(before);
+  });
+
+  it.each(['FIFO', 'device', 'folder'])('the expected manifest as a %s: exit 2 naming it', async (kind) => {
+    const [make, what] = KINDS[kind]!;
+    mkdirSync(join(project, 'out'));
+    writeFileSync(join(project, 'out/rootfs.manifest'), MANIFEST);
+    await make(join(project, 'expected.manifest'));
+    const before = hashTree(area);
+    const r = refresh('out/rootfs.manifest', 'expected.manifest');
+    expect(r.status, `(null: it hung) ${r.stderr}`).toBe(2);
+    expect(r.stderr).toContain(`bad input in expected.manifest:\n  - ${what}`);
+    noStack(r);
+    expect(hashTree(area)).toEqual(before);
+  });
+
+  it.each(['FIFO', 'device', 'link to /dev/zero'])('a checksum file beside the manifest as a %s: exit 2 naming it', async (kind) => {
+    const [make] = KINDS[kind]!;
+    mkdirSync(join(project, 'out'));
+    writeFileSync(join(project, 'out/rootfs.manifest'), MANIFEST);
+    await make(join(project, 'out/rootfs.tar.xz.sha256'));
+    const before = hashTree(area);
+    const r = refresh('out/rootfs.manifest', 'expected.manifest');
+    expect(r.status, `(null: it hung) ${r.stderr}`).toBe(2);
+    expect(r.stderr).toMatch(/bad input in out\/rootfs\.tar\.xz\.sha256:\n {2}- not a regular file but a /);
+    noStack(r);
+    expect(hashTree(area)).toEqual(before);
   });
 });

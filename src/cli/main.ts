@@ -83,7 +83,10 @@ function shownOut(loaded: Loaded): string {
 async function readCurrent(out: string) {
   const { readRegularFile } = await import('../io/regular-file.js');
   const MAX_BYTES = 16 * 1024 * 1024;
-  return (path: string): string | undefined => readRegularFile(join(out, path), MAX_BYTES)?.toString('utf8');
+  return (path: string): string | undefined => {
+    const read = readRegularFile(join(out, path), { maxBytes: MAX_BYTES, prefix: true });
+    return read.ok ? read.bytes.toString('utf8') : undefined;
+  };
 }
 
 /**

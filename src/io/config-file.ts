@@ -1,7 +1,7 @@
 // Read a YAML or JSON config file (YAML is a superset of JSON, one parser reads both).
 import { parseDocument } from 'yaml';
 import { ConfigError } from '../model/index.js';
-import { inspect, kindOf, readRegularFile } from './regular-file.js';
+import { readRegularFile, refusalText } from './regular-file.js';
 
 /** A config is a page of settings; anything near this size is not one (and is not read whole). */
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -14,22 +14,15 @@ function problem(path: string, what: string): never {
   throw new ConfigError(path, [what]);
 }
 
-/** The file's text: a regular file (through links, as named), bounded, valid UTF-8. */
-function readText(path: string): string {
-  let bytes: Buffer | undefined;
-  try {
-    const stat = inspect(path, true);
-    if (stat === undefined) problem(path, 'no such file');
-    if (!stat.isFile()) problem(path, `not a regular file but a ${kindOf(stat)}: name a YAML or JSON file`);
-    if (stat.size > MAX_CONFIG_BYTES) problem(path, `the file has ${stat.size} bytes; a config is at most ${MAX_CONFIG_BYTES}`);
-    bytes = readRegularFile(path, MAX_CONFIG_BYTES + 1, true);
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    problem(path, `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+/** The file's text: a regular file (through a final link only where `follow`), bounded, valid UTF-8. */
+function readText(path: string, follow: boolean): string {
+  const read = readRegularFile(path, { maxBytes: MAX_CONFIG_BYTES, follow });
+  if (!read.ok) {
+    const { refused } = read;
+    if (refused.why === 'size') problem(path, `the file has ${refused.size} bytes; a config is at most ${MAX_CONFIG_BYTES}`);
+    problem(path, `${refusalText(refused)}${refused.why === 'kind' ? ': name a YAML or JSON file' : ''}`);
   }
-  if (bytes === undefined) problem(path, 'not a regular file any more: name a YAML or JSON file');
-  if (bytes.length > MAX_CONFIG_BYTES)
-    problem(path, `the file has more than ${MAX_CONFIG_BYTES} bytes; a config is at most ${MAX_CONFIG_BYTES}`);
+  const bytes = read.bytes;
   try {
     // Decoding with replacement would turn invalid bytes into U+FFFD inside values, silently.
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -49,18 +42,21 @@ function nestingTooDeep(text: string): boolean {
   return false;
 }
 
-/** A config file's settings, or a ConfigError naming it as `shown` (the path as the user knows it). */
-export function readConfigFile(path: string, shown = path): unknown {
+/**
+ * A config file's settings, or a ConfigError naming it as `shown` (the path as the user
+ * knows it). `follow`: look through a final symlink, for a path the user named.
+ */
+export function readConfigFile(path: string, shown = path, follow = true): unknown {
   try {
-    return readSettings(path);
+    return readSettings(path, follow);
   } catch (error) {
     if (error instanceof ConfigError && shown !== path) throw new ConfigError(shown, error.problems);
     throw error;
   }
 }
 
-function readSettings(path: string): unknown {
-  const text = readText(path);
+function readSettings(path: string, follow: boolean): unknown {
+  const text = readText(path, follow);
   if (text.trim() === '') problem(path, 'the file is empty: a config needs at least name, distro, suite and mirror');
   if (nestingTooDeep(text)) problem(path, `lists or mappings nested more than ${MAX_DEPTH} deep: a config is a few levels deep`);
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });

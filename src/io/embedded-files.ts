@@ -1,14 +1,15 @@
 // Read the files a config names (signing keys, files for the image, CA certificates,
 // hooks) from beside the config, into its `embedded` map: the pipeline after this point
 // sees only settings, never the disk. A path may not leave the config's folder, not even
-// through a symlink.
-import { readFileSync, realpathSync } from 'node:fs';
+// through a symlink, and each is a regular file of at most MAX_EMBEDDED_BYTES.
+import { realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { fieldPath } from '../model/errors.js';
 import { embeddedRefs } from '../model/embedded.js';
 import { RELATIVE_PATH } from '../model/formats.js';
 import { describeInput } from '../model/describe.js';
 import { ConfigError } from '../model/index.js';
+import { readRegularFile, refusalText } from './regular-file.js';
 
 /** Files larger than this are refused: they would be embedded in the script. */
 export const MAX_EMBEDDED_BYTES = 1024 * 1024;
@@ -26,26 +27,22 @@ export function readEmbeddedFiles(config: unknown, baseDir: string, shown: strin
     let real: string;
     try {
       real = realpathSync(join(root, ref.file));
-    } catch {
-      problems.push(`${where}: no such file beside the config`);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      problems.push(`${where}: ${code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file beside the config' : refusalText({ why: 'error', code: code ?? String(error) })}`);
       continue;
     }
     if (!real.startsWith(root + sep)) {
       problems.push(`${where}: leads out of the config's folder (a symlink?): keep the file beside the config`);
       continue;
     }
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(real);
-    } catch (error) {
-      problems.push(`${where}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    // `real` holds no link any more: one swapped in since is refused, not followed.
+    const read = readRegularFile(real, { maxBytes: MAX_EMBEDDED_BYTES });
+    if (!read.ok) {
+      problems.push(`${where}: ${refusalText(read.refused, 'files embedded in the script')}`);
       continue;
     }
-    if (bytes.length > MAX_EMBEDDED_BYTES) {
-      problems.push(`${where}: ${bytes.length} bytes; files embedded in the script may have at most ${MAX_EMBEDDED_BYTES}`);
-      continue;
-    }
-    embedded[ref.file] = bytes.toString('base64');
+    embedded[ref.file] = read.bytes.toString('base64');
   }
   if (problems.length > 0) throw new ConfigError(shown, problems);
   return { ...(config as object), embedded };

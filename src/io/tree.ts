@@ -83,11 +83,10 @@ function isA(kind: ReturnType<typeof kindOf>, dir: string, path: string): boolea
 
 /** Up to `max` bytes of a regular file in the tree, or undefined where it is not one. */
 function readInTree(dir: string, path: string, max: number): Buffer | undefined {
-  try {
-    return readRegularFile(join(dir, path), max);
-  } catch (error) {
-    throw cannot('read', dir, path, error);
-  }
+  const read = readRegularFile(join(dir, path), { maxBytes: max, prefix: true });
+  if (read.ok) return read.bytes;
+  if (read.refused.why === 'error') throw cannot('read', dir, path, Object.assign(new Error(read.refused.code), { code: read.refused.code }));
+  return undefined;
 }
 
 function hasHeader(head: Buffer): boolean {

@@ -2,9 +2,10 @@
 // The CLI bundle replaces this module with the same templates precompiled at build time
 // (scripts/bundle.mjs, through ./precompile.ts), so the CLI loads only the Handlebars
 // runtime and compiles nothing; both use COMPILE_OPTIONS, so they render the same bytes.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
+import { readOwnFile } from '../io/regular-file.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 
 /** templates/ sits at the package root. */
@@ -36,7 +37,7 @@ export function templateFiles(): string[] {
     .sort();
 }
 
-export const readTemplate = (file: string): string => readFileSync(join(TEMPLATES_DIR, file), 'utf8');
+export const readTemplate = (file: string): string => readOwnFile(join(TEMPLATES_DIR, file), 1024 * 1024).toString('utf8');
 
 /** A fresh, isolated Handlebars instance. */
 export const createHandlebars = (): typeof Handlebars => Handlebars.create();
