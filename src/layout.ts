@@ -4,6 +4,7 @@
 import { basename, extname } from 'node:path';
 import { describeInput } from './model/describe.js';
 import { ConfigError } from './model/errors.js';
+import { FILE_NAME } from './model/formats.js';
 
 /** Where `generate` and `check` write when no config file is named. */
 export const DEFAULT_OUT = 'generated';
@@ -91,8 +92,78 @@ export function recordFiles(tarball: string): string[] {
 export const OCI_LAYOUT_DIR = 'oci-layout';
 export const OCI_ARCHIVE = 'oci-image.tar';
 
-/** Names the build writes beside the script, so the tarball must not take them. */
-export const RESERVED_FILE_NAMES: readonly string[] = [SCRIPT_FILE, DOCKERFILE, DERIVED_DIR, BUILD_VARS_FILE, OCI_LAYOUT_DIR, OCI_ARCHIVE];
+/** Names beside the script that are not the tarball's, with what each is: the tarball must not take them. */
+export const RESERVED_NAMES: Readonly<Record<string, string>> = {
+  [SCRIPT_FILE]: 'the script itself',
+  [DOCKERFILE]: 'the Dockerfile',
+  [DERIVED_DIR]: `${DERIVED_DIR}/, the derived images' folder`,
+  [BUILD_VARS_FILE]: `${BUILD_VARS_FILE}, the facts of the build that bake reads`,
+  [OCI_LAYOUT_DIR]: `${OCI_LAYOUT_DIR}/, the OCI layout's folder`,
+  [OCI_ARCHIVE]: `${OCI_ARCHIVE}, the OCI archive`,
+};
+export const RESERVED_FILE_NAMES: readonly string[] = Object.keys(RESERVED_NAMES);
+
+/** The tarball's name when the config names none: rootfs.tar and the compression's suffix. */
+export function defaultTarball(compression: 'xz' | 'gzip' | 'zstd' | 'none'): string {
+  return `rootfs.tar${{ xz: '.xz', gzip: '.gz', zstd: '.zst', none: '' }[compression]}`;
+}
+
+/** Every file a build writes beside its script for one tarball name, each with what it is. */
+function tarballOutputs(tarball: string): [string, string][] {
+  const r = tarballRecords(tarball);
+  return [
+    [tarball, 'the tarball'],
+    [r.checksums, "the tarball's checksum file"],
+    [r.manifest, 'the package manifest this build writes'],
+    [r.spdx, 'the SPDX SBOM this build writes'],
+    [r.cyclonedx, 'the CycloneDX SBOM this build writes'],
+    [r.buildRecord, 'the build record this build writes'],
+    [r.provenance, 'the provenance record this build writes'],
+  ];
+}
+
+/** Why `name` cannot be the tarball's name: it is one the build needs beside the script; or undefined. */
+export function reservedNameProblem(name: string): string | undefined {
+  const what = RESERVED_NAMES[name];
+  return what && `${describeInput(name)} is the name of ${what}, beside the tarball: choose another name (e.g. rootfs.tar.xz)`;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The tarball's file name (FILE_NAME) and none of the reserved names: a pattern, so the JSON Schema says it too. */
+export const TARBALL_NAME = new RegExp(`^(?!(?:${RESERVED_FILE_NAMES.map(escapeRegExp).join('|')})$)${FILE_NAME.source.slice(1)}`);
+
+/**
+ * Where the names of the files a build writes clash with what lies beside the script:
+ * the tarball of an architecture (`tokens`), its checksum file or a record taking a
+ * reserved name (the name itself is TARBALL_NAME's to refuse), or the expected manifest
+ * (`expect`) being one of the files the build writes. Each says the field, the name and
+ * what it would overwrite.
+ */
+export function buildFileClashes(tarball: string, tokens: readonly string[], expect?: string): { field: 'tarball' | 'expect'; message: string }[] {
+  const several = tokens.length > 1;
+  const clashes: { field: 'tarball' | 'expect'; message: string }[] = [];
+  const written = new Map<string, string>(Object.entries(RESERVED_NAMES));
+  for (const token of tokens) {
+    for (const [name, what] of tarballOutputs(several ? archFileName(tarball, token) : tarball)) {
+      const reserved = RESERVED_NAMES[name];
+      if (reserved !== undefined && name !== tarball) {
+        clashes.push({ field: 'tarball', message: `${describeInput(tarball)} would overwrite ${reserved} with ${what} (${name}): choose another name (e.g. rootfs.tar.xz)` });
+      }
+      written.set(name, what);
+    }
+  }
+  if (expect !== undefined) {
+    for (const token of tokens) {
+      const name = several ? archSiblingName(expect, token) : expect;
+      const what = written.get(name);
+      if (what !== undefined) {
+        clashes.push({ field: 'expect', message: `${describeInput(name)} is ${what}: keep the expected manifest under another name (e.g. expected.manifest)` });
+      }
+    }
+  }
+  return clashes;
+}
 
 /**
  * One architecture's tarball when a config builds several: the architecture's token

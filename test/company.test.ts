@@ -84,6 +84,51 @@ describe('OpenPGP fingerprints', () => {
   });
 });
 
+describe('key and CA files hold public material only', () => {
+  const problems = (input: SettingsInput): string[] => {
+    try {
+      validateSettings(input, 'test');
+      return [];
+    } catch (error) {
+      return [...(error as { problems: string[] }).problems];
+    }
+  };
+  const withKey = (key: Buffer) => company({ embedded: { ...company().embedded!, 'key.asc': b64(key) } });
+  const withCa = (pem: string) => company({ embedded: { ...company().embedded!, 'ca.pem': b64(pem) } });
+
+  it('a secret key export, armored or binary, alone or after the public key, is refused naming it', () => {
+    const armoredSecret = gpg('--armor', '--export-secret-keys');
+    const binarySecret = gpg('--export-secret-keys');
+    const publicFirst = armored.toString('latin1').split('\n').length;
+    const cases: [Buffer, string][] = [
+      [armoredSecret, '-----BEGIN PGP PRIVATE KEY BLOCK----- at line 1'],
+      [Buffer.concat([armored, armoredSecret]), `-----BEGIN PGP PRIVATE KEY BLOCK----- at line ${publicFirst}`],
+      [binarySecret, 'a Secret-Key packet (OpenPGP tag 5)'],
+      [Buffer.concat([binary, binarySecret]), 'a Secret-Key packet (OpenPGP tag 5)'],
+    ];
+    for (const [key, named] of cases) {
+      const found = problems(withKey(key));
+      expect(found).toEqual([
+        `repositories[0].key: "key.asc" holds a private key (${named}): a signing key file holds the public key only (gpg --export [--armor]); keep the private key out of the config and the image`,
+      ]);
+      // Nothing of the secret reaches the message.
+      expect(found.join('\n')).not.toMatch(/[A-Za-z0-9+/]{40}/);
+    }
+    expect(problems(withKey(armored))).toEqual([]);
+    expect(problems(withKey(binary))).toEqual([]);
+  });
+
+  it('a CA file with a private key of any PEM kind is refused naming the block', () => {
+    const cert = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    for (const kind of ['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'DSA PRIVATE KEY', 'OPENSSH PRIVATE KEY']) {
+      expect(problems(withCa(`${cert}-----BEGIN ${kind}-----\nbm90IGEga2V5\n-----END ${kind}-----\n`))).toEqual([
+        `caCertificates[0]: "ca.pem" holds a private key (-----BEGIN ${kind}----- at line 4): give the certificate only; the CA's private key must never reach the image`,
+      ]);
+    }
+    expect(problems(withCa(cert))).toEqual([]);
+  });
+});
+
 describe('extra repositories, pins and packages', () => {
   it('puts the key in /etc/apt/keyrings, names it by Signed-By, and pins its host', () => {
     const { plan, files } = render(company());

@@ -388,3 +388,12 @@ describe('refresh-manifest: a FIFO, device, socket, folder or link in its way', 
     expect(hashTree(area)).toEqual(before);
   });
 });
+
+describe('output names the build needs for itself', () => {
+  it('--set output.tarball=mkimage.sh is refused with the field and the reason', () => {
+    const r = run(['generate', 'site.yaml', '--out', 'images', '--set', 'output.tarball=mkimage.sh']);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toContain('  - output.tarball: "mkimage.sh" is the name of the script itself, beside the tarball: choose another name');
+    noStack(r);
+  });
+});

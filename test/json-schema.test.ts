@@ -48,6 +48,23 @@ const BEYOND_JSON_SCHEMA: Record<string, string> = {
   'timezone-legacy-on-trixie.yaml': 'the zones of each release',
   'ubuntu-arm64-main-mirror.yaml': 'the mirror in terms of the architecture',
   'wheezy-with-deb822.yaml': 'the sources format in terms of the release',
+  'ca-ec-private-key.yaml': 'the content of a file beside the config',
+  'ca-encrypted-private-key.yaml': 'the content of a file beside the config',
+  'ca-pkcs8-private-key.yaml': 'the content of a file beside the config',
+  'ca-rsa-private-key.yaml': 'the content of a file beside the config',
+  'key-private-block.yaml': 'the content of a file beside the config',
+  'ca-same-name.yaml': 'install paths made from file names',
+  'expect-is-record.yaml': 'one field in terms of the names the tarball gives its records',
+  'group-gid-taken.yaml': 'the ids the image has',
+  'group-gid-zero.yaml': 'the ids the image has (root is 0)',
+  'user-uid-taken.yaml': 'the ids the image has',
+  'user-uid-zero.yaml': 'the ids the image has (root is 0)',
+  'group-gid-twice.yaml': 'uniqueness of a field across a list',
+  'user-uid-twice.yaml': 'uniqueness of a field across a list',
+  'user-existing.yaml': 'the users the image of each release has',
+  'user-existing-apt.yaml': 'the users the image of each release has',
+  'user-group-clash.yaml': 'one field in terms of the groups the image has',
+  'repository-archived.yaml': 'repositories in terms of the release status',
 };
 
 const BAD = join(ROOT, 'test/fixtures/bad');

@@ -5,14 +5,7 @@
 import type { z } from 'zod';
 import { describeInput } from './describe.js';
 import { RELATIVE_PATH } from './formats.js';
-import { keyFingerprints, OpenPgpError } from './openpgp.js';
-
-/** Groups every Debian and Ubuntu image has (base-passwd's group.master). */
-export const BASE_GROUPS = [
-  'root', 'daemon', 'bin', 'sys', 'adm', 'tty', 'disk', 'lp', 'mail', 'news', 'uucp', 'man', 'proxy', 'kmem',
-  'dialout', 'fax', 'voice', 'cdrom', 'floppy', 'tape', 'sudo', 'audio', 'dip', 'www-data', 'backup', 'operator',
-  'list', 'irc', 'src', 'shadow', 'utmp', 'video', 'sasl', 'plugdev', 'staff', 'games', 'users', 'nogroup',
-] as const;
+import { keyFingerprints, OpenPgpError, secretKeyPacket } from './openpgp.js';
 
 export type EmbeddedKind = 'key' | 'file' | 'certificate' | 'hook' | 'derived-file';
 
@@ -57,9 +50,29 @@ export function isPlainText(bytes: Uint8Array): boolean {
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+/** PEM and OpenPGP armor headers of private keys: `PRIVATE KEY`, `RSA PRIVATE KEY`, `PGP PRIVATE KEY BLOCK`, PGP 2's `SECRET KEY BLOCK`. */
+const PRIVATE_ARMOR = /-----BEGIN ([A-Z0-9 ]*(?:PRIVATE|SECRET) KEY[A-Z0-9 ]*)-----/;
+
+/** The first private key in a file that must hold public material only, as words, or undefined. */
+export function privateKeyIn(kind: 'key' | 'certificate', bytes: Uint8Array): string | undefined {
+  const text = Buffer.from(bytes).toString('latin1');
+  const armor = PRIVATE_ARMOR.exec(text);
+  if (armor) return `-----BEGIN ${armor[1]}----- at line ${text.slice(0, armor.index).split('\n').length}`;
+  return kind === 'key' ? secretKeyPacket(bytes) : undefined;
+}
+
+const PUBLIC_ONLY: Record<'key' | 'certificate', string> = {
+  key: 'a signing key file holds the public key only (gpg --export [--armor]); keep the private key out of the config and the image',
+  certificate: 'give the certificate only; the CA\'s private key must never reach the image',
+};
+
 /** What is wrong with a file's content for its kind, or undefined. */
 function contentProblem(kind: EmbeddedKind, bytes: Uint8Array): string | undefined {
   if (bytes.length === 0) return 'is empty';
+  if (kind === 'key' || kind === 'certificate') {
+    const secret = privateKeyIn(kind, bytes);
+    if (secret !== undefined) return `holds a private key (${secret}): ${PUBLIC_ONLY[kind]}`;
+  }
   const text = Buffer.from(bytes).toString('utf8');
   switch (kind) {
     case 'key':

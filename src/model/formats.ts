@@ -117,8 +117,8 @@ export const FILE_MODE = /^0?[0-7]{3}$/;
 /** A label key: reverse-DNS style, as the OCI annotation rules suggest. */
 export const LABEL_KEY = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
-/** EXPOSE: a port, optionally with its protocol. */
-export const PORT = /^[0-9]{1,5}(?:\/(?:tcp|udp))?$/;
+/** EXPOSE: a port from 1 to 65535 (written as a pattern, so the JSON Schema says it too), optionally with its protocol. */
+export const PORT = /^(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])(?:\/(?:tcp|udp))?$/;
 
 /** apt_preferences Package: names or globs. */
 export const PIN_PACKAGE = /^[a-z0-9*?][a-z0-9+.*?-]*$/;

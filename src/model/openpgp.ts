@@ -90,6 +90,38 @@ export function fingerprint(body: Uint8Array): string {
   throw new OpenPgpError(`key version ${String(version)} is not supported (v4 and v6 are)`);
 }
 
+/** Secret-Key and Secret-Subkey packets (RFC 9580 5.5.1): a private key, never for a keyring. */
+const SECRET_TAGS: Readonly<Record<number, string>> = { 5: 'Secret-Key', 7: 'Secret-Subkey' };
+
+/**
+ * The first secret-key packet in a key file, as words (`a Secret-Key packet (tag 5)`), or
+ * undefined. Armored files are looked at block by block, each public key block whole.
+ */
+export function secretKeyPacket(bytes: Uint8Array): string | undefined {
+  const blocks: Uint8Array[] = [];
+  if (isArmored(bytes)) {
+    const text = Buffer.from(bytes).toString('latin1');
+    for (let at = text.indexOf(ARMOR_BEGIN); at >= 0; at = text.indexOf(ARMOR_BEGIN, at + 1)) {
+      try {
+        blocks.push(dearmor(text.slice(at)));
+      } catch {
+        // Not a block that unwraps: keyFingerprints says what is wrong with it.
+      }
+    }
+  } else blocks.push(bytes);
+  for (const block of blocks) {
+    let found: Packet[];
+    try {
+      found = packets(block);
+    } catch {
+      continue;
+    }
+    const secret = found.find((p) => p.tag in SECRET_TAGS);
+    if (secret) return `a ${SECRET_TAGS[secret.tag]} packet (OpenPGP tag ${secret.tag})`;
+  }
+  return undefined;
+}
+
 /** The fingerprints of the primary keys in a key file, armored or binary. */
 export function keyFingerprints(bytes: Uint8Array): string[] {
   const binary = isArmored(bytes) ? dearmor(Buffer.from(bytes).toString('latin1')) : bytes;

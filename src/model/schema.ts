@@ -2,13 +2,13 @@
 // filled here and nowhere else, so the rest of the pipeline sees complete settings.
 import * as z from 'zod';
 import { codenames, defaultSecurityMirror, distroFacts, findRelease, RELEASES, securitySuite, type Distro } from '../releases/index.js';
-import { sharedDerivedFolders } from '../layout.js';
+import { buildFileClashes, defaultTarball, reservedNameProblem, sharedDerivedFolders, TARBALL_NAME } from '../layout.js';
+import { archToken } from '../plan/arches.js';
 import {
   ARCHES,
   type Arch,
   COMPONENT,
   ENV_KEY,
-  FILE_NAME,
   IMAGE_REPOSITORY,
   IMAGE_TAG,
 } from './formats.js';
@@ -25,7 +25,9 @@ import {
   REPOSITORY_NAME,
   REPOSITORY_SUITE,
 } from './formats.js';
-import { BASE_GROUPS, checkEmbedded, embeddedRefs } from './embedded.js';
+import { checkAccounts } from './accounts.js';
+import { checkEmbedded, embeddedRefs } from './embedded.js';
+import { caCertificatePath, FILE_DESTINATION, runtimePathProblem } from './image-paths.js';
 import { describeInput } from './describe.js';
 import { localeProblem } from './locale.js';
 import { packageSpecProblem } from './packages.js';
@@ -175,9 +177,14 @@ const repository = strictObject({
   packages: z.array(packageSpec(true)).default([]).describe('packages installed from it (apt-get, after the sources are in place)'),
 });
 
+/** A file's destination: a path in the image, not under a tree that is mounted over or a link out of it. */
+const fileDestination = z.string().regex(FILE_DESTINATION, {
+  error: (issue) => (typeof issue.input === 'string' && runtimePathProblem(issue.input)) || `${describeInput(issue.input)} is not an absolute path in the image (e.g. /etc/app/app.conf)`,
+});
+
 const imageFile = strictObject({
   source: relativePath.describe('a file beside the config, embedded in the script with its sha256'),
-  path: imagePath.describe('where it goes in the image'),
+  path: fileDestination.describe('where it goes in the image: not under /proc, /sys, /dev, /run, /var/run or /var/lock'),
   mode: fileMode.default('0644').describe('its mode, octal'),
   owner: owner.default('root:root').describe('its owner, user[:group], by name or number'),
 });
@@ -204,7 +211,12 @@ const user = strictObject({
 
 const output = strictObject({
   /** Tarball file name; default rootfs.tar plus the compression's suffix. */
-  tarball: pattern(FILE_NAME, 'a plain file name', 'rootfs.tar.xz').optional(),
+  tarball: z
+    .string()
+    .regex(TARBALL_NAME, {
+      error: (issue) => (typeof issue.input === 'string' && reservedNameProblem(issue.input)) || `${describeInput(issue.input)} is not a plain file name (e.g. rootfs.tar.xz)`,
+    })
+    .optional(),
   compression: oneOf(['xz', 'gzip', 'zstd', 'none']).default('xz'),
   /** Import the tarball into this engine after the build, or not at all. */
   import: oneOf(['docker', 'podman', 'none']).default('docker'),
@@ -219,6 +231,11 @@ const output = strictObject({
     .boolean()
     .default(false)
     .describe('also write an OCI image layout (oci-layout/) and an archive of it (oci-image.tar) that podman load and docker load read; no daemon needed'),
+});
+
+/** EXPOSE as text: a port from 1 to 65535 (the same range as a number), optionally /tcp or /udp. */
+const port = z.string().regex(PORT, {
+  error: (issue) => `${describeInput(issue.input)} is not a port from 1 to 65535, optionally /tcp or /udp (e.g. 80, 8443/tcp)`,
 });
 
 /** One word of CMD or ENTRYPOINT in exec form: anything printable, since no shell reads it. */
@@ -262,7 +279,7 @@ const derivedImage = strictObject({
   entrypoint: z.array(execItem).min(1).optional().describe('ENTRYPOINT, exec form'),
   user: owner.optional().describe('USER: user[:group] the image runs as'),
   workdir: imagePath.optional().describe('WORKDIR'),
-  expose: z.array(z.union([z.number().int().min(1).max(65535), pattern(PORT, 'a port', '80, 8443/tcp')])).default([]).describe('EXPOSE: ports, optionally /tcp or /udp'),
+  expose: z.array(z.union([z.number().int().min(1).max(65535), port])).default([]).describe('EXPOSE: ports, optionally /tcp or /udp'),
   labels: labels.describe('LABEL: extra labels beside the org.opencontainers.image ones'),
   tags: z.array(imageTag).default([]).describe('tags beside :<suite>'),
   files: z.array(imageFile).default([]).describe('files copied in (COPY), from beside the config; generate writes them beside the Dockerfile'),
@@ -463,12 +480,24 @@ export const SettingsSchema = strictObject(settingsShape)
     if (!s.output.releaseTags.suite && !s.output.latest && s.output.tags.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['output', 'releaseTags', 'suite'], message: 'the image needs one tag known before the build: keep the suite tag, or set latest or tags' });
     }
-    checkAccounts(s, ctx);
+    checkAccounts(s, release, ctx);
     reportDuplicates(ctx, ['repositories'], s.repositories.map((r) => r.name), 'name');
     if (s.apt.backports && release.status === 'development') {
       ctx.addIssue({ code: 'custom', path: ['apt', 'backports'], message: `${s.suite} is a development release: it has no backports` });
     }
     reportDuplicates(ctx, ['files'], [...s.files.map((f) => f.path)], 'path');
+    checkCaNames(s.caCertificates, ctx);
+    if (release.status === 'archived' && s.repositories.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['repositories'],
+        message: `${s.suite} is archived: archived releases take no extra repositories (the oldest apt has no Signed-By to tie a key to its repository); remove repositories`,
+      });
+    }
+    const tarball = s.output.tarball ?? defaultTarball(s.output.compression);
+    for (const clash of buildFileClashes(tarball, asList(s.arch).map(archToken), s.expect)) {
+      ctx.addIssue({ code: 'custom', path: clash.field === 'tarball' ? ['output', 'tarball'] : ['expect'], message: clash.message });
+    }
     for (const [i, d] of s.derived.entries()) {
       reportDuplicates(ctx, ['derived', i, 'tags'], d.tags);
       if (d.tags.includes(s.suite)) {
@@ -521,25 +550,18 @@ function reportDuplicates(ctx: z.RefinementCtx, path: (string | number)[], value
   });
 }
 
-/** Users and groups: no name or id twice, and every group a user names exists. */
-function checkAccounts(s: { groups: { name: string; gid?: number }[]; users: { name: string; uid?: number; group?: string; groups: string[] }[] }, ctx: z.RefinementCtx) {
-  reportDuplicates(ctx, ['groups'], s.groups.map((g) => g.name), 'name');
-  reportDuplicates(ctx, ['users'], s.users.map((u) => u.name), 'name');
-  const known = new Set([...BASE_GROUPS, ...s.groups.map((g) => g.name), ...s.users.map((u) => u.name)]);
-  for (const [i, g] of s.groups.entries()) {
-    if ((BASE_GROUPS as readonly string[]).includes(g.name)) {
-      ctx.addIssue({ code: 'custom', path: ['groups', i, 'name'], message: `${describeInput(g.name)} is a group every Debian and Ubuntu image has already` });
-    }
-  }
-  for (const [i, u] of s.users.entries()) {
-    if (u.name === 'root') ctx.addIssue({ code: 'custom', path: ['users', i, 'name'], message: 'root exists already' });
-    const named = [...(u.group === undefined ? [] : [{ name: u.group, path: ['users', i, 'group'] }]), ...u.groups.map((name, j) => ({ name, path: ['users', i, 'groups', j] }))];
-    for (const { name, path } of named) {
-      if (!known.has(name)) {
-        ctx.addIssue({ code: 'custom', path, message: `group ${describeInput(name)} is neither in groups nor one the image has${didYouMean(name, [...known])}` });
-      }
-    }
-  }
+/** update-ca-certificates reads each certificate from its base name: two must not share one. */
+function checkCaNames(caCertificates: readonly string[], ctx: z.RefinementCtx) {
+  const installed = caCertificates.map(caCertificatePath);
+  installed.forEach((path, i) => {
+    const first = installed.indexOf(path);
+    if (first === i) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['caCertificates', i],
+      message: `${describeInput(caCertificates[i])} would install to ${path}, as caCertificates[${first}] ${describeInput(caCertificates[first])} does: give each certificate its own file name`,
+    });
+  });
 }
 
 /** Derived images are written to derived/<last name part>/: two must not share one. */

@@ -1,6 +1,7 @@
 // What a company adds to its base image: extra repositories with their keys, apt pins,
 // CA certificates, files, users and groups, and its own hooks. Each function returns the
 // data of one step of the script, or null where the config asks for none of it.
+import { caCertificatePath } from '../model/image-paths.js';
 import type { Settings } from '../model/index.js';
 import { blob, type Blob } from './blob.js';
 import type { Resolved } from './resolve.js';
@@ -13,8 +14,6 @@ export interface EmbeddedFile {
   blob: Blob;
 }
 
-/** update-ca-certificates reads *.crt below this folder. */
-export const LOCAL_CA_DIR = '/usr/local/share/ca-certificates';
 const PREFERENCES = '/etc/apt/preferences.d/mkimage';
 
 const hostOf = (url: string) => new URL(url).hostname;
@@ -65,10 +64,7 @@ export function repositoriesStep(r: Resolved): object | null {
 
 /** CA certificates: each becomes <name>.crt where update-ca-certificates looks. */
 export function caCertificateFiles(s: Settings): EmbeddedFile[] {
-  return s.caCertificates.map((source) => {
-    const name = source.slice(source.lastIndexOf('/') + 1).replace(/\.(crt|pem|cer)$/, '');
-    return { path: `${LOCAL_CA_DIR}/${name}.crt`, mode: '0644', owner: 'root:root', blob: blob(s.embedded, source) };
-  });
+  return s.caCertificates.map((source) => ({ path: caCertificatePath(source), mode: '0644', owner: 'root:root', blob: blob(s.embedded, source) }));
 }
 
 export function imageFiles(s: Settings): EmbeddedFile[] {

@@ -1,6 +1,6 @@
 // Settings + release knowledge -> the facts every output agrees on, worked out once
 // per config.
-import { archFileName, archTag } from '../layout.js';
+import { archFileName, archTag, defaultTarball } from '../layout.js';
 import type { Arch } from '../model/formats.js';
 import type { Settings } from '../model/index.js';
 import { isArmored, keyFingerprints } from '../model/openpgp.js';
@@ -92,8 +92,6 @@ export interface ExtraRepository {
 
 export const IMAGE_KEYRINGS = '/etc/apt/keyrings';
 
-const TARBALL_SUFFIX = { xz: '.xz', gzip: '.gz', zstd: '.zst', none: '' } as const;
-
 /** The suites a build installs from, on `mirror`; `security` is the release's security suite, or null for none. */
 function aptSources(settings: Settings, release: Release, mirror: string, security: string | null): AptSource[] {
   const { suite, components } = settings;
@@ -131,7 +129,7 @@ export function resolve(settings: Settings): Resolved {
     // update-ca-certificates comes with ca-certificates: the certificates are added right after the bootstrap.
     ...(settings.caCertificates.length > 0 && !settings.include.includes('ca-certificates') ? ['ca-certificates'] : []),
   ];
-  const tarball = settings.output.tarball ?? `rootfs.tar${TARBALL_SUFFIX[settings.output.compression]}`;
+  const tarball = settings.output.tarball ?? defaultTarball(settings.output.compression);
   const several = settings.arch.length > 1;
   const snapshot = settings.snapshot === undefined ? null : { timestamp: settings.snapshot, epoch: snapshotEpoch(settings.snapshot)! };
   const security = settings.apt.security ? securitySuite(release) : null;
