@@ -219,6 +219,8 @@ export function configId(path: string, shown: string): string {
       `the file name ${describeInput(id)} names the output folder: use letters, digits, ".", "_" and "-", starting with a letter or digit (e.g. debian-ja.yaml)`,
     ]);
   }
+  // The folder would take the name of the bake file at the top of the output tree.
+  if (id === BAKE_FILE) throw new ConfigError(shown, [`the file name ${describeInput(id)} names the output folder, and ${BAKE_FILE} is the bake file's: rename the config`]);
   return id;
 }
 

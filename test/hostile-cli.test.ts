@@ -396,4 +396,14 @@ describe('output names the build needs for itself', () => {
     expect(r.stderr).toContain('  - output.tarball: "mkimage.sh" is the name of the script itself, beside the tarball: choose another name');
     noStack(r);
   });
+
+  it('a config whose folder would take the bake file\'s name is refused before anything is written', () => {
+    writeFileSync(join(project, 'docker-bake.hcl.yaml'), CONFIG);
+    const before = hashTree(area);
+    const r = run(['generate', 'docker-bake.hcl.yaml', '--out', 'images']);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toContain('the file name "docker-bake.hcl" names the output folder, and docker-bake.hcl is the bake file\'s: rename the config');
+    noStack(r);
+    expect(hashTree(area)).toEqual(before);
+  });
 });
