@@ -313,6 +313,21 @@ describe('the project file and the configs it lists', () => {
     expect(hashTree(area)).toEqual(before);
   });
 
+  it.each(['FIFO', 'device', 'socket'])('a %s that a configs glob matches is refused by name, within the hang limit, not skipped', async (kind) => {
+    mkdirSync(join(project, 'configs'));
+    writeFileSync(join(project, 'configs/site.yaml'), CONFIG);
+    await KINDS[kind]![0](join(project, 'configs/odd.yaml'));
+    writeFileSync(join(project, 'mkimage-gen.yaml'), 'configs: [configs/*.yaml]\nout: images\n');
+    const before = hashTree(area);
+    for (const command of ['generate', 'check']) {
+      const r = run([command], { timeout: HANG });
+      expect(r.status, `${command} (null: it hung): ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain(`bad input in configs/odd.yaml:\n  - not a regular file but a ${kind}`);
+      noStack(r);
+    }
+    expect(hashTree(area)).toEqual(before);
+  });
+
   it('a configs glob does not descend into a linked folder outside the project', () => {
     mkdirSync(join(area, 'elsewhere'));
     writeFileSync(join(area, 'elsewhere/site.yaml'), CONFIG);
