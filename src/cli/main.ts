@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The command line: parse and validate the whole command line first, then act, print,
 // exit. Nothing is read, written or removed before the command line is known to be good.
+import { homedir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -60,13 +61,23 @@ interface TreeArgs {
 
 const selection = (argv: TreeArgs): Selection => ({ configs: argv.configs ?? [], sets: argv.set ?? [], out: argv.out, cwd: process.cwd() });
 
-/** What a generate or check run covers; an implausible output directory is refused before any config is read. */
+/**
+ * What a generate or check run covers; an implausible --out is refused before any config
+ * is read. A project's own `out` is judged from the project root, wherever the command
+ * runs (from inside the output tree too), and a problem with it is the project file's.
+ */
 async function load(argv: TreeArgs): Promise<Loaded> {
   const { checkOutDir } = await import('../io/out-dir.js');
   if (argv.out !== undefined) checkOutDir(argv.out);
   const sel = selection(argv);
   const loaded = (await builtIn()).loadBuiltInPresets(sel) ?? (await configs()).loadSelection(sel);
-  if (argv.out === undefined) checkOutDir(loaded.out);
+  const project = loaded.project;
+  if (argv.out !== undefined) return loaded;
+  if (project === undefined) checkOutDir(loaded.out);
+  else {
+    const source = relative(process.cwd(), project.file).split(sep).join('/');
+    checkOutDir(loaded.out, { cwd: project.root, home: homedir() }, { source, field: 'out', example: 'out: images' });
+  }
   return loaded;
 }
 
@@ -109,7 +120,11 @@ async function presetNamed(name: string, source: string): Promise<Preset> {
 
 function treeOptions(y: Argv) {
   return y
-    .positional('configs', { type: 'string', array: true, describe: 'config files (default: the project file\'s configs, else every preset)' })
+    .positional('configs', {
+      type: 'string',
+      array: true,
+      describe: 'config files, or in a project config ids (noble for configs/noble.yaml) (default: the project file\'s configs, else every preset)',
+    })
     .option('out', { type: 'string', describe: `output directory (default: the project file's out, else ${DEFAULT_OUT}/ for the presets)` })
     .option('set', { type: 'string', array: true, describe: 'override a setting: key.path=value (value read as YAML), repeatable' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing but errors' });
@@ -179,11 +194,12 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
       'say in plain words what a preset or config builds: release facts, sources, steps, tags, files, and every command',
       (y) =>
         y
-          .positional('config', { type: 'string', demandOption: true, describe: 'a preset name or a config file' })
+          .positional('config', { type: 'string', demandOption: true, describe: 'a config file, a config id of the project (its file name without extension), or a preset' })
           .option('set', { type: 'string', array: true, describe: 'override a setting: key.path=value (value read as YAML), repeatable' })
           .option('json', { type: 'boolean', default: false, describe: 'print the explanation as JSON' })
           .example('$0 explain debian-bookworm-ja', 'explain a preset')
-          .example('$0 explain configs/debian.yaml --json', 'the same facts for CI tooling'),
+          .example('$0 explain configs/debian.yaml --json', 'the same facts for CI tooling')
+          .example('$0 explain debian', 'in a project, from any folder of it: configs/debian.yaml'),
       (argv) =>
         choose(async () => {
           const entry = (await configs()).loadOne(argv.config, argv.set ?? [], process.cwd());
