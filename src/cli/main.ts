@@ -110,6 +110,27 @@ async function lintWrittenHooks(entries: readonly RenderEntry[], drift: Drift): 
   for (const line of await (await import('../io/hook-lint.js')).lintHooks(linted)) process.stderr.write(`${line}\n`);
 }
 
+/** What builds wrote into the configs' folders of the output tree (their scripts' default output directory). */
+async function findBuildFiles(loaded: Loaded, out: string) {
+  const { buildOutputsOf } = await render();
+  return (await import('../io/build-files.js')).findBuildFiles(out, buildOutputsOf(loaded.entries));
+}
+
+/** A warning, not drift: after a local build these belong there; in a fresh clone (CI) they were committed. */
+function buildFilesWarning(found: readonly { folder: string; names: string[]; bytes: number }[], out: string): string {
+  const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+  const rows = found.map((f) => {
+    const names = f.names.slice(0, 3).join(', ') + (f.names.length > 3 ? ` and ${f.names.length - 3} more` : '');
+    return `  ${describePath(`${out}/${f.folder}/`)}: ${names} (${megabytes(f.bytes)})`;
+  });
+  return [
+    'warning: build output in the output tree, written by a run of the script into its folder:',
+    ...rows,
+    "  Each folder's .gitignore keeps it out of commits; if git tracks it (a fresh clone has it), remove it with git rm --cached.",
+    '',
+  ].join('\n');
+}
+
 /** A preset by name, or bad input naming the presets there are. */
 async function presetNamed(name: string, source: string): Promise<Preset> {
   const { findPreset, PRESETS } = await presets();
@@ -180,7 +201,12 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
           const out = shownOut(loaded);
           const { findDrift, hasDrift } = await tree();
           const drift = findDrift(out, files, loaded.scope);
-          if (argv.json) process.stdout.write(json({ out, upToDate: !hasDrift(drift), ...drift }));
+          const buildFiles = await findBuildFiles(loaded, out);
+          if (!argv.quiet && buildFiles.length > 0) process.stderr.write(buildFilesWarning(buildFiles, out));
+          if (argv.json) {
+            const found = buildFiles.flatMap((f) => f.names.map((name) => `${f.folder}/${name}`));
+            process.stdout.write(json({ out, upToDate: !hasDrift(drift), ...drift, buildFiles: found }));
+          }
           else if (!argv.quiet && hasDrift(drift)) {
             process.stderr.write(`${listDrift(drift, out, ['missing', 'stale', 'orphaned'])}\n`);
             if (argv.diff) process.stdout.write((await import('./diff.js')).driftDiff(drift, files, await readCurrent(loaded.out)));
