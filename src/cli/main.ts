@@ -186,14 +186,14 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
     )
     .command(
       'check [configs..]',
-      'render in memory and compare with the output directory; exit 1 on any difference',
+      'render in memory and compare with the output directory; exit 1 on any difference (a build\'s tarball and records found there: a warning)',
       (y) =>
         treeOptions(y)
           .option('diff', { type: 'boolean', default: false, describe: 'show a unified diff of what generate would change' })
           .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
           .example('$0 check', 'in CI: exit 1 and list the files if the output is not what the configs render')
           .example('$0 check --diff', 'and show what differs')
-          .example('$0 check --json', '{ "upToDate": false, "missing": [], "stale": ["debian/mkimage.sh"], "orphaned": [] }'),
+          .example('$0 check --json', '{ "upToDate": false, "missing": [], "stale": ["debian/mkimage.sh"], "orphaned": [], "buildFiles": [] }'),
       (argv) =>
         choose(async () => {
           const loaded = await load(argv);
