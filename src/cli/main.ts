@@ -206,8 +206,7 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
           if (argv.json) {
             const found = buildFiles.flatMap((f) => f.names.map((name) => `${f.folder}/${name}`));
             process.stdout.write(json({ out, upToDate: !hasDrift(drift), ...drift, buildFiles: found }));
-          }
-          else if (!argv.quiet && hasDrift(drift)) {
+          } else if (!argv.quiet && hasDrift(drift)) {
             process.stderr.write(`${listDrift(drift, out, ['missing', 'stale', 'orphaned'])}\n`);
             if (argv.diff) process.stdout.write((await import('./diff.js')).driftDiff(drift, files, await readCurrent(loaded.out)));
             process.stderr.write("regenerate with the command in the files' header (mkimage-gen generate ...)\n");
