@@ -1,6 +1,6 @@
 // The one pipeline: settings -> resolve (once) -> plan -> render -> files. The CLI, the
 // library API and `explain` all go through here. Pure: no disk, no clock, no environment.
-import { BAKE_FILE, checkLayout, derivedFilePath, derivedFolder, DOCKERFILE, SCRIPT_FILE, type Origin, type OutputFile } from './layout.js';
+import { BAKE_FILE, checkLayout, derivedFilePath, derivedFolder, DOCKERFILE, IGNORE_FILE, SCRIPT_FILE, type Origin, type OutputFile } from './layout.js';
 import type { Settings } from './model/index.js';
 import {
   baseImageConfig,
@@ -12,6 +12,7 @@ import {
   type BaseDockerfilePlan,
   type DerivedDockerfilePlan,
 } from './plan/dockerfiles.js';
+import { buildOutputs } from './plan/build-outputs.js';
 import { planOci } from './plan/oci.js';
 import { resolve, type Resolved } from './plan/resolve.js';
 import { planScript, type ScriptPlan } from './plan/script.js';
@@ -34,6 +35,8 @@ export interface ImagePlan {
   derived: { folder: string; plan: DerivedDockerfilePlan; files: { path: string; content: string }[] }[];
   /** Its targets in a bake file whose folder for it is `<id>/`. */
   bakeTargets: BakeTarget[];
+  /** What a build writes into the script's folder (its default output directory). */
+  buildOutputs: string[];
 }
 
 export function planImage({ id, settings, origin }: RenderEntry): ImagePlan {
@@ -53,6 +56,7 @@ export function planImage({ id, settings, origin }: RenderEntry): ImagePlan {
       files: image.files.map((f) => ({ path: derivedFilePath(f.source), content: Buffer.from(settings.embedded[f.source]!, 'base64').toString('utf8') })),
     })),
     bakeTargets: planBakeTargets(r, id, id),
+    buildOutputs: buildOutputs(r),
   };
 }
 
@@ -65,11 +69,17 @@ export function renderImage(plan: ImagePlan): OutputFile[] {
   return [
     { path: SCRIPT_FILE, content: renderTemplate('mkimage.sh.hbs', plan.script), mode: 0o755 },
     { path: DOCKERFILE, content: renderTemplate('Dockerfile.base.hbs', plan.dockerfile), mode: 0o644 },
+    { path: IGNORE_FILE, content: renderTemplate('gitignore.hbs', { ...plan.origin, names: plan.buildOutputs }), mode: 0o644 },
     ...plan.derived.flatMap(({ folder, plan: derived, files }) => [
       { path: `${folder}/${DOCKERFILE}`, content: renderTemplate('Dockerfile.derived.hbs', derived), mode: 0o644 },
       ...files.map((file) => ({ path: `${folder}/${file.path}`, content: file.content, mode: 0o644 })),
     ]),
   ];
+}
+
+/** What a build of each config's script writes into its folder, for `check` to look for. */
+export function buildOutputsOf(entries: readonly RenderEntry[]): { folder: string; names: string[] }[] {
+  return entries.map((e) => ({ folder: e.id, names: buildOutputs(resolve(e.settings)) }));
 }
 
 /** One config's files, for a caller that has settings and no output tree (the library API). */

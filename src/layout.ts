@@ -32,6 +32,8 @@ export interface Origin {
 export const SCRIPT_FILE = 'mkimage.sh';
 export const DOCKERFILE = 'Dockerfile';
 export const DERIVED_DIR = 'derived';
+/** Beside the script: git ignores what a build writes into the script's folder. */
+export const IGNORE_FILE = '.gitignore';
 /** One bake file at the top of the output tree builds every config's images. */
 export const BAKE_FILE = 'docker-bake.hcl';
 

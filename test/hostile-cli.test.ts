@@ -9,11 +9,12 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, t
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RECORD_FILE } from '../src/io/record.js';
 import { NOBODY } from './helpers/dry-run.js';
 import { hashTree } from './helpers/hash-tree.js';
 import { ROOT } from './helpers/presets.js';
+import { publicCopy, type PublicCopy } from './helpers/public-copy.js';
 
 const CONFIG = `name: local/site
 distro: debian
@@ -33,10 +34,18 @@ interface Run {
   stderr: string;
 }
 
+// Another user runs a copy of the CLI it can read, wherever the checkout is.
+let othersCopy: PublicCopy;
+beforeAll(() => {
+  othersCopy = publicCopy();
+});
+afterAll(() => othersCopy.remove());
+
 function run(args: string[], options: { cwd?: string; as?: number; timeout?: number } = {}): Run {
   const command = options.as === undefined ? process.execPath : 'setpriv';
   const prefix = options.as === undefined ? [] : [`--reuid=${options.as}`, `--regid=${options.as}`, '--clear-groups', process.execPath];
-  const r = spawnSync(command, [...prefix, join(ROOT, 'dist/cli/main.js'), ...args], {
+  const cli = join(options.as === undefined ? ROOT : othersCopy.root, 'dist/cli/main.js');
+  const r = spawnSync(command, [...prefix, cli, ...args], {
     cwd: options.cwd ?? project,
     env: { ...process.env, HOME: home },
     encoding: 'utf8',

@@ -2,16 +2,18 @@
 // project's shared settings under them and --set over them, all validated before
 // anything is rendered. The headers it gives the outputs name paths relative to the
 // project root, so they do not depend on how or from where the command was run.
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { readConfigFile } from '../io/config-file.js';
 import { readEmbeddedFiles } from '../io/embedded-files.js';
-import { findProjectFile, readProject } from '../io/project-file.js';
+import { inspect } from '../io/regular-file.js';
+import { findProjectFile, readProject, type Project } from '../io/project-file.js';
 import type { RenderEntry } from '../generate.js';
 import { configId, type Origin } from '../layout.js';
 import { describeInput } from '../model/describe.js';
 import { ConfigError, validateSettings } from '../model/index.js';
 import { mergeUnder } from '../model/merge.js';
 import { applyOverrides } from '../model/overrides.js';
+import { closest } from '../model/suggest.js';
 import { PROJECT_FILE } from '../model/project.js';
 import { findPreset, PRESETS } from '../presets/index.js';
 import { validatePreset } from '../presets/validate.js';
@@ -26,6 +28,43 @@ export type { Loaded, Selection } from './selection.js';
 function underRoot(root: string, path: string): string {
   const rel = relative(root, path);
   return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel.split(sep).join('/');
+}
+
+/** Is there something other than a folder at `path` (a file the user named)? */
+function namesAFile(path: string): boolean {
+  try {
+    const stat = inspect(path, true);
+    return stat !== undefined && !stat.isDirectory();
+  } catch {
+    return true;
+  }
+}
+
+/** A config's id: its file name without extension, as its output folder is named. */
+const idOf = (path: string) => basename(path, extname(path));
+
+/**
+ * The project config a command line argument names: a path to one of them, or, where no
+ * file is at that path, a config id (`noble` for configs/noble.yaml), so a command works
+ * the same from any folder of the project. Undefined if it names neither.
+ */
+function projectConfig(given: string, cwd: string, project: Project): string | undefined {
+  const path = resolve(cwd, given);
+  if (project.configs.includes(path)) return path;
+  if (namesAFile(path)) return undefined;
+  return project.configs.find((config) => idOf(config) === given);
+}
+
+/** Why `given` names no config: what there is to name, and the nearest name. */
+function noSuchConfig(given: string, project: Project | undefined, presets: readonly string[]): string {
+  const ids = project?.configs.map(idOf) ?? [];
+  const there = [
+    ...(project ? [`the project's configs are ${ids.join(', ')}`] : []),
+    ...(presets.length > 0 ? [`the presets are ${presets.join(', ')}`] : []),
+  ];
+  const near = closest(given, [...ids, ...presets]);
+  const what = ['no such file', ...(project ? [`no config of ${PROJECT_FILE}`] : []), ...(presets.length > 0 ? ['no preset'] : [])];
+  return `${describeInput(given)}: ${what.join(', ')} by that name; ${there.join('; ')}${near === undefined ? '' : ` (did you mean ${near}?)`}`;
 }
 
 interface Source {
@@ -77,9 +116,10 @@ function loadProject(sel: Selection, file: string): Loaded {
   const problems: string[] = [];
   const chosen = new Set<string>();
   for (const given of sel.configs) {
-    const path = resolve(sel.cwd, given);
-    if (project.configs.includes(path)) chosen.add(path);
-    else problems.push(`${describeInput(given)} is not one of the configs ${PROJECT_FILE} lists: add it there first`);
+    const path = projectConfig(given, sel.cwd, project);
+    if (path !== undefined) chosen.add(path);
+    else if (namesAFile(resolve(sel.cwd, given))) problems.push(`${describeInput(given)} is not one of the configs ${PROJECT_FILE} lists: add it there first`);
+    else problems.push(noSuchConfig(given, project, []));
   }
   if (problems.length > 0) throw new ConfigError(shown(file), problems);
   const entries = all.filter((_, i) => chosen.has(project.configs[i]!));
@@ -113,13 +153,21 @@ export function loadSelection(sel: Selection): Loaded {
   return sel.configs.length === 0 ? loadPresets(sel) : loadFiles(sel);
 }
 
-/** One preset, or one config file (with its project's shared settings), for explain. */
+/**
+ * One config for explain: a config file (with its project's shared settings), else one of
+ * the project's configs by id, else a preset. Inside a project its own config wins over
+ * the preset of the same name (init names the first config after its preset).
+ */
 export function loadOne(nameOrPath: string, sets: readonly string[], cwd: string): RenderEntry {
-  const preset = findPreset(nameOrPath);
-  if (preset) return loadPresets({ configs: [], sets, cwd }).entries.find((e) => e.id === preset.id)!;
-  const path = resolve(cwd, nameOrPath);
   const projectFile = findProjectFile(cwd);
   const project = projectFile === undefined ? undefined : readProject(projectFile, underRoot(cwd, projectFile));
+  const given = resolve(cwd, nameOrPath);
+  const path = namesAFile(given) ? given : project && projectConfig(nameOrPath, cwd, project);
+  if (path === undefined) {
+    const preset = findPreset(nameOrPath);
+    if (preset) return loadPresets({ configs: [], sets, cwd }).entries.find((e) => e.id === preset.id)!;
+    throw new ConfigError(nameOrPath, [noSuchConfig(nameOrPath, project, PRESETS.map((p) => p.id))]);
+  }
   const root = project?.root ?? cwd;
   const shown = underRoot(root, path);
   const defaults = project?.configs.includes(path) ? project.defaults : undefined;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The command line: parse and validate the whole command line first, then act, print,
 // exit. Nothing is read, written or removed before the command line is known to be good.
+import { homedir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -60,13 +61,23 @@ interface TreeArgs {
 
 const selection = (argv: TreeArgs): Selection => ({ configs: argv.configs ?? [], sets: argv.set ?? [], out: argv.out, cwd: process.cwd() });
 
-/** What a generate or check run covers; an implausible output directory is refused before any config is read. */
+/**
+ * What a generate or check run covers; an implausible --out is refused before any config
+ * is read. A project's own `out` is judged from the project root, wherever the command
+ * runs (from inside the output tree too), and a problem with it is the project file's.
+ */
 async function load(argv: TreeArgs): Promise<Loaded> {
   const { checkOutDir } = await import('../io/out-dir.js');
   if (argv.out !== undefined) checkOutDir(argv.out);
   const sel = selection(argv);
   const loaded = (await builtIn()).loadBuiltInPresets(sel) ?? (await configs()).loadSelection(sel);
-  if (argv.out === undefined) checkOutDir(loaded.out);
+  const project = loaded.project;
+  if (argv.out !== undefined) return loaded;
+  if (project === undefined) checkOutDir(loaded.out);
+  else {
+    const source = relative(process.cwd(), project.file).split(sep).join('/');
+    checkOutDir(loaded.out, { cwd: project.root, home: homedir() }, { source, field: 'out', example: 'out: images' });
+  }
   return loaded;
 }
 
@@ -102,6 +113,27 @@ async function lintWrittenHooks(entries: readonly RenderEntry[], drift: Drift): 
   for (const line of await (await import('../io/hook-lint.js')).lintHooks(linted)) process.stderr.write(`${line}\n`);
 }
 
+/** What builds wrote into the configs' folders of the output tree (their scripts' default output directory). */
+async function findBuildFiles(loaded: Loaded, out: string) {
+  const { buildOutputsOf } = await render();
+  return (await import('../io/build-files.js')).findBuildFiles(out, buildOutputsOf(loaded.entries));
+}
+
+/** A warning, not drift: after a local build these belong there; in a fresh clone (CI) they were committed. */
+function buildFilesWarning(found: readonly { folder: string; names: string[]; bytes: number }[], out: string): string {
+  const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+  const rows = found.map((f) => {
+    const names = f.names.slice(0, 3).join(', ') + (f.names.length > 3 ? ` and ${f.names.length - 3} more` : '');
+    return `  ${describePath(`${out}/${f.folder}/`)}: ${names} (${megabytes(f.bytes)})`;
+  });
+  return [
+    'warning: build output in the output tree, written by a run of the script into its folder:',
+    ...rows,
+    "  Each folder's .gitignore keeps it out of commits; if git tracks it (a fresh clone has it), remove it with git rm --cached.",
+    '',
+  ].join('\n');
+}
+
 /** A preset by name, or bad input naming the presets there are. */
 async function presetNamed(name: string, source: string): Promise<Preset> {
   const { findPreset, PRESETS } = await presets();
@@ -112,7 +144,11 @@ async function presetNamed(name: string, source: string): Promise<Preset> {
 
 function treeOptions(y: Argv) {
   return y
-    .positional('configs', { type: 'string', array: true, describe: 'config files (default: the project file\'s configs, else every preset)' })
+    .positional('configs', {
+      type: 'string',
+      array: true,
+      describe: 'config files, or in a project config ids (noble for configs/noble.yaml) (default: the project file\'s configs, else every preset)',
+    })
     .option('out', { type: 'string', describe: `output directory (default: the project file's out, else ${DEFAULT_OUT}/ for the presets)` })
     .option('set', { type: 'string', array: true, describe: 'override a setting: key.path=value (value read as YAML), repeatable' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print nothing but errors' });
@@ -153,14 +189,14 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
     )
     .command(
       'check [configs..]',
-      'render in memory and compare with the output directory; exit 1 on any difference',
+      'render in memory and compare with the output directory; exit 1 on any difference (a build\'s tarball and records found there: a warning)',
       (y) =>
         treeOptions(y)
           .option('diff', { type: 'boolean', default: false, describe: 'show a unified diff of what generate would change' })
           .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
           .example('$0 check', 'in CI: exit 1 and list the files if the output is not what the configs render')
           .example('$0 check --diff', 'and show what differs')
-          .example('$0 check --json', '{ "upToDate": false, "missing": [], "stale": ["debian/mkimage.sh"], "orphaned": [] }'),
+          .example('$0 check --json', '{ "upToDate": false, "missing": [], "stale": ["debian/mkimage.sh"], "orphaned": [], "buildFiles": [] }'),
       (argv) =>
         choose(async () => {
           const loaded = await load(argv);
@@ -168,8 +204,12 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
           const out = shownOut(loaded);
           const { findDrift, hasDrift } = await tree();
           const drift = findDrift(out, files, loaded.scope);
-          if (argv.json) process.stdout.write(json({ out, upToDate: !hasDrift(drift), ...drift }));
-          else if (!argv.quiet && hasDrift(drift)) {
+          const buildFiles = await findBuildFiles(loaded, out);
+          if (!argv.quiet && buildFiles.length > 0) process.stderr.write(buildFilesWarning(buildFiles, out));
+          if (argv.json) {
+            const found = buildFiles.flatMap((f) => f.names.map((name) => `${f.folder}/${name}`));
+            process.stdout.write(json({ out, upToDate: !hasDrift(drift), ...drift, buildFiles: found }));
+          } else if (!argv.quiet && hasDrift(drift)) {
             process.stderr.write(`${listDrift(drift, out, ['missing', 'stale', 'orphaned'])}\n`);
             if (argv.diff) process.stdout.write((await import('./diff.js')).driftDiff(drift, files, await readCurrent(loaded.out)));
             process.stderr.write("regenerate with the command in the files' header (mkimage-gen generate ...)\n");
@@ -182,11 +222,12 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
       'say in plain words what a preset or config builds: release facts, sources, steps, tags, files, and every command',
       (y) =>
         y
-          .positional('config', { type: 'string', demandOption: true, describe: 'a preset name or a config file' })
+          .positional('config', { type: 'string', demandOption: true, describe: 'a config file, a config id of the project (its file name without extension), or a preset' })
           .option('set', { type: 'string', array: true, describe: 'override a setting: key.path=value (value read as YAML), repeatable' })
           .option('json', { type: 'boolean', default: false, describe: 'print the explanation as JSON' })
           .example('$0 explain debian-bookworm-ja', 'explain a preset')
-          .example('$0 explain configs/debian.yaml --json', 'the same facts for CI tooling'),
+          .example('$0 explain configs/debian.yaml --json', 'the same facts for CI tooling')
+          .example('$0 explain debian', 'in a project, from any folder of it: configs/debian.yaml'),
       (argv) =>
         choose(async () => {
           const entry = (await configs()).loadOne(argv.config, argv.set ?? [], process.cwd());

@@ -64,29 +64,44 @@ function realPath(path: string): string {
 
 const within = (path: string, folder: string) => path === folder || path.startsWith(folder === sep ? sep : folder + sep);
 
+/** Where the output directory was named, for the message: --out, or the project file's `out`. */
+export interface OutSetting {
+  /** What the error names as its source: `--out`, or the project file as shown. */
+  source: string;
+  /** The field within the source, if any (`out`). */
+  field?: string;
+  /** A good value, as the user would write it there. */
+  example: string;
+}
+export const OUT_FLAG: OutSetting = { source: '--out', example: '--out images' };
+
 /** Why `out` is no place for an output tree, or undefined where it is fine. */
-export function outDirProblem(out: string, places: Places = { cwd: process.cwd(), home: homedir() }): string | undefined {
-  if (out.trim() === '') return 'the output directory is empty (an unset variable?): name a folder, e.g. --out images';
-  if (/[\x00-\x1f\x7f-\x9f]/.test(out)) return `${describePath(out)} holds control characters: name a plain folder, e.g. --out images`;
+export function outDirProblem(
+  out: string,
+  places: Places = { cwd: process.cwd(), home: homedir() },
+  example = OUT_FLAG.example,
+): string | undefined {
+  if (out.trim() === '') return `the output directory is empty (an unset variable?): name a folder, e.g. ${example}`;
+  if (/[\x00-\x1f\x7f-\x9f]/.test(out)) return `${describePath(out)} holds control characters: name a plain folder, e.g. ${example}`;
   if (out.startsWith('~'))
     return `${describePath(out)} starts with "~", which the shell did not expand: write $HOME/... or a relative path`;
   const absolute = resolve(places.cwd, out);
   const real = realPath(absolute);
   const shown = real === absolute ? describePath(out) : `${describePath(out)} (${describePath(real)})`;
-  if (real === sep) return `${shown} is the root directory: name a folder for the generated files, e.g. --out images`;
+  if (real === sep) return `${shown} is the root directory: name a folder for the generated files, e.g. ${example}`;
   const home = realPath(places.home);
   if (within(home, real)) {
-    return `${shown} is ${real === home ? 'your home directory' : 'a folder that holds your home directory'}: name a folder for the generated files, e.g. --out images`;
+    return `${shown} is ${real === home ? 'your home directory' : 'a folder that holds your home directory'}: name a folder for the generated files, e.g. ${example}`;
   }
   if (SYSTEM_FOLDERS.includes(real) || SYSTEM_TREES.some((tree) => within(real, tree))) {
-    return `${shown} is a system folder: name a folder for the generated files, e.g. --out images`;
+    return `${shown} is a system folder: name a folder for the generated files, e.g. ${example}`;
   }
   const cwd = realPath(places.cwd);
   if (real !== cwd && within(cwd, real)) {
-    return `${shown} holds the current directory: generated folders would land beside your own; name a folder for them, e.g. --out images`;
+    return `${shown} holds the current directory: generated folders would land beside your own; name a folder for them, e.g. ${example}`;
   }
   if (inspect(join(real, '.git')) !== undefined) {
-    return `${shown} is the top of a git work tree: name a folder inside it for the generated files, e.g. --out images`;
+    return `${shown} is the top of a git work tree: name a folder inside it for the generated files, e.g. ${example}`;
   }
   // The folder itself, or the nearest part of its path that exists, must be a folder.
   for (let at = real; ; at = dirname(at)) {
@@ -102,13 +117,13 @@ export function outDirProblem(out: string, places: Places = { cwd: process.cwd()
   }
 }
 
-/** Throws bad input (exit 2) where `out` is no place for an output tree. */
-export function checkOutDir(out: string, places?: Places): void {
+/** Throws bad input (exit 2), naming where it was set, where `out` is no place for an output tree. */
+export function checkOutDir(out: string, places?: Places, setting: OutSetting = OUT_FLAG): void {
   let problem: string | undefined;
   try {
-    problem = outDirProblem(out, places);
+    problem = outDirProblem(out, places, setting.example);
   } catch (error) {
     problem = `cannot look at ${describePath(out)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`;
   }
-  if (problem !== undefined) throw new ConfigError('--out', [problem]);
+  if (problem !== undefined) throw new ConfigError(setting.source, [setting.field === undefined ? problem : `${setting.field}: ${problem}`]);
 }

@@ -3,7 +3,18 @@
 // quoting helpers as the only way values get into the output. Where the templates come
 // from (compiled from templates/, or precompiled in the CLI bundle) is ./templates.ts.
 import { IMAGE_REPOSITORY, IMAGE_TAG } from '../model/formats.js';
-import { commentText, dockerfileExecForm, dockerfileListItem, dockerfileQuote, dockerfileRunWord, dockerfileWord, hclQuote, shellHeredoc, shellQuote } from './quote.js';
+import {
+  commentText,
+  dockerfileExecForm,
+  dockerfileListItem,
+  dockerfileQuote,
+  dockerfileRunWord,
+  dockerfileWord,
+  gitignoreName,
+  hclQuote,
+  shellHeredoc,
+  shellQuote,
+} from './quote.js';
 import { createHandlebars, loadPartials, loadTemplate } from './templates.js';
 
 function strings(value: unknown, helper: string): string[] {
@@ -22,6 +33,8 @@ function text(value: unknown, helper: string): string {
 export const QUOTING_HELPERS = {
   /** one bash word */
   sh: (value: unknown) => shellQuote(text(value, 'sh')),
+  /** one name in a .gitignore, anchored to its folder */
+  gitignore: (value: unknown) => gitignoreName(text(value, 'gitignore')),
   /** a bash array literal: (a 'b c') */
   shArray: (value: unknown) => `(${strings(value, 'shArray').map(shellQuote).join(' ')})`,
   /** a command line: each word quoted */

@@ -88,3 +88,15 @@ export function dockerfileWord(value: string): string {
   if (!/^[A-Za-z0-9_.:/@%+=,-]+$/.test(value)) throw new Error(`"${commentText(value)}" cannot be a bare Dockerfile word`);
   return value;
 }
+
+/**
+ * One name in a .gitignore, anchored to its folder (`/rootfs.tar.xz`): git's pattern
+ * characters and a leading `#` or `!` are escaped, so the line matches that name only.
+ * A trailing `/` (a folder) stays a pattern's own.
+ */
+export function gitignoreName(value: string): string {
+  const folder = value.endsWith('/');
+  const name = folder ? value.slice(0, -1) : value;
+  if (name === '' || name.includes('/') || CONTROL.test(name)) throw new Error(`"${commentText(value)}" cannot be a name in a .gitignore`);
+  return `/${name.replace(/[\\*?[\]!#]/g, '\\$&').replace(/ $/, '\\ ')}${folder ? '/' : ''}`;
+}

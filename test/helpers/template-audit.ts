@@ -2,7 +2,7 @@
 // without the quoting helper of that output's language.
 import Handlebars from 'handlebars';
 
-export type Context = 'shell' | 'dockerfile' | 'hcl';
+export type Context = 'shell' | 'dockerfile' | 'hcl' | 'gitignore';
 
 /** Which helpers may print a value, per output language. */
 export const SAFE_HELPERS: Record<Context, readonly string[]> = {
@@ -14,6 +14,8 @@ export const SAFE_HELPERS: Record<Context, readonly string[]> = {
   // execForm: JSON strings (CMD/ENTRYPOINT expand nothing); dockerfileWord: only [A-Za-z0-9_.:/@%+=,-].
   dockerfile: ['dockerfile', 'dockerfileList', 'runArgs', 'ident', 'int', 'imageRef', 'execForm', 'dockerfileWord'],
   hcl: ['hcl', 'int', 'ident'],
+  // gitignore: one name, anchored, with git's pattern characters escaped.
+  gitignore: ['gitignore'],
 };
 
 /** Helpers whose output is only safe inside a `#` comment line. */
@@ -27,6 +29,7 @@ export function templateContext(path: string): Context | undefined {
   if (path.startsWith('partials/') || path.startsWith('steps/') || path.endsWith('.sh.hbs')) return 'shell';
   if (/(^|\/)Dockerfile[^/]*\.hbs$/.test(path)) return 'dockerfile';
   if (path.endsWith('.hcl.hbs')) return 'hcl';
+  if (path === 'gitignore.hbs') return 'gitignore';
   return undefined;
 }
 
