@@ -57,8 +57,8 @@ const spec = (tree: string, extra: Partial<SourceSpec> = {}): SourceSpec => ({
   ...extra,
 });
 
-async function read(tree: string, keyring: Keyring[] = [{ path: key.binary }], extra: Partial<SourceSpec> = {}) {
-  const verify = await verifier(keyring);
+async function read(tree: string, keyring: Keyring[] = [{ path: key.binary }], extra: Partial<SourceSpec> = {}, only?: 'gpgv' | 'sqv') {
+  const verify = await verifier(keyring, only);
   try {
     return await readSource(spec(tree, extra), verify);
   } finally {
@@ -117,6 +117,16 @@ describe('reading a source', () => {
     expect(await fails(read('good', undefined, { suite: 'trixie' }))).toBe(`no Release file at ${server.url}/good/dists/trixie/: is trixie a suite of ${server.url}/good?`);
     expect(await fails(read('expired'))).toMatch(/\/expired\/dists\/bookworm\/InRelease expired on .* \(Valid-Until\)/);
     expect((await read('expired', undefined, { ignoreValidUntil: true })).indices).toHaveLength(1);
+  });
+
+  it('checks with sqv where gpgv is missing (Release and Release.gpg: sqv reads detached signatures)', async () => {
+    const source = await read('good', [{ path: key.binary }, { name: 'company', bytes: readFileSync(other.armored) }], {}, 'sqv');
+    expect(source.releaseUrl).toBe(`${server.url}/good/dists/bookworm/Release`);
+    expect(source.indices[0]!.packages).toHaveLength(2);
+    expect(await fails(read('good', [{ path: other.binary }], {}, 'sqv'))).toMatch(/^bad signature on .*\/good\/dists\/bookworm\/Release: sqv: /);
+    const release = join(root, 'www/tampered/dists/bookworm/Release');
+    writeFileSync(release, readFileSync(release, 'utf8').replace('Suite: bookworm', 'Suite: bookwork'));
+    expect(await fails(read('tampered', undefined, {}, 'sqv'))).toMatch(/^bad signature on .*\/tampered\/dists\/bookworm\/Release: sqv: /);
   });
 
   it('names a keyring that is missing, and the package that installs it', async () => {

@@ -100,6 +100,7 @@ export class Universe {
           const list = this.byName.get(pkg.name) ?? [];
           list.push({ pkg, source, component });
           this.byName.set(pkg.name, list);
+          if (!pkg.hasProvides) continue;
           for (const p of pkg.provides) {
             const set = this.providersOf.get(p.name) ?? new Set<string>();
             set.add(pkg.name);

@@ -93,7 +93,8 @@ async function fetchIndex(spec: SourceSpec, release: Release, dir: string): Prom
     if (compression !== 'none' && uncompressed !== undefined && sha256(text) !== uncompressed.sha256) {
       throw new ArchiveError(`corrupt index ${plain}: its content does not match the SHA256 the Release file lists for ${dir}Packages`);
     }
-    return parsePackages(text.toString('utf8'));
+    // latin1 decodes fastest, and the fields read are ASCII (names, versions, relations).
+    return parsePackages(text.toString('latin1'));
   }
   if ([...release.files.keys()].some((p) => p.startsWith(`${dir}Packages`))) {
     throw new ArchiveError(`cannot read ${base}${dir}Packages: no form the Release file lists is served`);

@@ -55,12 +55,15 @@ function gpgvVerdict(status: string, exit: number | null, stderr: string): strin
   return `no valid signature (gpgv: ${stderr.trim().split('\n').pop() || `exit ${exit}`})`;
 }
 
-/** A verifier for `keyrings`: gpgv where the host has it, else sqv; neither is an error naming the package. */
-export async function verifier(keyrings: readonly Keyring[]): Promise<Verifier> {
+/**
+ * A verifier for `keyrings`: gpgv where the host has it, else sqv (what apt uses on
+ * newer releases); neither is an error naming the package. `only` picks one (tests).
+ */
+export async function verifier(keyrings: readonly Keyring[], only?: 'gpgv' | 'sqv'): Promise<Verifier> {
   const home = await mkdtemp(join(tmpdir(), 'mkimage-gen-gpgv-'));
   try {
     const paths = await keyringPaths(home, keyrings);
-    const gpgv = findProgram('gpgv');
+    const gpgv = only === 'sqv' ? undefined : findProgram('gpgv');
     const close = () => rm(home, { recursive: true, force: true });
     if (gpgv) {
       const base = ['--homedir', home, '--status-fd', '1', '--logger-fd', '2', ...paths.flatMap((p) => ['--keyring', p])];
@@ -92,7 +95,7 @@ export async function verifier(keyrings: readonly Keyring[]): Promise<Verifier> 
         close,
       };
     }
-    const sqv = findProgram('sqv');
+    const sqv = only === 'gpgv' ? undefined : findProgram('sqv');
     if (sqv) {
       return {
         async detached(data, signature, url) {
@@ -100,7 +103,8 @@ export async function verifier(keyrings: readonly Keyring[]): Promise<Verifier> 
           const sig = join(home, 'Release.gpg');
           await writeFile(file, data);
           await writeFile(sig, signature);
-          const result = await run(sqv, [...paths.flatMap((p) => ['--keyring', p]), sig, file]);
+          // --keyring=FILE: one keyring to an option, however a version of sqv reads a list after --keyring.
+          const result = await run(sqv, [...paths.map((p) => `--keyring=${p}`), sig, file]);
           if (result.status !== 0) throw new ArchiveError(`bad signature on ${url}: sqv: ${result.stderr.trim().split('\n').pop() || `exit ${result.status}`}`);
           return data.toString('utf8');
         },
@@ -108,7 +112,11 @@ export async function verifier(keyrings: readonly Keyring[]): Promise<Verifier> 
       };
     }
     await close();
-    throw new ArchiveError('neither gpgv nor sqv is installed, so no Release file can be checked: install the gpgv package (or sqv)');
+    throw new ArchiveError(
+      only
+        ? `${only} is not installed, so no Release file can be checked: install the ${only} package`
+        : 'neither gpgv nor sqv is installed, so no Release file can be checked: install the gpgv package (or sqv)',
+    );
   } catch (error) {
     await rm(home, { recursive: true, force: true });
     throw error;
