@@ -76,17 +76,19 @@ function aptManifest(apt: PrivateApt, roots: string[]): Line[] {
   return [...seen.values()];
 }
 
-/** apt-cache madison: each version of a package with the suites that list it. */
-function madison(apt: PrivateApt, name: string): { version: string; suites: string[] }[] {
-  const out = must('apt-cache', [...apt.options, 'madison', name], { env: { PATH: SYSTEM_PATH, LC_ALL: 'C.UTF-8' } });
-  const versions = new Map<string, string[]>();
+/** apt-cache madison, in one run: each version of each package with the suites that list it. */
+function madison(apt: PrivateApt, names: string[]): Map<string, { version: string; suites: string[] }[]> {
+  const out = must('apt-cache', [...apt.options, 'madison', ...names], { env: { PATH: SYSTEM_PATH, LC_ALL: 'C.UTF-8' } });
+  const found = new Map<string, Map<string, string[]>>();
   for (const line of out.split('\n')) {
-    const [, version, where] = line.split('|').map((f) => f.trim());
-    if (!version || !where) continue;
+    const [name, version, where] = line.split('|').map((f) => f.trim());
+    if (!name || !version || !where) continue;
     const suite = where.split(/\s+/)[1]!.split('/')[0]!;
+    const versions = found.get(name) ?? new Map<string, string[]>();
     versions.set(version, [...(versions.get(version) ?? []), suite]);
+    found.set(name, versions);
   }
-  return [...versions].map(([version, suites]) => ({ version, suites }));
+  return new Map([...found].map(([name, versions]) => [name, [...versions].map(([version, suites]) => ({ version, suites }))]));
 }
 
 describeE2E('end-to-end: outdated against the mirror, refresh against a local snapshot service', prereq, (mirrors) => {
@@ -175,8 +177,9 @@ expect: expected.manifest
     expect(same.status).toBe(0);
 
     // A few packages at an older version the mirror still has: security updates first.
+    const versions = madison(mirrorApt, current.map((l) => l.name));
     const older = current
-      .map((l) => ({ line: l, versions: madison(mirrorApt, l.name) }))
+      .map((l) => ({ line: l, versions: versions.get(l.name) ?? [] }))
       .map(({ line, versions }) => ({ line, now: versions.find((v) => v.version === line.version)!, before: versions.find((v) => v.version !== line.version) }))
       .filter((c) => c.before !== undefined && c.now !== undefined)
       .sort((a, b) => Number(b.now.suites.includes('bookworm-security')) - Number(a.now.suites.includes('bookworm-security')))
