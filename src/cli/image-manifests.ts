@@ -2,13 +2,13 @@
 // given on the command line, or the config's expected one (expect:, beside the
 // generated script; one per architecture where there are several). All of them are
 // read and checked before anything is fetched.
-import { readFileSync } from 'node:fs';
 import { join, relative, resolve as resolvePath } from 'node:path';
 import type { RenderEntry } from '../generate.js';
 import { archSiblingName } from '../layout.js';
 import { parseManifest, type ManifestLine } from '../manifest.js';
 import { ConfigError } from '../model/errors.js';
 import type { Resolved } from '../plan/resolve.js';
+import { readExpected } from '../io/manifest-file.js';
 
 export interface ArchManifest {
   arch: string;
@@ -22,15 +22,15 @@ export interface ArchManifest {
 const shownPath = (path: string) => relative(process.cwd(), path) || path;
 
 function read(path: string, source: string): ManifestLine[] {
-  let text: string;
+  let text: string | undefined;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readExpected(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(source, [`cannot read ${shownPath(path)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`]);
+  }
+  if (text === undefined) {
     throw new ConfigError(source, [
-      code === 'ENOENT'
-        ? `${shownPath(path)} does not exist: build the image once and take its manifest with mkimage-gen refresh-manifest (or give one with --manifest)`
-        : `cannot read ${shownPath(path)}: ${code ?? String(error)}`,
+      `${shownPath(path)} does not exist: build the image once and take its manifest with mkimage-gen refresh-manifest (or give one with --manifest)`,
     ]);
   }
   const parsed = parseManifest(text);

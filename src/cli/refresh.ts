@@ -5,14 +5,13 @@
 // request body goes to stdout. Every archive is read and every new file is made in
 // memory first: an error writes nothing. A config whose newest snapshot changes no
 // package keeps its pin, so a second refresh changes nothing.
-import { readFileSync } from 'node:fs';
 import { basename, extname, resolve as resolvePath } from 'node:path';
 import { readArchSources, rebuildReport } from '../archive/image.js';
 import { manifestText } from '../archive/rebuild.js';
 import { newestSnapshot } from '../archive/snapshot.js';
 import type { ReadSource } from '../archive/source.js';
 import type { RenderEntry } from '../generate.js';
-import { writeAtomically } from '../io/manifest-file.js';
+import { readExpected, writeAtomically } from '../io/manifest-file.js';
 import { ConfigError } from '../model/errors.js';
 import type { Settings } from '../model/index.js';
 import { resolve } from '../plan/resolve.js';
@@ -64,7 +63,8 @@ async function newest(settings: Settings, now: Date): Promise<string> {
 async function refreshOne(entry: RenderEntry, loaded: Loaded, file: string, argv: RefreshArgs, cache: Map<string, Promise<ReadSource>>, now: Date): Promise<Outcome> {
   const shown = entry.origin.generatedFrom.replace(/^config /, '');
   const from = entry.settings.snapshot!;
-  const text = readFileSync(file, 'utf8');
+  const text = readExpected(file);
+  if (text === undefined) throw new ConfigError(shown, ['the config file is gone']);
   const r = resolve(entry.settings);
   const expected = expectedManifests(entry, r, loaded.out, shown);
   // The edit is tried now, so a config that cannot be edited in place fails before any download.
