@@ -310,7 +310,7 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
           .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
           .example('$0 refresh > pr-body.md', 'move the pins and keep the summary for the pull request')
           .example('$0 refresh --dry-run', 'say what would move')
-          .epilogue('Exit codes: 0 done (pins moved, or none needed to); 1 with --dry-run: a pin would move, or the newest snapshot cannot be built; 2 bad input, or an archive that cannot be read or trusted; nothing is written then.'),
+          .epilogue('Exit codes: 0 done (pins moved, or none needed to); 1 the newest snapshot cannot be built (its pin stays), or with --dry-run a pin would move; 2 bad input, or an archive that cannot be read or trusted; nothing is written then.'),
       (argv) =>
         choose(async () => {
           const loaded = await load(argv);
