@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { dearmor, isArmored } from '../model/openpgp.js';
 import { ArchiveError } from './errors.js';
 import { findProgram, run } from './run.js';
@@ -29,7 +29,8 @@ function keyringPaths(home: string, keyrings: readonly Keyring[]): Promise<strin
     keyrings.map(async (k, i) => {
       if ('path' in k) {
         if (!existsSync(k.path)) throw new ArchiveError(`the keyring ${k.path} is missing${k.pkg ? `: install the ${k.pkg} package` : ''}`);
-        return k.path;
+        // Absolute: gpgv looks for a name without a slash in its (private) home.
+        return resolve(k.path);
       }
       // gpgv and sqv read binary keyrings: an armored key is unwrapped first, as apt does with .asc.
       const file = join(home, `key-${i}.gpg`);
