@@ -36,6 +36,7 @@ const BEYOND_JSON_SCHEMA: Record<string, string> = {
   'bad-repository-key-missing.yaml': 'a file beside the config',
   'bad-snapshot-ubuntu-early.yaml': 'the snapshot archive in terms of the distro',
   'bad-snapshot-with-epoch.yaml': 'one field in terms of another',
+  'bad-snapshot-mirror-alone.yaml': 'one field in terms of another',
   'bad-user-group.yaml': 'one field in terms of another',
   'bad-component.yaml': 'components the release publishes',
   'default-locale-not-generated.yaml': 'one field in terms of another',

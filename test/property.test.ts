@@ -67,6 +67,7 @@ const FIELDS: Field[] = [
   { key: 'mirror', error: 'mirror', set: (v) => ({ ...DEBIAN, mirror: v }), examples: ['http://mirror.example/debian', 'https://mirror.example:8443/debian', 'file:///srv/mirror/debian'], extras: URL_EXTRAS, reach: 'script' },
   { key: 'securityMirror', error: 'securityMirror', set: (v) => ({ ...DEBIAN, securityMirror: v }), examples: ['http://mirror.example/debian-security'], extras: URL_EXTRAS, reach: 'script' },
   { key: 'portsMirror', error: 'portsMirror', set: (v) => ({ ...UBUNTU, arch: 'arm64', portsMirror: v }), examples: ['http://ports.example/ubuntu-ports'], extras: URL_EXTRAS, reach: 'script' },
+  { key: 'snapshotMirror', error: 'snapshotMirror', set: (v) => ({ ...DEBIAN, snapshot: '20250101T000000Z', snapshotMirror: v }), examples: ['http://snapshot.example', 'https://snapshot.example:8443/mirror'], extras: URL_EXTRAS, reach: 'script' },
   { key: 'proxy', error: 'proxy', set: (v) => ({ ...DEBIAN, proxy: v }), examples: ['http://proxy.example:3128', 'https://proxy.example/'], extras: URL_EXTRAS, reach: 'script' },
   { key: 'components[]', error: 'components[0]', set: (v) => ({ ...DEBIAN, components: [v] }), examples: ['main', 'contrib', 'non-free-firmware'], reach: 'script' },
   { key: 'include[]', error: 'include[0]', set: (v) => ({ ...DEBIAN, backend: 'mmdebstrap', include: [v] }), examples: ['curl', 'iproute2', 'libc6:amd64', 'g++', 'curl=7.88.1-10+deb12u8', 'libc6:amd64=1:2.36-9~b1'], extras: ['+', '.', '-x', ':any', ':arm64', '=1.0', '~rc1', '.2'], reach: 'script' },

@@ -327,7 +327,46 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
           return EXIT.ok;
         }),
     )
-    .demandCommand(1, 'name a command: generate, check, explain, presets, releases, init, schema or refresh-manifest')
+    .command(
+      'outdated [configs..]',
+      'would a rebuild now change the image? compare its manifest with the archives its build reads; exit 1 if so',
+      (y) =>
+        treeOptions(y)
+          .option('manifest', { type: 'string', array: true, describe: "a build's manifest (e.g. out/rootfs.manifest) instead of the config's expected one; one per architecture" })
+          .option('keyring', { type: 'string', describe: "check the distro's Release files with this keyring instead of the host's archive keyring" })
+          .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })
+          .example('$0 outdated', "every config of the project against its expected manifest (expect:)")
+          .example('$0 outdated configs/debian.yaml --manifest out/rootfs.manifest', "against the manifest of the last build")
+          .example('$0 outdated --json', '{ "changed": true, "images": [{ "changes": [{ "kind": "upgrade", "name": "libc6", ... }] }] }')
+          .epilogue('Exit codes: 0 a rebuild changes nothing; 1 it changes packages (or could not be built); 2 bad input, or a mirror that cannot be reached, a bad signature or a corrupt index (named).'),
+      (argv) =>
+        choose(async () => (await import('./outdated.js')).outdated(await load(argv), argv)),
+    )
+    .command(
+      'refresh [configs..]',
+      'move snapshot pins to the newest snapshot that changes the image, update the expected manifests, regenerate, and print the changes',
+      (y) =>
+        y
+          .positional('configs', { type: 'string', array: true, describe: "config files (default: the project file's configs)" })
+          .option('out', { type: 'string', describe: "output directory (default: the project file's out)" })
+          .option('keyring', { type: 'string', describe: "check the distro's Release files with this keyring instead of the host's archive keyring" })
+          .option('dry-run', { type: 'boolean', default: false, describe: 'write nothing; exit 1 if a pin would move' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
+          .example('$0 refresh > pr-body.md', 'move the pins and keep the summary for the pull request')
+          .example('$0 refresh --dry-run', 'say what would move')
+          .epilogue('Exit codes: 0 done (pins moved, or none needed to); 1 the newest snapshot cannot be built (its pin stays), or with --dry-run a pin would move; 2 bad input, or an archive that cannot be read or trusted; nothing is written then.'),
+      (argv) =>
+        choose(async () => {
+          const loaded = await load(argv);
+          const regenerate = async (entries: RenderEntry[], bakeEntries: RenderEntry[]) => {
+            const files = await (await render()).renderAll(entries, loaded.bakeOrigin, bakeEntries);
+            (await tree()).writeTree(shownOut(loaded), files, { scope: loaded.scope });
+          };
+          const configFiles = (argv.configs ?? []).map((c) => resolve(process.cwd(), c));
+          return (await import('./refresh.js')).refresh(loaded, { keyring: argv.keyring, dryRun: argv.dryRun, json: argv.json, configFiles }, regenerate);
+        }),
+    )
+    .demandCommand(1, 'name a command: generate, check, explain, presets, releases, init, schema, refresh-manifest, outdated or refresh')
     .strict()
     .recommendCommands()
     .help()

@@ -344,6 +344,11 @@ const settingsShape = {
     .describe(
       'build from the snapshot archive at this moment (YYYYMMDDTHHMMSSZ, UTC): snapshot.debian.org or snapshot.ubuntu.com; SOURCE_DATE_EPOCH is that moment',
     ),
+  snapshotMirror: mirrorUrl
+    .optional()
+    .describe(
+      'with snapshot: where the snapshot service is, or a copy of it laid out the same way (…/archive/debian/<timestamp>/ for Debian, …/ubuntu/<timestamp>/ for Ubuntu); default http://snapshot.debian.org or http://snapshot.ubuntu.com',
+    ),
   expect: pattern(EXPECT_PATH, 'a relative path to a manifest file', 'expected.manifest')
     .optional()
     .describe(
@@ -463,6 +468,8 @@ export const SettingsSchema = strictObject(settingsShape)
           message: 'snapshot sets SOURCE_DATE_EPOCH to its moment: remove sourceDateEpoch',
         });
       }
+    } else if (s.snapshotMirror !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['snapshotMirror'], message: 'snapshotMirror needs a snapshot: set snapshot or remove snapshotMirror' });
     } else if (s.apt.keepSnapshot) {
       ctx.addIssue({ code: 'custom', path: ['apt', 'keepSnapshot'], message: 'keepSnapshot needs a snapshot: set snapshot or remove keepSnapshot' });
     }

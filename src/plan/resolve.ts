@@ -108,7 +108,7 @@ function aptSources(settings: Settings, release: Release, mirror: string, securi
 
 /** The same sources on the snapshot archive: the mirror's suites on its main tree, the security suite on its security tree. */
 function onSnapshot(sources: AptSource[], settings: Settings, arch: Arch, mirror: string, timestamp: string): AptSource[] {
-  const at = snapshotMirrors(settings.distro, arch, timestamp);
+  const at = snapshotMirrors(settings.distro, arch, timestamp, settings.snapshotMirror);
   return sources.map((src) => ({ ...src, uri: src.uri === mirror ? at.mirror : at.security }));
 }
 

@@ -42,18 +42,25 @@ export function snapshotServed(release: Release): boolean {
   return release.distro === 'debian' || release.status !== 'archived';
 }
 
-/** The snapshot URLs for the main archive and the security archive at a moment. */
-export function snapshotMirrors(distro: Distro, arch: string, timestamp: string): { mirror: string; security: string } {
-  if (distro === 'debian') {
-    return {
-      mirror: `http://snapshot.debian.org/archive/debian/${timestamp}`,
-      security: `http://snapshot.debian.org/archive/debian-security/${timestamp}`,
-    };
-  }
+/** Where each distro's snapshot service is; a config's snapshotMirror names a copy laid out the same way. */
+export const SNAPSHOT_BASE: Readonly<Record<Distro, string>> = {
+  debian: 'http://snapshot.debian.org',
+  ubuntu: 'http://snapshot.ubuntu.com',
+};
+
+/** The snapshot trees (without the timestamp) for the main archive and the security archive. */
+export function snapshotTrees(distro: Distro, arch: string, base = SNAPSHOT_BASE[distro]): { mirror: string; security: string } {
+  const root = base.replace(/\/+$/, '');
+  if (distro === 'debian') return { mirror: `${root}/archive/debian`, security: `${root}/archive/debian-security` };
   // Ubuntu keeps amd64 (and i386) in ubuntu, every other architecture in ubuntu-ports.
-  const tree = arch === 'amd64' || arch === 'i386' ? 'ubuntu' : 'ubuntu-ports';
-  const url = `http://snapshot.ubuntu.com/${tree}/${timestamp}`;
-  return { mirror: url, security: url };
+  const tree = `${root}/${arch === 'amd64' || arch === 'i386' ? 'ubuntu' : 'ubuntu-ports'}`;
+  return { mirror: tree, security: tree };
+}
+
+/** The snapshot URLs for the main archive and the security archive at a moment. */
+export function snapshotMirrors(distro: Distro, arch: string, timestamp: string, base?: string): { mirror: string; security: string } {
+  const trees = snapshotTrees(distro, arch, base);
+  return { mirror: `${trees.mirror}/${timestamp}`, security: `${trees.security}/${timestamp}` };
 }
 
 /** A mirror URL on a snapshot archive: its Release files are old on purpose, so Valid-Until must not be checked. */
