@@ -967,8 +967,10 @@ exit 101
   # dpkg calls sync() after every unpack; a throwaway build does not need it and apt gets much faster
   write_file /etc/dpkg/dpkg.cfg.d/02apt-speedup 0644 'force-unsafe-io
 '
-  # delete downloaded .debs after every dpkg run, so no layer keeps them
+  # delete downloaded .debs after every dpkg run and keep no binary package caches, so no layer keeps them
   write_file /etc/apt/apt.conf.d/no-cache 0644 'DPkg::Post-Invoke {"/bin/rm -f /var/cache/apt/archives/*.deb || true";};
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
 '
   # skip translated package descriptions: smaller lists, faster updates
   write_file /etc/apt/apt.conf.d/docker-no-languages 0644 'Acquire::Languages "none";

@@ -1078,8 +1078,10 @@ ld_cache() {
 # apt's Docker tweaks, written once mmdebstrap has installed everything: its apt run
 # reads plain lists and keeps the .debs it downloaded (a package cache may collect them).
 apt_tweaks() {
-  # delete downloaded .debs after every dpkg run, so no layer keeps them
+  # delete downloaded .debs after every dpkg run and keep no binary package caches, so no layer keeps them
   write_file /etc/apt/apt.conf.d/no-cache 0644 'DPkg::Post-Invoke {"/bin/rm -f /var/cache/apt/archives/*.deb || true";};
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
 '
   # skip translated package descriptions: smaller lists, faster updates
   write_file /etc/apt/apt.conf.d/docker-no-languages 0644 'Acquire::Languages "none";

@@ -21,7 +21,7 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'tweaks.policyRcD': 'policy-rc.d exits 101: package scripts start no services.',
   'tweaks.initctl': 'Divert /sbin/initctl to /bin/true; auto = upstart era only.',
   'tweaks.unsafeIo': 'dpkg force-unsafe-io: no sync() after each unpack.',
-  'tweaks.noCache': 'DPkg::Post-Invoke deletes downloaded .debs after every install.',
+  'tweaks.noCache': "DPkg::Post-Invoke deletes downloaded .debs after every install, and apt keeps no binary caches (pkgcache.bin, srcpkgcache.bin), as in the official images.",
   'tweaks.noLanguages': 'Acquire::Languages "none": no translated package descriptions.',
   'tweaks.gzipIndexes': "Keep apt's package lists gzipped on disk.",
   'tweaks.autoremoveSuggests': 'Let autoremove drop packages that are only suggested.',

@@ -242,6 +242,8 @@ interface Images {
   config(ref: string): { Env?: string[]; Cmd?: string[] };
   /** A shell script in a container of the image: its exit status and both streams. */
   probe(ref: string, script: string): { status: number; output: string };
+  /** The image's size in bytes, as the engine counts its layers. */
+  size(ref: string): number;
 }
 
 function imagesOf(k: Case): Images {
@@ -255,6 +257,7 @@ function imagesOf(k: Case): Images {
         const result = engine!.run(ref, ['sh', '-c', `(${script}) 2>&1`]);
         return { status: result.status ?? -1, output: result.stdout };
       },
+      size: (ref) => Number(engine!.inspect(ref).Size),
     };
   }
   return {
@@ -262,6 +265,7 @@ function imagesOf(k: Case): Images {
     id: (ref) => store.mustPodman(['image', 'inspect', '--format', '{{.Id}}', ref]).trim(),
     config: (ref) => JSON.parse(store.mustPodman(['image', 'inspect', '--format', '{{json .Config}}', ref])) as { Env?: string[]; Cmd?: string[] },
     probe: (ref, script) => store.probe(ref, script),
+    size: (ref) => Number(store.mustPodman(['image', 'inspect', '--format', '{{.Size}}', ref]).trim()),
   };
 }
 
@@ -533,6 +537,34 @@ function defineChecks(c: BuildCase, get: () => Case) {
       ]);
       const env = images.config(`${derivedImage}:${c.suite}`).Env;
       expect(env).toEqual(expect.arrayContaining(Object.entries(DERIVED_ENV).map(([k, v]) => `${k}=${v}`)));
+    });
+
+    it(`the derived image holds only what it installs: its size minus its base's is ${DERIVED_PACKAGE}'s installed size, no apt caches, no lists`, { timeout: 900_000 }, async () => {
+      await built();
+      const images = imagesOf(get());
+      const base = `${image}:${c.suite}`;
+      const derived = `${derivedImage}:${c.suite}`;
+      const packages = (ref: string) => {
+        const r = images.probe(ref, "dpkg-query -W -f='${binary:Package} ${Version} ${Installed-Size}\\n'");
+        expect(r.status, r.output).toBe(0);
+        return new Set(r.output.split('\n').filter((line) => line !== ''));
+      };
+      const before = packages(base);
+      const added = [...packages(derived)].filter((line) => !before.has(line));
+      expect(added.map((line) => line.split(' ')[0]!.replace(/:.*/, ''))).toContain(DERIVED_PACKAGE);
+      // dpkg's Installed-Size is in KiB.
+      const installed = added.reduce((sum, line) => sum + Number(line.split(' ')[2]) * 1024, 0);
+      const grown = images.size(derived) - images.size(base);
+      // What the layer holds besides the packages' files: what any install rewrites (dpkg's
+      // status and its backup, apt's and dpkg's logs, ld.so.cache, the engine's tar headers).
+      const besides = grown - installed;
+      const recent = images.probe(derived, 'find / -xdev -type f -mmin -60 ! -path "/proc/*" -printf "%s %p\\n" | sort -n | tail -15');
+      console.log(`build e2e ${caseName(c)}: derived image grew ${grown} bytes; its new packages (${added.join(', ')}) install ${installed}; besides them ${besides}`);
+      expect(Math.abs(besides), `bytes besides the packages; the largest files the install wrote:\n${recent.output}`).toBeLessThan(2 * 1024 * 1024);
+      const caches = images.probe(derived, 'ls -A /var/cache/apt/; ls -A /var/lib/apt/lists/; find /var/cache/apt/archives -name "*.deb"');
+      expect(caches.status, caches.output).toBe(0);
+      const left = caches.output.split('\n').filter((name) => name !== '' && !['archives', 'partial', 'lock', 'auxfiles'].includes(name));
+      expect(left, 'apt caches, package lists or .debs left in the derived image').toEqual([]);
     });
   });
 }
