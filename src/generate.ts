@@ -1,6 +1,6 @@
 // The one pipeline: settings -> resolve (once) -> plan -> render -> files. The CLI, the
 // library API and `explain` all go through here. Pure: no disk, no clock, no environment.
-import { BAKE_FILE, checkLayout, derivedFilePath, derivedFolder, DOCKERFILE, SCRIPT_FILE, type Origin, type OutputFile } from './layout.js';
+import { BAKE_FILE, checkLayout, configGroup, derivedFilePath, derivedFolder, DOCKERFILE, SCRIPT_FILE, type Origin, type OutputFile } from './layout.js';
 import type { Settings } from './model/index.js';
 import {
   baseImageConfig,
@@ -77,9 +77,12 @@ export function renderConfig(settings: Settings, origin: Origin): OutputFile[] {
   return renderImage(planImage({ id: 'image', settings, origin }));
 }
 
-export function renderBake(targets: readonly BakeTarget[], origin: Origin): string {
+/** The bake file of a set of configs: every target, a group per config, and the default group of them all. */
+export function renderBake(plans: readonly Pick<ImagePlan, 'id' | 'bakeTargets'>[], origin: Origin): string {
+  const targets = plans.flatMap((p) => p.bakeTargets);
+  const groups = plans.map((p) => ({ name: configGroup(p.id), targets: p.bakeTargets.map((t) => t.name) }));
   const variables = [...new Set(targets.flatMap((t) => [...t.buildTags.map((b) => b.variable), ...t.args.map((a) => a.variable)]))].sort();
-  return renderTemplate('docker-bake.hcl.hbs', { ...origin, targets, variables });
+  return renderTemplate('docker-bake.hcl.hbs', { ...origin, targets, groups, variables });
 }
 
 const byPath = (a: OutputFile, b: OutputFile) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
@@ -98,7 +101,7 @@ export function renderAll(entries: readonly RenderEntry[], bakeOrigin: Origin, b
     plans.map((p) => ({
       id: p.id,
       origin: p.origin,
-      targets: p.bakeTargets.map((t) => t.name),
+      targets: [configGroup(p.id), ...p.bakeTargets.map((t) => t.name)],
       tags: [...p.bakeTargets.flatMap((t) => t.tags), ...p.resolved.builds.flatMap((b) => b.tags.map((tag) => `${p.resolved.settings.name}:${tag}`))],
     })),
   );
@@ -106,6 +109,6 @@ export function renderAll(entries: readonly RenderEntry[], bakeOrigin: Origin, b
   const files = plans
     .filter((plan) => written.has(plan.id))
     .flatMap((plan) => renderImage(plan).map((file) => ({ ...file, path: `${plan.id}/${file.path}` })));
-  files.push({ path: BAKE_FILE, content: renderBake(plans.flatMap((p) => p.bakeTargets), bakeOrigin), mode: 0o644 });
+  files.push({ path: BAKE_FILE, content: renderBake(plans, bakeOrigin), mode: 0o644 });
   return files.sort(byPath);
 }

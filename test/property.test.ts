@@ -185,7 +185,7 @@ async function checkRendered(settings: Settings, field: Field, value: string): P
     expect(run.split(/[ ;]+/)).toContain(dockerfileRunWord(value));
   }
   if (field.reach === 'derived-name') expect(derived!.path).toBe(`derived/${value.slice(value.lastIndexOf('/') + 1)}/Dockerfile`);
-  const bake = renderBake(planBakeTargets(resolve(settings), 'property', 'property'), origin);
+  const bake = renderBake([{ id: 'property', bakeTargets: planBakeTargets(resolve(settings), 'property', 'property') }], origin);
   const literals = decodeHclStrings(bake.split('\n').filter((line) => !line.trimStart().startsWith('#')).join('\n'));
   for (const tag of resolve(settings).staticTags) expect(literals).toContain(`${settings.name}:${tag}`);
 }

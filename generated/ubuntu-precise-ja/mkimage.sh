@@ -72,6 +72,8 @@ readonly TAG_DATED=1
 readonly BUILD_VARS_FILE=build-vars.hcl
 # the names of its variables in docker-bake.hcl
 readonly BAKE_PREFIX=mkimage_ubuntu_precise_ja
+# its group in docker-bake.hcl: the targets of its base and derived images
+readonly BAKE_GROUP=ubuntu-precise-ja
 # archive components
 readonly -a COMPONENTS=(main universe)
 # added to the variant
@@ -706,8 +708,8 @@ build_facts() {
     "${BAKE_PREFIX}_date = \"$day\"" "${BAKE_PREFIX}_created = \"$BUILD_CREATED\"")
 }
 
-# The same facts for `docker buildx bake -f docker-bake.hcl -f <this file>`: with them,
-# bake tags and labels its images as the import does.
+# The same facts for `docker buildx bake -f docker-bake.hcl -f <this file> <group>`: with
+# them, bake tags and labels its images as the import does.
 write_build_vars() {
   local file=$OUTPUT_DIR/$BUILD_VARS_FILE
   if ((DRY_RUN)); then
@@ -715,7 +717,7 @@ write_build_vars() {
     printf '  | %s\n' "${BUILD_VARS[@]}"
     return 0
   fi
-  printf '%s\n' "# Written by mkimage.sh for $IMAGE: docker buildx bake -f docker-bake.hcl -f <this file>" \
+  printf '%s\n' "# Written by mkimage.sh for $IMAGE: docker buildx bake -f docker-bake.hcl -f <this file> $BAKE_GROUP" \
     "${BUILD_VARS[@]}" > "$file.partial"
   mv -f -- "$file.partial" "$file"
 }
@@ -885,7 +887,9 @@ report() {
   ((DRY_RUN)) && return 0
   printf 'mkimage: %s\n' "${MADE_FILES[@]}"
   ((${#MADE_TAGS[@]} == 0)) || printf 'mkimage: tagged %s\n' "${MADE_TAGS[@]}"
-  printf 'mkimage: bake reads %s (docker buildx bake -f docker-bake.hcl -f %s)\n' "$OUTPUT_DIR/$BUILD_VARS_FILE" "$OUTPUT_DIR/$BUILD_VARS_FILE"
+  # The bake file sits one folder above this script; the group builds this config's images only.
+  printf 'mkimage: bake reads %s: cd %q && docker buildx bake -f docker-bake.hcl -f %q %s\n' \
+    "$OUTPUT_DIR/$BUILD_VARS_FILE" "${SELF%/*/*}" "$OUTPUT_DIR/$BUILD_VARS_FILE" "$BAKE_GROUP"
 }
 # ---- end of runtime ----
 

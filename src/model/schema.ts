@@ -2,7 +2,7 @@
 // filled here and nowhere else, so the rest of the pipeline sees complete settings.
 import * as z from 'zod';
 import { codenames, defaultSecurityMirror, distroFacts, findRelease, RELEASES, securitySuite, type Distro } from '../releases/index.js';
-import { sharedDerivedFolders } from '../layout.js';
+import { BASE_TARGET_SUFFIX, bakeTargetName, lastPathComponent, sharedDerivedFolders } from '../layout.js';
 import {
   ARCHES,
   type Arch,
@@ -549,6 +549,15 @@ function reportSharedFolders(ctx: z.RefinementCtx, names: readonly string[]) {
       code: 'custom',
       path: ['derived', index, 'name'],
       message: `${describeInput(names[index])} would write ${describeInput(folder).slice(1, -1)}/, as derived[${first}] ${describeInput(names[first])} does: give each a different last name part`,
+    });
+  }
+  // A derived image's bake target is <config>-<last name part>; the base image's is <config>-base.
+  for (const [index, name] of names.entries()) {
+    if (bakeTargetName(lastPathComponent(name)) !== bakeTargetName(BASE_TARGET_SUFFIX)) continue;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['derived', index, 'name'],
+      message: `${describeInput(name)}: its last name part names its bake target <config>-${BASE_TARGET_SUFFIX}, which is the base image's: choose another last name part`,
     });
   }
 }

@@ -1,6 +1,6 @@
 // The view-model of the generated mkimage script: every value, file, step and tool it
 // names, decided here so the template only lays them out.
-import { archSiblingName, bakeVariable, BUILD_VARS_FILE, recordFiles, type Origin } from '../layout.js';
+import { archSiblingName, bakeVariable, BUILD_VARS_FILE, configGroup, recordFiles, type Origin } from '../layout.js';
 import { VERSION as GENERATOR_VERSION } from '../package-root.js';
 import { configDigest } from './config-digest.js';
 import { buildTagParts } from './dockerfiles.js';
@@ -178,6 +178,7 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
       })),
       { name: 'BUILD_VARS_FILE', value: BUILD_VARS_FILE, comment: 'written beside the tarball: what bake needs to tag and label as the import does' },
       { name: 'BAKE_PREFIX', value: bakeVariable(id, 'version').replace(/_version$/, ''), comment: 'the names of its variables in docker-bake.hcl' },
+      { name: 'BAKE_GROUP', value: configGroup(id), comment: 'its group in docker-bake.hcl: the targets of its base and derived images' },
     ],
     arrays: [
       { name: 'COMPONENTS', values: s.components, comment: 'archive components' },

@@ -25,7 +25,7 @@ import { describeE2E, makeTempRoot, mountsUnder, must, prerequisites, processesU
 import { EXIT_STATUS, expectCleanInterrupt, interruptDuring, snapshot, type Interrupted, type StopSignal } from './support/interrupt.js';
 import type { HostMirrors } from './support/mirrors.js';
 import { inRoot, listing, unpack } from './support/rootfs.js';
-import { describeRun, renderConfig, runScript, ScriptRun, stopScripts, type Finished, type Rendered } from './support/script.js';
+import { bakeHint, describeRun, renderConfig, runScript, ScriptRun, stopScripts, type Finished, type Rendered } from './support/script.js';
 
 /** One build: a release, a backend, and the settings that decide what the checks expect. */
 interface BuildCase {
@@ -296,7 +296,10 @@ function defineChecks(c: BuildCase, get: () => Case) {
         await built();
         const { engine, rendered } = get();
         const importedId = engine!.inspect(`${image}:${c.suite}`).Id as string;
-        const log = engine!.mustBake(['docker-bake.hcl', `${id()}/build-vars.hcl`], { cwd: join(rendered.dir, '..') });
+        // The command the build printed, as it printed it: from the bake file's folder, this config's group.
+        const hint = bakeHint((await built()).stdout);
+        expect(hint).toEqual({ cwd: join(rendered.dir, '..'), files: ['docker-bake.hcl', join(rendered.dir, 'build-vars.hcl')], group: id() });
+        const log = engine!.mustBake(hint.files, { cwd: hint.cwd, targets: [hint.group] });
         return { importedId, log };
       })());
     beforeAll(() => {
