@@ -63,7 +63,7 @@ readonly GENERATOR='mkimage-gen 0.1.0'
 # the config this script was generated from
 readonly CONFIG='preset debian-trixie-company'
 # sha256 of its validated settings as canonical JSON (mkimage-gen explain shows it)
-readonly CONFIG_SHA256=e72ae17778047ffc44d2991e59edab553c6786bcf24a958e0913319afdc93d3f
+readonly CONFIG_SHA256=742d0b6d3c8b402343999020bd488d61406d260b99d3bf052ed79fa359458478
 # tags read at build time: version, major version (Debian), <suite>-<YYYYMMDD>; 1 = on
 readonly TAG_VERSION=1
 readonly TAG_MAJOR=1
@@ -331,6 +331,26 @@ install_embedded() {
   unpack_embedded "$ROOTFS$path" "$4" "$5"
   run chmod -- "$mode" "$ROOTFS$path"
   in_chroot chown -- "$owner" "$path"
+}
+
+# check_key FILE FINGERPRINT...: the primary keys of the signing key FILE, as the host's
+# gpg reads them, are exactly these (the config's pins, checked by mkimage-gen when it
+# wrote this script): a key swapped in the script since then is refused before apt
+# trusts it. gpg works in a throwaway home, so no keyring of the host is read or written.
+check_key() {
+  local file=$1 home found wanted
+  shift
+  wanted=$(printf '%s\n' "$@" | sort | paste -sd ' ')
+  if ((DRY_RUN)); then
+    printf '+ read the fingerprints of %s with gpg: %s\n' "$file" "$wanted"
+    return 0
+  fi
+  home=$(mktemp -d)
+  # The fpr line right after each pub line is that primary key's fingerprint.
+  found=$(gpg --homedir "$home" --batch --no-options --with-colons --show-keys -- "$file" 2> /dev/null \
+    | awk -F: '$1 == "pub" { want = 1; next } want && $1 == "fpr" { print $10; want = 0 }' | sort | paste -sd ' ') || found=''
+  rm -rf -- "$home"
+  [[ $found == "$wanted" ]] || die "$file: gpg reads the key fingerprints '${found:-none}', not '$wanted' that this script pins: the script was changed after it was generated, or the key is not the one the config names"
 }
 
 # run_hook rootfs|host SHA256 ENCODING: a hook this script carries (stdin), checked, then
@@ -1029,9 +1049,10 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
   run rm -f "$ROOTFS"/etc/apt/sources.list
 }
 
-# Extra repositories: each key goes into the image's keyring directory and only the
-# sources of its own repository trust it (Signed-By), so a vendor key cannot sign for
-# Debian. Pinning priorities decide which repository wins where several carry a package.
+# Extra repositories: each key goes into the image's keyring directory, its fingerprints
+# checked with the host's gpg, and only the sources of its own repository trust it
+# (Signed-By), so a vendor key cannot sign for Debian. Pinning priorities decide which
+# repository wins where several carry a package.
 apt_repositories() {
   # signing key of company (company/apt-key.asc): 00E6D8CE87E5E7F83552CCC0B0169CFF97331885
   install_embedded /etc/apt/keyrings/company.asc 0644 root:root 8ee3c9d31e4707c193bb13e81ec67296c236f0550731360dcbad2bf1dddb98c6 text << 'MKIMAGE_EMBEDDED_8EE3C9D31E4707C1'
@@ -1046,6 +1067,7 @@ sBac/5czGIUFAmsKaaQCGwMFCwkIBwIGFQoJCAsCBBYCAwECHgECF4AACgkQsBac
 =nzwZ
 -----END PGP PUBLIC KEY BLOCK-----
 MKIMAGE_EMBEDDED_8EE3C9D31E4707C1
+  check_key "$ROOTFS"/etc/apt/keyrings/company.asc 00E6D8CE87E5E7F83552CCC0B0169CFF97331885
   # repository company, trusted only with its own key
   write_file /etc/apt/sources.list.d/company.sources 0644 'Types: deb
 URIs: https://apt.example.com/debian
@@ -1546,6 +1568,7 @@ main() {
   require_tool sha256sum coreutils
   require_tool zstd zstd
   require_tool docker docker.io
+  require_tool gpg gpg
   require_file /usr/share/keyrings/debian-archive-keyring.gpg debian-archive-keyring
   require_file /usr/lib/apt/apt-helper apt
   check_preflight

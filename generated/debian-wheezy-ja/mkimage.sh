@@ -333,6 +333,26 @@ install_embedded() {
   in_chroot chown -- "$owner" "$path"
 }
 
+# check_key FILE FINGERPRINT...: the primary keys of the signing key FILE, as the host's
+# gpg reads them, are exactly these (the config's pins, checked by mkimage-gen when it
+# wrote this script): a key swapped in the script since then is refused before apt
+# trusts it. gpg works in a throwaway home, so no keyring of the host is read or written.
+check_key() {
+  local file=$1 home found wanted
+  shift
+  wanted=$(printf '%s\n' "$@" | sort | paste -sd ' ')
+  if ((DRY_RUN)); then
+    printf '+ read the fingerprints of %s with gpg: %s\n' "$file" "$wanted"
+    return 0
+  fi
+  home=$(mktemp -d)
+  # The fpr line right after each pub line is that primary key's fingerprint.
+  found=$(gpg --homedir "$home" --batch --no-options --with-colons --show-keys -- "$file" 2> /dev/null \
+    | awk -F: '$1 == "pub" { want = 1; next } want && $1 == "fpr" { print $10; want = 0 }' | sort | paste -sd ' ') || found=''
+  rm -rf -- "$home"
+  [[ $found == "$wanted" ]] || die "$file: gpg reads the key fingerprints '${found:-none}', not '$wanted' that this script pins: the script was changed after it was generated, or the key is not the one the config names"
+}
+
 # run_hook rootfs|host SHA256 ENCODING: a hook this script carries (stdin), checked, then
 # run inside the rootfs, or on the host with the rootfs as $1 and MKIMAGE_ROOTFS.
 run_hook() {

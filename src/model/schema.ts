@@ -25,7 +25,7 @@ import {
   REPOSITORY_NAME,
   REPOSITORY_SUITE,
 } from './formats.js';
-import { BASE_GROUPS, checkEmbedded, embeddedRefs } from './embedded.js';
+import { BASE_GROUPS, checkEmbedded, checkKeyPins, embeddedRefs } from './embedded.js';
 import { describeInput } from './describe.js';
 import { localeProblem } from './locale.js';
 import { packageSpecProblem } from './packages.js';
@@ -165,12 +165,27 @@ const owner = pattern(OWNER, 'an owner user[:group]', 'root:root, app, 1000:1000
 const accountName = pattern(ACCOUNT_NAME, 'a user or group name', 'app');
 const id = z.number().int().min(0).max(2 ** 31 - 1);
 
+/** An OpenPGP fingerprint as gpg prints it: 40 hex digits (v4) or 64 (v6), spaces allowed; kept without them, in capitals. */
+const FINGERPRINT = /^\s*(?:(?:[0-9A-Fa-f]\s*){40}|(?:[0-9A-Fa-f]\s*){64})$/;
+const fingerprint = pattern(FINGERPRINT, 'an OpenPGP fingerprint: 40 hex digits (v4 key) or 64 (v6 key)', 'the fpr gpg --show-keys prints').transform((value) =>
+  value.replace(/\s+/g, '').toUpperCase(),
+);
+
 const repository = strictObject({
   name: pattern(REPOSITORY_NAME, 'a repository name', 'company').describe('names its keyring, sources and preferences files'),
   url: url('a repository URL', 'http://apt.example.com/debian').describe('the repository URL, as in a deb line'),
   suites: z.array(pattern(REPOSITORY_SUITE, 'a suite', 'bookworm')).min(1).describe('suites to read from it'),
   components: z.array(pattern(COMPONENT, 'an archive component', 'main')).min(1).default(['main']).describe('its components'),
   key: relativePath.describe('its signing key: an OpenPGP public key file (armored or binary) beside the config, written to /etc/apt/keyrings and named by Signed-By'),
+  fingerprint: z
+    .union([fingerprint, z.array(fingerprint).min(1)], {
+      error: (issue) => `${describeInput(issue.input)} is not an OpenPGP fingerprint (40 hex digits for a v4 key, 64 for v6, as gpg --show-keys prints it) or a list of them`,
+    })
+    .transform((value) => (Array.isArray(value) ? value : [value]))
+    .optional()
+    .describe(
+      "pins the key: the fingerprint of its primary key (or a list, one per primary key in the file), as gpg --show-keys prints it; generate refuses a key file whose keys differ, and the script checks it again with the build host's gpg",
+    ),
   priority: z.number().int().min(-1000).max(1000).optional().describe('apt pinning priority for everything from its host'),
   packages: z.array(packageSpec(true)).default([]).describe('packages installed from it (apt-get, after the sources are in place)'),
 });
@@ -460,6 +475,7 @@ export const SettingsSchema = strictObject(settingsShape)
     reportReleaseChecks(ctx, s, release);
     reportDuplicates(ctx, ['output', 'tags'], s.output.tags);
     checkEmbedded(s, ctx);
+    checkKeyPins(s, ctx);
     if (!s.output.releaseTags.suite && !s.output.latest && s.output.tags.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['output', 'releaseTags', 'suite'], message: 'the image needs one tag known before the build: keep the suite tag, or set latest or tags' });
     }

@@ -104,6 +104,8 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
   if (compressor) tools.push({ command: compressor.command, package: compressor.package });
   if (engine) tools.push({ command: engine, package: ENGINE_PACKAGES[engine] });
   if (oci) tools.push({ command: 'gzip', package: 'gzip' });
+  // It reads each extra repository's key and checks its fingerprints before apt trusts it.
+  if (r.repositories.length > 0) tools.push({ command: 'gpg', package: 'gpg' });
   const requiredFiles = [{ path: r.hostKeyring, package: r.distro.hostKeyringPackage }];
   if (mmdebstrap) requiredFiles.push({ path: MERGED_USR_HOOK, package: 'mmdebstrap' });
   if (usesEatmydata(r)) {

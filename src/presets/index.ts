@@ -133,7 +133,16 @@ export const PRESETS: readonly Preset[] = [
       apt: { backports: true, pins: [{ packages: ['*'], pin: 'release n=trixie-backports', priority: 200 }] },
       // The key, the certificate, the files and the hooks are in src/presets/files/company/.
       repositories: [
-        { name: 'company', url: 'https://apt.example.com/debian', suites: ['trixie'], components: ['main'], key: 'company/apt-key.asc', priority: 600 },
+        {
+          name: 'company',
+          url: 'https://apt.example.com/debian',
+          suites: ['trixie'],
+          components: ['main'],
+          key: 'company/apt-key.asc',
+          // Pinned: generate refuses another key in that file, and the script checks it again with gpg.
+          fingerprint: '00E6D8CE87E5E7F83552CCC0B0169CFF97331885',
+          priority: 600,
+        },
       ],
       caCertificates: ['company/root-ca.pem'],
       files: [{ source: 'company/motd', path: '/etc/motd' }],
