@@ -16,6 +16,7 @@ import { planOci } from './plan/oci.js';
 import { resolve, type Resolved } from './plan/resolve.js';
 import { planScript, type ScriptPlan } from './plan/script.js';
 import { renderTemplate } from './render/engine.js';
+import { runtimeParts } from './render/runtime.js';
 
 /** One config to render: its id names its folder and bake target. */
 export interface RenderEntry {
@@ -63,7 +64,7 @@ export function planImage({ id, settings, origin }: RenderEntry): ImagePlan {
  */
 export function renderImage(plan: ImagePlan): OutputFile[] {
   return [
-    { path: SCRIPT_FILE, content: renderTemplate('mkimage.sh.hbs', plan.script), mode: 0o755 },
+    { path: SCRIPT_FILE, content: renderTemplate('mkimage.sh.hbs', { ...plan.script, runtime: runtimeParts() }), mode: 0o755 },
     { path: DOCKERFILE, content: renderTemplate('Dockerfile.base.hbs', plan.dockerfile), mode: 0o644 },
     ...plan.derived.flatMap(({ folder, plan: derived, files }) => [
       { path: `${folder}/${DOCKERFILE}`, content: renderTemplate('Dockerfile.derived.hbs', derived), mode: 0o644 },

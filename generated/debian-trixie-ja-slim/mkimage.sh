@@ -13,8 +13,12 @@
 #   --package-cache DIR, if given: the .debs of the build
 #   --result-cache DIR, if given: each finished build, with the inputs it came from
 #   the image store of docker (the import)
-# It reads top to bottom: the settings, the runtime helpers (the same in every script),
-# the steps in the order they run, and main, which runs them.
+# It reads top to bottom: the settings, the runtime helpers, the steps in the order they
+# run, and main, which runs them. The runtime is the same in every script this version of
+# mkimage-gen writes: approve each part once by the sha256 of its lines, from
+# `# ---- <part>: ` through `# ---- end of <part> ----`, and read only what differs
+# (`mkimage-gen explain --compare` tells whether two scripts share them):
+#   runtime sha256:b40792373b1770ce2893a9d1545b47e27273b3c7336afab2fb94ca1726639bd5
 set -Eeuo pipefail
 shopt -s inherit_errexit
 export LC_ALL=C
