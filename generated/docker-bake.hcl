@@ -59,6 +59,14 @@ variable "mkimage_debian_trixie_company_version" {
   default = ""
 }
 
+variable "mkimage_debian_trixie_created" {
+  default = ""
+}
+
+variable "mkimage_debian_trixie_date" {
+  default = ""
+}
+
 variable "mkimage_debian_trixie_ja_created" {
   default = ""
 }
@@ -88,6 +96,14 @@ variable "mkimage_debian_trixie_ja_slim_version" {
 }
 
 variable "mkimage_debian_trixie_ja_version" {
+  default = ""
+}
+
+variable "mkimage_debian_trixie_major" {
+  default = ""
+}
+
+variable "mkimage_debian_trixie_version" {
   default = ""
 }
 
@@ -144,7 +160,7 @@ variable "mkimage_ubuntu_resolute_ja_version" {
 }
 
 group "default" {
-  targets = ["debian-bookworm-ci-base", "debian-bookworm-ci-debian-ci-runner", "debian-bookworm-ja-base", "debian-trixie-company-base", "debian-trixie-company-company-app", "debian-trixie-ja-base", "debian-trixie-ja-debian-ja-web", "debian-trixie-ja-slim-base", "debian-wheezy-ja-base", "ubuntu-noble-ja-base", "ubuntu-precise-ja-base", "ubuntu-resolute-ja-base"]
+  targets = ["debian-bookworm-ci-base", "debian-bookworm-ci-debian-ci-runner", "debian-bookworm-ja-base", "debian-trixie-base", "debian-trixie-company-base", "debian-trixie-company-company-app", "debian-trixie-ja-base", "debian-trixie-ja-debian-ja-web", "debian-trixie-ja-slim-base", "debian-wheezy-ja-base", "ubuntu-noble-ja-base", "ubuntu-precise-ja-base", "ubuntu-resolute-ja-base"]
 }
 
 group "debian-bookworm-ci" {
@@ -153,6 +169,10 @@ group "debian-bookworm-ci" {
 
 group "debian-bookworm-ja" {
   targets = ["debian-bookworm-ja-base"]
+}
+
+group "debian-trixie" {
+  targets = ["debian-trixie-base"]
 }
 
 group "debian-trixie-company" {
@@ -214,6 +234,17 @@ target "debian-bookworm-ja-base" {
   args = {
     MKIMAGE_CREATED = mkimage_debian_bookworm_ja_created
     MKIMAGE_VERSION = mkimage_debian_bookworm_ja_version
+  }
+  platforms = ["linux/amd64"]
+}
+
+target "debian-trixie-base" {
+  context = "debian-trixie"
+  dockerfile = "Dockerfile"
+  tags = compact(["local/debian:trixie", mkimage_debian_trixie_version == "" ? "" : join("", ["local/debian:", mkimage_debian_trixie_version]), mkimage_debian_trixie_major == "" ? "" : join("", ["local/debian:", mkimage_debian_trixie_major]), mkimage_debian_trixie_date == "" ? "" : join("", ["local/debian:trixie-", mkimage_debian_trixie_date])])
+  args = {
+    MKIMAGE_CREATED = mkimage_debian_trixie_created
+    MKIMAGE_VERSION = mkimage_debian_trixie_version
   }
   platforms = ["linux/amd64"]
 }

@@ -10,7 +10,7 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
   arch: 'dpkg architecture of the image.',
   variant: 'minbase (Essential packages and apt), buildd (plus build-essential) or default.',
   backend: 'debootstrap, or mmdebstrap (faster; releases on the mirrors).',
-  mirror: 'Required: a mirror near the build host, e.g. http://ftp.jp.debian.org/debian.',
+  mirror: "Required, here or in the project file's defaults: a mirror near the build host, e.g. http://ftp.jp.debian.org/debian.",
   securityMirror: "Debian: a mirror of the security archive (required unless apt.security is false or the release is archived). Ubuntu takes -security from its mirror.",
   components: 'Archive components; default main (Ubuntu: main universe).',
   include: 'Packages added to the variant (the network package is added for you).',
@@ -56,5 +56,7 @@ export const PROJECT_DESCRIPTIONS: Readonly<Record<string, string>> = {
   $schema: 'The JSON Schema this file follows; editors read it, mkimage-gen ignores it.',
   configs: 'Config files to render, as paths or globs relative to this file (e.g. configs/*.yaml).',
   out: 'The output directory, relative to this file.',
-  defaults: "Settings merged under every config (e.g. mirror); a config's own value wins.",
+  defaults: "Settings merged under every config; under debian: and ubuntu:, only under the configs of that distro (set the mirrors there, once). A config's own value wins.",
+  'defaults.debian': 'Settings merged under every Debian config, e.g. mirror and securityMirror.',
+  'defaults.ubuntu': 'Settings merged under every Ubuntu config, e.g. mirror and portsMirror.',
 };
