@@ -274,6 +274,19 @@ describe('apt caches in images built FROM the base', () => {
     );
   });
 
+  it('the base image\'s clean step removes the binary caches by name: apt-get clean keeps those its config does not name', () => {
+    for (const backend of ['debootstrap', 'mmdebstrap'] as const) {
+      const script = renderImage(planImage({ id: 'test', settings: settings(DEBIAN, { backend }), origin })).find((f) => f.path === 'mkimage.sh')!.content;
+      const clean = /^apt_clean\(\) \{\n([\s\S]*?)^\}$/m.exec(script)![1]!;
+      expect(clean.split('\n').map((l) => l.trim())).toEqual([
+        'in_chroot apt-get clean',
+        'run rm -f "$ROOTFS"/var/cache/apt/pkgcache.bin "$ROOTFS"/var/cache/apt/srcpkgcache.bin',
+        'run rm -rf "$ROOTFS"/var/lib/apt/lists/*',
+        '',
+      ]);
+    }
+  });
+
   it('a derived image\'s install ends with apt-get clean and no lists, in the same layer', () => {
     const s = settings(DEBIAN, { tweaks: { noCache: false }, derived: [{ name: 'local/tools', packages: ['less'] }] });
     const dockerfile = renderImage(planImage({ id: 'test', settings: s, origin })).find((f) => f.path === 'derived/tools/Dockerfile')!.content;

@@ -1049,8 +1049,11 @@ locales locales/default_environment_locale select ja_JP.UTF-8
 
 # Empty apt's package cache and lists: the image does not need the .debs it was built
 # from, and derived images run apt-get update before they install, as careful Dockerfiles do.
+# apt-get clean removes only the binary caches apt is configured to keep, and the no-cache
+# tweak configures none: those the bootstrap's apt wrote before it (mmdebstrap) go by name.
 apt_clean() {
   in_chroot apt-get clean
+  run rm -f "$ROOTFS"/var/cache/apt/pkgcache.bin "$ROOTFS"/var/cache/apt/srcpkgcache.bin
   run rm -rf "$ROOTFS"/var/lib/apt/lists/*
 }
 

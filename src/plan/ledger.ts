@@ -212,6 +212,7 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
     },
     apt_clean: () => {
       chroot('apt-get', 'clean');
+      host('rm', '-f', `${rootfs}/var/cache/apt/pkgcache.bin`, `${rootfs}/var/cache/apt/srcpkgcache.bin`);
       host('rm', '-rf', `${rootfs}/var/lib/apt/lists/*`);
     },
     finalize: (data) => {
