@@ -117,6 +117,8 @@ export function checkKeyPins(
   for (const [i, repo] of s.repositories.entries()) {
     const content = s.embedded[repo.key];
     if (repo.fingerprint === undefined || content === undefined || !BASE64.test(content)) continue;
+    // Refinements run on a config with other errors too: a pin that is not one has its own.
+    if (!Array.isArray(repo.fingerprint) || !repo.fingerprint.every((f) => typeof f === 'string' && /^(?:[0-9A-F]{40}|[0-9A-F]{64})$/.test(f))) continue;
     let found: string[];
     try {
       found = keyFingerprints(Buffer.from(content, 'base64'));

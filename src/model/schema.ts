@@ -166,9 +166,9 @@ const accountName = pattern(ACCOUNT_NAME, 'a user or group name', 'app');
 const id = z.number().int().min(0).max(2 ** 31 - 1);
 
 /** An OpenPGP fingerprint as gpg prints it: 40 hex digits (v4) or 64 (v6), spaces allowed; kept without them, in capitals. */
-const FINGERPRINT = /^\s*(?:(?:[0-9A-Fa-f]\s*){40}|(?:[0-9A-Fa-f]\s*){64})$/;
-const fingerprint = pattern(FINGERPRINT, 'an OpenPGP fingerprint: 40 hex digits (v4 key) or 64 (v6 key)', 'the fpr gpg --show-keys prints').transform((value) =>
-  value.replace(/\s+/g, '').toUpperCase(),
+const FINGERPRINT = /^ *(?:(?:[0-9A-Fa-f] *){40}|(?:[0-9A-Fa-f] *){64})$/;
+const fingerprint = pattern(FINGERPRINT, 'an OpenPGP fingerprint of 40 or 64 hex digits', '00E6 D8CE 87E5 E7F8 3552  CCC0 B016 9CFF 9733 1885').transform((value) =>
+  value.replaceAll(' ', '').toUpperCase(),
 );
 
 const repository = strictObject({
@@ -179,7 +179,7 @@ const repository = strictObject({
   key: relativePath.describe('its signing key: an OpenPGP public key file (armored or binary) beside the config, written to /etc/apt/keyrings and named by Signed-By'),
   fingerprint: z
     .union([fingerprint, z.array(fingerprint).min(1)], {
-      error: (issue) => `${describeInput(issue.input)} is not an OpenPGP fingerprint (40 hex digits for a v4 key, 64 for v6, as gpg --show-keys prints it) or a list of them`,
+      error: (issue) => `${describeInput(issue.input)} is not an OpenPGP fingerprint (40 or 64 hex digits, as gpg prints it) or a list of them`,
     })
     .transform((value) => (Array.isArray(value) ? value : [value]))
     .optional()
