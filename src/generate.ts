@@ -1,6 +1,6 @@
 // The one pipeline: settings -> resolve (once) -> plan -> render -> files. The CLI, the
 // library API and `explain` all go through here. Pure: no disk, no clock, no environment.
-import { BAKE_FILE, checkLayout, derivedFilePath, derivedFolder, DOCKERFILE, IGNORE_FILE, SCRIPT_FILE, type Origin, type OutputFile } from './layout.js';
+import { BAKE_FILE, checkLayout, configGroup, derivedFilePath, derivedFolder, DOCKERFILE, IGNORE_FILE, SCRIPT_FILE, type Origin, type OutputFile } from './layout.js';
 import type { Settings } from './model/index.js';
 import {
   baseImageConfig,
@@ -17,6 +17,7 @@ import { planOci } from './plan/oci.js';
 import { resolve, type Resolved } from './plan/resolve.js';
 import { planScript, type ScriptPlan } from './plan/script.js';
 import { renderTemplate } from './render/engine.js';
+import { runtimeParts } from './render/runtime.js';
 
 /** One config to render: its id names its folder and bake target. */
 export interface RenderEntry {
@@ -67,7 +68,7 @@ export function planImage({ id, settings, origin }: RenderEntry): ImagePlan {
  */
 export function renderImage(plan: ImagePlan): OutputFile[] {
   return [
-    { path: SCRIPT_FILE, content: renderTemplate('mkimage.sh.hbs', plan.script), mode: 0o755 },
+    { path: SCRIPT_FILE, content: renderTemplate('mkimage.sh.hbs', { ...plan.script, runtime: runtimeParts() }), mode: 0o755 },
     { path: DOCKERFILE, content: renderTemplate('Dockerfile.base.hbs', plan.dockerfile), mode: 0o644 },
     { path: IGNORE_FILE, content: renderTemplate('gitignore.hbs', { ...plan.origin, names: plan.buildOutputs }), mode: 0o644 },
     ...plan.derived.flatMap(({ folder, plan: derived, files }) => [
@@ -87,9 +88,12 @@ export function renderConfig(settings: Settings, origin: Origin): OutputFile[] {
   return renderImage(planImage({ id: 'image', settings, origin }));
 }
 
-export function renderBake(targets: readonly BakeTarget[], origin: Origin): string {
+/** The bake file of a set of configs: every target, a group per config, and the default group of them all. */
+export function renderBake(plans: readonly Pick<ImagePlan, 'id' | 'bakeTargets'>[], origin: Origin): string {
+  const targets = plans.flatMap((p) => p.bakeTargets);
+  const groups = plans.map((p) => ({ name: configGroup(p.id), targets: p.bakeTargets.map((t) => t.name) }));
   const variables = [...new Set(targets.flatMap((t) => [...t.buildTags.map((b) => b.variable), ...t.args.map((a) => a.variable)]))].sort();
-  return renderTemplate('docker-bake.hcl.hbs', { ...origin, targets, variables });
+  return renderTemplate('docker-bake.hcl.hbs', { ...origin, targets, groups, variables });
 }
 
 const byPath = (a: OutputFile, b: OutputFile) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
@@ -108,7 +112,7 @@ export function renderAll(entries: readonly RenderEntry[], bakeOrigin: Origin, b
     plans.map((p) => ({
       id: p.id,
       origin: p.origin,
-      targets: p.bakeTargets.map((t) => t.name),
+      targets: [configGroup(p.id), ...p.bakeTargets.map((t) => t.name)],
       tags: [...p.bakeTargets.flatMap((t) => t.tags), ...p.resolved.builds.flatMap((b) => b.tags.map((tag) => `${p.resolved.settings.name}:${tag}`))],
     })),
   );
@@ -116,6 +120,6 @@ export function renderAll(entries: readonly RenderEntry[], bakeOrigin: Origin, b
   const files = plans
     .filter((plan) => written.has(plan.id))
     .flatMap((plan) => renderImage(plan).map((file) => ({ ...file, path: `${plan.id}/${file.path}` })));
-  files.push({ path: BAKE_FILE, content: renderBake(plans.flatMap((p) => p.bakeTargets), bakeOrigin), mode: 0o644 });
+  files.push({ path: BAKE_FILE, content: renderBake(plans, bakeOrigin), mode: 0o644 });
   return files.sort(byPath);
 }

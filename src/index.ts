@@ -10,6 +10,7 @@ export { RELEASES, DISTROS, findRelease } from './releases/index.js';
 export { planImage, renderAll, renderImage, type ImagePlan, type RenderEntry } from './generate.js';
 export type { OutputFile, Origin } from './layout.js';
 export { rootLedger, type LedgerEntry, type LedgerKind } from './plan/ledger.js';
+export { partsIn, runtimeParts, type FoundPart, type RuntimePart } from './render/runtime.js';
 
 /**
  * Validate settings and render one image's files: mkimage.sh, Dockerfile and

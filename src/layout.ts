@@ -202,9 +202,17 @@ export function bakeTargetName(name: string): string {
   return name.replace(/[^A-Za-z0-9_-]/g, '_');
 }
 
-/** The bake target of a config's base image, and of each derived image. */
-export function baseTarget(configId: string): string {
+/**
+ * Bake names of one config: a group named after the config holds its base target
+ * `<config>-base` and a target `<config>-<last name part>` per derived image, so
+ * `docker buildx bake <config>` builds that config's images and no other's.
+ */
+export function configGroup(configId: string): string {
   return bakeTargetName(configId);
+}
+export const BASE_TARGET_SUFFIX = 'base';
+export function baseTarget(configId: string): string {
+  return bakeTargetName(`${configId}-${BASE_TARGET_SUFFIX}`);
 }
 export function derivedTarget(configId: string, imageName: string): string {
   return bakeTargetName(`${configId}-${lastPathComponent(imageName)}`);
@@ -244,6 +252,7 @@ export interface LayoutEntry {
   origin: Origin;
   /** Every image reference its bake targets tag. */
   tags: readonly string[];
+  /** Its bake targets and its group: one namespace in the bake file. */
   targets: readonly string[];
 }
 
@@ -265,7 +274,7 @@ export function checkLayout(entries: readonly LayoutEntry[]): void {
     const owner = entry.origin.generatedFrom;
     claim(folders, entry.id, owner, (other) => `${owner} would write ${entry.id}/, as ${other} does: rename one file`);
     for (const target of entry.targets) {
-      claim(targets, target, owner, (other) => `${owner} and ${other} would both be bake target "${target}": rename a config file or a derived image`);
+      claim(targets, target, owner, (other) => `${owner} and ${other} would both name the bake target or group "${target}": rename a config file or a derived image`);
     }
     const variable = bakeVariable(entry.id, 'version');
     claim(targets, variable, owner, (other) => `${owner} and ${other} would share the bake variables ${variable.replace(/_version$/, '_*')}: rename one file`);

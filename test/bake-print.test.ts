@@ -77,6 +77,23 @@ describe('docker buildx bake --print', () => {
     }
   });
 
+  it.each(files)('generated/%s: `bake <config>` builds that config\'s base and derived images and no other', (file) => {
+    const path = join(GENERATED, file);
+    const dir = dirname(path);
+    // What the tree holds, not what the code says: each config folder, and its derived/ folders.
+    const configs = readdirSync(dir).filter((name) => existsSync(join(dir, name, 'mkimage.sh')));
+    expect(configs.length).toBeGreaterThan(0);
+    for (const id of configs) {
+      const derivedDir = join(dir, id, 'derived');
+      const derived = existsSync(derivedDir) ? readdirSync(derivedDir).map((name) => `${id}-${name}`) : [];
+      const result = bakePrint(path, { cwd: dir, targets: [id] });
+      expect(result.status, `${id}: ${result.stderr}`).toBe(0);
+      const printed = JSON.parse(result.stdout) as Printed;
+      expect(Object.keys(printed.target).sort(), id).toEqual([`${id}-base`, ...derived].sort());
+      for (const target of Object.values(printed.target)) expect(target.context === id || target.context?.startsWith(`${id}/`), `${id}: ${target.context}`).toBe(true);
+    }
+  });
+
   it('fails on a bake file whose named context names no target (the check can fail)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mkimage-bake-bad-'));
     try {

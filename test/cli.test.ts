@@ -175,10 +175,27 @@ describe('generate and check', () => {
     writeFileSync(join(dir, 'site.v2.yaml'), CONFIG.replace('local/site-tools', 'local/site.tools'));
     expect(cli(['generate', 'site.v2.yaml', '--out', 'out'], dir).status).toBe(0);
     const bake = readFileSync(join(dir, 'out/docker-bake.hcl'), 'utf8');
-    expect(bake).toContain('target "site_v2" {');
+    expect(bake).toContain('target "site_v2-base" {');
     expect(bake).toContain('target "site_v2-site_tools" {');
+    expect(bake).toContain('group "site_v2" {\n  targets = ["site_v2-base", "site_v2-site_tools"]\n}');
     expect(bake).toContain('context = "site.v2/derived/site.tools"');
-    expect(bake).toContain('"target:site_v2"');
+    expect(bake).toContain('"target:site_v2-base"');
+    expect(readFileSync(join(dir, 'out/site.v2/mkimage.sh'), 'utf8')).toMatch(/^readonly BAKE_GROUP=site_v2$/m);
+  });
+
+  it('a config\'s bake group and another\'s target share one namespace: a clash is exit 2, nothing written', () => {
+    // A derived image local/base would take the target site-base, the base image's.
+    writeFileSync(join(dir, 'site.yaml'), CONFIG.replace('local/site-tools', 'local/base'));
+    const own = cli(['generate', 'site.yaml', '--out', 'out'], dir);
+    expect(own.status).toBe(2);
+    expect(own.stderr).toContain('derived[0].name: "local/base": its last name part names its bake target <config>-base');
+    // Config "site-tools" names a group; config "site" has the target site-tools for its derived image local/tools.
+    writeFileSync(join(dir, 'site.yaml'), CONFIG.replace('local/site-tools', 'local/tools'));
+    writeFileSync(join(dir, 'site-tools.yaml'), CONFIG.replace('name: local/site', 'name: local/other').replace('local/site-tools', 'local/other-tools'));
+    const two = cli(['generate', 'site.yaml', 'site-tools.yaml', '--out', 'out'], dir);
+    expect(two.status).toBe(2);
+    expect(two.stderr).toContain('bake target or group "site-tools"');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 
   it('Ctrl-C at any moment leaves the tree old or new, never half written, and no temporaries', async () => {

@@ -2,7 +2,7 @@
 // embedded files checked by their sha256, hooks, accounts, labels and the tag set that
 // the import and bake share.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,6 +126,71 @@ describe('key and CA files hold public material only', () => {
       ]);
     }
     expect(problems(withCa(cert))).toEqual([]);
+  });
+});
+
+describe('key pins', () => {
+  const pinned = (fingerprint: string | string[]) =>
+    company({ repositories: [{ ...company().repositories![0]!, fingerprint: fingerprint as string }] });
+
+  it('a fingerprint as gpg prints it (grouped, any case) pins the key; explain says pinned', () => {
+    const fpr = showKeys(binary)[0]!;
+    const grouped = fpr.toLowerCase().replace(/(.{4})/g, '$1 ').trim();
+    const s = validateSettings(pinned(grouped), 'test');
+    expect(s.repositories[0]!.fingerprint).toEqual([fpr]);
+    expect(validateSettings(pinned([fpr]), 'test').repositories[0]!.fingerprint).toEqual([fpr]);
+  });
+
+  it('generate refuses a key file whose key is not the pinned one, naming the field and both fingerprints', () => {
+    const fpr = showKeys(binary)[0]!;
+    const other = `${fpr.slice(0, 39)}${fpr.endsWith('0') ? '1' : '0'}`;
+    let message = '';
+    try {
+      validateSettings(pinned(other), 'test');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('repositories[0].fingerprint');
+    expect(message).toContain(fpr);
+    expect(message).toContain(other);
+  });
+
+  it('refuses what is not a fingerprint', () => {
+    for (const bad of ['ABCD', 'G'.repeat(40), `${'A'.repeat(40)};`, 'A'.repeat(41), [], [42]]) {
+      expect(() => validateSettings(pinned(bad as string), 'test'), JSON.stringify(bad)).toThrow(/repositories\[0\]\.fingerprint(\[0\])?: .*(is not an OpenPGP fingerprint|>=1 items)/);
+    }
+  });
+
+  /** The script's own check_key call for the first key, run by bash with the host's gpg on `key`. */
+  function checkKey(script: string, key: Buffer, edit: (line: string) => string = (line) => line) {
+    const rootfs = mkdtempSync(join(tmpdir(), 'mkimage-gen-key-'));
+    try {
+      const runtime = /^# ---- runtime:.*\n([\s\S]*?)^# ---- end of runtime ----$/m.exec(script)![1]!;
+      const fn = (name: string) => new RegExp(`^${name}\\(\\) \\{\\n[\\s\\S]*?^\\}$`, 'm').exec(runtime)![0];
+      const call = edit(script.split('\n').find((line) => line.startsWith('  check_key '))!);
+      mkdirSync(join(rootfs, 'etc/apt/keyrings'), { recursive: true });
+      writeFileSync(join(rootfs, 'etc/apt/keyrings/company.asc'), key);
+      const helpers = runtime.slice(runtime.indexOf('log() {'), runtime.indexOf('# A progress line'));
+      const program = ['set -Eeuo pipefail', 'export LC_ALL=C', 'DRY_RUN=0', `ROOTFS=${rootfs}`, helpers, fn('check_key'), call].join('\n');
+      return spawnSync('bash', ['-c', program], { encoding: 'utf8' });
+    } finally {
+      rmSync(rootfs, { recursive: true, force: true });
+    }
+  }
+
+  it('the script checks the key with the host\'s gpg before apt trusts it, and needs gpg', () => {
+    const script = file(render(pinned(showKeys(binary)[0]!)).files, 'mkimage.sh');
+    expect(script).toContain('  require_tool gpg gpg\n');
+    expect(script).toContain(`  check_key "$ROOTFS"/etc/apt/keyrings/company.asc ${showKeys(binary)[0]}\n`);
+    const ok = checkKey(script, armored);
+    expect(ok.status, ok.stderr).toBe(0);
+    // The script edited: another fingerprint where the pin was, or another key where the key was.
+    const edited = checkKey(script, armored, (line) => line.replace(/[0-9A-F]{40}$/, 'A'.repeat(40)));
+    expect(edited.status).not.toBe(0);
+    expect(edited.stderr).toContain(`gpg reads the key fingerprints '${showKeys(binary)[0]}', not '${'A'.repeat(40)}'`);
+    const swapped = checkKey(script, Buffer.from('-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nAAAA\n-----END PGP PUBLIC KEY BLOCK-----\n'));
+    expect(swapped.status).not.toBe(0);
+    expect(swapped.stderr).toContain("gpg reads the key fingerprints 'none'");
   });
 });
 

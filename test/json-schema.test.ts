@@ -44,6 +44,7 @@ const BEYOND_JSON_SCHEMA: Record<string, string> = {
   'derived-same-folder.yaml': 'folder names derived from image names',
   'derived-with-base-name.yaml': 'one field in terms of another',
   'duplicate-tags.yaml': 'uniqueness of a list',
+  'missing-mirror.yaml': "a mirror, which a config in a project may take from the project file's defaults",
   'missing-security-mirror.yaml': 'one field in terms of another and the release',
   'mmdebstrap-archived.yaml': 'the backend in terms of the release status',
   'timezone-legacy-on-trixie.yaml': 'the zones of each release',
@@ -99,9 +100,11 @@ describe('the committed schemas', () => {
     expect(fieldPaths(schema).length).toBeGreaterThan(2);
   });
 
-  it('lists the suites per distro, marks mirror required and allows $schema', () => {
+  it('lists the suites per distro, leaves the mirror to the project file\'s defaults and allows $schema', () => {
     const schema = settingsJsonSchema() as { required: string[]; properties: Record<string, unknown> };
-    expect(schema.required).toEqual(expect.arrayContaining(['name', 'distro', 'suite', 'mirror']));
+    expect(schema.required).toEqual(expect.arrayContaining(['name', 'distro', 'suite']));
+    // A config in a project may take its mirror from the project file: an editor must not flag it.
+    expect(validConfig({ name: 'a/b', distro: 'debian', suite: 'trixie' })).toBe(true);
     expect(schema.properties.$schema).toBeDefined();
     expect(validConfig({ name: 'a/b', distro: 'ubuntu', suite: 'bookworm', mirror: 'http://m.example/u' })).toBe(false);
     expect(validConfig({ name: 'a/b', distro: 'debian', suite: 'bookworm', mirror: 'http://m.example/d', securityMirror: 'http://m.example/s' })).toBe(true);
@@ -130,6 +133,8 @@ describe('schema and zod agree', () => {
 
   it('the project file of init validates', () => {
     expect(validProject({ configs: ['configs/*.yaml'], out: 'images', defaults: { mirror: 'http://m.example/d' } })).toBe(true);
+    expect(validProject({ configs: ['c/*.yaml'], defaults: { proxy: 'http://p.example:3128', debian: { mirror: 'http://m.example/d' }, ubuntu: {} } })).toBe(true);
+    expect(validProject({ configs: ['c/*.yaml'], defaults: { debian: 'http://m.example/d' } })).toBe(false);
     expect(validProject({ configs: [], out: 'images' })).toBe(false);
     expect(validProject({ configs: ['a.yaml'], outt: 'images' })).toBe(false);
   });

@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSelection } from '../src/cli/entries.js';
 import { planImage, renderImage, type RenderEntry } from '../src/generate.js';
 import { validateSettings } from '../src/model/index.js';
+import { findPreset } from '../src/presets/index.js';
+import { validatePreset } from '../src/presets/validate.js';
 import { rootLedger, symbolic, type LedgerEntry } from '../src/plan/ledger.js';
 import { runAsNobody } from './helpers/dry-run.js';
 import { ROOT } from './helpers/presets.js';
@@ -32,6 +34,8 @@ const extra: RenderEntry[] = [
     ),
     origin,
   },
+  // The company preset's repository key, CA, files and hooks inside mmdebstrap's hooks.
+  { id: 'company-mmdebstrap', settings: validatePreset(findPreset('debian-trixie-company')!, ['backend=mmdebstrap']), origin },
   { id: 'not-reproducible', settings: validateSettings({ ...DEBIAN, reproducible: false, sourceDateEpoch: 1700000000, output: { import: 'none', compression: 'none' } }, 't'), origin },
 ];
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { planImage } from '../src/generate.js';
+import { planImage, renderImage } from '../src/generate.js';
 import type { Settings } from '../src/model/index.js';
 import { resolve } from '../src/plan/resolve.js';
 import { sourcesFile } from '../src/plan/sources.js';
-import { undoCommands } from '../src/plan/tweaks.js';
+import { tweakFiles, undoCommands } from '../src/plan/tweaks.js';
 import { DEBIAN, settings, UBUNTU } from './helpers/settings.js';
 
 const origin = { generatedFrom: 'test', regenerate: 'test' };
@@ -263,6 +263,41 @@ describe('script plan', () => {
       ['rm', '-f', '/etc/apt/apt.conf.d/no-cache'],
     ]);
     expect(undoCommands(resolve(settings(DEBIAN, { tweaks: { policyRcD: false, unsafeIo: false, noCache: false } })))).toEqual([]);
+  });
+});
+
+describe('apt caches in images built FROM the base', () => {
+  it('the no-cache tweak turns off apt\'s binary caches, as the official images\' apt settings do', () => {
+    const noCache = tweakFiles(resolve(settings(DEBIAN))).find((f) => f.path === '/etc/apt/apt.conf.d/no-cache')!;
+    expect(noCache.content.split('\n')).toEqual(
+      expect.arrayContaining(['Dir::Cache::pkgcache "";', 'Dir::Cache::srcpkgcache "";', 'DPkg::Post-Invoke {"/bin/rm -f /var/cache/apt/archives/*.deb || true";};']),
+    );
+  });
+
+  it('the base image\'s clean step removes the binary caches by name: apt-get clean keeps those its config does not name', () => {
+    for (const backend of ['debootstrap', 'mmdebstrap'] as const) {
+      const script = renderImage(planImage({ id: 'test', settings: settings(DEBIAN, { backend }), origin })).find((f) => f.path === 'mkimage.sh')!.content;
+      const clean = /^apt_clean\(\) \{\n([\s\S]*?)^\}$/m.exec(script)![1]!;
+      expect(clean.split('\n').map((l) => l.trim())).toEqual([
+        'in_chroot apt-get clean',
+        'run rm -f "$ROOTFS"/var/cache/apt/pkgcache.bin "$ROOTFS"/var/cache/apt/srcpkgcache.bin',
+        'run rm -rf "$ROOTFS"/var/lib/apt/lists/*',
+        '',
+      ]);
+    }
+  });
+
+  it('a derived image\'s install ends with apt-get clean and no lists, in the same layer', () => {
+    const s = settings(DEBIAN, { tweaks: { noCache: false }, derived: [{ name: 'local/tools', packages: ['less'] }] });
+    const dockerfile = renderImage(planImage({ id: 'test', settings: s, origin })).find((f) => f.path === 'derived/tools/Dockerfile')!.content;
+    const run = /^RUN set -eux; \\\n(?:    .*\n)+/m.exec(dockerfile)![0];
+    const commands = run.split('\n').map((l) => l.trim().replace(/;? \\$/, ''));
+    expect(commands.slice(1, 5)).toEqual([
+      'apt-get update',
+      'DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends less',
+      'apt-get clean',
+      'rm -rf /var/lib/apt/lists/*',
+    ]);
   });
 });
 

@@ -45,9 +45,9 @@ describe('a project in a git repo', () => {
     mkdirSync(join(dir, 'sub/deeper'), { recursive: true });
     const calls: [string[], string][] = [
       [['check'], dir],
-      [['check', 'configs/noble.yaml', 'configs/debian-bookworm-ja.yaml'], dir],
-      [['check', 'configs/debian-bookworm-ja.yaml', 'configs/noble.yaml'], dir],
-      [['check', join(dir, 'configs/noble.yaml'), join(dir, 'configs/debian-bookworm-ja.yaml')], dir],
+      [['check', 'configs/noble.yaml', 'configs/debian-trixie.yaml'], dir],
+      [['check', 'configs/debian-trixie.yaml', 'configs/noble.yaml'], dir],
+      [['check', join(dir, 'configs/noble.yaml'), join(dir, 'configs/debian-trixie.yaml')], dir],
       [['check'], join(dir, 'sub/deeper')],
       [['check', '../../configs/noble.yaml'], join(dir, 'sub/deeper')],
       [['generate', '--quiet', 'configs/noble.yaml'], dir],
@@ -86,14 +86,14 @@ describe('a project in a git repo', () => {
 
   it('shared settings in the project file sit under every config; a config\'s own value wins', () => {
     const project = join(dir, 'mkimage-gen.yaml');
-    writeFileSync(project, readFileSync(project, 'utf8').replace('defaults: {}', 'defaults:\n  proxy: http://proxy.example:3128\n  timezone: Europe/Berlin'));
-    const config = join(dir, 'configs/noble.yaml');
-    writeFileSync(config, readFileSync(config, 'utf8').replace(/^timezone: .*\n/m, ''));
+    writeFileSync(project, readFileSync(project, 'utf8').replace('defaults:\n', 'defaults:\n  proxy: http://proxy.example:3128\n  timezone: Europe/Berlin\n'));
     expect(cli(['generate', '-q'], dir).status).toBe(0);
-    expect(readFileSync(join(dir, 'images/noble/mkimage.sh'), 'utf8')).toMatch(/^readonly TIMEZONE=Europe\/Berlin$/m);
-    const bookworm = readFileSync(join(dir, 'images/debian-bookworm-ja/mkimage.sh'), 'utf8');
-    expect(bookworm).toMatch(/^readonly TIMEZONE=Asia\/Tokyo$/m);
-    expect(bookworm).toMatch(/^readonly PROXY=http:\/\/proxy.example:3128$/m);
+    const noble = readFileSync(join(dir, 'images/noble/mkimage.sh'), 'utf8');
+    expect(noble).toMatch(/^readonly TIMEZONE=Asia\/Tokyo$/m);
+    expect(noble).toMatch(/^readonly PROXY=http:\/\/proxy.example:3128$/m);
+    const trixie = readFileSync(join(dir, 'images/debian-trixie/mkimage.sh'), 'utf8');
+    expect(trixie).toMatch(/^readonly TIMEZONE=Europe\/Berlin$/m);
+    expect(trixie).toMatch(/^readonly PROXY=http:\/\/proxy.example:3128$/m);
   });
 
   it('generating one config leaves the others\' outputs; dropping a config removes its outputs on the next full run', () => {
@@ -114,7 +114,7 @@ describe('a project in a git repo', () => {
     expect(check.stderr).toMatch(/orphaned +images\/noble\/mkimage\.sh/);
     expect(cli(['generate', '-q'], dir).status).toBe(0);
     expect(existsSync(join(dir, 'images/noble'))).toBe(false);
-    expect(existsSync(join(dir, 'images/debian-bookworm-ja/mkimage.sh'))).toBe(true);
+    expect(existsSync(join(dir, 'images/debian-trixie/mkimage.sh'))).toBe(true);
   });
 
   it('a config the project does not list is refused, and nothing is written', () => {

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { parse as parseShell } from 'sh-syntax';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, settingsJsonSchema, validateSettings, type Settings, type SettingsInput } from '../src/model/index.js';
+import { keyFingerprints } from '../src/model/openpgp.js';
 import { planBakeTargets } from '../src/plan/dockerfiles.js';
 import { resolve } from '../src/plan/resolve.js';
 import { renderBake, renderConfig } from '../src/generate.js';
@@ -43,6 +44,8 @@ interface Field {
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 /** A throwaway armored public key (the bad corpus's), a PEM-shaped certificate and a hook. */
 const KEY = readFileSync(new URL('./fixtures/bad/key.asc', import.meta.url)).toString('base64');
+/** A pin must name that key, so the only value that validates is its own fingerprint (spaced or in small letters: kept as gpg prints it, so not printed as given). */
+const KEY_FINGERPRINT = keyFingerprints(Buffer.from(KEY, 'base64'))[0]!;
 const CERT = b64('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
 const HOOK = b64('#!/bin/sh\necho hook\n');
 const withFile = (path: string, content: string, input: object): SettingsInput => ({ ...(input as SettingsInput), embedded: { [path]: content } });
@@ -110,6 +113,8 @@ const FIELDS: Field[] = [
   { key: 'repositories[].suites[]', error: 'repositories[0].suites[0]', set: (v) => repo({ suites: [v] }), examples: ['bookworm', 'stable', 'bookworm/updates'], extras: ['.x', '-y', '_z'], reach: 'script' },
   { key: 'repositories[].components[]', error: 'repositories[0].components[0]', set: (v) => repo({ components: [v] }), examples: ['main', 'non-free'], reach: 'script' },
   { key: 'repositories[].key', error: 'repositories[0].key', set: (v) => ({ ...repo({ key: v }), embedded: { [v]: KEY } }), examples: ['key.asc', 'keys/company.gpg'], extras: ['.x', '-y', '/z'], reach: null },
+  { key: 'repositories[].fingerprint', error: 'repositories[0].fingerprint', set: (v) => repo({ fingerprint: v }), examples: [KEY_FINGERPRINT], reach: 'script', printed: false },
+  { key: 'repositories[].fingerprint[]', error: 'repositories[0].fingerprint', set: (v) => repo({ fingerprint: [v] }), examples: [KEY_FINGERPRINT], reach: 'script', printed: false },
   { key: 'repositories[].packages[]', error: 'repositories[0].packages[0]', set: (v) => repo({ packages: [v] }), examples: ['company-tools', 'curl=7.88.1-10+deb12u8'], extras: ['+', '.', '~1'], reach: 'script' },
   { key: 'files[].source', error: 'files[0].source', set: (v) => withFile(v, 'eAo=', { ...DEBIAN, files: [{ source: v, path: '/etc/x' }] }), examples: ['motd', 'etc/app.conf'], extras: ['.x', '-y', '/z'], reach: null },
   { key: 'files[].path', error: 'files[0].path', set: (v) => withFile('a', 'eAo=', { ...DEBIAN, files: [{ source: 'a', path: v }] }), examples: ['/etc/motd', '/srv/app/a.conf'], extras: ['.x', '-y', '/z'], reach: 'script' },
@@ -186,7 +191,7 @@ async function checkRendered(settings: Settings, field: Field, value: string): P
     expect(run.split(/[ ;]+/)).toContain(dockerfileRunWord(value));
   }
   if (field.reach === 'derived-name') expect(derived!.path).toBe(`derived/${value.slice(value.lastIndexOf('/') + 1)}/Dockerfile`);
-  const bake = renderBake(planBakeTargets(resolve(settings), 'property', 'property'), origin);
+  const bake = renderBake([{ id: 'property', bakeTargets: planBakeTargets(resolve(settings), 'property', 'property') }], origin);
   const literals = decodeHclStrings(bake.split('\n').filter((line) => !line.trimStart().startsWith('#')).join('\n'));
   for (const tag of resolve(settings).staticTags) expect(literals).toContain(`${settings.name}:${tag}`);
 }

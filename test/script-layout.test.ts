@@ -1,8 +1,11 @@
-// The generated script reads top to bottom: header, settings, one runtime block that is
-// the same in every script, the steps in the order they run, then main.
+// The generated script reads top to bottom: header (with the runtime's sha256), settings,
+// the runtime that is the same in every script, the steps in the order they run, then main.
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadSelection } from '../src/cli/entries.js';
 import { planImage } from '../src/generate.js';
+import { renderPartialAlone } from '../src/render/engine.js';
+import { partMarkers, partsIn, RUNTIME_PARTS, runtimeParts } from '../src/render/runtime.js';
 import { renderPresets, ROOT } from './helpers/presets.js';
 
 const files = await renderPresets();
@@ -50,6 +53,25 @@ describe.each(plans.map((p) => [p.id, p] as const))('%s', (id, plan) => {
 });
 
 describe('the runtime block', () => {
+  it('each part is its partial rendered with no data, marked at both ends, and the header names its sha256', () => {
+    const parts = runtimeParts();
+    expect(parts.map((p) => p.name)).toEqual([...RUNTIME_PARTS]);
+    for (const part of parts) {
+      const text = renderPartialAlone(part.name);
+      const { start, end } = partMarkers(part.name);
+      expect(text.startsWith(start), part.name).toBe(true);
+      expect(text.endsWith(`\n${end}\n`), part.name).toBe(true);
+      expect(text.slice(start.length).includes(start), 'one start marker').toBe(false);
+      expect(createHash('sha256').update(text).digest('hex')).toBe(part.sha256);
+    }
+    for (const plan of plans) {
+      const script = scriptOf(plan.id);
+      // What the script holds between the markers, and what its header claims, are the parts'.
+      expect(partsIn(script), plan.id).toEqual(parts.map((p) => ({ name: p.name, claimed: p.sha256, actual: p.sha256 })));
+      for (const part of parts) expect(script).toContain(renderPartialAlone(part.name));
+    }
+  });
+
   it('is the same in every script', () => {
     const blocks = plans.map((p) => RUNTIME.exec(scriptOf(p.id))?.[1]);
     expect(blocks.every((b) => b !== undefined && b.length > 1000)).toBe(true);

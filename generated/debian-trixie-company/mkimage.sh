@@ -13,8 +13,12 @@
 #   --package-cache DIR, if given: the .debs of the build
 #   --result-cache DIR, if given: each finished build, with the inputs it came from
 #   the image store of docker (the import)
-# It reads top to bottom: the settings, the runtime helpers (the same in every script),
-# the steps in the order they run, and main, which runs them.
+# It reads top to bottom: the settings, the runtime helpers, the steps in the order they
+# run, and main, which runs them. The runtime is the same in every script this version of
+# mkimage-gen writes: approve each part once by the sha256 of its lines, from
+# `# ---- <part>: ` through `# ---- end of <part> ----`, and read only what differs
+# (`mkimage-gen explain --compare` tells whether two scripts share them):
+#   runtime sha256:b40792373b1770ce2893a9d1545b47e27273b3c7336afab2fb94ca1726639bd5
 set -Eeuo pipefail
 shopt -s inherit_errexit
 export LC_ALL=C
@@ -63,7 +67,7 @@ readonly GENERATOR='mkimage-gen 0.1.0'
 # the config this script was generated from
 readonly CONFIG='preset debian-trixie-company'
 # sha256 of its validated settings as canonical JSON (mkimage-gen explain shows it)
-readonly CONFIG_SHA256=e72ae17778047ffc44d2991e59edab553c6786bcf24a958e0913319afdc93d3f
+readonly CONFIG_SHA256=742d0b6d3c8b402343999020bd488d61406d260b99d3bf052ed79fa359458478
 # tags read at build time: version, major version (Debian), <suite>-<YYYYMMDD>; 1 = on
 readonly TAG_VERSION=1
 readonly TAG_MAJOR=1
@@ -72,6 +76,8 @@ readonly TAG_DATED=1
 readonly BUILD_VARS_FILE=build-vars.hcl
 # the names of its variables in docker-bake.hcl
 readonly BAKE_PREFIX=mkimage_debian_trixie_company
+# its group in docker-bake.hcl: the targets of its base and derived images
+readonly BAKE_GROUP=debian-trixie-company
 # archive components
 readonly -a COMPONENTS=(main)
 # added to the variant
@@ -329,6 +335,26 @@ install_embedded() {
   unpack_embedded "$ROOTFS$path" "$4" "$5"
   run chmod -- "$mode" "$ROOTFS$path"
   in_chroot chown -- "$owner" "$path"
+}
+
+# check_key FILE FINGERPRINT...: the primary keys of the signing key FILE, as the host's
+# gpg reads them, are exactly these (the config's pins, checked by mkimage-gen when it
+# wrote this script): a key swapped in the script since then is refused before apt
+# trusts it. gpg works in a throwaway home, so no keyring of the host is read or written.
+check_key() {
+  local file=$1 home found wanted
+  shift
+  wanted=$(printf '%s\n' "$@" | sort | paste -sd ' ')
+  if ((DRY_RUN)); then
+    printf '+ read the fingerprints of %s with gpg: %s\n' "$file" "$wanted"
+    return 0
+  fi
+  home=$(mktemp -d)
+  # The fpr line right after each pub line is that primary key's fingerprint.
+  found=$(gpg --homedir "$home" --batch --no-options --with-colons --show-keys -- "$file" 2> /dev/null \
+    | awk -F: '$1 == "pub" { want = 1; next } want && $1 == "fpr" { print $10; want = 0 }' | sort | paste -sd ' ') || found=''
+  rm -rf -- "$home"
+  [[ $found == "$wanted" ]] || die "$file: gpg reads the key fingerprints '${found:-none}', not '$wanted' that this script pins: the script was changed after it was generated, or the key is not the one the config names"
 }
 
 # run_hook rootfs|host SHA256 ENCODING: a hook this script carries (stdin), checked, then
@@ -706,8 +732,8 @@ build_facts() {
     "${BAKE_PREFIX}_date = \"$day\"" "${BAKE_PREFIX}_created = \"$BUILD_CREATED\"")
 }
 
-# The same facts for `docker buildx bake -f docker-bake.hcl -f <this file>`: with them,
-# bake tags and labels its images as the import does.
+# The same facts for `docker buildx bake -f docker-bake.hcl -f <this file> <group>`: with
+# them, bake tags and labels its images as the import does.
 write_build_vars() {
   local file=$OUTPUT_DIR/$BUILD_VARS_FILE
   if ((DRY_RUN)); then
@@ -715,7 +741,7 @@ write_build_vars() {
     printf '  | %s\n' "${BUILD_VARS[@]}"
     return 0
   fi
-  printf '%s\n' "# Written by mkimage.sh for $IMAGE: docker buildx bake -f docker-bake.hcl -f <this file>" \
+  printf '%s\n' "# Written by mkimage.sh for $IMAGE: docker buildx bake -f docker-bake.hcl -f <this file> $BAKE_GROUP" \
     "${BUILD_VARS[@]}" > "$file.partial"
   mv -f -- "$file.partial" "$file"
 }
@@ -885,7 +911,9 @@ report() {
   ((DRY_RUN)) && return 0
   printf 'mkimage: %s\n' "${MADE_FILES[@]}"
   ((${#MADE_TAGS[@]} == 0)) || printf 'mkimage: tagged %s\n' "${MADE_TAGS[@]}"
-  printf 'mkimage: bake reads %s (docker buildx bake -f docker-bake.hcl -f %s)\n' "$OUTPUT_DIR/$BUILD_VARS_FILE" "$OUTPUT_DIR/$BUILD_VARS_FILE"
+  # The bake file sits one folder above this script; the group builds this config's images only.
+  printf 'mkimage: bake reads %s: cd %q && docker buildx bake -f docker-bake.hcl -f %q %s\n' \
+    "$OUTPUT_DIR/$BUILD_VARS_FILE" "${SELF%/*/*}" "$OUTPUT_DIR/$BUILD_VARS_FILE" "$BAKE_GROUP"
 }
 # ---- end of runtime ----
 
@@ -967,8 +995,10 @@ exit 101
   # dpkg calls sync() after every unpack; a throwaway build does not need it and apt gets much faster
   write_file /etc/dpkg/dpkg.cfg.d/02apt-speedup 0644 'force-unsafe-io
 '
-  # delete downloaded .debs after every dpkg run, so no layer keeps them
+  # delete downloaded .debs after every dpkg run and keep no binary package caches, so no layer keeps them
   write_file /etc/apt/apt.conf.d/no-cache 0644 'DPkg::Post-Invoke {"/bin/rm -f /var/cache/apt/archives/*.deb || true";};
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
 '
   # skip translated package descriptions: smaller lists, faster updates
   write_file /etc/apt/apt.conf.d/docker-no-languages 0644 'Acquire::Languages "none";
@@ -1023,9 +1053,10 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
   run rm -f "$ROOTFS"/etc/apt/sources.list
 }
 
-# Extra repositories: each key goes into the image's keyring directory and only the
-# sources of its own repository trust it (Signed-By), so a vendor key cannot sign for
-# Debian. Pinning priorities decide which repository wins where several carry a package.
+# Extra repositories: each key goes into the image's keyring directory, its fingerprints
+# checked with the host's gpg, and only the sources of its own repository trust it
+# (Signed-By), so a vendor key cannot sign for Debian. Pinning priorities decide which
+# repository wins where several carry a package.
 apt_repositories() {
   # signing key of company (company/apt-key.asc): 00E6D8CE87E5E7F83552CCC0B0169CFF97331885
   install_embedded /etc/apt/keyrings/company.asc 0644 root:root 8ee3c9d31e4707c193bb13e81ec67296c236f0550731360dcbad2bf1dddb98c6 text << 'MKIMAGE_EMBEDDED_8EE3C9D31E4707C1'
@@ -1040,6 +1071,7 @@ sBac/5czGIUFAmsKaaQCGwMFCwkIBwIGFQoJCAsCBBYCAwECHgECF4AACgkQsBac
 =nzwZ
 -----END PGP PUBLIC KEY BLOCK-----
 MKIMAGE_EMBEDDED_8EE3C9D31E4707C1
+  check_key "$ROOTFS"/etc/apt/keyrings/company.asc 00E6D8CE87E5E7F83552CCC0B0169CFF97331885
   # repository company, trusted only with its own key
   write_file /etc/apt/sources.list.d/company.sources 0644 'Types: deb
 URIs: https://apt.example.com/debian
@@ -1116,8 +1148,11 @@ MKIMAGE_EMBEDDED_350A49FF2EC55AAA
 
 # Empty apt's package cache and lists: the image does not need the .debs it was built
 # from, and derived images run apt-get update before they install, as careful Dockerfiles do.
+# apt-get clean removes only the binary caches apt is configured to keep, and the no-cache
+# tweak configures none: those the bootstrap's apt wrote before it (mmdebstrap) go by name.
 apt_clean() {
   in_chroot apt-get clean
+  run rm -f "$ROOTFS"/var/cache/apt/pkgcache.bin "$ROOTFS"/var/cache/apt/srcpkgcache.bin
   run rm -rf "$ROOTFS"/var/lib/apt/lists/*
 }
 
@@ -1540,6 +1575,7 @@ main() {
   require_tool sha256sum coreutils
   require_tool zstd zstd
   require_tool docker docker.io
+  require_tool gpg gpg
   require_file /usr/share/keyrings/debian-archive-keyring.gpg debian-archive-keyring
   require_file /usr/lib/apt/apt-helper apt
   check_preflight

@@ -13,8 +13,12 @@
 #   --package-cache DIR, if given: the .debs of the build
 #   --result-cache DIR, if given: each finished build, with the inputs it came from
 #   the image store of docker (the import)
-# It reads top to bottom: the settings, the runtime helpers (the same in every script),
-# the steps in the order they run, and main, which runs them.
+# It reads top to bottom: the settings, the runtime helpers, the steps in the order they
+# run, and main, which runs them. The runtime is the same in every script this version of
+# mkimage-gen writes: approve each part once by the sha256 of its lines, from
+# `# ---- <part>: ` through `# ---- end of <part> ----`, and read only what differs
+# (`mkimage-gen explain --compare` tells whether two scripts share them):
+#   runtime sha256:b40792373b1770ce2893a9d1545b47e27273b3c7336afab2fb94ca1726639bd5
 set -Eeuo pipefail
 shopt -s inherit_errexit
 export LC_ALL=C
@@ -72,6 +76,8 @@ readonly TAG_DATED=1
 readonly BUILD_VARS_FILE=build-vars.hcl
 # the names of its variables in docker-bake.hcl
 readonly BAKE_PREFIX=mkimage_ubuntu_precise_ja
+# its group in docker-bake.hcl: the targets of its base and derived images
+readonly BAKE_GROUP=ubuntu-precise-ja
 # archive components
 readonly -a COMPONENTS=(main universe)
 # added to the variant
@@ -329,6 +335,26 @@ install_embedded() {
   unpack_embedded "$ROOTFS$path" "$4" "$5"
   run chmod -- "$mode" "$ROOTFS$path"
   in_chroot chown -- "$owner" "$path"
+}
+
+# check_key FILE FINGERPRINT...: the primary keys of the signing key FILE, as the host's
+# gpg reads them, are exactly these (the config's pins, checked by mkimage-gen when it
+# wrote this script): a key swapped in the script since then is refused before apt
+# trusts it. gpg works in a throwaway home, so no keyring of the host is read or written.
+check_key() {
+  local file=$1 home found wanted
+  shift
+  wanted=$(printf '%s\n' "$@" | sort | paste -sd ' ')
+  if ((DRY_RUN)); then
+    printf '+ read the fingerprints of %s with gpg: %s\n' "$file" "$wanted"
+    return 0
+  fi
+  home=$(mktemp -d)
+  # The fpr line right after each pub line is that primary key's fingerprint.
+  found=$(gpg --homedir "$home" --batch --no-options --with-colons --show-keys -- "$file" 2> /dev/null \
+    | awk -F: '$1 == "pub" { want = 1; next } want && $1 == "fpr" { print $10; want = 0 }' | sort | paste -sd ' ') || found=''
+  rm -rf -- "$home"
+  [[ $found == "$wanted" ]] || die "$file: gpg reads the key fingerprints '${found:-none}', not '$wanted' that this script pins: the script was changed after it was generated, or the key is not the one the config names"
 }
 
 # run_hook rootfs|host SHA256 ENCODING: a hook this script carries (stdin), checked, then
@@ -706,8 +732,8 @@ build_facts() {
     "${BAKE_PREFIX}_date = \"$day\"" "${BAKE_PREFIX}_created = \"$BUILD_CREATED\"")
 }
 
-# The same facts for `docker buildx bake -f docker-bake.hcl -f <this file>`: with them,
-# bake tags and labels its images as the import does.
+# The same facts for `docker buildx bake -f docker-bake.hcl -f <this file> <group>`: with
+# them, bake tags and labels its images as the import does.
 write_build_vars() {
   local file=$OUTPUT_DIR/$BUILD_VARS_FILE
   if ((DRY_RUN)); then
@@ -715,7 +741,7 @@ write_build_vars() {
     printf '  | %s\n' "${BUILD_VARS[@]}"
     return 0
   fi
-  printf '%s\n' "# Written by mkimage.sh for $IMAGE: docker buildx bake -f docker-bake.hcl -f <this file>" \
+  printf '%s\n' "# Written by mkimage.sh for $IMAGE: docker buildx bake -f docker-bake.hcl -f <this file> $BAKE_GROUP" \
     "${BUILD_VARS[@]}" > "$file.partial"
   mv -f -- "$file.partial" "$file"
 }
@@ -885,7 +911,9 @@ report() {
   ((DRY_RUN)) && return 0
   printf 'mkimage: %s\n' "${MADE_FILES[@]}"
   ((${#MADE_TAGS[@]} == 0)) || printf 'mkimage: tagged %s\n' "${MADE_TAGS[@]}"
-  printf 'mkimage: bake reads %s (docker buildx bake -f docker-bake.hcl -f %s)\n' "$OUTPUT_DIR/$BUILD_VARS_FILE" "$OUTPUT_DIR/$BUILD_VARS_FILE"
+  # The bake file sits one folder above this script; the group builds this config's images only.
+  printf 'mkimage: bake reads %s: cd %q && docker buildx bake -f docker-bake.hcl -f %q %s\n' \
+    "$OUTPUT_DIR/$BUILD_VARS_FILE" "${SELF%/*/*}" "$OUTPUT_DIR/$BUILD_VARS_FILE" "$BAKE_GROUP"
 }
 # ---- end of runtime ----
 
@@ -967,8 +995,10 @@ exit 101
   # dpkg calls sync() after every unpack; a throwaway build does not need it and apt gets much faster
   write_file /etc/dpkg/dpkg.cfg.d/02apt-speedup 0644 'force-unsafe-io
 '
-  # delete downloaded .debs after every dpkg run, so no layer keeps them
+  # delete downloaded .debs after every dpkg run and keep no binary package caches, so no layer keeps them
   write_file /etc/apt/apt.conf.d/no-cache 0644 'DPkg::Post-Invoke {"/bin/rm -f /var/cache/apt/archives/*.deb || true";};
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
 '
   # skip translated package descriptions: smaller lists, faster updates
   write_file /etc/apt/apt.conf.d/docker-no-languages 0644 'Acquire::Languages "none";
@@ -1018,8 +1048,11 @@ locales() {
 
 # Empty apt's package cache and lists: the image does not need the .debs it was built
 # from, and derived images run apt-get update before they install, as careful Dockerfiles do.
+# apt-get clean removes only the binary caches apt is configured to keep, and the no-cache
+# tweak configures none: those the bootstrap's apt wrote before it (mmdebstrap) go by name.
 apt_clean() {
   in_chroot apt-get clean
+  run rm -f "$ROOTFS"/var/cache/apt/pkgcache.bin "$ROOTFS"/var/cache/apt/srcpkgcache.bin
   run rm -rf "$ROOTFS"/var/lib/apt/lists/*
 }
 

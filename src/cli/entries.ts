@@ -11,7 +11,7 @@ import type { RenderEntry } from '../generate.js';
 import { configId, type Origin } from '../layout.js';
 import { describeInput } from '../model/describe.js';
 import { ConfigError, validateSettings } from '../model/index.js';
-import { mergeUnder } from '../model/merge.js';
+import { mergeDefaults } from '../model/merge.js';
 import { applyOverrides } from '../model/overrides.js';
 import { closest } from '../model/suggest.js';
 import { PROJECT_FILE } from '../model/project.js';
@@ -80,7 +80,7 @@ function loadConfigs(sources: readonly Source[], sets: readonly string[], origin
   for (const source of sources) {
     try {
       const id = configId(source.path, source.shown);
-      const config = mergeUnder(source.defaults ?? {}, readConfigFile(source.path, source.shown));
+      const config = mergeDefaults(source.defaults ?? {}, readConfigFile(source.path, source.shown));
       // Keys, files and hooks are read from beside the config, so the plan stays pure.
       const settings = validateSettings(readEmbeddedFiles(applyOverrides(config, sets), dirname(source.path), source.shown), source.shown);
       entries.push({ id, settings, origin: origin(source) });

@@ -219,26 +219,33 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
     )
     .command(
       'explain <config>',
-      'say in plain words what a preset or config builds: release facts, sources, steps, tags, files, and every command',
+      'say in plain words what a preset or config builds: release facts, sources, steps, tags, files, the runtime\'s sha256, and every command',
       (y) =>
         y
           .positional('config', { type: 'string', demandOption: true, describe: 'a config file, a config id of the project (its file name without extension), or a preset' })
           .option('set', { type: 'string', array: true, describe: 'override a setting: key.path=value (value read as YAML), repeatable' })
           .option('json', { type: 'boolean', default: false, describe: 'print the explanation as JSON' })
+          .option('compare', {
+            type: 'string',
+            describe: "another script (a generated mkimage.sh, a config or a preset): say whether its runtime parts are this script's",
+          })
           .example('$0 explain debian-bookworm-ja', 'explain a preset')
           .example('$0 explain configs/debian.yaml --json', 'the same facts for CI tooling')
-          .example('$0 explain debian', 'in a project, from any folder of it: configs/debian.yaml'),
+          .example('$0 explain debian', 'in a project, from any folder of it: configs/debian.yaml')
+          .example('$0 explain configs/debian.yaml --compare images/noble/mkimage.sh', 'is its runtime the one approved in that script?'),
       (argv) =>
         choose(async () => {
           const entry = (await configs()).loadOne(argv.config, argv.set ?? [], process.cwd());
+          const other = argv.compare === undefined ? undefined : await (await import('./compare.js')).loadComparison(argv.compare, process.cwd());
           const { planImage, renderImage } = await render();
           const plan = planImage(entry);
           const files = renderImage(plan);
           const { dryRun } = await import('../io/dry-run.js');
           const { explainJson, explainText } = await import('./explain.js');
+          const { runtimeParts } = await import('../render/runtime.js');
           const commands = dryRun(files.find((f) => f.path === SCRIPT_FILE)!.content);
-          if (argv.json) process.stdout.write(json(explainJson(plan, files, commands)));
-          else process.stdout.write(`${explainText(plan, files)}\nEvery command, as \`mkimage.sh --dry-run\` prints it:\n\n${commands}`);
+          if (argv.json) process.stdout.write(json(explainJson(plan, files, commands, runtimeParts(), other)));
+          else process.stdout.write(`${explainText(plan, files, runtimeParts(), other)}\nEvery command, as \`mkimage.sh --dry-run\` prints it:\n\n${commands}`);
           return EXIT.ok;
         }),
     )
@@ -282,20 +289,29 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
         }),
     )
     .command(
-      'init [preset]',
-      'start a project here: a mkimage-gen.yaml and a commented config from a preset',
+      'init [name]',
+      "start a project here: a mkimage-gen.yaml with the mirrors, a commented config from a preset, and the preset's files",
       (y) =>
         y
-          .positional('preset', { type: 'string', default: 'debian-bookworm-ja', describe: 'the preset to start from (see `presets`)' })
+          .positional('name', { type: 'string', describe: 'the preset to start from (see `presets`); default debian-trixie: no locales, UTC' })
+          .option('preset', { type: 'string', describe: 'the same, as an option' })
           .option('dir', { type: 'string', default: '.', describe: 'the project root' })
-          .example('$0 init', 'mkimage-gen.yaml and configs/debian-bookworm-ja.yaml in this directory')
-          .example('$0 init ubuntu-noble-ja --dir infra/images', 'start from another preset, in another folder'),
+          .example('$0 init', 'mkimage-gen.yaml and configs/debian-trixie.yaml in this directory')
+          .example('$0 init --preset debian-bookworm-ja', 'the Japanese image: ja locales, Tokyo time')
+          .example('$0 init debian-trixie-company --dir infra/images', 'the company image and its key, CA, hooks and files, in another folder'),
       (argv) =>
         choose(async () => {
-          const files = (await import('./init.js')).initFiles(await presetNamed(argv.preset, 'init'));
+          // A repeated --preset comes as a list.
+          const named = [argv.name, argv.preset].flat().filter((p): p is string => p !== undefined);
+          if (new Set(named).size > 1) throw new ConfigError('init', [`name one preset, not ${named.map((p) => JSON.stringify(p)).join(' and ')}`]);
+          const { INIT_PRESET, initFiles } = await import('./init.js');
+          const preset = await presetNamed(named[0] ?? INIT_PRESET, 'init');
+          const { validatedPresets } = await import('../presets/validated.js');
+          const embedded = validatedPresets().find((p) => p.id === preset.id)!.settings.embedded;
+          const files = initFiles(preset, embedded);
           const { writeNewFiles } = await import('../io/new-files.js');
           writeNewFiles(resolve(argv.dir), argv.dir, files);
-          process.stdout.write(`${files.map((f) => `wrote  ${join(argv.dir, f.path)}`).join('\n')}\nnext: mkimage-gen generate, commit, and run mkimage-gen check in CI\n`);
+          process.stdout.write(`${files.map((f) => `wrote  ${join(argv.dir, f.path)}`).join('\n')}\nnext: set your mirrors in ${join(argv.dir, 'mkimage-gen.yaml')}, mkimage-gen generate, commit, and run mkimage-gen check in CI\n`);
           return EXIT.ok;
         }),
     )

@@ -118,3 +118,34 @@ export function checkEmbedded(s: { embedded: Record<string, string> }, ctx: z.Re
     if (problem) ctx.addIssue({ code: 'custom', path: ref.field, message: `${describeInput(ref.file)} ${problem}` });
   }
 }
+
+/**
+ * A repository's `fingerprint` pins its key: the key file's primary keys must be exactly
+ * those. A key file that is not a key has its own error already (checkEmbedded).
+ */
+export function checkKeyPins(
+  s: { embedded: Record<string, string>; repositories: { key: string; fingerprint?: string[] | undefined }[] },
+  ctx: z.RefinementCtx,
+): void {
+  for (const [i, repo] of s.repositories.entries()) {
+    const content = s.embedded[repo.key];
+    if (repo.fingerprint === undefined || content === undefined || !BASE64.test(content)) continue;
+    // Refinements run on a config with other errors too: a pin that is not one has its own.
+    if (!Array.isArray(repo.fingerprint) || !repo.fingerprint.every((f) => typeof f === 'string' && /^(?:[0-9A-F]{40}|[0-9A-F]{64})$/.test(f))) continue;
+    let found: string[];
+    try {
+      found = keyFingerprints(Buffer.from(content, 'base64'));
+    } catch (error) {
+      if (error instanceof OpenPgpError) continue;
+      throw error;
+    }
+    const pinned = [...new Set(repo.fingerprint)].sort();
+    const actual = [...new Set(found)].sort();
+    if (pinned.join(' ') === actual.join(' ')) continue;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['repositories', i, 'fingerprint'],
+      message: `the key file ${describeInput(repo.key)} holds ${actual.length === 1 ? 'the key' : 'the keys'} ${actual.join(', ')}, not the pinned ${pinned.join(', ')}: check where the key came from before you change the pin`,
+    });
+  }
+}

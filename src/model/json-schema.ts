@@ -98,8 +98,8 @@ export function settingsJsonSchema(): JsonSchema {
   describe(schema, FIELD_DESCRIPTIONS);
   addRules(schema);
   schema.properties = { $schema: SCHEMA_KEY, ...schema.properties };
-  // The refinements require a mirror and allow only the suites each distro has.
-  schema.required = [...new Set([...(schema.required ?? []), 'mirror'])];
+  // The refinements allow only the suites each distro has. They also require a mirror,
+  // which a config in a project may take from the project file's defaults: not required here.
   schema.allOf = (['debian', 'ubuntu'] as const).map((distro) => ({
     if: { properties: { distro: { const: distro } }, required: ['distro'] },
     then: { properties: { suite: { enum: codenames(distro) } } },

@@ -12,3 +12,18 @@ export function mergeUnder(defaults: unknown, config: unknown): unknown {
   }
   return merged;
 }
+
+/** Keys of a project's `defaults` that hold one distro's shared settings, not a setting. */
+export const DISTRO_DEFAULTS = ['debian', 'ubuntu'] as const;
+
+/**
+ * A project's defaults under one config: the shared settings, then those of the config's
+ * distro (`defaults.debian`, `defaults.ubuntu`: a Debian mirror is no Ubuntu mirror),
+ * then the config's own.
+ */
+export function mergeDefaults(defaults: Record<string, unknown>, config: unknown): unknown {
+  const shared = Object.fromEntries(Object.entries(defaults).filter(([key]) => !(DISTRO_DEFAULTS as readonly string[]).includes(key)));
+  const distro = isMapping(config) && config.distro !== undefined ? config.distro : shared.distro;
+  const own = typeof distro === 'string' && (DISTRO_DEFAULTS as readonly string[]).includes(distro) ? defaults[distro] : undefined;
+  return mergeUnder(mergeUnder(shared, own ?? {}), config);
+}

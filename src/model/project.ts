@@ -19,7 +19,13 @@ export const ProjectSchema = strictObject({
   $schema: z.string().optional(),
   configs: z.array(relativePath('a path or glob')).min(1),
   out: relativePath('a directory').default('images'),
-  defaults: z.record(z.string(), z.unknown()).default({}),
+  // Settings shared by every config; under debian: and ubuntu:, by the configs of that distro.
+  defaults: z
+    .looseObject({
+      debian: z.record(z.string(), z.unknown()).optional(),
+      ubuntu: z.record(z.string(), z.unknown()).optional(),
+    })
+    .default({}),
 });
 
 export type ProjectInput = z.input<typeof ProjectSchema>;

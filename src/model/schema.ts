@@ -2,7 +2,16 @@
 // filled here and nowhere else, so the rest of the pipeline sees complete settings.
 import * as z from 'zod';
 import { codenames, defaultSecurityMirror, distroFacts, findRelease, RELEASES, securitySuite, type Distro } from '../releases/index.js';
-import { buildFileClashes, defaultTarball, reservedNameProblem, sharedDerivedFolders, TARBALL_NAME } from '../layout.js';
+import {
+  BASE_TARGET_SUFFIX,
+  bakeTargetName,
+  buildFileClashes,
+  defaultTarball,
+  lastPathComponent,
+  reservedNameProblem,
+  sharedDerivedFolders,
+  TARBALL_NAME,
+} from '../layout.js';
 import { archToken } from '../plan/arches.js';
 import {
   ARCHES,
@@ -26,7 +35,7 @@ import {
   REPOSITORY_SUITE,
 } from './formats.js';
 import { checkAccounts } from './accounts.js';
-import { checkEmbedded, embeddedRefs } from './embedded.js';
+import { checkEmbedded, checkKeyPins, embeddedRefs } from './embedded.js';
 import { caCertificatePath, FILE_DESTINATION, runtimePathProblem } from './image-paths.js';
 import { describeInput } from './describe.js';
 import { localeProblem } from './locale.js';
@@ -167,12 +176,27 @@ const owner = pattern(OWNER, 'an owner user[:group]', 'root:root, app, 1000:1000
 const accountName = pattern(ACCOUNT_NAME, 'a user or group name', 'app');
 const id = z.number().int().min(0).max(2 ** 31 - 1);
 
+/** An OpenPGP fingerprint as gpg prints it: 40 hex digits (v4) or 64 (v6), spaces allowed; kept without them, in capitals. */
+const FINGERPRINT = /^ *(?:(?:[0-9A-Fa-f] *){40}|(?:[0-9A-Fa-f] *){64})$/;
+const fingerprint = pattern(FINGERPRINT, 'an OpenPGP fingerprint of 40 or 64 hex digits', '00E6 D8CE 87E5 E7F8 3552  CCC0 B016 9CFF 9733 1885').transform((value) =>
+  value.replaceAll(' ', '').toUpperCase(),
+);
+
 const repository = strictObject({
   name: pattern(REPOSITORY_NAME, 'a repository name', 'company').describe('names its keyring, sources and preferences files'),
   url: url('a repository URL', 'http://apt.example.com/debian').describe('the repository URL, as in a deb line'),
   suites: z.array(pattern(REPOSITORY_SUITE, 'a suite', 'bookworm')).min(1).describe('suites to read from it'),
   components: z.array(pattern(COMPONENT, 'an archive component', 'main')).min(1).default(['main']).describe('its components'),
   key: relativePath.describe('its signing key: an OpenPGP public key file (armored or binary) beside the config, written to /etc/apt/keyrings and named by Signed-By'),
+  fingerprint: z
+    .union([fingerprint, z.array(fingerprint).min(1)], {
+      error: (issue) => `${describeInput(issue.input)} is not an OpenPGP fingerprint (40 or 64 hex digits, as gpg prints it) or a list of them`,
+    })
+    .transform((value) => (Array.isArray(value) ? value : [value]))
+    .optional()
+    .describe(
+      "pins the key: the fingerprint of its primary key (or a list, one per primary key in the file), as gpg --show-keys prints it; generate refuses a key file whose keys differ, and the script checks it again with the build host's gpg",
+    ),
   priority: z.number().int().min(-1000).max(1000).optional().describe('apt pinning priority for everything from its host'),
   packages: z.array(packageSpec(true)).default([]).describe('packages installed from it (apt-get, after the sources are in place)'),
 });
@@ -484,6 +508,7 @@ export const SettingsSchema = strictObject(settingsShape)
     reportReleaseChecks(ctx, s, release);
     reportDuplicates(ctx, ['output', 'tags'], s.output.tags);
     checkEmbedded(s, ctx);
+    checkKeyPins(s, ctx);
     if (!s.output.releaseTags.suite && !s.output.latest && s.output.tags.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['output', 'releaseTags', 'suite'], message: 'the image needs one tag known before the build: keep the suite tag, or set latest or tags' });
     }
@@ -578,6 +603,15 @@ function reportSharedFolders(ctx: z.RefinementCtx, names: readonly string[]) {
       code: 'custom',
       path: ['derived', index, 'name'],
       message: `${describeInput(names[index])} would write ${describeInput(folder).slice(1, -1)}/, as derived[${first}] ${describeInput(names[first])} does: give each a different last name part`,
+    });
+  }
+  // A derived image's bake target is <config>-<last name part>; the base image's is <config>-base.
+  for (const [index, name] of names.entries()) {
+    if (bakeTargetName(lastPathComponent(name)) !== bakeTargetName(BASE_TARGET_SUFFIX)) continue;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['derived', index, 'name'],
+      message: `${describeInput(name)}: its last name part names its bake target <config>-${BASE_TARGET_SUFFIX}, which is the base image's: choose another last name part`,
     });
   }
 }

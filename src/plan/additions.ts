@@ -56,6 +56,7 @@ export function repositoriesStep(r: Resolved): object | null {
     keys: r.repositories.map((repo) => ({
       path: repo.keyring,
       blob: repo.key,
+      fingerprints: repo.fingerprints,
       why: `signing key of ${repo.name} (${repo.key.source}): ${repo.fingerprints.join(', ')}`,
     })),
     files: [...r.repositories.map((repo) => repositorySources(r, repo)), ...(preferences ? [preferences] : [])],

@@ -111,7 +111,10 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
       chroot('update-ca-certificates');
     },
     apt_repositories: (data) => {
-      for (const key of data.keys) embedded({ ...key, mode: '0644', owner: 'root:root' });
+      for (const key of data.keys) {
+        embedded({ ...key, mode: '0644', owner: 'root:root' });
+        add('read', symbolic(`read the fingerprints of ${rootfs}${key.path} with gpg: ${[...key.fingerprints].sort().join(' ')}`));
+      }
       data.files.forEach((f: ImageFileData) => imageFile(f));
     },
     install_packages: (data) => {
@@ -209,6 +212,7 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
     },
     apt_clean: () => {
       chroot('apt-get', 'clean');
+      host('rm', '-f', `${rootfs}/var/cache/apt/pkgcache.bin`, `${rootfs}/var/cache/apt/srcpkgcache.bin`);
       host('rm', '-rf', `${rootfs}/var/lib/apt/lists/*`);
     },
     finalize: (data) => {

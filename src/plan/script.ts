@@ -1,6 +1,6 @@
 // The view-model of the generated mkimage script: every value, file, step and tool it
 // names, decided here so the template only lays them out.
-import { archSiblingName, bakeVariable, BUILD_VARS_FILE, recordFiles, type Origin } from '../layout.js';
+import { archSiblingName, bakeVariable, BUILD_VARS_FILE, configGroup, recordFiles, type Origin } from '../layout.js';
 import { VERSION as GENERATOR_VERSION } from '../package-root.js';
 import { configDigest } from './config-digest.js';
 import { buildTagParts } from './dockerfiles.js';
@@ -104,6 +104,8 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
   if (compressor) tools.push({ command: compressor.command, package: compressor.package });
   if (engine) tools.push({ command: engine, package: ENGINE_PACKAGES[engine] });
   if (oci) tools.push({ command: 'gzip', package: 'gzip' });
+  // It reads each extra repository's key and checks its fingerprints before apt trusts it.
+  if (r.repositories.length > 0) tools.push({ command: 'gpg', package: 'gpg' });
   const requiredFiles = [{ path: r.hostKeyring, package: r.distro.hostKeyringPackage }];
   if (mmdebstrap) requiredFiles.push({ path: MERGED_USR_HOOK, package: 'mmdebstrap' });
   if (usesEatmydata(r)) {
@@ -178,6 +180,7 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
       })),
       { name: 'BUILD_VARS_FILE', value: BUILD_VARS_FILE, comment: 'written beside the tarball: what bake needs to tag and label as the import does' },
       { name: 'BAKE_PREFIX', value: bakeVariable(id, 'version').replace(/_version$/, ''), comment: 'the names of its variables in docker-bake.hcl' },
+      { name: 'BAKE_GROUP', value: configGroup(id), comment: 'its group in docker-bake.hcl: the targets of its base and derived images' },
     ],
     arrays: [
       { name: 'COMPONENTS', values: s.components, comment: 'archive components' },

@@ -31,8 +31,12 @@ export function tweakFiles(r: Resolved): ImageFile[] {
     files.push({
       path: NO_CACHE,
       mode: '0644',
-      content: 'DPkg::Post-Invoke {"/bin/rm -f /var/cache/apt/archives/*.deb || true";};\n',
-      why: 'delete downloaded .debs after every dpkg run, so no layer keeps them',
+      // The binary caches (pkgcache.bin, srcpkgcache.bin) are tens of MB that apt writes
+      // at every update and rebuilds from the lists when it needs them; the official
+      // Debian images turn them off the same way, so an image built FROM this one holds
+      // only the packages it installs.
+      content: 'DPkg::Post-Invoke {"/bin/rm -f /var/cache/apt/archives/*.deb || true";};\nDir::Cache::pkgcache "";\nDir::Cache::srcpkgcache "";\n',
+      why: "delete downloaded .debs after every dpkg run and keep no binary package caches, so no layer keeps them",
     });
   }
   if (t.noLanguages) {

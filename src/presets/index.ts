@@ -1,5 +1,7 @@
-// The built-in configs: the seed's two images as they run today, current Debian and
-// Ubuntu with the Japanese locales on Japanese mirrors, and a buildd image for CI.
+// The built-in configs: a plain Debian image (what `init` starts from), the seed's two
+// images as they run today, current Debian and Ubuntu with the Japanese locales on
+// Japanese mirrors, a company's image, and a buildd image for CI. Every preset names a
+// regional example mirror; a project sets its own once, in its project file.
 import { join } from 'node:path';
 import type { SettingsInput } from '../model/index.js';
 import { PACKAGE_ROOT } from '../package-root.js';
@@ -17,6 +19,17 @@ const DEBIAN_SECURITY_JP = 'http://ftp.jaist.ac.jp/pub/Linux/debian-security';
 const UBUNTU_JP = 'http://ftp.jaist.ac.jp/pub/Linux/ubuntu';
 
 export const PRESETS: readonly Preset[] = [
+  {
+    id: 'debian-trixie',
+    description: 'Debian 13 with no locales and UTC, as the official image has it',
+    settings: {
+      name: 'local/debian',
+      distro: 'debian',
+      suite: 'trixie',
+      mirror: DEBIAN_JP,
+      securityMirror: DEBIAN_SECURITY_JP,
+    },
+  },
   {
     id: 'debian-wheezy-ja',
     description: "The seed's Debian image: wheezy with the ja locales, from the archive of ended releases",
@@ -133,7 +146,16 @@ export const PRESETS: readonly Preset[] = [
       apt: { backports: true, pins: [{ packages: ['*'], pin: 'release n=trixie-backports', priority: 200 }] },
       // The key, the certificate, the files and the hooks are in src/presets/files/company/.
       repositories: [
-        { name: 'company', url: 'https://apt.example.com/debian', suites: ['trixie'], components: ['main'], key: 'company/apt-key.asc', priority: 600 },
+        {
+          name: 'company',
+          url: 'https://apt.example.com/debian',
+          suites: ['trixie'],
+          components: ['main'],
+          key: 'company/apt-key.asc',
+          // Pinned: generate refuses another key in that file, and the script checks it again with gpg.
+          fingerprint: '00E6D8CE87E5E7F83552CCC0B0169CFF97331885',
+          priority: 600,
+        },
       ],
       caCertificates: ['company/root-ca.pem'],
       files: [{ source: 'company/motd', path: '/etc/motd' }],

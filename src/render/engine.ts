@@ -92,6 +92,17 @@ function createEngine(): Engine {
 let engine: Engine | undefined;
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 
+/**
+ * A partial alone, with no data at all: strict lookups make any value it names an error,
+ * so what it renders cannot depend on a config (the runtime's parts, see ./runtime.ts).
+ */
+export function renderPartialAlone(name: string): string {
+  engine ??= createEngine();
+  const partial = engine.partials[name];
+  if (typeof partial !== 'function') throw new Error(`no partial ${name} in templates/`);
+  return (partial as HandlebarsTemplateDelegate)({});
+}
+
 /** Render templates/<name> with a plan; each template is loaded once per process. */
 export function renderTemplate(name: string, plan: object): string {
   engine ??= createEngine();

@@ -25,7 +25,7 @@ import { describeE2E, makeTempRoot, mountsUnder, must, prerequisites, processesU
 import { EXIT_STATUS, expectCleanInterrupt, interruptDuring, snapshot, type Interrupted, type StopSignal } from './support/interrupt.js';
 import type { HostMirrors } from './support/mirrors.js';
 import { inRoot, listing, unpack } from './support/rootfs.js';
-import { describeRun, renderConfig, runScript, ScriptRun, stopScripts, type Finished, type Rendered } from './support/script.js';
+import { bakeHint, describeRun, renderConfig, runScript, ScriptRun, stopScripts, type Finished, type Rendered } from './support/script.js';
 
 /** One build: a release, a backend, and the settings that decide what the checks expect. */
 interface BuildCase {
@@ -242,6 +242,8 @@ interface Images {
   config(ref: string): { Env?: string[]; Cmd?: string[] };
   /** A shell script in a container of the image: its exit status and both streams. */
   probe(ref: string, script: string): { status: number; output: string };
+  /** The image's size in bytes, as the engine counts its layers. */
+  size(ref: string): number;
 }
 
 function imagesOf(k: Case): Images {
@@ -255,6 +257,7 @@ function imagesOf(k: Case): Images {
         const result = engine!.run(ref, ['sh', '-c', `(${script}) 2>&1`]);
         return { status: result.status ?? -1, output: result.stdout };
       },
+      size: (ref) => Number(engine!.inspect(ref).Size),
     };
   }
   return {
@@ -262,6 +265,7 @@ function imagesOf(k: Case): Images {
     id: (ref) => store.mustPodman(['image', 'inspect', '--format', '{{.Id}}', ref]).trim(),
     config: (ref) => JSON.parse(store.mustPodman(['image', 'inspect', '--format', '{{json .Config}}', ref])) as { Env?: string[]; Cmd?: string[] },
     probe: (ref, script) => store.probe(ref, script),
+    size: (ref) => Number(store.mustPodman(['image', 'inspect', '--format', '{{.Size}}', ref]).trim()),
   };
 }
 
@@ -292,7 +296,10 @@ function defineChecks(c: BuildCase, get: () => Case) {
         await built();
         const { engine, rendered } = get();
         const importedId = engine!.inspect(`${image}:${c.suite}`).Id as string;
-        const log = engine!.mustBake(['docker-bake.hcl', `${id()}/build-vars.hcl`], { cwd: join(rendered.dir, '..') });
+        // The command the build printed, as it printed it: from the bake file's folder, this config's group.
+        const hint = bakeHint((await built()).stdout);
+        expect(hint).toEqual({ cwd: join(rendered.dir, '..'), files: ['docker-bake.hcl', join(rendered.dir, 'build-vars.hcl')], group: id() });
+        const log = engine!.mustBake(hint.files, { cwd: hint.cwd, targets: [hint.group] });
         return { importedId, log };
       })());
     beforeAll(() => {
@@ -468,9 +475,10 @@ function defineChecks(c: BuildCase, get: () => Case) {
       expect(inRoot(dir, ['date', '-d', '@0', '+%H %Z']).stdout.trim()).toBe('09 JST');
     });
 
-    it('inside: no .deb in /var/cache/apt/archives and no package lists', { timeout: 900_000 }, async () => {
+    it('inside: no .deb in /var/cache/apt/archives, no binary caches and no package lists', { timeout: 900_000 }, async () => {
       const dir = await rootfs();
       expect(readdirSync(join(dir, 'var/cache/apt/archives')).filter((f) => f.endsWith('.deb'))).toEqual([]);
+      expect(readdirSync(join(dir, 'var/cache/apt')).filter((f) => f.endsWith('.bin'))).toEqual([]);
       expect(readdirSync(join(dir, 'var/lib/apt/lists')).filter((f) => f !== 'partial' && f !== 'lock')).toEqual([]);
     });
 
@@ -533,6 +541,44 @@ function defineChecks(c: BuildCase, get: () => Case) {
       ]);
       const env = images.config(`${derivedImage}:${c.suite}`).Env;
       expect(env).toEqual(expect.arrayContaining(Object.entries(DERIVED_ENV).map(([k, v]) => `${k}=${v}`)));
+    });
+
+    it(`the derived image holds only what it installs: its size minus its base's is ${DERIVED_PACKAGE}'s installed size, no apt caches, no lists`, { timeout: 900_000 }, async () => {
+      await built();
+      const images = imagesOf(get());
+      // One container per image (each costs seconds): the packages, and in the derived one
+      // also what is left in apt's cache and lists and the largest files the install wrote.
+      const PACKAGES = "dpkg-query -W -f='${binary:Package} ${Version} ${Installed-Size}\\n'";
+      const fence = '--- mkimage-e2e ---';
+      const base = images.probe(`${image}:${c.suite}`, PACKAGES);
+      expect(base.status, base.output).toBe(0);
+      const probe = images.probe(
+        `${derivedImage}:${c.suite}`,
+        [
+          PACKAGES,
+          `echo '${fence}'`,
+          'ls -A /var/cache/apt/ /var/lib/apt/lists/',
+          'find /var/cache/apt/archives -name "*.deb"',
+          `echo '${fence}'`,
+          'find / -xdev -type f -mmin -60 -printf "%s %p\\n" | sort -n | tail -15',
+        ].join('; '),
+      );
+      expect(probe.status, probe.output).toBe(0);
+      const [packages, apt, recent] = probe.output.split(`${fence}\n`) as [string, string, string];
+      const lines = (text: string) => text.split('\n').filter((line) => line !== '');
+      const before = new Set(lines(base.output));
+      const added = lines(packages).filter((line) => !before.has(line));
+      expect(added.map((line) => line.split(' ')[0]!.replace(/:.*/, ''))).toContain(DERIVED_PACKAGE);
+      // dpkg's Installed-Size is in KiB.
+      const installed = added.reduce((sum, line) => sum + Number(line.split(' ')[2]) * 1024, 0);
+      const grown = images.size(`${derivedImage}:${c.suite}`) - images.size(`${image}:${c.suite}`);
+      // What the layer holds besides the packages' files: what any install rewrites (dpkg's
+      // status and its backup, apt's and dpkg's logs, ld.so.cache, the engine's tar headers).
+      const besides = grown - installed;
+      console.log(`build e2e ${caseName(c)}: derived image grew ${grown} bytes; its new packages (${added.join(', ')}) install ${installed}; besides them ${besides}`);
+      expect(Math.abs(besides), `bytes besides the packages; the largest files the install wrote:\n${recent}`).toBeLessThan(1024 * 1024);
+      const left = lines(apt).filter((name) => !name.endsWith(':') && !['archives', 'partial', 'lock', 'auxfiles'].includes(name));
+      expect(left, 'apt caches, package lists or .debs left in the derived image').toEqual([]);
     });
   });
 }

@@ -16,7 +16,7 @@ import type { SettingsInput } from '../../src/model/index.js';
 import { aptRepoProblems, startAptRepo, type AptRepo } from './support/apt-repo.js';
 import { dockerPrerequisites, DockerEngine, dockerdPids } from './support/docker.js';
 import { describeE2E, makeTempRoot, must, removeTree, which } from './support/host.js';
-import { describeRun, renderConfig, runScript, stopScripts, type Finished, type Rendered } from './support/script.js';
+import { bakeHint, describeRun, renderConfig, runScript, stopScripts, type BakeHint, type Finished, type Rendered } from './support/script.js';
 
 const prereq = await dockerPrerequisites();
 prereq.problems.push(...aptRepoProblems());
@@ -43,6 +43,7 @@ describeE2E("end-to-end: a company's base image on Docker Engine and BuildKit", 
   let caPem: string;
   let build: Finished | undefined;
   let bakeLog: string;
+  let hint: BakeHint;
   /** The base image as `docker import` made it, before bake replaced its tags. */
   let imported: { id: string; ids: string[]; labels: Record<string, string> };
   /** What the checks printed inside the images, by name. */
@@ -129,10 +130,9 @@ describeE2E("end-to-end: a company's base image on Docker Engine and BuildKit", 
       ids: importedTags.map((ref) => (engine!.docker(['image', 'inspect', '--format', '{{.Id}}', ref]).stdout.trim() || `missing ${ref}`)),
       labels: labelsOf(`${IMAGE}:${SUITE}`),
     };
-    // From the bake file's folder, with the facts the build wrote, as the README says.
-    bakeLog = await timed('docker buildx bake', () =>
-      engine!.mustBake(['docker-bake.hcl', 'company/build-vars.hcl'], { cwd: join(rendered.dir, '..') }),
-    );
+    // The command the build printed: from the bake file's folder, with the facts the build wrote, its group.
+    hint = bakeHint(build.stdout);
+    bakeLog = await timed('docker buildx bake', () => engine!.mustBake(hint.files, { cwd: hint.cwd, targets: [hint.group] }));
     // Each `docker run` costs seconds: one for the base image's checks, two for the derived image's.
     const sources = `/etc/apt/sources.list.d/${REPO_NAME}.*`;
     checks = await timed('docker run checks', () => {
@@ -202,6 +202,8 @@ describeE2E("end-to-end: a company's base image on Docker Engine and BuildKit", 
 
   it('docker buildx bake (generated bake file + build-vars.hcl) tags the base exactly as the import did, and its image replaces the imported one', () => {
     const imported = reportedTags();
+    // The command the build printed: the bake file's folder, the facts the build wrote, the config's group.
+    expect(hint).toEqual({ cwd: join(rendered.dir, '..'), files: ['docker-bake.hcl', join(rendered.dir, 'build-vars.hcl')], group: 'company' });
     expect(bakeLog).toMatch(/naming to /);
     const tags = bakeTags(engine!, rendered);
     expect([...tags.base].sort()).toEqual([...imported].sort());

@@ -266,3 +266,17 @@ export function describeRun(run: Finished, tail = 60): string {
   const lines = run.output.trimEnd().split('\n');
   return `exit ${run.code}${run.signal ? ` (signal ${run.signal})` : ''}; last lines:\n${lines.slice(-tail).join('\n')}`;
 }
+
+/** The bake command a finished build printed: where to run it, the files it reads and the group it builds. */
+export interface BakeHint {
+  cwd: string;
+  files: string[];
+  group: string;
+}
+
+/** Reads `mkimage: bake reads ...: cd DIR && docker buildx bake -f A -f B GROUP` from a build's output. */
+export function bakeHint(stdout: string): BakeHint {
+  const match = /^mkimage: bake reads \S+: cd (\S+) && docker buildx bake -f (\S+) -f (\S+) (\S+)$/m.exec(stdout);
+  if (!match) throw new Error(`the build printed no bake command:\n${stdout.slice(-2000)}`);
+  return { cwd: match[1]!, files: [match[2]!, match[3]!], group: match[4]! };
+}
