@@ -1,12 +1,12 @@
 // Fetching from mirrors: plain GET over http, https or file, through the proxy the
 // environment names (http_proxy, https_proxy, no_proxy, as apt and curl read them),
 // with a time limit and a size limit, and redirects followed or handed back.
-import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
+import { readRegularFile, refusalText } from '../io/regular-file.js';
 import { ArchiveError } from './errors.js';
 
 export interface Response {
@@ -63,12 +63,11 @@ function tunnel(proxy: URL, url: URL, timeoutMs: number): Promise<Socket> {
 
 async function once(url: URL, maxBytes: number, timeoutMs: number): Promise<{ status: number; location?: string; body: Buffer }> {
   if (url.protocol === 'file:') {
-    try {
-      return { status: 200, body: await readFile(fileURLToPath(url)) };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 404, body: Buffer.alloc(0) };
-      throw error;
-    }
+    // A local archive (file:): read as every other file is, never past the limit.
+    const read = readRegularFile(fileURLToPath(url), { maxBytes, follow: true });
+    if (read.ok) return { status: 200, body: read.bytes };
+    if (read.refused.why === 'missing') return { status: 404, body: Buffer.alloc(0) };
+    throw new Error(refusalText(read.refused, 'an index'));
   }
   const proxy = proxyFor(url);
   const isHttps = url.protocol === 'https:';

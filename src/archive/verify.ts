@@ -3,9 +3,9 @@
 // checks with), a repository's own key (its Signed-By) for an extra repository. As apt
 // does, the host's gpgv checks them in a private, empty home, or sqv where gpgv is
 // missing; nothing of the user's or root's GnuPG setup is read.
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { readRegularFile, refusalText } from '../io/regular-file.js';
 import { join, resolve } from 'node:path';
 import { dearmor, isArmored } from '../model/openpgp.js';
 import { ArchiveError } from './errors.js';
@@ -35,7 +35,7 @@ function keyringPaths(home: string, keyrings: readonly Keyring[]): Promise<strin
       // gpgv and sqv read binary keyrings: an armored key is unwrapped first, as apt does with .asc.
       const file = join(home, `key-${i}.gpg`);
       const bytes = isArmored(k.bytes) ? dearmor(Buffer.from(k.bytes).toString('latin1')) : k.bytes;
-      await writeFile(file, bytes, { mode: 0o600 });
+      writeFileSync(file, bytes, { mode: 0o600 });
       return file;
     }),
   );
@@ -61,18 +61,18 @@ function gpgvVerdict(status: string, exit: number | null, stderr: string): strin
  * newer releases); neither is an error naming the package. `only` picks one (tests).
  */
 export async function verifier(keyrings: readonly Keyring[], only?: 'gpgv' | 'sqv'): Promise<Verifier> {
-  const home = await mkdtemp(join(tmpdir(), 'mkimage-gen-gpgv-'));
+  const home = mkdtempSync(join(tmpdir(), 'mkimage-gen-gpgv-'));
   try {
     const paths = await keyringPaths(home, keyrings);
     const gpgv = only === 'sqv' ? undefined : findProgram('gpgv');
-    const close = () => rm(home, { recursive: true, force: true });
+    const close = async () => rmSync(home, { recursive: true, force: true });
     if (gpgv) {
       const base = ['--homedir', home, '--status-fd', '1', '--logger-fd', '2', ...paths.flatMap((p) => ['--keyring', p])];
       const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C', GNUPGHOME: home, HOME: home };
       const check = async (args: string[], url: string, input?: Buffer) => {
         // --output writes the signed text to a file (stdout carries the status lines).
         const out = join(home, 'signed.txt');
-        await rm(out, { force: true });
+        rmSync(out, { force: true });
         const result = await run(gpgv, [...base, ...args.map((a) => (a === '@OUT' ? out : a))], input, env);
         const problem = gpgvVerdict(result.stdout.toString('utf8'), result.status, result.stderr);
         if (problem) throw new ArchiveError(`bad signature on ${url}: ${problem}`);
@@ -81,15 +81,18 @@ export async function verifier(keyrings: readonly Keyring[], only?: 'gpgv' | 'sq
       return {
         async inline(signed, url) {
           const file = join(home, 'InRelease');
-          await writeFile(file, signed);
+          writeFileSync(file, signed);
           const out = await check(['--output', '@OUT', file], url);
-          return readFile(out, 'utf8');
+          // gpgv's output is the signed text, never longer than what it was given.
+          const read = readRegularFile(out, { maxBytes: signed.length });
+          if (!read.ok) throw new ArchiveError(`gpgv's output for ${url}: ${refusalText(read.refused)}`);
+          return read.bytes.toString('utf8');
         },
         async detached(data, signature, url) {
           const file = join(home, 'Release');
           const sig = join(home, 'Release.gpg');
-          await writeFile(file, data);
-          await writeFile(sig, signature);
+          writeFileSync(file, data);
+          writeFileSync(sig, signature);
           await check([sig, file], url);
           return data.toString('utf8');
         },
@@ -102,8 +105,8 @@ export async function verifier(keyrings: readonly Keyring[], only?: 'gpgv' | 'sq
         async detached(data, signature, url) {
           const file = join(home, 'Release');
           const sig = join(home, 'Release.gpg');
-          await writeFile(file, data);
-          await writeFile(sig, signature);
+          writeFileSync(file, data);
+          writeFileSync(sig, signature);
           // --keyring=FILE: one keyring to an option, however a version of sqv reads a list after --keyring.
           const result = await run(sqv, [...paths.map((p) => `--keyring=${p}`), sig, file]);
           if (result.status !== 0) throw new ArchiveError(`bad signature on ${url}: sqv: ${result.stderr.trim().split('\n').pop() || `exit ${result.status}`}`);
@@ -119,7 +122,7 @@ export async function verifier(keyrings: readonly Keyring[], only?: 'gpgv' | 'sq
         : 'neither gpgv nor sqv is installed, so no Release file can be checked: install the gpgv package (or sqv)',
     );
   } catch (error) {
-    await rm(home, { recursive: true, force: true });
+    rmSync(home, { recursive: true, force: true });
     throw error;
   }
 }

@@ -21,7 +21,7 @@ export interface ArchManifest {
 
 const shownPath = (path: string) => relative(process.cwd(), path) || path;
 
-function read(path: string, source: string): ManifestLine[] {
+function manifestAt(path: string, source: string): ManifestLine[] {
   let text: string | undefined;
   try {
     text = readExpected(path);
@@ -44,7 +44,7 @@ export function expectedManifests(entry: RenderEntry, r: Resolved, out: string, 
   if (expect === undefined) return undefined;
   return r.builds.map((b) => {
     const path = join(out, entry.id, r.builds.length > 1 ? archSiblingName(expect, b.token) : expect);
-    return { arch: b.arch, shown: shownPath(path), path, lines: read(path, source) };
+    return { arch: b.arch, shown: shownPath(path), path, lines: manifestAt(path, source) };
   });
 }
 
@@ -54,7 +54,7 @@ export function givenManifests(files: readonly string[], r: Resolved, source: st
   const taken = new Map<string, ArchManifest>();
   for (const file of files) {
     const path = resolvePath(file);
-    const lines = read(path, '--manifest');
+    const lines = manifestAt(path, '--manifest');
     const own = [...new Set(lines.map((l) => l.arch).filter((a) => a !== 'all'))];
     const arch = arches.length === 1 ? arches[0]! : own.find((a) => arches.includes(a as never));
     if (arch === undefined) throw new ConfigError('--manifest', [`${file} holds no package of ${arches.join(' or ')}, the architectures ${source} builds`]);
