@@ -158,6 +158,8 @@ BUILD_CREATED=''
 BUILD_VARS=()
 CHILD=''
 HOOK_STAGE=''
+# The work dir's tmp folder, which mmdebstrap and the hook stages it calls back share.
+HOOK_TMP=''
 PROBLEMS=()
 MADE_FILES=()
 MADE_TAGS=()
@@ -289,10 +291,81 @@ in_chroot_with_input() {
   run_job "$input" chroot "$ROOTFS" "${env[@]}" "$@"
 }
 
+# Paths inside the rootfs, as host paths. Every step that touches the rootfs from the
+# host goes through these: each symbolic link on the way is followed as the chroot would
+# follow it (an absolute target starts again at the rootfs, `..` stops at its top), so
+# no link in the image (/var/run -> /run) leads a write out to the host. The chroot
+# resolves paths itself; nothing else may name "$ROOTFS/..." directly.
+# rootfs_resolve VAR PATH: the whole path resolved (to read, or to mount on).
+rootfs_resolve() {
+  local -n _rr_out=$1
+  local _rr_todo=${2#/} _rr_done='' _rr_part _rr_target _rr_links=0
+  while [[ -n $_rr_todo ]]; do
+    _rr_part=${_rr_todo%%/*}
+    if [[ $_rr_todo == */* ]]; then _rr_todo=${_rr_todo#*/}; else _rr_todo=''; fi
+    case $_rr_part in
+      '' | .) ;;
+      ..) _rr_done=${_rr_done%/*} ;;
+      *)
+        if [[ -L $ROOTFS$_rr_done/$_rr_part ]]; then
+          ((++_rr_links <= 40)) || die "$2: too many levels of symbolic links in the rootfs"
+          _rr_target=$(readlink -- "$ROOTFS$_rr_done/$_rr_part")
+          [[ $_rr_target != /* ]] || _rr_done=''
+          _rr_todo=$_rr_target${_rr_todo:+/$_rr_todo}
+        else
+          _rr_done+=/$_rr_part
+        fi
+        ;;
+    esac
+  done
+  _rr_out=$ROOTFS$_rr_done
+}
+# rootfs_dir VAR DIR: a directory the step changes below, resolved; rootfs_dest VAR PATH:
+# a file the step writes, removes or links, its folder resolved and its own name kept
+# (the write replaces a link there, never follows it). Both refuse /proc, /sys and /dev:
+# the build mounts the host kernel's file systems there.
+rootfs_dir() {
+  rootfs_resolve "$1" "$2"
+  rootfs_writable "$2" "${!1}"
+}
+rootfs_dest() {
+  local -n _rd_out=$1
+  local _rd_name=${2##*/}
+  rootfs_resolve _rd_out "${2%/*}"
+  _rd_out+=/$_rd_name
+  rootfs_writable "$2" "$_rd_out"
+}
+rootfs_writable() {
+  case ${2#"$ROOTFS"}/ in
+    /proc/* | /sys/* | /dev/*) die "refusing to write $1 in the rootfs: it is, or leads into, ${2#"$ROOTFS"}, where the host's /proc, /sys and /dev are mounted" ;;
+  esac
+}
+
+# rootfs_rm PATH...: remove these files of the rootfs in one rm -f; the last part of each
+# may be a pattern (/var/log/apt/*.log), matched in its resolved folder.
+rootfs_rm() {
+  local path dir
+  local -a found=()
+  for path in "$@"; do
+    rootfs_dir dir "${path%/*}"
+    # shellcheck disable=SC2206 # the name part is a pattern on purpose; none has a space
+    found+=("$dir"/${path##*/})
+  done
+  run rm -f "${found[@]}"
+}
+# rootfs_link TARGET PATH: PATH in the rootfs becomes a symbolic link to TARGET (read in
+# the rootfs); -T: a link already at PATH is replaced, never followed to a folder.
+rootfs_link() {
+  local link
+  rootfs_dest link "$2"
+  run ln -sfT "$1" "$link"
+}
+
 # Write a file inside the rootfs; --dry-run prints its path, mode and content. An old
 # file is removed first, so a symlink in the rootfs can never redirect the write.
 write_file() {
-  local path=$ROOTFS$1 mode=$2 content=$3
+  local path mode=$2 content=$3
+  rootfs_dest path "$1"
   if ((DRY_RUN)); then
     printf '+ write %s (mode %s)\n' "$path" "$mode"
     printf '%s' "$content" | sed 's/^/  | /'
@@ -325,14 +398,15 @@ unpack_embedded() {
 # install_embedded PATH MODE OWNER SHA256 ENCODING: the same, into the rootfs, with its
 # mode and owner (a name is looked up inside the image).
 install_embedded() {
-  local path=$1 mode=$2 owner=$3
+  local path mode=$2 owner=$3
+  rootfs_dest path "$1"
   if ((!DRY_RUN)); then
-    mkdir -p -- "$ROOTFS${path%/*}"
-    rm -f -- "$ROOTFS$path"
+    mkdir -p -- "${path%/*}"
+    rm -f -- "$path"
   fi
-  unpack_embedded "$ROOTFS$path" "$4" "$5"
-  run chmod -- "$mode" "$ROOTFS$path"
-  in_chroot chown -- "$owner" "$path"
+  unpack_embedded "$path" "$4" "$5"
+  run chmod -- "$mode" "$path"
+  in_chroot chown -- "$owner" "$1"
 }
 
 # run_hook rootfs|host SHA256 ENCODING: a hook this script carries (stdin), checked, then
@@ -340,10 +414,11 @@ install_embedded() {
 run_hook() {
   local on=$1 script
   if [[ $on == rootfs ]]; then
-    script=$ROOTFS/tmp/mkimage-hook
+    rootfs_dest script /tmp/mkimage-hook
   elif [[ -n $HOOK_STAGE ]]; then
-    # Called back by mmdebstrap: its temporary directory in our work dir is ours to write.
-    script=$TMPDIR/mkimage-host-hook
+    # Called back by mmdebstrap: the temporary directory it was given in our work dir is
+    # ours to write (in mode unshare too).
+    script=$HOOK_TMP/mkimage-host-hook
   else
     script=$WORK_DIR/hook
   fi
@@ -445,6 +520,9 @@ parse_args() {
   done
   if [[ -n $HOOK_STAGE ]]; then
     [[ -d $ROOTFS && -n ${MIRRORS[$ARCH]:-} ]] || die "--hook needs --arch ARCH and the rootfs"
+    # mmdebstrap calls back the copy of this script in the work dir (see mmdebstrap_build),
+    # and unsets TMPDIR for its hooks: the temporary folder it was given is beside the copy.
+    HOOK_TMP=${SELF%/*}/tmp
     ((${#ARCHES[@]} == 1)) || ARCH_LABEL=" $ARCH"
   fi
   if [[ -n $PACKAGE_CACHE ]]; then
@@ -588,15 +666,28 @@ select_arch() {
 }
 
 # /proc, /sys and /dev/pts inside the rootfs: apt, dpkg and locale-gen expect them.
+# mount follows links: each must be the rootfs's own folder, not a link to elsewhere.
 mount_chroot_fs() {
-  run mount -t proc proc "$ROOTFS/proc"
-  run mount -t sysfs sysfs "$ROOTFS/sys"
-  run mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$ROOTFS/dev/pts"
+  local proc sys pts
+  mount_point proc /proc
+  mount_point sys /sys
+  mount_point pts /dev/pts
+  run mount -t proc proc "$proc"
+  run mount -t sysfs sysfs "$sys"
+  run mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$pts"
 }
 unmount_chroot_fs() {
-  run umount "$ROOTFS/dev/pts"
-  run umount "$ROOTFS/sys"
-  run umount "$ROOTFS/proc"
+  local proc sys pts
+  mount_point proc /proc
+  mount_point sys /sys
+  mount_point pts /dev/pts
+  run umount "$pts"
+  run umount "$sys"
+  run umount "$proc"
+}
+mount_point() {
+  rootfs_resolve "$1" "$2"
+  [[ ${!1} == "$ROOTFS$2" ]] || die "the rootfs's $2 is a link to ${!1#"$ROOTFS"}: refusing to mount there"
 }
 # Mount points at or below a directory, deepest first.
 mounts_under() {
@@ -980,6 +1071,7 @@ mmdebstrap_build() {
   # The namespace's root is not this user: it reads the script and its temporary
   # directory only where everyone may (the work dir itself stays private in mode root).
   local hook_script=$WORK_DIR/mkimage.sh tmp=$WORK_DIR/tmp stage
+  HOOK_TMP=$tmp
   if ((DRY_RUN)); then printf '+ install -m 0755 <this script> %s\n' "$hook_script"; else install -m 0755 -- "$SELF" "$hook_script"; fi
   run install -d -m 1777 "$tmp"
   [[ $BUILD_MODE != unshare ]] || run chmod 0755 "$WORK_DIR"
@@ -1001,7 +1093,6 @@ mmdebstrap_build() {
   if ((DRY_RUN)); then
     # Show what the hooks will do inside mmdebstrap's rootfs.
     ROOTFS='<mmdebstrap rootfs>'
-    local TMPDIR=$tmp
     for stage in setup essential customize; do
       HOOK_STAGE=$stage
       run_hook_stage
@@ -1064,7 +1155,7 @@ tzdata tzdata/Areas select Asia
 tzdata tzdata/Zones/Asia select Tokyo
 ' debconf-set-selections
   # The localtime link and debconf agree, so tzdata keeps the zone.
-  run ln -sf "/usr/share/zoneinfo/$TIMEZONE" "$ROOTFS/etc/localtime"
+  rootfs_link "/usr/share/zoneinfo/$TIMEZONE" /etc/localtime
   write_file /etc/timezone 0644 "$TIMEZONE"$'\n'
 }
 
@@ -1110,7 +1201,7 @@ Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 '
   # The deb822 file above replaces the one-line list the bootstrap wrote.
-  run rm -f "$ROOTFS"/etc/apt/sources.list
+  rootfs_rm /etc/apt/sources.list
 }
 
 # Locales to generate, and the image's default LANG.
@@ -1138,16 +1229,19 @@ path-include /usr/share/locale/locale.alias
   rules+=$(slim_gconv_rules EUC-JP)$'\n'
   # dpkg skips docs, manuals and translations for every package from now on
   write_file /etc/dpkg/dpkg.cfg.d/docker-slim 0644 "$rules"
-  run find "$ROOTFS/usr/share/doc" -mindepth 1 ! -type d ! -name copyright -delete
-  run find "$ROOTFS/usr/share/doc" -mindepth 1 -type d -empty -delete
+  local doc dir path
+  rootfs_dir doc /usr/share/doc
+  run find "$doc" -mindepth 1 ! -type d ! -name copyright -delete
+  run find "$doc" -mindepth 1 -type d -empty -delete
   run slim_link_identical /usr/share/doc copyright
-  local dir
   for dir in /usr/share/man /usr/share/info /usr/share/groff /usr/share/lintian /usr/share/linda; do
-    [[ ! -d $ROOTFS$dir ]] || run find "$ROOTFS$dir" -mindepth 1 -delete
+    rootfs_dir path "$dir"
+    [[ ! -d $path ]] || run find "$path" -mindepth 1 -delete
   done
   local -a kept_locale=(locale.alias) keep=()
   for dir in "${kept_locale[@]}"; do keep+=(! -name "$dir"); done
-  run find "$ROOTFS/usr/share/locale" -mindepth 1 -maxdepth 1 "${keep[@]}" -exec rm -rf {} +
+  rootfs_dir path /usr/share/locale
+  run find "$path" -mindepth 1 -maxdepth 1 "${keep[@]}" -exec rm -rf {} +
 }
 
 # slim_link_identical DIR NAME: files called NAME under DIR with the same content, mode
@@ -1156,8 +1250,9 @@ path-include /usr/share/locale/locale.alias
 # stores the content once. dpkg replaces a file by renaming a new one over it, so an
 # upgrade only unlinks that package's copy.
 slim_link_identical() {
-  local path key
+  local top path key
   local -A first=()
+  rootfs_dir top "$1"
   while IFS= read -r -d '' path; do
     key="$(stat -c '%a %u %g' -- "$path") $(sha256sum < "$path")"
     if [[ -n ${first[$key]:-} ]]; then
@@ -1165,7 +1260,7 @@ slim_link_identical() {
     else
       first[$key]=$path
     fi
-  done < <(find "$ROOTFS$1" -type f -name "$2" -print0 | sort -z)
+  done < <(find "$top" -type f -name "$2" -print0 | sort -z)
 }
 
 # The locales package carries the sources and charmaps of every locale, but only those
@@ -1176,7 +1271,7 @@ slim_link_identical() {
 # collation table (iso14651_t1_common) that the LC_COLLATE of i18n copies. Print dpkg
 # rules for them and remove the rest now.
 slim_i18n_rules() {
-  local i18n=$ROOTFS/usr/share/i18n name category file read_as whole
+  local locales charmap_dir name category file read_as whole
   local -a charmaps=() queue=() names=() keep_args=()
   local -A seen=() kept=()
   while [[ $1 != -- ]]; do
@@ -1190,14 +1285,17 @@ slim_i18n_rules() {
     printf 'path-include /usr/share/i18n/locales/%s\n' "$@" '<every source they copy or include, per category>'
     return 0
   fi
+  rootfs_dir locales /usr/share/i18n/locales
+  rootfs_dir charmap_dir /usr/share/i18n/charmaps
   # Each queue entry is a source and the category read from it (all: every category).
   for name in "$@"; do queue+=("$name all"); done
   while ((${#queue[@]} > 0)); do
     read -r name category <<< "${queue[0]}"
     queue=("${queue[@]:1}")
-    file=$i18n/locales/$name
+    file=$locales/$name
     read_as="$name $category" whole="$name all"
-    [[ -f $file && -z ${seen[$whole]:-} && -z ${seen[$read_as]:-} ]] || continue
+    # A source names another by its name in the same folder, never by a path.
+    [[ $name != */* && -f $file && -z ${seen[$whole]:-} && -z ${seen[$read_as]:-} ]] || continue
     seen[$read_as]=1
     kept[$name]=1
     mapfile -t -O "${#queue[@]}" queue < <(awk -v want="$category" '
@@ -1212,10 +1310,10 @@ slim_i18n_rules() {
     printf 'path-include /usr/share/i18n/locales/%s\n' "$name"
     keep_args+=(! -name "$name")
   done
-  find "$i18n/locales" -mindepth 1 "${keep_args[@]}" -delete
+  find "$locales" -mindepth 1 "${keep_args[@]}" -delete
   keep_args=()
   for name in "${charmaps[@]}"; do keep_args+=(! -name "$name.gz"); done
-  find "$i18n/charmaps" -mindepth 1 "${keep_args[@]}" -delete
+  find "$charmap_dir" -mindepth 1 "${keep_args[@]}" -delete
 }
 
 # glibc's character set converters are 8 MB of modules; iconv and programs that
@@ -1225,18 +1323,20 @@ slim_i18n_rules() {
 # and remove the other modules now. The module list and its cache stay as glibc ships
 # them: a charset whose module is gone is simply not supported, as after an upgrade.
 slim_gconv_rules() {
-  local dir charset name lib
+  local usr_lib found dir charset name lib
   local -a keep=()
   printf '%s\n' 'path-exclude /usr/lib/*/gconv/*.so'
   if ((DRY_RUN)); then
     (($# == 0)) || printf 'path-include /usr/lib/*/gconv/<the module of %s and the libraries it loads>\n' "$@"
     return 0
   fi
-  for dir in "$ROOTFS"/usr/lib/*/gconv; do
+  rootfs_dir usr_lib /usr/lib
+  for found in "$usr_lib"/*/gconv; do
+    rootfs_dir dir "${found#"$ROOTFS"}"
     [[ -d $dir ]] || continue
     for charset in "$@"; do
       while read -r name; do
-        [[ -f $dir/$name.so ]] || continue
+        [[ $name != */* && -f $dir/$name.so ]] || continue
         keep+=("$name.so")
         while read -r lib; do
           [[ ! -f $dir/$lib ]] || keep+=("$lib")
@@ -1255,7 +1355,9 @@ slim_gconv_rules() {
 # from, and derived images run apt-get update before they install, as careful Dockerfiles do.
 apt_clean() {
   in_chroot apt-get clean
-  run rm -rf "$ROOTFS"/var/lib/apt/lists/*
+  local lists
+  rootfs_dir lists /var/lib/apt/lists
+  run rm -rf "$lists"/*
 }
 
 # Leave nothing of this build or this host in the image: debootstrap copied the host's
@@ -1265,13 +1367,16 @@ finalize() {
   ((UNDO_TWEAKS == 0)) || undo_docker_tweaks
   write_file /etc/resolv.conf 0644 ''
   write_file /etc/hostname 0644 ''
-  [[ ! -e $ROOTFS/etc/machine-id ]] || write_file /etc/machine-id 0444 ''
+  local machine_id run_dir
+  rootfs_dest machine_id /etc/machine-id
+  [[ ! -e $machine_id ]] || write_file /etc/machine-id 0444 ''
+  rootfs_dir run_dir /run
   # mmdebstrap empties /tmp itself once it is done with it (its apt configuration
   # lives there in mode unshare and for foreign architectures).
-  run find "$ROOTFS/run" -mindepth 1 -delete
-  run rm -f "$ROOTFS"/var/log/dpkg.log "$ROOTFS"/var/log/alternatives.log "$ROOTFS"/var/log/bootstrap.log \
-    "$ROOTFS"/var/log/apt/*.log "$ROOTFS"/var/log/apt/eipp.log.xz "$ROOTFS"/var/cache/ldconfig/aux-cache \
-    "$ROOTFS"/var/lib/dbus/machine-id "$ROOTFS"/var/cache/debconf/*-old "$ROOTFS"/var/lib/dpkg/*-old
+  run find "$run_dir" -mindepth 1 -delete
+  # Patterns quoted: they match in the rootfs, not here.
+  rootfs_rm /var/log/dpkg.log /var/log/alternatives.log /var/log/bootstrap.log '/var/log/apt/*.log' /var/log/apt/eipp.log.xz \
+    /var/cache/ldconfig/aux-cache /var/lib/dbus/machine-id '/var/cache/debconf/*-old' '/var/lib/dpkg/*-old'
 }
 
 # Takes the Docker tweaks back out, as the seed describes, for images that run services:

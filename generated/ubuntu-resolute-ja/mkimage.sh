@@ -154,6 +154,8 @@ BUILD_CREATED=''
 BUILD_VARS=()
 CHILD=''
 HOOK_STAGE=''
+# The work dir's tmp folder, which mmdebstrap and the hook stages it calls back share.
+HOOK_TMP=''
 PROBLEMS=()
 MADE_FILES=()
 MADE_TAGS=()
@@ -285,10 +287,81 @@ in_chroot_with_input() {
   run_job "$input" chroot "$ROOTFS" "${env[@]}" "$@"
 }
 
+# Paths inside the rootfs, as host paths. Every step that touches the rootfs from the
+# host goes through these: each symbolic link on the way is followed as the chroot would
+# follow it (an absolute target starts again at the rootfs, `..` stops at its top), so
+# no link in the image (/var/run -> /run) leads a write out to the host. The chroot
+# resolves paths itself; nothing else may name "$ROOTFS/..." directly.
+# rootfs_resolve VAR PATH: the whole path resolved (to read, or to mount on).
+rootfs_resolve() {
+  local -n _rr_out=$1
+  local _rr_todo=${2#/} _rr_done='' _rr_part _rr_target _rr_links=0
+  while [[ -n $_rr_todo ]]; do
+    _rr_part=${_rr_todo%%/*}
+    if [[ $_rr_todo == */* ]]; then _rr_todo=${_rr_todo#*/}; else _rr_todo=''; fi
+    case $_rr_part in
+      '' | .) ;;
+      ..) _rr_done=${_rr_done%/*} ;;
+      *)
+        if [[ -L $ROOTFS$_rr_done/$_rr_part ]]; then
+          ((++_rr_links <= 40)) || die "$2: too many levels of symbolic links in the rootfs"
+          _rr_target=$(readlink -- "$ROOTFS$_rr_done/$_rr_part")
+          [[ $_rr_target != /* ]] || _rr_done=''
+          _rr_todo=$_rr_target${_rr_todo:+/$_rr_todo}
+        else
+          _rr_done+=/$_rr_part
+        fi
+        ;;
+    esac
+  done
+  _rr_out=$ROOTFS$_rr_done
+}
+# rootfs_dir VAR DIR: a directory the step changes below, resolved; rootfs_dest VAR PATH:
+# a file the step writes, removes or links, its folder resolved and its own name kept
+# (the write replaces a link there, never follows it). Both refuse /proc, /sys and /dev:
+# the build mounts the host kernel's file systems there.
+rootfs_dir() {
+  rootfs_resolve "$1" "$2"
+  rootfs_writable "$2" "${!1}"
+}
+rootfs_dest() {
+  local -n _rd_out=$1
+  local _rd_name=${2##*/}
+  rootfs_resolve _rd_out "${2%/*}"
+  _rd_out+=/$_rd_name
+  rootfs_writable "$2" "$_rd_out"
+}
+rootfs_writable() {
+  case ${2#"$ROOTFS"}/ in
+    /proc/* | /sys/* | /dev/*) die "refusing to write $1 in the rootfs: it is, or leads into, ${2#"$ROOTFS"}, where the host's /proc, /sys and /dev are mounted" ;;
+  esac
+}
+
+# rootfs_rm PATH...: remove these files of the rootfs in one rm -f; the last part of each
+# may be a pattern (/var/log/apt/*.log), matched in its resolved folder.
+rootfs_rm() {
+  local path dir
+  local -a found=()
+  for path in "$@"; do
+    rootfs_dir dir "${path%/*}"
+    # shellcheck disable=SC2206 # the name part is a pattern on purpose; none has a space
+    found+=("$dir"/${path##*/})
+  done
+  run rm -f "${found[@]}"
+}
+# rootfs_link TARGET PATH: PATH in the rootfs becomes a symbolic link to TARGET (read in
+# the rootfs); -T: a link already at PATH is replaced, never followed to a folder.
+rootfs_link() {
+  local link
+  rootfs_dest link "$2"
+  run ln -sfT "$1" "$link"
+}
+
 # Write a file inside the rootfs; --dry-run prints its path, mode and content. An old
 # file is removed first, so a symlink in the rootfs can never redirect the write.
 write_file() {
-  local path=$ROOTFS$1 mode=$2 content=$3
+  local path mode=$2 content=$3
+  rootfs_dest path "$1"
   if ((DRY_RUN)); then
     printf '+ write %s (mode %s)\n' "$path" "$mode"
     printf '%s' "$content" | sed 's/^/  | /'
@@ -321,14 +394,15 @@ unpack_embedded() {
 # install_embedded PATH MODE OWNER SHA256 ENCODING: the same, into the rootfs, with its
 # mode and owner (a name is looked up inside the image).
 install_embedded() {
-  local path=$1 mode=$2 owner=$3
+  local path mode=$2 owner=$3
+  rootfs_dest path "$1"
   if ((!DRY_RUN)); then
-    mkdir -p -- "$ROOTFS${path%/*}"
-    rm -f -- "$ROOTFS$path"
+    mkdir -p -- "${path%/*}"
+    rm -f -- "$path"
   fi
-  unpack_embedded "$ROOTFS$path" "$4" "$5"
-  run chmod -- "$mode" "$ROOTFS$path"
-  in_chroot chown -- "$owner" "$path"
+  unpack_embedded "$path" "$4" "$5"
+  run chmod -- "$mode" "$path"
+  in_chroot chown -- "$owner" "$1"
 }
 
 # run_hook rootfs|host SHA256 ENCODING: a hook this script carries (stdin), checked, then
@@ -336,10 +410,11 @@ install_embedded() {
 run_hook() {
   local on=$1 script
   if [[ $on == rootfs ]]; then
-    script=$ROOTFS/tmp/mkimage-hook
+    rootfs_dest script /tmp/mkimage-hook
   elif [[ -n $HOOK_STAGE ]]; then
-    # Called back by mmdebstrap: its temporary directory in our work dir is ours to write.
-    script=$TMPDIR/mkimage-host-hook
+    # Called back by mmdebstrap: the temporary directory it was given in our work dir is
+    # ours to write (in mode unshare too).
+    script=$HOOK_TMP/mkimage-host-hook
   else
     script=$WORK_DIR/hook
   fi
@@ -441,6 +516,9 @@ parse_args() {
   done
   if [[ -n $HOOK_STAGE ]]; then
     [[ -d $ROOTFS && -n ${MIRRORS[$ARCH]:-} ]] || die "--hook needs --arch ARCH and the rootfs"
+    # mmdebstrap calls back the copy of this script in the work dir (see mmdebstrap_build),
+    # and unsets TMPDIR for its hooks: the temporary folder it was given is beside the copy.
+    HOOK_TMP=${SELF%/*}/tmp
     ((${#ARCHES[@]} == 1)) || ARCH_LABEL=" $ARCH"
   fi
   if [[ -n $PACKAGE_CACHE ]]; then
@@ -584,15 +662,28 @@ select_arch() {
 }
 
 # /proc, /sys and /dev/pts inside the rootfs: apt, dpkg and locale-gen expect them.
+# mount follows links: each must be the rootfs's own folder, not a link to elsewhere.
 mount_chroot_fs() {
-  run mount -t proc proc "$ROOTFS/proc"
-  run mount -t sysfs sysfs "$ROOTFS/sys"
-  run mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$ROOTFS/dev/pts"
+  local proc sys pts
+  mount_point proc /proc
+  mount_point sys /sys
+  mount_point pts /dev/pts
+  run mount -t proc proc "$proc"
+  run mount -t sysfs sysfs "$sys"
+  run mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$pts"
 }
 unmount_chroot_fs() {
-  run umount "$ROOTFS/dev/pts"
-  run umount "$ROOTFS/sys"
-  run umount "$ROOTFS/proc"
+  local proc sys pts
+  mount_point proc /proc
+  mount_point sys /sys
+  mount_point pts /dev/pts
+  run umount "$pts"
+  run umount "$sys"
+  run umount "$proc"
+}
+mount_point() {
+  rootfs_resolve "$1" "$2"
+  [[ ${!1} == "$ROOTFS$2" ]] || die "the rootfs's $2 is a link to ${!1#"$ROOTFS"}: refusing to mount there"
 }
 # Mount points at or below a directory, deepest first.
 mounts_under() {
@@ -993,7 +1084,7 @@ Components: main universe
 Signed-By: /usr/share/keyrings/ubuntu-archive-keyring.gpg
 '
   # The deb822 file above replaces the one-line list the bootstrap wrote.
-  run rm -f "$ROOTFS"/etc/apt/sources.list
+  rootfs_rm /etc/apt/sources.list
 }
 
 # Read the new sources, then bring every package up to the latest security and point release.
@@ -1015,7 +1106,7 @@ timezone() {
   in_chroot_with_input 'tzdata tzdata/Areas select Asia
 tzdata tzdata/Zones/Asia select Tokyo
 ' debconf-set-selections
-  run ln -sf "/usr/share/zoneinfo/$TIMEZONE" "$ROOTFS/etc/localtime"
+  rootfs_link "/usr/share/zoneinfo/$TIMEZONE" /etc/localtime
   write_file /etc/timezone 0644 "$TIMEZONE"$'\n'
   in_chroot apt-get "${APT_OPTIONS[@]}" install --no-install-recommends tzdata
 }
@@ -1024,7 +1115,9 @@ tzdata tzdata/Zones/Asia select Tokyo
 # from, and derived images run apt-get update before they install, as careful Dockerfiles do.
 apt_clean() {
   in_chroot apt-get clean
-  run rm -rf "$ROOTFS"/var/lib/apt/lists/*
+  local lists
+  rootfs_dir lists /var/lib/apt/lists
+  run rm -rf "$lists"/*
 }
 
 # Leave nothing of this build or this host in the image: debootstrap copied the host's
@@ -1034,11 +1127,16 @@ finalize() {
   ((UNDO_TWEAKS == 0)) || undo_docker_tweaks
   write_file /etc/resolv.conf 0644 ''
   write_file /etc/hostname 0644 ''
-  [[ ! -e $ROOTFS/etc/machine-id ]] || write_file /etc/machine-id 0444 ''
-  run find "$ROOTFS/run" "$ROOTFS/tmp" -mindepth 1 -delete
-  run rm -f "$ROOTFS"/var/log/dpkg.log "$ROOTFS"/var/log/alternatives.log "$ROOTFS"/var/log/bootstrap.log \
-    "$ROOTFS"/var/log/apt/*.log "$ROOTFS"/var/log/apt/eipp.log.xz "$ROOTFS"/var/cache/ldconfig/aux-cache \
-    "$ROOTFS"/var/lib/dbus/machine-id "$ROOTFS"/var/cache/debconf/*-old "$ROOTFS"/var/lib/dpkg/*-old
+  local machine_id run_dir
+  rootfs_dest machine_id /etc/machine-id
+  [[ ! -e $machine_id ]] || write_file /etc/machine-id 0444 ''
+  rootfs_dir run_dir /run
+  local tmp_dir
+  rootfs_dir tmp_dir /tmp
+  run find "$run_dir" "$tmp_dir" -mindepth 1 -delete
+  # Patterns quoted: they match in the rootfs, not here.
+  rootfs_rm /var/log/dpkg.log /var/log/alternatives.log /var/log/bootstrap.log '/var/log/apt/*.log' /var/log/apt/eipp.log.xz \
+    /var/cache/ldconfig/aux-cache /var/lib/dbus/machine-id '/var/cache/debconf/*-old' '/var/lib/dpkg/*-old'
 }
 
 # Takes the Docker tweaks back out, as the seed describes, for images that run services:
@@ -1055,7 +1153,9 @@ undo_docker_tweaks() {
 # same bytes. Written under a temporary name, published with its records.
 tarball() {
   unmount_chroot_fs
-  read_release_version "$ROOTFS$VERSION_FILE"
+  local version_file
+  rootfs_resolve version_file "$VERSION_FILE"
+  read_release_version "$version_file"
   run mkdir -p "$OUTPUT_DIR"
   partial "$TARBALL"
   TMP_TARBALL=$PARTIAL
@@ -1064,7 +1164,7 @@ tarball() {
     '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime')
   pack_to "$TMP_TARBALL" tar "${tar_args[@]}" -c .
   # The records list the packages from dpkg's own database in the packed tree.
-  PACKAGES_DB=$ROOTFS/var/lib/dpkg
+  rootfs_resolve PACKAGES_DB /var/lib/dpkg
 }
 
 # The records of this build, written beside the tarball and published with it:

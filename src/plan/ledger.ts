@@ -155,12 +155,12 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
     apt_tweaks: (data) => data.files.forEach((f: ImageFileData) => imageFile(f)),
     divert_initctl: (data) => {
       chroot('dpkg-divert', '--local', '--rename', '--add', data.path);
-      host('ln', '-sf', data.target, `${rootfs}${data.path}`);
+      host('ln', '-sfT', data.target, `${rootfs}${data.path}`);
     },
     debconf_preseed: (data) => {
       chroot('debconf-set-selections');
       if (data.timezone) {
-        host('ln', '-sf', `/usr/share/zoneinfo/${vars.TIMEZONE}`, `${rootfs}/etc/localtime`);
+        host('ln', '-sfT', `/usr/share/zoneinfo/${vars.TIMEZONE}`, `${rootfs}/etc/localtime`);
         imageFile({ path: '/etc/timezone', mode: '0644', content: `${vars.TIMEZONE}\n` });
       }
     },
@@ -188,7 +188,7 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
     },
     timezone: () => {
       chroot('debconf-set-selections');
-      host('ln', '-sf', `/usr/share/zoneinfo/${vars.TIMEZONE}`, `${rootfs}/etc/localtime`);
+      host('ln', '-sfT', `/usr/share/zoneinfo/${vars.TIMEZONE}`, `${rootfs}/etc/localtime`);
       imageFile({ path: '/etc/timezone', mode: '0644', content: `${vars.TIMEZONE}\n` });
       chroot('apt-get', ...APT_OPTIONS, 'install', '--no-install-recommends', 'tzdata');
     },
