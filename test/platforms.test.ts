@@ -117,9 +117,14 @@ describe('Ubuntu ports', () => {
   });
 
   it('reads the Release dates of both archives for one SOURCE_DATE_EPOCH', () => {
-    const urls = plan(ports).script.arrays.find((a) => a.name === 'RELEASE_URLS')!.values;
-    expect(urls).toContain('http://mirror.example/ubuntu/dists/noble/Release');
-    expect(urls).toContain('http://ports.example/ubuntu-ports/dists/noble/Release');
+    const dists = plan(ports).script.arrays.find((a) => a.name === 'RELEASE_DISTS')!.values;
+    expect(dists).toContain('http://mirror.example/ubuntu/dists/noble');
+    expect(dists).toContain('http://ports.example/ubuntu-ports/dists/noble');
+    // Each architecture's records name its own archive's.
+    const reads = Object.fromEntries(plan(ports).script.maps.find((m) => m.name === 'ARCH_RELEASES')!.entries.map((e) => [e.key, e.value.split(' ')]));
+    expect(reads.amd64).toContain('http://mirror.example/ubuntu/dists/noble');
+    expect(reads.amd64).not.toContain('http://ports.example/ubuntu-ports/dists/noble');
+    expect(reads.arm64).toContain('http://ports.example/ubuntu-ports/dists/noble');
   });
 });
 
