@@ -1837,13 +1837,17 @@ publish() {
 # the base Dockerfile does, and carries its architecture.
 import_image() {
   local arch first tag
-  local -a platform tags=("${TAGS[@]}" "${RELEASE_TAGS[@]}")
+  local -a platform changes tags=("${TAGS[@]}" "${RELEASE_TAGS[@]}")
   for arch in "${ARCHES[@]}"; do
+    # Its platform, and its CMD, ENV and labels (which name its own records).
     case $arch in
-      amd64) platform=(--platform linux/amd64) ;;
+      amd64)
+        platform=(--platform linux/amd64)
+        changes=(--change 'CMD ["bash"]' --change 'ENV LANG=en_US.UTF-8' --change 'LABEL com.example.team="platform"' --change 'LABEL mkimage-gen.build-record="rootfs.build.json"' --change 'LABEL mkimage-gen.checksums="rootfs.tar.zst.sha256"' --change 'LABEL mkimage-gen.manifest="rootfs.manifest"' --change 'LABEL mkimage-gen.provenance="rootfs.provenance.json"' --change 'LABEL mkimage-gen.sbom.cyclonedx="rootfs.cdx.json"' --change 'LABEL mkimage-gen.sbom.spdx="rootfs.spdx.json"' --change 'LABEL org.opencontainers.image.source="https://git.example.com/infra/images"' --change 'LABEL org.opencontainers.image.title="local/company-base"')
+        ;;
     esac
     first=$IMAGE:${tags[0]}${ARCH_TAGS[$arch]}
-    run "$ENGINE" import --change 'CMD ["bash"]' --change 'ENV LANG=en_US.UTF-8' --change 'LABEL com.example.team="platform"' --change 'LABEL mkimage-gen.build-record="rootfs.build.json"' --change 'LABEL mkimage-gen.checksums="rootfs.tar.zst.sha256"' --change 'LABEL mkimage-gen.manifest="rootfs.manifest"' --change 'LABEL mkimage-gen.provenance="rootfs.provenance.json"' --change 'LABEL mkimage-gen.sbom.cyclonedx="rootfs.cdx.json"' --change 'LABEL mkimage-gen.sbom.spdx="rootfs.spdx.json"' --change 'LABEL org.opencontainers.image.source="https://git.example.com/infra/images"' --change 'LABEL org.opencontainers.image.title="local/company-base"' \
+    run "$ENGINE" import "${changes[@]}" \
       --change LABEL\ org.opencontainers.image.created="$BUILD_CREATED" --change LABEL\ org.opencontainers.image.version="$RELEASE_VERSION" \
       "${platform[@]}" "$OUTPUT_DIR/${TARBALLS[$arch]}" "$first"
     MADE_TAGS+=("$first")

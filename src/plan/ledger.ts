@@ -314,10 +314,10 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
       const labels = ['--change', `LABEL ${data.createdLabel}=${created}`, '--change', `LABEL ${data.versionLabel}=<version>`];
       const releaseTags = [...(vars.TAG_VERSION === '1' ? ['<version>'] : []), ...(vars.TAG_DATED === '1' ? [`${s.suite}-${day}`] : [])];
       const tags = [...arrays.TAGS!, ...releaseTags];
-      for (const platform of data.platforms as { arch: string; args: string[] }[]) {
+      for (const platform of data.platforms as { arch: string; args: string[]; changes: string[] }[]) {
         const suffix = maps.ARCH_TAGS![platform.arch]!;
         const first = `${vars.IMAGE}:${tags[0]}${suffix}`;
-        host(vars.ENGINE!, 'import', ...data.changes, ...labels, ...platform.args, `${O}/${maps.TARBALLS![platform.arch]}`, first);
+        host(vars.ENGINE!, 'import', ...platform.changes, ...labels, ...platform.args, `${O}/${maps.TARBALLS![platform.arch]}`, first);
         for (const tag of tags.slice(1)) host(vars.ENGINE!, 'tag', first, `${vars.IMAGE}:${tag}${suffix}`);
       }
       if (data.manifestList) {

@@ -81,9 +81,10 @@ const APT_HELPER = '/usr/lib/apt/apt-helper';
 
 /**
  * The script's view-model. `importChanges` are the engine's --change arguments that give
- * the imported image the same CMD and ENV as the base Dockerfile; null = no import.
+ * each architecture's imported image the same CMD, ENV and labels as the base Dockerfile
+ * (in the order of r.builds); null = no import.
  */
-export function planScript(r: Resolved, id: string, origin: Origin, importChanges: string[] | null, oci: OciPlan | null): ScriptPlan {
+export function planScript(r: Resolved, id: string, origin: Origin, importChanges: string[][] | null, oci: OciPlan | null): ScriptPlan {
   const s = r.settings;
   const mmdebstrap = s.backend === 'mmdebstrap';
   const locales = [...s.locales.generate].sort();

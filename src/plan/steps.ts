@@ -250,14 +250,13 @@ const call = ({ fn, title, label }: StepPlan): StepCall => ({ fn, title, label }
  * per-architecture tags, and podman a manifest list under the plain tags (docker's
  * manifest lists live only in a registry: `docker buildx bake` makes that image).
  */
-function importData(r: Resolved, changes: string[]) {
+function importData(r: Resolved, changes: string[][]) {
   const engine = r.settings.output.import;
   return {
-    changes,
     several: r.builds.length > 1,
     manifestList: r.builds.length > 1 && engine === 'podman',
-    // docker import --platform; podman import --os --arch --variant
-    platforms: r.builds.map((b) => ({ arch: b.arch, args: engine === 'podman' ? podmanPlatform(b.platform) : ['--platform', b.platform] })),
+    // docker import --platform; podman import --os --arch --variant; each image's own --change arguments.
+    platforms: r.builds.map((b, i) => ({ arch: b.arch, args: engine === 'podman' ? podmanPlatform(b.platform) : ['--platform', b.platform], changes: changes[i]! })),
   };
 }
 
@@ -271,7 +270,7 @@ function podmanPlatform(platform: string): string[] {
  * mmdebstrap backend runs three, and mmdebstrap runs the chroot work at its hooks,
  * which the list places where they run: inside the build, before the import.
  */
-export function planSteps(r: Resolved, importChanges: string[] | null, oci: object | null): StepPlan[] {
+export function planSteps(r: Resolved, importChanges: string[][] | null, oci: object | null): StepPlan[] {
   const s = r.settings;
   // The Release files are always read: the build record lists their dates and checksums.
   const epochFromRelease = s.reproducible && r.epoch === null;

@@ -3,7 +3,18 @@
 // quoting helpers as the only way values get into the output. Where the templates come
 // from (compiled from templates/, or precompiled in the CLI bundle) is ./templates.ts.
 import { IMAGE_REPOSITORY, IMAGE_TAG } from '../model/formats.js';
-import { commentText, dockerfileExecForm, dockerfileListItem, dockerfileQuote, dockerfileRunWord, dockerfileWord, hclQuote, shellHeredoc, shellQuote } from './quote.js';
+import {
+  commentText,
+  dockerfileExecForm,
+  dockerfileListItem,
+  dockerfilePlatformQuote,
+  dockerfileQuote,
+  dockerfileRunWord,
+  dockerfileWord,
+  hclQuote,
+  shellHeredoc,
+  shellQuote,
+} from './quote.js';
 import { createHandlebars, loadPartials, loadTemplate } from './templates.js';
 
 function strings(value: unknown, helper: string): string[] {
@@ -28,6 +39,8 @@ export const QUOTING_HELPERS = {
   shArgs: (value: unknown) => strings(value, 'shArgs').map(shellQuote).join(' '),
   /** a Dockerfile double-quoted string */
   dockerfile: (value: unknown) => dockerfileQuote(text(value, 'dockerfile')),
+  /** the same, where ${TARGETARCH} and ${TARGETVARIANT} (only) expand */
+  dockerfilePlatform: (value: unknown) => dockerfilePlatformQuote(text(value, 'dockerfilePlatform')),
   /** a Dockerfile exec-form list: ["a", "b"], of plain words only */
   dockerfileList: (value: unknown) => `[${strings(value, 'dockerfileList').map(dockerfileListItem).join(', ')}]`,
   /** shell words on a Dockerfile RUN line: each quoted, none with a newline */
