@@ -42,13 +42,13 @@ export interface ImagePlan {
 
 export function planImage({ id, settings, origin }: RenderEntry): ImagePlan {
   const r = resolve(settings);
-  const config = baseImageConfig(r);
-  const changes = settings.output.import === 'none' ? null : importChanges(config);
+  // Each architecture's image, imported or in the OCI layout, names its own records.
+  const changes = settings.output.import === 'none' ? null : r.builds.map((build) => importChanges(baseImageConfig(r, build)));
   return {
     id,
     origin,
     resolved: r,
-    script: planScript(r, id, origin, changes, planOci(r, config)),
+    script: planScript(r, id, origin, changes, planOci(r)),
     dockerfile: planBaseDockerfile(r, origin),
     derived: settings.derived.map((image) => ({
       folder: derivedFolder(image.name),

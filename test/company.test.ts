@@ -315,7 +315,7 @@ describe('labels and tags', () => {
   it('the base Dockerfile and the import say the same labels', () => {
     const { plan, files } = render(company({ output: { labels: { 'com.example.team': 'platform' }, source: 'https://git.example.com/x' } }));
     const dockerfile = file(files, 'Dockerfile');
-    const changes = (plan.script.steps.find((s) => s.fn === 'import_image')!.data as { changes: string[] }).changes;
+    const changes = (plan.script.steps.find((s) => s.fn === 'import_image')!.data as { platforms: { changes: string[] }[] }).platforms[0]!.changes;
     for (const line of dockerfile.split('\n').filter((l) => l.startsWith('LABEL ') && !l.includes('$'))) {
       expect(changes).toContain(line);
     }

@@ -50,7 +50,7 @@ describe('init', () => {
     generate();
     const trixie = script('debian-trixie');
     expect(trixie).toMatch(/^readonly -A MIRRORS=\(\[amd64\]=http:\/\/mirror\.company\.example\/debian\)$/m);
-    expect(trixie).toContain('http://mirror.company.example/debian-security/dists/trixie-security/Release');
+    expect(trixie).toContain('http://mirror.company.example/debian-security/dists/trixie-security');
     expect(script('noble')).not.toContain('mirror.company.example');
     // defaults.ubuntu is the Ubuntu configs' mirror where they name none.
     writeFileSync(project, `${readFileSync(project, 'utf8')}  ubuntu:\n    mirror: http://mirror.company.example/ubuntu\n`);

@@ -121,7 +121,7 @@ describe('snapshot dry runs', () => {
     expect(run.status, run.stderr).toBe(0);
     const at = entry.settings.snapshot!;
     const host = entry.settings.distro === 'debian' ? `snapshot.debian.org/archive/debian/${at}` : `snapshot.ubuntu.com/ubuntu/${at}`;
-    expect(run.stdout).toContain(`http://${host}/dists/${entry.settings.suite}/Release`);
+    expect(run.stdout).toContain(`http://${host}/dists/${entry.settings.suite}/InRelease`);
     expect(run.stdout).toContain('Acquire::Check-Valid-Until "false"');
     // The image's sources are written last, with the regular mirror.
     const image = run.stdout.slice(run.stdout.indexOf('] image apt sources ...'));
@@ -146,7 +146,10 @@ describe.each([...presets, ...extra].map((e) => [e.id, e] as const))('%s', (_id,
 
   it('names every URL it fetches, the host paths it writes, and a checksum for each file it writes into the image', () => {
     const fetched = ledger.filter((e) => e.kind === 'fetch').map((e) => e.what);
-    for (const src of plan.resolved.builds.flatMap((b) => b.buildSources)) expect(fetched).toContain(`${src.uri}/dists/${src.suite}/Release`);
+    // Every Release file a build reads is fetched first (and checked; see release_date).
+    const read = plan.script.maps.find((m) => m.name === 'ARCH_RELEASES')!.entries.flatMap((e) => e.value.split(' '));
+    expect(read.length).toBeGreaterThan(0);
+    for (const dist of read) expect(fetched).toContain(`${dist}/InRelease`);
     const files = ledger.filter((e) => e.kind === 'image-file');
     expect(files.length).toBeGreaterThan(2);
     for (const f of files) expect(f.sha256 === null || /^[0-9a-f]{64}$/.test(f.sha256!)).toBe(true);

@@ -139,7 +139,7 @@ describe('script plan', () => {
       'records',
       'publish',
     ]);
-    expect(minimal.steps[0]!.data).toEqual({ epochFromRelease: false });
+    expect(minimal.steps[0]!.data).toEqual({ epochFromRelease: false, keys: [] });
     const full = scriptPlan(
       settings(DEBIAN, { timezone: 'Asia/Tokyo', slim: true, tweaks: { initctl: true }, locales: { generate: ['ja_JP.UTF-8'] } }),
     );
@@ -166,10 +166,10 @@ describe('script plan', () => {
 
   it('reads the Release files for the build record, but takes a pinned epoch over their dates', () => {
     const pinned = scriptPlan(settings(DEBIAN, { sourceDateEpoch: 1700000000 }));
-    expect(pinned.steps.find((s) => s.fn === 'release_date')?.data).toEqual({ epochFromRelease: false });
+    expect(pinned.steps.find((s) => s.fn === 'release_date')?.data).toEqual({ epochFromRelease: false, keys: [] });
     expect(pinned.variables.find((v) => v.name === 'EPOCH')?.value).toBe('1700000000');
     const dated = scriptPlan(settings(DEBIAN));
-    expect(dated.steps.find((s) => s.fn === 'release_date')?.data).toEqual({ epochFromRelease: true });
+    expect(dated.steps.find((s) => s.fn === 'release_date')?.data).toEqual({ epochFromRelease: true, keys: [] });
     expect(dated.variables.find((v) => v.name === 'EPOCH')?.value).toBe('');
     expect(pinned.requiredFiles.map((f) => f.path)).toContain('/usr/lib/apt/apt-helper');
   });
@@ -280,8 +280,12 @@ describe('apt caches in images built FROM the base', () => {
       const clean = /^apt_clean\(\) \{\n([\s\S]*?)^\}$/m.exec(script)![1]!;
       expect(clean.split('\n').map((l) => l.trim())).toEqual([
         'in_chroot apt-get clean',
-        'run rm -f "$ROOTFS"/var/cache/apt/pkgcache.bin "$ROOTFS"/var/cache/apt/srcpkgcache.bin',
-        'run rm -rf "$ROOTFS"/var/lib/apt/lists/*',
+        'rootfs_rm /var/cache/apt/pkgcache.bin /var/cache/apt/srcpkgcache.bin',
+        '# The lists as the last apt-get update left them, before they go.',
+        'check_apt_lists',
+        'local lists',
+        'rootfs_dir lists /var/lib/apt/lists',
+        'run rm -rf "$lists"/*',
         '',
       ]);
     }

@@ -80,10 +80,30 @@ describe('several architectures', () => {
   it('imports each architecture with its platform; podman joins them in a manifest list, docker cannot', () => {
     const podman = step(settings(DEBIAN, { arch: ['amd64', 'armhf'], output: { import: 'podman' } }), 'import_image');
     expect(podman.manifestList).toBe(true);
-    expect(podman.platforms[1]).toEqual({ arch: 'armhf', args: ['--os', 'linux', '--arch', 'arm', '--variant', 'v7'] });
+    expect(podman.platforms[1]).toMatchObject({ arch: 'armhf', args: ['--os', 'linux', '--arch', 'arm', '--variant', 'v7'] });
     const docker = step(settings(DEBIAN, { arch: ['amd64', 'arm64'] }), 'import_image');
     expect(docker.manifestList).toBe(false);
-    expect(docker.platforms[1]).toEqual({ arch: 'arm64', args: ['--platform', 'linux/arm64'] });
+    expect(docker.platforms[1]).toMatchObject({ arch: 'arm64', args: ['--platform', 'linux/arm64'] });
+  });
+
+  it("labels each architecture's imported image with its own records, never a literal <arch>", () => {
+    const docker = step(settings(DEBIAN, { arch: ['amd64', 'arm64'] }), 'import_image');
+    for (const [i, token] of ['amd64', 'arm64'].entries()) {
+      const changes: string[] = docker.platforms[i].changes;
+      expect(changes).toContain(`LABEL mkimage-gen.build-record="rootfs-${token}.build.json"`);
+      expect(changes.join(' ')).not.toContain('<arch>');
+    }
+  });
+
+  it("names each platform's records in the multi-platform Dockerfile through its build args", () => {
+    const files = renderImage(plan(both));
+    const dockerfile = files.find((f) => f.path === 'Dockerfile')!.content;
+    expect(dockerfile).not.toContain('<arch>');
+    expect(dockerfile).toContain('LABEL mkimage-gen.build-record="rootfs-${TARGETARCH}${TARGETVARIANT}.build.json"');
+    // Declared before they are used, and nothing else of a label expands.
+    expect(dockerfile.indexOf('ARG TARGETARCH')).toBeLessThan(dockerfile.indexOf('LABEL mkimage-gen.'));
+    const single = renderImage(plan(settings(DEBIAN))).find((f) => f.path === 'Dockerfile')!.content;
+    expect(single).toContain('LABEL mkimage-gen.build-record="rootfs.build.json"');
   });
 
   it('checks the binfmt entry of each foreign architecture', () => {
@@ -117,9 +137,14 @@ describe('Ubuntu ports', () => {
   });
 
   it('reads the Release dates of both archives for one SOURCE_DATE_EPOCH', () => {
-    const urls = plan(ports).script.arrays.find((a) => a.name === 'RELEASE_URLS')!.values;
-    expect(urls).toContain('http://mirror.example/ubuntu/dists/noble/Release');
-    expect(urls).toContain('http://ports.example/ubuntu-ports/dists/noble/Release');
+    const dists = plan(ports).script.arrays.find((a) => a.name === 'RELEASE_DISTS')!.values;
+    expect(dists).toContain('http://mirror.example/ubuntu/dists/noble');
+    expect(dists).toContain('http://ports.example/ubuntu-ports/dists/noble');
+    // Each architecture's records name its own archive's.
+    const reads = Object.fromEntries(plan(ports).script.maps.find((m) => m.name === 'ARCH_RELEASES')!.entries.map((e) => [e.key, e.value.split(' ')]));
+    expect(reads.amd64).toContain('http://mirror.example/ubuntu/dists/noble');
+    expect(reads.amd64).not.toContain('http://ports.example/ubuntu-ports/dists/noble');
+    expect(reads.arm64).toContain('http://ports.example/ubuntu-ports/dists/noble');
   });
 });
 
@@ -156,21 +181,36 @@ describe('OCI image config', () => {
     expect(oci(config).several).toBe(true);
   });
 
-  it('holds the platform, CMD, env and sorted labels, as JSON that the script completes', () => {
+  /** The plan's config text with what the build knows filled in at its marks. */
+  const complete = (image: { configParts: string[]; marks: string[] }) => {
+    const values: Record<string, string> = { created: '"2025-01-01T00:00:00Z"', version: '"12.9"', diffId: '"sha256:0"' };
+    return JSON.parse(image.configParts.map((part, i) => part + (i < image.marks.length ? values[image.marks[i]!] : '')).join(''));
+  };
+
+  it('holds the platform, CMD, env, labels and history, as JSON that the script completes', () => {
     const armhf = oci(config).images[1];
     expect(JSON.parse(armhf.platform)).toEqual({ architecture: 'arm', os: 'linux', variant: 'v7' });
-    const completed = JSON.parse(`${armhf.configHead},"created":"2025-01-01T00:00:00Z","rootfs":{"diff_ids":["sha256:0"],"type":"layers"}}`);
+    const completed = complete(armhf);
     expect(completed.config.Cmd).toEqual(['bash']);
     expect(completed.config.Env).toContain('LANG=ja_JP.UTF-8');
-    // The records' labels name each architecture's files through <arch>, as the base Dockerfile's do.
-    expect(completed.config.Labels['mkimage-gen.manifest']).toBe('rootfs-<arch>.manifest');
+    // Each architecture's config names its own records.
+    expect(completed.config.Labels['mkimage-gen.manifest']).toBe('rootfs-armv7.manifest');
+    expect(complete(oci(config).images[0]).config.Labels['mkimage-gen.manifest']).toBe('rootfs-amd64.manifest');
+    expect(JSON.stringify(oci(config))).not.toContain('<arch>');
     expect(Object.keys(completed.config.Labels).filter((k) => !k.startsWith('mkimage-gen.'))).toEqual([
       'org.example.a',
       'org.example.b',
+      'org.opencontainers.image.created',
       'org.opencontainers.image.title',
+      'org.opencontainers.image.version',
     ]);
     expect(completed.config.Labels['org.example.b']).toBe('two "quoted" $x');
-    // A fixed key order: the same settings give the same bytes.
-    expect(Object.keys(completed)).toEqual(['architecture', 'config', 'os', 'variant', 'created', 'rootfs']);
+    // The version and created labels the import gives, and one history entry for the one layer.
+    expect(completed.config.Labels['org.opencontainers.image.version']).toBe('12.9');
+    expect(completed.config.Labels['org.opencontainers.image.created']).toBe('2025-01-01T00:00:00Z');
+    expect(completed.history).toEqual([{ created: '2025-01-01T00:00:00Z', created_by: expect.stringMatching(/^mkimage\.sh local\/test \(mkimage-gen .+\): rootfs-armv7\.tar\.xz$/) }]);
+    expect(completed.rootfs).toEqual({ diff_ids: ['sha256:0'], type: 'layers' });
+    // Keys sorted: the same settings give the same bytes.
+    expect(Object.keys(completed)).toEqual(['architecture', 'config', 'created', 'history', 'os', 'rootfs', 'variant']);
   });
 });

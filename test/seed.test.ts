@@ -46,7 +46,7 @@ describe.each([
   it('applies the Docker tweaks: policy-rc.d exit 101, initctl diverted, unsafe io, no cache', () => {
     expect(text).toContain("write_file /usr/sbin/policy-rc.d 0755 '#!/bin/sh\nexit 101\n'");
     expect(text).toContain('in_chroot dpkg-divert --local --rename --add /sbin/initctl');
-    expect(text).toContain('run ln -sf /bin/true "$ROOTFS"/sbin/initctl');
+    expect(text).toContain('rootfs_link /bin/true /sbin/initctl');
     expect(text).toContain("write_file /etc/dpkg/dpkg.cfg.d/02apt-speedup 0644 'force-unsafe-io\n'");
     expect(text).toContain(`'DPkg::Post-Invoke {"/bin/rm -f /var/cache/apt/archives/*.deb || true";};`);
   });

@@ -21,6 +21,10 @@ function shellFunction(script: string, name: string): string {
   return match[0];
 }
 
+/** A step function with the helpers it resolves rootfs paths through. */
+const withRootfsPaths = (script: string, name: string) =>
+  ['die', 'rootfs_resolve', 'rootfs_dir', 'rootfs_writable', name].map((fn) => shellFunction(script, fn)).join('').replace('die() {', 'log() { printf "%s\\n" "$*" >&2; }\ndie() {');
+
 const temp: string[] = [];
 afterAll(() => temp.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
@@ -57,7 +61,7 @@ function i18nTree(): string {
 function i18nRules(locales: { generate: string[] }, root: string): { rules: string[]; sources: string[]; charmaps: string[] } {
   const script = slimScript(locales);
   const call = /rules\+=\$\((slim_i18n_rules [^)]*)\)/.exec(script)![1]!;
-  const run = spawnSync('bash', ['-euo', 'pipefail', '-c', `${shellFunction(script, 'slim_i18n_rules')}\nROOTFS=$1 DRY_RUN=0\n${call}`, 'bash', root], { encoding: 'utf8' });
+  const run = spawnSync('bash', ['-euo', 'pipefail', '-c', `${withRootfsPaths(script, 'slim_i18n_rules')}\nROOTFS=$1 DRY_RUN=0\n${call}`, 'bash', root], { encoding: 'utf8' });
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   const i18n = join(root, 'usr/share/i18n');
@@ -140,7 +144,7 @@ describe('slim', () => {
       chmodSync(join(doc, pkg, 'copyright'), mode);
     }
     writeFileSync(join(doc, 'bash', 'README'), 'krb5 licence');
-    const run = spawnSync('bash', ['-euo', 'pipefail', '-c', `${shellFunction(script, 'slim_link_identical')}\nROOTFS=$1\nslim_link_identical /usr/share/doc copyright`, 'bash', root], { encoding: 'utf8' });
+    const run = spawnSync('bash', ['-euo', 'pipefail', '-c', `${withRootfsPaths(script, 'slim_link_identical')}\nROOTFS=$1\nslim_link_identical /usr/share/doc copyright`, 'bash', root], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const inode = (pkg: string, name = 'copyright') => statSync(join(doc, pkg, name)).ino;

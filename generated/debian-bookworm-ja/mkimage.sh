@@ -18,7 +18,7 @@
 # mkimage-gen writes: approve each part once by the sha256 of its lines, from
 # `# ---- <part>: ` through `# ---- end of <part> ----`, and read only what differs
 # (`mkimage-gen explain --compare` tells whether two scripts share them):
-#   runtime sha256:b40792373b1770ce2893a9d1545b47e27273b3c7336afab2fb94ca1726639bd5
+#   runtime sha256:e6f8e459fff45d1f4ba1d63d477207c172d01431cdbc6d9a9a6b27ab149ab319
 set -Eeuo pipefail
 shopt -s inherit_errexit
 export LC_ALL=C
@@ -43,7 +43,7 @@ readonly PROXY=''
 readonly KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 # debootstrap script for a suite the host debootstrap does not know
 readonly FALLBACK_SCRIPT=sid
-# downloads the Release files for SOURCE_DATE_EPOCH
+# downloads the Release files before the build; reads the extra repositories' indexes
 readonly APT_HELPER=/usr/lib/apt/apt-helper
 # SOURCE_DATE_EPOCH; empty = the newest Date of the Release files below
 readonly EPOCH=''
@@ -86,12 +86,21 @@ readonly -a INCLUDE=(iproute2)
 readonly -a EXCLUDE=()
 # dpkg architectures, built one after the other
 readonly -a ARCHES=(amd64)
-# the build record lists their dates and checksums; the newest Date can give SOURCE_DATE_EPOCH
-readonly -a RELEASE_URLS=(http://ftp.jp.debian.org/debian/dists/bookworm/Release http://ftp.jp.debian.org/debian/dists/bookworm-updates/Release http://ftp.jaist.ac.jp/pub/Linux/debian-security/dists/bookworm-security/Release)
+# the Release files the build reads (InRelease, or Release and Release.gpg): checked first, listed in the build record; the newest Date can give SOURCE_DATE_EPOCH
+readonly -a RELEASE_DISTS=(http://ftp.jp.debian.org/debian/dists/bookworm http://ftp.jp.debian.org/debian/dists/bookworm-updates http://ftp.jaist.ac.jp/pub/Linux/debian-security/dists/bookworm-security)
+# their names in the rootfs's /var/lib/apt/lists (apt's, debootstrap's)
+readonly -a RELEASE_LISTS=(ftp.jp.debian.org_debian_dists_bookworm_ ftp.jp.debian.org_debian_dists_bookworm-updates_ ftp.jaist.ac.jp_pub_Linux_debian-security_dists_bookworm-security_)
+# what checks each: empty = KEYRING, else the key of that extra repository
+readonly -a RELEASE_KEYRINGS=('' '' '')
 # every archive the build and the image read, as the build record lists them
 readonly -a ARCHIVES=(http://ftp.jp.debian.org/debian http://ftp.jaist.ac.jp/pub/Linux/debian-security)
-# host packages whose versions the build record names
-readonly -a HOST_TOOL_PACKAGES=(debootstrap tar xz-utils)
+# extra repositories: their packages get package URLs that name them
+readonly -a REPOSITORIES=()
+readonly -a REPOSITORY_URIS=()
+# where apt keeps their package indexes
+readonly -a REPOSITORY_LISTS=()
+# host packages whose versions the records name and --result-cache compares
+readonly -a HOST_TOOL_PACKAGES=(debootstrap tar xz-utils apt dpkg gpgv debian-archive-keyring)
 # locales to generate
 readonly -a LOCALES=(ja_JP.EUC-JP ja_JP.UTF-8)
 # tags besides the release version read from the rootfs
@@ -102,6 +111,8 @@ readonly -a COMPRESSOR=(xz --threads=0 -6)
 readonly -A MIRRORS=([amd64]=http://ftp.jp.debian.org/debian)
 # written to the output directory
 readonly -A TARBALLS=([amd64]=rootfs.tar.xz)
+# the Release files each architecture's build reads (of RELEASE_DISTS)
+readonly -A ARCH_RELEASES=([amd64]='http://ftp.jp.debian.org/debian/dists/bookworm http://ftp.jp.debian.org/debian/dists/bookworm-updates http://ftp.jaist.ac.jp/pub/Linux/debian-security/dists/bookworm-security')
 # with --result-cache: the folder in it that keeps the finished build
 readonly -A KEPT_BUILDS=([amd64]=local_debian-ja_bookworm_rootfs.tar.xz)
 # published with the tarball and in its checksum file: manifest, SPDX, CycloneDX, build record, provenance
@@ -160,6 +171,10 @@ BUILD_CREATED=''
 BUILD_VARS=()
 CHILD=''
 HOOK_STAGE=''
+# The work dir's tmp folder (mode 1777): mmdebstrap's TMPDIR, and what the build's steps
+# share with the hook stages mmdebstrap calls back (the Release files checked, what
+# apt read), which may run as another user in mode unshare.
+BUILD_TMP=''
 PROBLEMS=()
 MADE_FILES=()
 MADE_TAGS=()
@@ -291,10 +306,81 @@ in_chroot_with_input() {
   run_job "$input" chroot "$ROOTFS" "${env[@]}" "$@"
 }
 
+# Paths inside the rootfs, as host paths. Every step that touches the rootfs from the
+# host goes through these: each symbolic link on the way is followed as the chroot would
+# follow it (an absolute target starts again at the rootfs, `..` stops at its top), so
+# no link in the image (/var/run -> /run) leads a write out to the host. The chroot
+# resolves paths itself; nothing else may name "$ROOTFS/..." directly.
+# rootfs_resolve VAR PATH: the whole path resolved (to read, or to mount on).
+rootfs_resolve() {
+  local -n _rr_out=$1
+  local _rr_todo=${2#/} _rr_done='' _rr_part _rr_target _rr_links=0
+  while [[ -n $_rr_todo ]]; do
+    _rr_part=${_rr_todo%%/*}
+    if [[ $_rr_todo == */* ]]; then _rr_todo=${_rr_todo#*/}; else _rr_todo=''; fi
+    case $_rr_part in
+      '' | .) ;;
+      ..) _rr_done=${_rr_done%/*} ;;
+      *)
+        if [[ -L $ROOTFS$_rr_done/$_rr_part ]]; then
+          ((++_rr_links <= 40)) || die "$2: too many levels of symbolic links in the rootfs"
+          _rr_target=$(readlink -- "$ROOTFS$_rr_done/$_rr_part")
+          [[ $_rr_target != /* ]] || _rr_done=''
+          _rr_todo=$_rr_target${_rr_todo:+/$_rr_todo}
+        else
+          _rr_done+=/$_rr_part
+        fi
+        ;;
+    esac
+  done
+  _rr_out=$ROOTFS$_rr_done
+}
+# rootfs_dir VAR DIR: a directory the step changes below, resolved; rootfs_dest VAR PATH:
+# a file the step writes, removes or links, its folder resolved and its own name kept
+# (the write replaces a link there, never follows it). Both refuse /proc, /sys and /dev:
+# the build mounts the host kernel's file systems there.
+rootfs_dir() {
+  rootfs_resolve "$1" "$2"
+  rootfs_writable "$2" "${!1}"
+}
+rootfs_dest() {
+  local -n _rd_out=$1
+  local _rd_name=${2##*/}
+  rootfs_resolve _rd_out "${2%/*}"
+  _rd_out+=/$_rd_name
+  rootfs_writable "$2" "$_rd_out"
+}
+rootfs_writable() {
+  case ${2#"$ROOTFS"}/ in
+    /proc/* | /sys/* | /dev/*) die "refusing to write $1 in the rootfs: it is, or leads into, ${2#"$ROOTFS"}, where the host's /proc, /sys and /dev are mounted" ;;
+  esac
+}
+
+# rootfs_rm PATH...: remove these files of the rootfs in one rm -f; the last part of each
+# may be a pattern (/var/log/apt/*.log), matched in its resolved folder.
+rootfs_rm() {
+  local path dir
+  local -a found=()
+  for path in "$@"; do
+    rootfs_dir dir "${path%/*}"
+    # shellcheck disable=SC2206 # the name part is a pattern on purpose; none has a space
+    found+=("$dir"/${path##*/})
+  done
+  run rm -f "${found[@]}"
+}
+# rootfs_link TARGET PATH: PATH in the rootfs becomes a symbolic link to TARGET (read in
+# the rootfs); -T: a link already at PATH is replaced, never followed to a folder.
+rootfs_link() {
+  local link
+  rootfs_dest link "$2"
+  run ln -sfT "$1" "$link"
+}
+
 # Write a file inside the rootfs; --dry-run prints its path, mode and content. An old
 # file is removed first, so a symlink in the rootfs can never redirect the write.
 write_file() {
-  local path=$ROOTFS$1 mode=$2 content=$3
+  local path mode=$2 content=$3
+  rootfs_dest path "$1"
   if ((DRY_RUN)); then
     printf '+ write %s (mode %s)\n' "$path" "$mode"
     printf '%s' "$content" | sed 's/^/  | /'
@@ -327,22 +413,25 @@ unpack_embedded() {
 # install_embedded PATH MODE OWNER SHA256 ENCODING: the same, into the rootfs, with its
 # mode and owner (a name is looked up inside the image).
 install_embedded() {
-  local path=$1 mode=$2 owner=$3
+  local path mode=$2 owner=$3
+  rootfs_dest path "$1"
   if ((!DRY_RUN)); then
-    mkdir -p -- "$ROOTFS${path%/*}"
-    rm -f -- "$ROOTFS$path"
+    mkdir -p -- "${path%/*}"
+    rm -f -- "$path"
   fi
-  unpack_embedded "$ROOTFS$path" "$4" "$5"
-  run chmod -- "$mode" "$ROOTFS$path"
-  in_chroot chown -- "$owner" "$path"
+  unpack_embedded "$path" "$4" "$5"
+  run chmod -- "$mode" "$path"
+  in_chroot chown -- "$owner" "$1"
 }
 
-# check_key FILE FINGERPRINT...: the primary keys of the signing key FILE, as the host's
+# check_key PATH FINGERPRINT...: the primary keys of the signing key at PATH in the image, as the host's
 # gpg reads them, are exactly these (the config's pins, checked by mkimage-gen when it
 # wrote this script): a key swapped in the script since then is refused before apt
 # trusts it. gpg works in a throwaway home, so no keyring of the host is read or written.
 check_key() {
-  local file=$1 home found wanted
+  local file home found wanted
+  # The key as the image holds it, resolved in the rootfs.
+  rootfs_resolve file "$1"
   shift
   wanted=$(printf '%s\n' "$@" | sort | paste -sd ' ')
   if ((DRY_RUN)); then
@@ -362,10 +451,11 @@ check_key() {
 run_hook() {
   local on=$1 script
   if [[ $on == rootfs ]]; then
-    script=$ROOTFS/tmp/mkimage-hook
+    rootfs_dest script /tmp/mkimage-hook
   elif [[ -n $HOOK_STAGE ]]; then
-    # Called back by mmdebstrap: its temporary directory in our work dir is ours to write.
-    script=$TMPDIR/mkimage-host-hook
+    # Called back by mmdebstrap: the temporary directory it was given in our work dir is
+    # ours to write (in mode unshare too).
+    script=$BUILD_TMP/mkimage-host-hook
   else
     script=$WORK_DIR/hook
   fi
@@ -378,6 +468,52 @@ run_hook() {
     run env MKIMAGE_ROOTFS="$ROOTFS" "$script" "$ROOTFS"
   fi
   run rm -f -- "$script"
+}
+
+# check_apt_lists: the Release files apt and the bootstrap keep in the rootfs now must be
+# the very ones release_date checked before the build (a mirror that synced in between
+# stops the build: its records would name files it did not read). Each one found is
+# noted as read by this architecture's build; the records name only those. The
+# packages the extra repositories' indexes list are noted too: their package URLs name
+# the repository they came from.
+check_apt_lists() {
+  local lists url date sum names name got j prefix index packages
+  local -a found=() words=()
+  rootfs_resolve lists /var/lib/apt/lists
+  if ((DRY_RUN)); then
+    printf '+ compare the Release files in %s with %s\n' "$lists" "$BUILD_TMP/release-files"
+    return 0
+  fi
+  [[ -d $lists ]] || return 0
+  while IFS=$'\t' read -r url date sum names; do
+    read -r -a words <<< "$names"
+    for name in "${words[@]}"; do
+      [[ -f $lists/$name ]] || continue
+      got=$(sha256_of "$lists/$name")
+      [[ $got == "$sum" ]] || die "the build read another $url (sha256 $got) than the one checked before it ($sum, $date): the archive changed meanwhile; run again"
+      printf '%s\n' "$url" >> "$BUILD_TMP/release-read-$ARCH"
+    done
+  done < "$BUILD_TMP/release-files"
+  ((${#REPOSITORIES[@]} > 0)) || return 0
+  packages=$BUILD_TMP/repository-packages-$ARCH
+  : > "$packages.new"
+  for j in "${!REPOSITORIES[@]}"; do
+    read -r -a words <<< "${REPOSITORY_LISTS[j]}"
+    for prefix in "${words[@]}"; do
+      for index in "$lists/$prefix"*_Packages*; do
+        [[ -f $index ]] || continue
+        # apt-helper reads every compression apt may keep lists in.
+        "$APT_HELPER" cat-file "$index" | awk -v repo="$j" '
+          /^Package: / { name = $2 } /^Version: / { version = $2 } /^Architecture: / { arch = $2 }
+          /^$/ { if (name != "") print name "\t" version "\t" arch "\t" repo; name = "" }
+          END { if (name != "") print name "\t" version "\t" arch "\t" repo }' >> "$packages.new"
+        found+=("$index")
+      done
+    done
+  done
+  # The lists as they are now replace what an earlier look found.
+  ((${#found[@]} == 0)) || sort -u -o "$packages" -- "$packages.new"
+  rm -f -- "$packages.new"
 }
 
 # A progress line per step, with how long it took.
@@ -467,6 +603,9 @@ parse_args() {
   done
   if [[ -n $HOOK_STAGE ]]; then
     [[ -d $ROOTFS && -n ${MIRRORS[$ARCH]:-} ]] || die "--hook needs --arch ARCH and the rootfs"
+    # mmdebstrap calls back the copy of this script in the work dir (see mmdebstrap_build),
+    # and unsets TMPDIR for its hooks: the temporary folder it was given is beside the copy.
+    BUILD_TMP=${SELF%/*}/tmp
     ((${#ARCHES[@]} == 1)) || ARCH_LABEL=" $ARCH"
   fi
   if [[ -n $PACKAGE_CACHE ]]; then
@@ -580,6 +719,8 @@ make_work_dir() {
   # --tmpfs: the whole build in memory (cleanup unmounts it like every mount below the work dir).
   ((!WORK_TMPFS)) || run mount -t tmpfs -o mode=0700 mkimage "$WORK_DIR"
   ROOTFS=$WORK_DIR/rootfs
+  BUILD_TMP=$WORK_DIR/tmp
+  ((DRY_RUN)) || install -d -m 1777 -- "$BUILD_TMP"
 }
 
 # The drift check's manifest for an architecture: --expect, or the config's expect
@@ -610,15 +751,28 @@ select_arch() {
 }
 
 # /proc, /sys and /dev/pts inside the rootfs: apt, dpkg and locale-gen expect them.
+# mount follows links: each must be the rootfs's own folder, not a link to elsewhere.
 mount_chroot_fs() {
-  run mount -t proc proc "$ROOTFS/proc"
-  run mount -t sysfs sysfs "$ROOTFS/sys"
-  run mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$ROOTFS/dev/pts"
+  local proc sys pts
+  mount_point proc /proc
+  mount_point sys /sys
+  mount_point pts /dev/pts
+  run mount -t proc proc "$proc"
+  run mount -t sysfs sysfs "$sys"
+  run mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$pts"
 }
 unmount_chroot_fs() {
-  run umount "$ROOTFS/dev/pts"
-  run umount "$ROOTFS/sys"
-  run umount "$ROOTFS/proc"
+  local proc sys pts
+  mount_point proc /proc
+  mount_point sys /sys
+  mount_point pts /dev/pts
+  run umount "$pts"
+  run umount "$sys"
+  run umount "$proc"
+}
+mount_point() {
+  rootfs_resolve "$1" "$2"
+  [[ ${!1} == "$ROOTFS$2" ]] || die "the rootfs's $2 is a link to ${!1#"$ROOTFS"}: refusing to mount there"
 }
 # Mount points at or below a directory, deepest first.
 mounts_under() {
@@ -816,17 +970,38 @@ output_sums() {
   done
 }
 
+# This script's sha256, read once: the records and the result cache name it.
+SCRIPT_SHA=''
+self_sha() {
+  [[ -n $SCRIPT_SHA ]] || SCRIPT_SHA=$(sha256_of "$SELF")
+}
+
+# The versions of the host packages that do the build (HOST_TOOL_PACKAGES), looked up
+# once with dpkg-query: the records name them and --result-cache compares them.
+declare -A HOST_TOOL_VERSIONS=()
+host_tool_versions() {
+  ((${#HOST_TOOL_VERSIONS[@]} == 0)) || return 0
+  local pkg version
+  for pkg in "${HOST_TOOL_PACKAGES[@]}"; do HOST_TOOL_VERSIONS[$pkg]=unknown; done
+  # shellcheck disable=SC2016 # dpkg-query's own ${Field} syntax
+  while IFS=$'\t' read -r pkg version; do
+    [[ -z ${HOST_TOOL_VERSIONS[$pkg]:-} || -z $version ]] || HOST_TOOL_VERSIONS[$pkg]=$version
+  done < <(dpkg-query -W -f '${Package}\t${Version}\n' "${HOST_TOOL_PACKAGES[@]}" 2> /dev/null || true)
+}
+
 # What a build of the current architecture comes from, one line each, into
 # $WORK_DIR/inputs-$ARCH: were they all the same, the same bytes would come out (a
-# reproducible build). The host tools are those the build record names, and apt and
-# dpkg, which resolve and unpack the packages.
+# reproducible build). The host tools are those the records name (the bootstrap, tar,
+# the compressor, apt, dpkg, gpgv and the keyring); the Release files are every one the
+# build reads, the extra repositories' too.
 write_reuse_inputs() {
   if [[ -z $REUSE_COMMON ]]; then
-    local line
-    REUSE_COMMON="script $(sha256_of "$SELF")"$'\n'"mode $BUILD_MODE"$'\n'"undo-tweaks $UNDO_TWEAKS"$'\n'
-    while IFS= read -r line; do REUSE_COMMON+="host-tool $line"$'\n'; done \
-      < <(dpkg-query -W -f '${Package} ${Version}\n' "${HOST_TOOL_PACKAGES[@]}" apt dpkg 2> /dev/null || true)
-    while IFS= read -r line; do REUSE_COMMON+="release ${line//$'\t'/ }"$'\n'; done < "$WORK_DIR/release-files"
+    local pkg url date sum names
+    self_sha
+    host_tool_versions
+    REUSE_COMMON="script $SCRIPT_SHA"$'\n'"mode $BUILD_MODE"$'\n'"undo-tweaks $UNDO_TWEAKS"$'\n'
+    for pkg in "${HOST_TOOL_PACKAGES[@]}"; do REUSE_COMMON+="host-tool $pkg ${HOST_TOOL_VERSIONS[$pkg]}"$'\n'; done
+    while IFS=$'\t' read -r url date sum names; do REUSE_COMMON+="release $url $sum $date"$'\n'; done < "$BUILD_TMP/release-files"
   fi
   local expect=none
   [[ -z $EXPECT_FILE || ! -f $EXPECT_FILE ]] || expect=$(sha256_of "$EXPECT_FILE")
@@ -851,9 +1026,9 @@ reuse_result() {
     fi
   done
   if ! cmp -s -- "$kept/inputs" "$WORK_DIR/inputs-$ARCH"; then
-    # The names of the lines that differ: script, release, host-tool, ...
+    # What differs, by name: script, mode, the URL of a Release file, a host tool, ...
     changed=$(diff --unchanged-line-format='' --old-line-format='%L' --new-line-format='%L' -- "$kept/inputs" "$WORK_DIR/inputs-$ARCH" \
-      | cut -d ' ' -f 1 | sort -u | paste -s -d ' ' || true)
+      | awk '{ print ($1 == "release" || $1 == "host-tool") ? $1 " " $2 : $1 }' | sort -u | paste -s -d ',' | sed 's/,/, /g' || true)
     log "the kept build of $ARCH came from other inputs (changed: $changed): building it"
     return 0
   fi
@@ -919,21 +1094,39 @@ report() {
 
 # ---- the steps, in the order they run; each says why it is there ----
 
-# The Release files the build installs from: the build record lists each one's Date and
-# sha256, and the newest Date becomes SOURCE_DATE_EPOCH, the time the
+# The Release files the build reads, those of the extra repositories too, fetched before
+# it and each checked with gpgv against the keyring the build trusts it with (KEYRING,
+# or the repository's own key): the result cache compares them, the records list each
+# one's Date and sha256, and the newest Date becomes SOURCE_DATE_EPOCH, the time the
 # tarball claims for whatever the build created. No package is newer, and the same
-# mirror content gives the same value, so two builds give the same bytes.
+# mirror content gives the same value, so two builds give the same bytes. While the
+# build runs, check_apt_lists proves that apt and the bootstrap read these very files.
 release_date() {
-  local i line stamp newest=0
-  local -a fetch=() files=() dates=() stamps=() sums=()
-  for i in "${!RELEASE_URLS[@]}"; do
-    files+=("$WORK_DIR/Release-$i")
-    fetch+=("${RELEASE_URLS[i]}" "$WORK_DIR/Release-$i")
+  local i file line stamp newest=0 keyring name names
+  local -a fetch=() detached=() dates=() stamps=() sums=() urls=() files=() prefixes=()
+  for i in "${!RELEASE_DISTS[@]}"; do
+    fetch+=("${RELEASE_DISTS[i]}/InRelease" "$WORK_DIR/InRelease-$i")
   done
-  # One apt-helper fetches them all, side by side.
-  run env "${PROXY_ENV[@]}" "$APT_HELPER" -o APT::Sandbox::User=root download-file "${fetch[@]}"
+  # One apt-helper fetches them all, side by side; an archive without InRelease has
+  # Release and its detached signature, Release.gpg, fetched next.
+  run env "${PROXY_ENV[@]}" "$APT_HELPER" -o APT::Sandbox::User=root download-file "${fetch[@]}" || true
+  for i in "${!RELEASE_DISTS[@]}"; do
+    if ((DRY_RUN)) || [[ -s $WORK_DIR/InRelease-$i ]]; then
+      urls[i]=${RELEASE_DISTS[i]}/InRelease files[i]=$WORK_DIR/InRelease-$i
+    else
+      urls[i]=${RELEASE_DISTS[i]}/Release files[i]=$WORK_DIR/Release-$i
+      detached+=("${urls[i]}" "${files[i]}" "${urls[i]}.gpg" "${files[i]}.gpg")
+    fi
+  done
+  ((${#detached[@]} == 0)) || run env "${PROXY_ENV[@]}" "$APT_HELPER" -o APT::Sandbox::User=root download-file "${detached[@]}"
+  for i in "${!RELEASE_DISTS[@]}"; do
+    keyring=$KEYRING
+    [[ -z ${RELEASE_KEYRINGS[i]} ]] || keyring=$WORK_DIR/keyring-${RELEASE_KEYRINGS[i]}.gpg
+    verify_release "${urls[i]}" "${files[i]}" "$keyring"
+  done
   if ((DRY_RUN)); then
     newest='<newest Release date>'
+    printf '+ write %s\n' "$BUILD_TMP/release-files"
   else
     for i in "${!files[@]}"; do
       dates[i]=''
@@ -942,26 +1135,51 @@ release_date() {
           dates[i]=${line#Date: }
           break
         fi
-      done < "${files[i]}"
-      [[ -n ${dates[i]} ]] || die "no Date in ${RELEASE_URLS[i]}"
+      done < "${files[i]}.signed"
+      [[ -n ${dates[i]} ]] || die "no Date in ${urls[i]}"
     done
     # One date and one sha256sum for all of them.
     mapfile -t stamps < <(printf '%s\n' "${dates[@]}" | date -u -f - +%s)
     ((${#stamps[@]} == ${#dates[@]})) || die "a Release file's Date is not a date: ${dates[*]}"
     # (sha256sum starts a line with \ when it escapes the file's name.)
     mapfile -t sums < <(sha256sum -- "${files[@]}")
-    : > "$WORK_DIR/release-files"
+    # URL, Date, sha256 and the names apt and the bootstrap keep it under in the rootfs.
+    file=$BUILD_TMP/release-files
+    : > "$file"
     for i in "${!files[@]}"; do
       line=${sums[i]%% *}
-      printf '%s\t%s\t%s\n' "${RELEASE_URLS[i]}" "${dates[i]}" "${line#\\}" >> "$WORK_DIR/release-files"
+      read -r -a prefixes <<< "${RELEASE_LISTS[i]}"
+      names=''
+      for name in "${prefixes[@]}"; do names+="${names:+ }$name${urls[i]##*/}"; done
+      printf '%s\t%s\t%s\t%s\n' "${urls[i]}" "${dates[i]}" "${line#\\}" "$names" >> "$file"
       stamp=${stamps[i]}
       ((stamp <= newest)) || newest=$stamp
     done
-    rm -f -- "${files[@]}"
+    # The hook stages read it too, as another user in mode unshare.
+    chmod 0644 "$file"
   fi
   RELEASE_EPOCH=$newest
   export SOURCE_DATE_EPOCH=$newest
   printf 'mkimage: SOURCE_DATE_EPOCH=%s\n' "$SOURCE_DATE_EPOCH"
+}
+
+# verify_release URL FILE KEYRING: gpgv checks FILE, an InRelease (signed inline) or a
+# Release beside its FILE.gpg, against KEYRING; its signed text goes to FILE.signed. Only
+# a good signature counts (VALIDSIG), also by a key that expired since, as debootstrap
+# counts it for old releases.
+verify_release() {
+  local url=$1 file=$2 status
+  local -a args=(--status-fd 1 --ignore-time-conflict --keyring "$3")
+  if [[ $url == */InRelease ]]; then args+=(--output "$file.signed" "$file"); else args+=("$file.gpg" "$file"); fi
+  if ((DRY_RUN)); then
+    show gpgv "${args[@]}"
+    return 0
+  fi
+  status=$(gpgv "${args[@]}" 2> /dev/null || true)
+  if [[ $status != *'[GNUPG:] VALIDSIG '* || $status == *'[GNUPG:] BADSIG '* ]]; then
+    die "$url: no good signature by a key of $3; the build would not trust it either"
+  fi
+  [[ $url == */InRelease ]] || cp -- "$file" "$file.signed"
 }
 
 # debootstrap installs the variant into a fresh root filesystem from the chosen mirror.
@@ -982,6 +1200,8 @@ bootstrap() {
     args+=(--cache-dir="$PACKAGE_CACHE")
   fi
   run env "${PROXY_ENV[@]}" DPKG_FORCE=unsafe-io debootstrap "${args[@]}" "$SUITE" "$ROOTFS" "$MIRROR" "$script"
+  # debootstrap keeps the Release file it checked and installed from.
+  check_apt_lists
   mount_chroot_fs
 }
 
@@ -1025,6 +1245,7 @@ deb http://ftp.jaist.ac.jp/pub/Linux/debian-security bookworm-security main
 # Read the new sources, then bring every package up to the latest security and point release.
 apt_upgrade() {
   in_chroot apt-get update
+  check_apt_lists
   in_chroot apt-get "${APT_OPTIONS[@]}" dist-upgrade
 }
 
@@ -1043,7 +1264,7 @@ timezone() {
   in_chroot_with_input 'tzdata tzdata/Areas select Asia
 tzdata tzdata/Zones/Asia select Tokyo
 ' debconf-set-selections
-  run ln -sf "/usr/share/zoneinfo/$TIMEZONE" "$ROOTFS/etc/localtime"
+  rootfs_link "/usr/share/zoneinfo/$TIMEZONE" /etc/localtime
   write_file /etc/timezone 0644 "$TIMEZONE"$'\n'
   in_chroot apt-get "${APT_OPTIONS[@]}" install --no-install-recommends tzdata
 }
@@ -1054,22 +1275,33 @@ tzdata tzdata/Zones/Asia select Tokyo
 # tweak configures none: those the bootstrap's apt wrote before it (mmdebstrap) go by name.
 apt_clean() {
   in_chroot apt-get clean
-  run rm -f "$ROOTFS"/var/cache/apt/pkgcache.bin "$ROOTFS"/var/cache/apt/srcpkgcache.bin
-  run rm -rf "$ROOTFS"/var/lib/apt/lists/*
+  rootfs_rm /var/cache/apt/pkgcache.bin /var/cache/apt/srcpkgcache.bin
+  # The lists as the last apt-get update left them, before they go.
+  check_apt_lists
+  local lists
+  rootfs_dir lists /var/lib/apt/lists
+  run rm -rf "$lists"/*
 }
 
 # Leave nothing of this build or this host in the image: debootstrap copied the host's
 # resolv.conf and hostname (a container gets its own), logs and caches record the build,
 # and a machine-id must be made by each machine, not shared by every container.
 finalize() {
+  # Lists the image keeps (clean: false) are the ones the build read last.
+  check_apt_lists
   ((UNDO_TWEAKS == 0)) || undo_docker_tweaks
   write_file /etc/resolv.conf 0644 ''
   write_file /etc/hostname 0644 ''
-  [[ ! -e $ROOTFS/etc/machine-id ]] || write_file /etc/machine-id 0444 ''
-  run find "$ROOTFS/run" "$ROOTFS/tmp" -mindepth 1 -delete
-  run rm -f "$ROOTFS"/var/log/dpkg.log "$ROOTFS"/var/log/alternatives.log "$ROOTFS"/var/log/bootstrap.log \
-    "$ROOTFS"/var/log/apt/*.log "$ROOTFS"/var/log/apt/eipp.log.xz "$ROOTFS"/var/cache/ldconfig/aux-cache \
-    "$ROOTFS"/var/lib/dbus/machine-id "$ROOTFS"/var/cache/debconf/*-old "$ROOTFS"/var/lib/dpkg/*-old
+  local machine_id run_dir
+  rootfs_dest machine_id /etc/machine-id
+  [[ ! -e $machine_id ]] || write_file /etc/machine-id 0444 ''
+  rootfs_dir run_dir /run
+  local tmp_dir
+  rootfs_dir tmp_dir /tmp
+  run find "$run_dir" "$tmp_dir" -mindepth 1 -delete
+  # Patterns quoted: they match in the rootfs, not here.
+  rootfs_rm /var/log/dpkg.log /var/log/alternatives.log /var/log/bootstrap.log '/var/log/apt/*.log' /var/log/apt/eipp.log.xz \
+    /var/cache/ldconfig/aux-cache /var/lib/dbus/machine-id '/var/cache/debconf/*-old' '/var/lib/dpkg/*-old'
 }
 
 # Takes the Docker tweaks back out, as the seed describes, for images that run services:
@@ -1086,7 +1318,9 @@ undo_docker_tweaks() {
 # same bytes. Written under a temporary name, published with its records.
 tarball() {
   unmount_chroot_fs
-  read_release_version "$ROOTFS$VERSION_FILE"
+  local version_file
+  rootfs_resolve version_file "$VERSION_FILE"
+  read_release_version "$version_file"
   run mkdir -p "$OUTPUT_DIR"
   partial "$TARBALL"
   TMP_TARBALL=$PARTIAL
@@ -1095,7 +1329,7 @@ tarball() {
     '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime')
   pack_to "$TMP_TARBALL" tar "${tar_args[@]}" -c .
   # The records list the packages from dpkg's own database in the packed tree.
-  PACKAGES_DB=$ROOTFS/var/lib/dpkg
+  rootfs_resolve PACKAGES_DB /var/lib/dpkg
 }
 
 # The records of this build, written beside the tarball and published with it:
@@ -1103,8 +1337,9 @@ tarball() {
 #   architecture, source package, source version), sorted by name and architecture;
 # - SPDX 2.3 and CycloneDX 1.6 SBOMs of those packages, with package URLs and what
 #   each depends on;
-# - the build record: config checksum, mkimage-gen and host tool versions, mirrors,
-#   Release files, SOURCE_DATE_EPOCH, the tarball's sha256 and size, the tags;
+# - the build record: config checksum, this script's sha256 and the options that change
+#   the image, mkimage-gen and host tool versions, mirrors and extra repositories, the
+#   Release files the build read, SOURCE_DATE_EPOCH, the tarball's sha256 and size, the tags;
 # - an in-toto statement with SLSA provenance for the tarball, from the build record.
 # Only bash, sort, date and sha256sum write them, from what the build read, so the same
 # packages and Release files give the same bytes. A drift check compares the manifest
@@ -1128,9 +1363,13 @@ records() {
     [[ -z $EXPECT_FILE ]] || show diff -u "$EXPECT_FILE" "$OUTPUT_DIR/.partial-$MANIFEST"
     return 0
   fi
-  # The host tools' versions, which the build record and the provenance both list.
-  local host_tools
+  # The host tools' versions, which the build record and the provenance both list, and
+  # the Release files this architecture's build read.
+  local host_tools releases
+  host_tool_versions
+  self_sha
   host_tools=$(host_tools_json)
+  releases=$(arch_release_rows)
   local -a pkg_name=() pkg_version=() pkg_arch=() pkg_source=() pkg_source_version=() pkg_purl=() pkg_id=() pkg_deps=()
   # The host's dpkg-query reads the image's own database (the rootfs's, or the copy
   # mmdebstrap handed out), so no command runs in the image for it.
@@ -1164,8 +1403,14 @@ records() {
 # installed packages count. A package's dependencies are the indices of the installed
 # packages (or providers) that satisfy each Depends and Pre-Depends group.
 read_packages() {
-  local name version arch source status provides predeps depends i j group alt dep purl_name purl_version purl_arch
-  local -A by_name=() provider=()
+  local name version arch source status provides predeps depends i j group alt dep purl repo
+  local -A by_name=() provider=() from_repository=()
+  # What the extra repositories' indexes listed (check_apt_lists): name, version, architecture, repository.
+  if [[ -f $BUILD_TMP/repository-packages-$ARCH ]]; then
+    while IFS=$'\t' read -r name version arch repo; do
+      from_repository["$name $version $arch"]=$repo
+    done < "$BUILD_TMP/repository-packages-$ARCH"
+  fi
   while IFS=';' read -r name version arch source status provides predeps depends; do
     [[ $status == *' installed' ]] || continue
     i=${#pkg_name[@]}
@@ -1180,10 +1425,16 @@ read_packages() {
       pkg_source+=("${source:-$name}")
       pkg_source_version+=("$version")
     fi
-    purl_part purl_name "$name"
-    purl_part purl_version "$version"
-    purl_part purl_arch "$arch"
-    pkg_purl+=("pkg:deb/$DISTRO/$purl_name@$purl_version?arch=$purl_arch&distro=$DISTRO-$DISTRO_VERSION")
+    # A package the distro publishes is the distro's (pkg:deb/debian/...); one an extra
+    # repository's index lists at its installed version is that repository's: its name as
+    # the vendor, its URL as repository_url, as the purl spec asks for another repository.
+    repo=${from_repository["$name $version $arch"]:-}
+    if [[ -n $repo ]]; then
+      make_purl purl "${REPOSITORIES[repo]}" "$name" "$version" arch "$arch" repository_url "${REPOSITORY_URIS[repo]}"
+    else
+      make_purl purl "$DISTRO" "$name" "$version" arch "$arch" distro "$DISTRO-$DISTRO_VERSION"
+    fi
+    pkg_purl+=("$purl")
     pkg_id+=("SPDXRef-Package-${name//+/P}-$arch")
     pkg_deps+=("$predeps, $depends")
     [[ -n ${by_name[$name]:-} ]] || by_name[$name]=$i
@@ -1217,13 +1468,49 @@ read_packages() {
   done
 }
 
-# purl_part VAR VALUE: VALUE as a package URL part (':', '+' and '%' percent-encoded) into
-# VAR; no subshell, as it runs three times per package.
-purl_part() {
-  local -n _purl_out=$1
-  local _purl_s=${2//%/%25}
-  _purl_s=${_purl_s//+/%2B}
-  _purl_out=${_purl_s//:/%3A}
+# make_purl VAR VENDOR NAME VERSION [KEY VALUE]...: a package URL of type deb into VAR,
+# qualifiers in the order given (sorted by key, as the canonical form wants them).
+make_purl() {
+  local -n _purl=$1
+  local _part
+  purl_encode _part "$2"
+  _purl="pkg:deb/$_part"
+  purl_encode _part "$3"
+  _purl+="/$_part"
+  purl_encode _part "$4"
+  _purl+="@$_part"
+  shift 4
+  local _sep='?'
+  while (($# >= 2)); do
+    purl_encode _part "$2"
+    _purl+="$_sep$1=$_part"
+    _sep='&'
+    shift 2
+  done
+}
+
+# purl_encode VAR VALUE: VALUE percent-encoded as the purl spec's "Character encoding"
+# says, into VAR: letters, digits, '.', '-', '_', '~' and ':' stay (a colon is never
+# encoded: pkg:deb/debian/attr@1:2.4.47-2%2Bb1), every other byte becomes %XX. No
+# subshell: it runs for every part of every package.
+purl_encode() {
+  local -n _enc_out=$1
+  local _enc_s=$2 _enc_c _enc_hex LC_ALL=C
+  if [[ $_enc_s =~ ^[A-Za-z0-9._~:-]*$ ]]; then
+    _enc_out=$_enc_s
+    return 0
+  fi
+  _enc_out=''
+  while [[ -n $_enc_s ]]; do
+    _enc_c=${_enc_s:0:1}
+    _enc_s=${_enc_s:1}
+    if [[ $_enc_c == [A-Za-z0-9._~:-] ]]; then
+      _enc_out+=$_enc_c
+    else
+      printf -v _enc_hex '%%%02X' "'$_enc_c"
+      _enc_out+=$_enc_hex
+    fi
+  done
 }
 
 # name, version, architecture, source package, source version; one line each.
@@ -1252,7 +1539,7 @@ write_spdx() {
   printf '  "documentDescribes": ["SPDXRef-Image"],\n  "packages": [\n'
   json_string version "$SUITE"
   json_string name "$TARBALL"
-  printf '    {"SPDXID": "SPDXRef-Image", "name": %s, "versionInfo": %s, "packageFileName": %s, "downloadLocation": "NOASSERTION", "filesAnalyzed": false, "primaryPackagePurpose": "OPERATING-SYSTEM", "checksums": [{"algorithm": "SHA256", "checksumValue": "%s"}]}' \
+  printf '    {"SPDXID": "SPDXRef-Image", "name": %s, "versionInfo": %s, "packageFileName": %s, "downloadLocation": "NOASSERTION", "filesAnalyzed": false, "primaryPackagePurpose": "OPERATING_SYSTEM", "checksums": [{"algorithm": "SHA256", "checksumValue": "%s"}]}' \
     "$image" "$version" "$name" "$tarball_sha"
   for i in "${!pkg_name[@]}"; do
     json_string name "${pkg_name[i]}"
@@ -1329,31 +1616,66 @@ json_list() {
   printf '[%s]' "$out"
 }
 
-# The host packages that did the build, with their versions (dpkg-query on the host).
+# The host packages that did the build, with their versions (host_tool_versions, the
+# same lookup the result cache compares).
 host_tools_json() {
-  local pkg version name sep=''
-  local -A versions=()
-  # One dpkg-query for all of them; a package it does not know is "unknown".
-  while IFS=$'\t' read -r pkg version; do
-    versions[$pkg]=$version
-  done < <(dpkg-query -W -f '${Package}\t${Version}\n' "${HOST_TOOL_PACKAGES[@]}" 2> /dev/null || true)
+  local pkg name version sep=''
+  host_tool_versions
   for pkg in "${HOST_TOOL_PACKAGES[@]}"; do
     json_string name "$pkg"
-    json_string version "${versions[$pkg]-unknown}"
+    json_string version "${HOST_TOOL_VERSIONS[$pkg]}"
     printf '%s{"package": %s, "version": %s}' "$sep" "$name" "$version"
     sep=', '
   done
 }
 
-# The Release files release_date read: URL, Date and sha256 of each.
+# The Release files this architecture's build read, as release_date checked them: URL,
+# Date, sha256. Each must have been found, the same, where apt or the bootstrap keeps it
+# (check_apt_lists), or the records would name a file the build did not read.
+arch_release_rows() {
+  local url date sum names
+  while IFS=$'\t' read -r url date sum names; do
+    [[ " ${ARCH_RELEASES[$ARCH]} " == *" ${url%/*} "* ]] || continue
+    grep -qxF -- "$url" "$BUILD_TMP/release-read-$ARCH" 2> /dev/null \
+      || die "the build of $ARCH did not read $url where apt keeps it, so its records cannot name it"
+    printf '%s\t%s\t%s\n' "$url" "$date" "$sum"
+  done < "$BUILD_TMP/release-files"
+}
+
+# Those Release files as JSON objects (build record: url, date, sha256; provenance: a
+# resolved dependency).
 release_files_json() {
   local url date sum sep=''
   while IFS=$'\t' read -r url date sum; do
+    [[ -n $url ]] || continue
     json_string url "$url"
     json_string date "$date"
-    printf '%s\n    {"url": %s, "date": %s, "sha256": "%s"}' "$sep" "$url" "$date" "$sum"
+    if [[ $1 == record ]]; then
+      printf '%s\n    {"url": %s, "date": %s, "sha256": "%s"}' "$sep" "$url" "$date" "$sum"
+    else
+      printf ',\n        {"uri": %s, "digest": {"sha256": "%s"}, "annotations": {"date": %s}}' "$url" "$sum" "$date"
+    fi
     sep=','
-  done < "$WORK_DIR/release-files"
+  done <<< "$releases"
+}
+
+# The extra repositories, by name and URL.
+repositories_json() {
+  local i name url sep=''
+  for i in "${!REPOSITORIES[@]}"; do
+    json_string name "${REPOSITORIES[i]}"
+    json_string url "${REPOSITORY_URIS[i]}"
+    printf '%s{"name": %s, "url": %s}' "$sep" "$name" "$url"
+    sep=', '
+  done
+}
+
+# The options of this run that change the image (the config's mode unless --mode).
+options_json() {
+  local mode undo=false
+  json_string mode "$BUILD_MODE"
+  ((UNDO_TWEAKS == 0)) || undo=true
+  printf '{"mode": %s, "undoTweaks": %s}' "$mode" "$undo"
 }
 
 # Records already written, by name and sha256 (the build record lists the SBOMs and the
@@ -1381,6 +1703,7 @@ write_build_record() {
   [[ -z $SNAPSHOT ]] || json_string snapshot "$SNAPSHOT"
   epoch=${SOURCE_DATE_EPOCH:-null}
   printf '{\n  "generator": %s,\n  "config": {"from": %s, "sha256": "%s"},\n' "$q" "$config" "$CONFIG_SHA256"
+  printf '  "script": {"name": "mkimage.sh", "sha256": "%s"},\n  "options": %s,\n' "$SCRIPT_SHA" "$(options_json)"
   json_string q "$SUITE"
   printf '  "image": {"name": %s, "suite": %s, "version": %s, ' "$image" "$q" "$version"
   json_string q "$DISTRO"
@@ -1390,8 +1713,8 @@ write_build_record() {
   json_string q "$VARIANT"
   printf '"variant": %s},\n' "$q"
   printf '  "hostTools": [%s],\n' "$host_tools"
-  printf '  "mirrors": %s,\n  "snapshot": %s,\n' "$(json_list "${ARCHIVES[@]}")" "$snapshot"
-  printf '  "releaseFiles": [%s\n  ],\n' "$(release_files_json)"
+  printf '  "mirrors": %s,\n  "repositories": [%s],\n  "snapshot": %s,\n' "$(json_list "${ARCHIVES[@]}")" "$(repositories_json)" "$snapshot"
+  printf '  "releaseFiles": [%s\n  ],\n' "$(release_files_json record)"
   printf '  "sourceDateEpoch": %s,\n' "$epoch"
   printf '  "tarball": {"name": %s, "sha256": "%s", "size": %s},\n' "$tarball" "$tarball_sha" "$tarball_size"
   printf '  "records": [%s\n  ],\n' "$(records_json "$MANIFEST" "$SPDX" "$CYCLONEDX")"
@@ -1399,7 +1722,7 @@ write_build_record() {
 }
 
 write_provenance() {
-  local tarball config url date sum q snapshot=null
+  local tarball config q snapshot=null
   [[ -z $SNAPSHOT ]] || json_string snapshot "$SNAPSHOT"
   json_string tarball "$TARBALL"
   json_string config "$CONFIG"
@@ -1412,14 +1735,12 @@ write_provenance() {
   json_string q "$SUITE"
   printf '"suite": %s, ' "$q"
   json_string q "$ARCH"
-  printf '"arch": %s, "snapshot": %s},\n' "$q" "$snapshot"
+  printf '"arch": %s, "snapshot": %s, "options": %s, "repositories": [%s]},\n' "$q" "$snapshot" "$(options_json)" "$(repositories_json)"
   printf '      "internalParameters": {"sourceDateEpoch": %s, "hostTools": [%s]},\n' "${SOURCE_DATE_EPOCH:-null}" "$host_tools"
-  printf '      "resolvedDependencies": [\n        {"name": %s, "digest": {"sha256": "%s"}}' "$config" "$CONFIG_SHA256"
-  while IFS=$'\t' read -r url date sum; do
-    json_string url "$url"
-    json_string date "$date"
-    printf ',\n        {"uri": %s, "digest": {"sha256": "%s"}, "annotations": {"date": %s}}' "$url" "$sum" "$date"
-  done < "$WORK_DIR/release-files"
+  # What the build came from: the config (its validated settings), the script generated
+  # from it, and every Release file the build read.
+  printf '      "resolvedDependencies": [\n        {"name": %s, "digest": {"sha256": "%s"}},\n' "$config" "$CONFIG_SHA256"
+  printf '        {"name": "mkimage.sh", "digest": {"sha256": "%s"}}%s' "$SCRIPT_SHA" "$(release_files_json provenance)"
   json_string q "$GENERATOR"
   printf '\n      ]\n    },\n    "runDetails": {"builder": {"id": "urn:mkimage-gen:mkimage.sh", "version": {"mkimage-gen": %s}}}\n  }\n}\n' "$q"
 }
@@ -1434,13 +1755,17 @@ publish() {
 # the base Dockerfile does, and carries its architecture.
 import_image() {
   local arch first tag
-  local -a platform tags=("${TAGS[@]}" "${RELEASE_TAGS[@]}")
+  local -a platform changes tags=("${TAGS[@]}" "${RELEASE_TAGS[@]}")
   for arch in "${ARCHES[@]}"; do
+    # Its platform, and its CMD, ENV and labels (which name its own records).
     case $arch in
-      amd64) platform=(--platform linux/amd64) ;;
+      amd64)
+        platform=(--platform linux/amd64)
+        changes=(--change 'CMD ["bash"]' --change 'ENV LANG=ja_JP.UTF-8' --change 'LABEL mkimage-gen.build-record="rootfs.build.json"' --change 'LABEL mkimage-gen.checksums="rootfs.tar.xz.sha256"' --change 'LABEL mkimage-gen.manifest="rootfs.manifest"' --change 'LABEL mkimage-gen.provenance="rootfs.provenance.json"' --change 'LABEL mkimage-gen.sbom.cyclonedx="rootfs.cdx.json"' --change 'LABEL mkimage-gen.sbom.spdx="rootfs.spdx.json"' --change 'LABEL org.opencontainers.image.title="local/debian-ja"')
+        ;;
     esac
     first=$IMAGE:${tags[0]}${ARCH_TAGS[$arch]}
-    run "$ENGINE" import --change 'CMD ["bash"]' --change 'ENV LANG=ja_JP.UTF-8' --change 'LABEL mkimage-gen.build-record="rootfs.build.json"' --change 'LABEL mkimage-gen.checksums="rootfs.tar.xz.sha256"' --change 'LABEL mkimage-gen.manifest="rootfs.manifest"' --change 'LABEL mkimage-gen.provenance="rootfs.provenance.json"' --change 'LABEL mkimage-gen.sbom.cyclonedx="rootfs.cdx.json"' --change 'LABEL mkimage-gen.sbom.spdx="rootfs.spdx.json"' --change 'LABEL org.opencontainers.image.title="local/debian-ja"' \
+    run "$ENGINE" import "${changes[@]}" \
       --change LABEL\ org.opencontainers.image.created="$BUILD_CREATED" --change LABEL\ org.opencontainers.image.version="$RELEASE_VERSION" \
       "${platform[@]}" "$OUTPUT_DIR/${TARBALLS[$arch]}" "$first"
     MADE_TAGS+=("$first")
@@ -1464,6 +1789,7 @@ main() {
   require_tool sha256sum coreutils
   require_tool xz xz-utils
   require_tool docker docker.io
+  require_tool gpgv gpgv
   require_file /usr/share/keyrings/debian-archive-keyring.gpg debian-archive-keyring
   require_file /usr/lib/apt/apt-helper apt
   check_preflight

@@ -3,7 +3,8 @@
 // data of one step of the script, or null where the config asks for none of it.
 import { caCertificatePath } from '../model/image-paths.js';
 import type { Settings } from '../model/index.js';
-import { blob, type Blob } from './blob.js';
+import { dearmor, isArmored } from '../model/openpgp.js';
+import { blob, blobOf, type Blob } from './blob.js';
 import type { Resolved } from './resolve.js';
 import type { ImageFile } from './sources.js';
 
@@ -61,6 +62,22 @@ export function repositoriesStep(r: Resolved): object | null {
     })),
     files: [...r.repositories.map((repo) => repositorySources(r, repo)), ...(preferences ? [preferences] : [])],
   };
+}
+
+/**
+ * Each repository's key in binary form, for gpgv on the build host (it reads no armor):
+ * release_date checks the repository's Release files with it before the build.
+ */
+export function repositoryKeyrings(r: Resolved): { name: string; file: string; blob: Blob; why: string }[] {
+  return r.repositories.map((repo) => {
+    const binary = isArmored(repo.key.bytes) ? dearmor(Buffer.from(repo.key.bytes).toString('latin1')) : repo.key.bytes;
+    return {
+      name: repo.name,
+      file: `keyring-${repo.name}.gpg`,
+      blob: blobOf(`${repo.key.source} (binary)`, binary),
+      why: `checks the Release files of ${repo.name}: ${repo.fingerprints.join(', ')}`,
+    };
+  });
 }
 
 /** CA certificates: each becomes <name>.crt where update-ca-certificates looks. */

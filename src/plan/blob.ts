@@ -20,7 +20,12 @@ export function blob(embedded: Record<string, string>, source: string): Blob {
   const content = embedded[source];
   // Validation made sure every named file is embedded.
   if (content === undefined) throw new Error(`${source} is not embedded (validation should have said so)`);
-  const bytes = Buffer.from(content, 'base64');
+  return blobOf(source, Buffer.from(content, 'base64'), content);
+}
+
+/** The same for bytes the plan made (a key in binary form); `content` is their base64. */
+export function blobOf(source: string, raw: Uint8Array, content = Buffer.from(raw).toString('base64')): Blob {
+  const bytes = Buffer.from(raw);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const fence = `MKIMAGE_EMBEDDED_${sha256.slice(0, 16).toUpperCase()}`;
   const text = bytes.toString('utf8');

@@ -4,7 +4,7 @@
 // own import alike.
 import { archFileName, baseTarget, bakeVariable, derivedFilePath, derivedFolder, derivedTarget, tarballRecords, type Origin } from '../layout.js';
 import type { DerivedImage } from '../model/index.js';
-import type { Resolved } from './resolve.js';
+import type { ArchBuild, Resolved } from './resolve.js';
 import { undoCommands } from './tweaks.js';
 
 export interface KeyValue {
@@ -37,15 +37,19 @@ export interface BaseDockerfilePlan extends Origin, ImageConfig {
   add: string[];
   /** Built for several platforms: ADD names the tarball through TARGETARCH and TARGETVARIANT. */
   platformArgs: boolean;
+  /** Several platforms: the record labels, each naming its platform's files through the same args. */
+  platformLabels: KeyValue[];
 }
 
+/** The build args that name a platform's own tarball in a multi-platform base Dockerfile. */
+export const PLATFORM_TOKEN = '${TARGETARCH}${TARGETVARIANT}';
+
 /**
- * The records the build writes beside the tarball, as labels of the base image: file
- * names in its build context. Several architectures share one set of labels, so they
- * name the records of `<arch>` (rootfs-<arch>.manifest).
+ * The records the build writes beside a tarball, as labels of the image made from it:
+ * file names in its build context (rootfs-arm64.manifest for the arm64 image).
  */
-export function recordLabels(r: Resolved): Record<string, string> {
-  const records = tarballRecords(r.builds.length > 1 ? archFileName(r.tarball, '<arch>') : r.tarball);
+export function recordLabels(tarball: string): Record<string, string> {
+  const records = tarballRecords(tarball);
   return {
     'mkimage-gen.manifest': records.manifest,
     'mkimage-gen.sbom.spdx': records.spdx,
@@ -100,12 +104,18 @@ function ociLabels(title: string, r: Resolved, extra: Record<string, string>, ba
   return keyValues({ ...oci, ...s.output.labels, ...extra });
 }
 
-export function baseImageConfig(r: Resolved): ImageConfig {
+/**
+ * What one architecture's base image runs, sets and says: its labels name the records
+ * beside its own tarball. Without `build` (explain's summary of a multi-architecture
+ * config) they name them as rootfs-<arch>.manifest; no output is made from that.
+ */
+export function baseImageConfig(r: Resolved, build?: ArchBuild): ImageConfig {
   const lang = r.settings.locales.default;
+  const tarball = build?.tarball ?? (r.builds.length > 1 ? archFileName(r.tarball, '<arch>') : r.tarball);
   return {
     cmd: ['bash'],
     env: lang === undefined ? [] : [{ key: 'LANG', value: lang }],
-    labels: keyValues({ ...recordLabels(r), ...Object.fromEntries(ociLabels(r.settings.name, r, {}).map((l) => [l.key, l.value])) }),
+    labels: keyValues({ ...recordLabels(tarball), ...Object.fromEntries(ociLabels(r.settings.name, r, {}).map((l) => [l.key, l.value])) }),
     buildLabels: [CREATED, VERSION],
   };
 }
@@ -122,9 +132,22 @@ export function importChanges(config: ImageConfig): string[] {
 }
 
 export function planBaseDockerfile(r: Resolved, origin: Origin): BaseDockerfilePlan {
-  const several = r.builds.length > 1;
-  const tarball = several ? archFileName(r.tarball, '${TARGETARCH}${TARGETVARIANT}') : r.tarball;
-  return { ...origin, ...baseImageConfig(r), add: [tarball, '/'], platformArgs: several };
+  if (r.builds.length === 1) return { ...origin, ...baseImageConfig(r, r.builds[0]), add: [r.tarball, '/'], platformArgs: false, platformLabels: [] };
+  // One Dockerfile for every platform: ADD and the record labels name the platform's own
+  // files through its build args (rootfs-${TARGETARCH}${TARGETVARIANT}.manifest). The
+  // config's own labels still override ours.
+  const tarball = archFileName(r.tarball, PLATFORM_TOKEN);
+  const own = new Set(ociLabels(r.settings.name, r, {}).map((l) => l.key));
+  const records = keyValues(recordLabels(tarball));
+  const config = baseImageConfig(r, r.builds[0]);
+  return {
+    ...origin,
+    ...config,
+    labels: config.labels.filter((l) => own.has(l.key) || !(l.key in recordLabels(r.builds[0]!.tarball))),
+    add: [tarball, '/'],
+    platformArgs: true,
+    platformLabels: records.filter((l) => !own.has(l.key)),
+  };
 }
 
 export function planDerivedDockerfile(r: Resolved, image: DerivedImage, origin: Origin): DerivedDockerfilePlan {

@@ -118,7 +118,11 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
       data.files.forEach((f: ImageFileData) => imageFile(f));
     },
     install_packages: (data) => {
-      if (data.update) chroot('apt-get', 'update');
+      if (data.update) {
+        listsRead();
+        chroot('apt-get', 'update');
+        listsRead();
+      }
       chroot('apt-get', ...APT_OPTIONS, 'install', '--no-install-recommends', ...(data.downgrades ? ['--allow-downgrades'] : []), ...data.packages);
       add('fetch', data.packages.join(' '), { shown: false });
     },
@@ -135,13 +139,23 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
         host('rm', '-f', '--', script);
       }
     },
-    release_date: () => {
-      const urls = arrays.RELEASE_URLS!;
-      const file = (i: number) => `${W}/Release-${i}`;
-      host('env', ...proxyEnv, vars.APT_HELPER!, '-o', 'APT::Sandbox::User=root', 'download-file', ...urls.flatMap((url, i) => [url, file(i)]));
-      urls.forEach((url) => add('fetch', url, { shown: false }));
-      add('write', symbolic(`${W}/release-files`), { shown: false });
-      urls.forEach((_url, i) => add('remove', symbolic(file(i)), { shown: false }));
+    release_date: (data) => {
+      for (const key of data.keys as { file: string; blob: { sha256: string } }[]) {
+        add('write', symbolic(`unpack ${W}/${key.file} (sha256 ${key.blob.sha256})`));
+      }
+      const dists = arrays.RELEASE_DISTS!;
+      const helper = [vars.APT_HELPER!, '-o', 'APT::Sandbox::User=root', 'download-file'];
+      const file = (i: number) => `${W}/InRelease-${i}`;
+      host('env', ...proxyEnv, ...helper, ...dists.flatMap((dist, i) => [`${dist}/InRelease`, file(i)]));
+      dists.forEach((dist) => add('fetch', `${dist}/InRelease`, { shown: false }));
+      add('run', line(['env', ...proxyEnv, ...helper, '<dist>/Release', `${W}/Release-<i>`, '<dist>/Release.gpg', `${W}/Release-<i>.gpg`]), {
+        when: 'for each archive without InRelease',
+      });
+      dists.forEach((_dist, i) => {
+        const keyring = arrays.RELEASE_KEYRINGS![i] ? `${W}/keyring-${arrays.RELEASE_KEYRINGS![i]}.gpg` : vars.KEYRING!;
+        host('gpgv', '--status-fd', '1', '--ignore-time-conflict', '--keyring', keyring, '--output', `${file(i)}.signed`, file(i));
+      });
+      add('write', symbolic(`write ${W}/tmp/release-files`));
     },
     bootstrap: () => {
       const args = [`--verbose`, `--arch=${arch}`, `--keyring=${vars.KEYRING}`, `--components=${s.components.join(',')}`];
@@ -152,18 +166,19 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
       const mirror = maps.MIRRORS![arch]!;
       host('env', ...proxyEnv, 'DPKG_FORCE=unsafe-io', 'debootstrap', ...args, s.suite, rootfs, mirror, `${DEBOOTSTRAP_SCRIPTS}${s.suite}`);
       add('fetch', `${mirror}/dists/${s.suite}/ and the packages of the variant`, { shown: false });
+      listsRead();
       mounts();
     },
     write_tweaks: (data) => data.files.forEach((f: ImageFileData) => imageFile(f)),
     apt_tweaks: (data) => data.files.forEach((f: ImageFileData) => imageFile(f)),
     divert_initctl: (data) => {
       chroot('dpkg-divert', '--local', '--rename', '--add', data.path);
-      host('ln', '-sf', data.target, `${rootfs}${data.path}`);
+      host('ln', '-sfT', data.target, `${rootfs}${data.path}`);
     },
     debconf_preseed: (data) => {
       chroot('debconf-set-selections');
       if (data.timezone) {
-        host('ln', '-sf', `/usr/share/zoneinfo/${vars.TIMEZONE}`, `${rootfs}/etc/localtime`);
+        host('ln', '-sfT', `/usr/share/zoneinfo/${vars.TIMEZONE}`, `${rootfs}/etc/localtime`);
         imageFile({ path: '/etc/timezone', mode: '0644', content: `${vars.TIMEZONE}\n` });
       }
     },
@@ -175,6 +190,7 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
     apt_upgrade: (data) => {
       chroot('apt-get', 'update');
       add('fetch', r.builds.find((b) => b.arch === arch)!.buildSources.map((src) => `${src.uri} ${src.suite}`).join(', '), { shown: false });
+      listsRead();
       if (data.upgrade) chroot('apt-get', ...APT_OPTIONS, 'dist-upgrade');
     },
     locales: (data) => {
@@ -191,7 +207,7 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
     },
     timezone: () => {
       chroot('debconf-set-selections');
-      host('ln', '-sf', `/usr/share/zoneinfo/${vars.TIMEZONE}`, `${rootfs}/etc/localtime`);
+      host('ln', '-sfT', `/usr/share/zoneinfo/${vars.TIMEZONE}`, `${rootfs}/etc/localtime`);
       imageFile({ path: '/etc/timezone', mode: '0644', content: `${vars.TIMEZONE}\n` });
       chroot('apt-get', ...APT_OPTIONS, 'install', '--no-install-recommends', 'tzdata');
     },
@@ -213,9 +229,11 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
     apt_clean: () => {
       chroot('apt-get', 'clean');
       host('rm', '-f', `${rootfs}/var/cache/apt/pkgcache.bin`, `${rootfs}/var/cache/apt/srcpkgcache.bin`);
+      listsRead();
       host('rm', '-rf', `${rootfs}/var/lib/apt/lists/*`);
     },
     finalize: (data) => {
+      listsRead();
       for (const undo of data.undo as string[][]) add('chroot', line(undo), { when: 'with --undo-tweaks' });
       imageFile({ path: '/etc/resolv.conf', mode: '0644', content: '' });
       imageFile({ path: '/etc/hostname', mode: '0644', content: '' });
@@ -265,7 +283,6 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
       add('create', 'mkdir -p $PACKAGE_CACHE', withCache);
       const hookScript = `${W}/mkimage.sh`;
       add('write', symbolic(`install -m 0755 <this script> ${hookScript}`));
-      host('install', '-d', '-m', '1777', `${W}/tmp`);
       if (s.mode === 'unshare') host('chmod', '0755', W);
       for (const stage of ['setup', 'essential', 'customize']) {
         args.push(`--${stage}-hook=${bashQ(hookScript)} --hook ${stage} --arch ${arch} "$1"`);
@@ -301,10 +318,10 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
       const labels = ['--change', `LABEL ${data.createdLabel}=${created}`, '--change', `LABEL ${data.versionLabel}=<version>`];
       const releaseTags = [...(vars.TAG_VERSION === '1' ? ['<version>'] : []), ...(vars.TAG_DATED === '1' ? [`${s.suite}-${day}`] : [])];
       const tags = [...arrays.TAGS!, ...releaseTags];
-      for (const platform of data.platforms as { arch: string; args: string[] }[]) {
+      for (const platform of data.platforms as { arch: string; args: string[]; changes: string[] }[]) {
         const suffix = maps.ARCH_TAGS![platform.arch]!;
         const first = `${vars.IMAGE}:${tags[0]}${suffix}`;
-        host(vars.ENGINE!, 'import', ...data.changes, ...labels, ...platform.args, `${O}/${maps.TARBALLS![platform.arch]}`, first);
+        host(vars.ENGINE!, 'import', ...platform.changes, ...labels, ...platform.args, `${O}/${maps.TARBALLS![platform.arch]}`, first);
         for (const tag of tags.slice(1)) host(vars.ENGINE!, 'tag', first, `${vars.IMAGE}:${tag}${suffix}`);
       }
       if (data.manifestList) {
@@ -351,6 +368,10 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
     },
   };
 
+  /** check_apt_lists: the Release files apt keeps in the rootfs, compared with those checked before the build. */
+  function listsRead() {
+    add('read', symbolic(`compare the Release files in ${rootfs}/var/lib/apt/lists with ${W}/tmp/release-files`));
+  }
   function mounts() {
     add('mount', line(['mount', '-t', 'proc', 'proc', `${rootfs}/proc`]));
     add('mount', line(['mount', '-t', 'sysfs', 'sysfs', `${rootfs}/sys`]));

@@ -9,7 +9,8 @@ import type { Resolved } from './resolve.js';
 import { sourceLine } from './sources.js';
 import { ARCH_FACTS } from './arches.js';
 import type { OciPlan } from './oci.js';
-import { hookInstalls, planSteps, type StepCall, type StepPlan, usesEatmydata } from './steps.js';
+import { hookInstalls, planSteps, releasesRead, type StepCall, type StepPlan, usesEatmydata } from './steps.js';
+import { aptListName, listNames } from './apt-lists.js';
 
 export interface ShellVariable {
   name: string;
@@ -80,9 +81,10 @@ const APT_HELPER = '/usr/lib/apt/apt-helper';
 
 /**
  * The script's view-model. `importChanges` are the engine's --change arguments that give
- * the imported image the same CMD and ENV as the base Dockerfile; null = no import.
+ * each architecture's imported image the same CMD, ENV and labels as the base Dockerfile
+ * (in the order of r.builds); null = no import.
  */
-export function planScript(r: Resolved, id: string, origin: Origin, importChanges: string[] | null, oci: OciPlan | null): ScriptPlan {
+export function planScript(r: Resolved, id: string, origin: Origin, importChanges: string[][] | null, oci: OciPlan | null): ScriptPlan {
   const s = r.settings;
   const mmdebstrap = s.backend === 'mmdebstrap';
   const locales = [...s.locales.generate].sort();
@@ -104,6 +106,8 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
   if (compressor) tools.push({ command: compressor.command, package: compressor.package });
   if (engine) tools.push({ command: engine, package: ENGINE_PACKAGES[engine] });
   if (oci) tools.push({ command: 'gzip', package: 'gzip' });
+  // Checks the Release files the build reads, before it reads them (release_date).
+  tools.push({ command: 'gpgv', package: 'gpgv' });
   // It reads each extra repository's key and checks its fingerprints before apt trusts it.
   if (r.repositories.length > 0) tools.push({ command: 'gpg', package: 'gpg' });
   const requiredFiles = [{ path: r.hostKeyring, package: r.distro.hostKeyringPackage }];
@@ -115,15 +119,23 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
   }
   if (steps.some((step) => step.fn === 'release_date')) requiredFiles.push({ path: APT_HELPER, package: 'apt' });
   const versionFile = VERSION_FILES[s.distro];
-  // The packages whose versions the build record names: what bootstraps, packs and compresses.
-  const hostToolPackages = [s.backend, 'tar', ...(compressor ? [compressor.package] : [])];
+  // The host packages whose versions the records name and the result cache compares: what
+  // bootstraps, packs and compresses, apt and dpkg (they resolve and unpack the packages),
+  // gpgv and the keyring (they check the archives).
+  const hostToolPackages = [
+    ...new Set([s.backend, 'tar', ...(compressor ? [compressor.package] : []), ...(oci ? ['gzip'] : []), 'apt', 'dpkg', 'gpgv', r.distro.hostKeyringPackage]),
+  ];
   // --result-cache publishes a kept build instead of building; only where the same inputs give the same bytes.
   const noReuse = !s.reproducible
     ? 'the config sets reproducible: false, so the same inputs do not give the same tarball'
     : s.hooks.some((hook) => hook.on === 'host')
       ? 'a hook runs on the build host, and what it reads there is not among the inputs it compares'
       : '';
-  const archives = [...new Set(r.builds.flatMap((b) => [...b.buildSources, ...b.sources]).map((src) => src.uri))];
+  const archives = [...new Set([...r.builds.flatMap((b) => [...b.buildSources, ...b.sources]).map((src) => src.uri), ...r.repositories.map((repo) => repo.uri)])];
+  // Every Release file a build reads, once, in the order the builds read them.
+  const reads = releasesRead(r);
+  const dists = [...new Set(reads.flatMap((read) => read.dists))];
+  const repositoryOf = (dist: string) => r.repositories.find((repo) => repo.suites.some((suite) => `${repo.uri}/dists/${suite}` === dist));
 
   const plan: Omit<ScriptPlan, 'hostPaths'> = {
     ...origin,
@@ -154,7 +166,7 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
             comment: 'debootstrap script for a suite the host debootstrap does not know',
           },
       ...(usesEatmydata(r) ? [{ name: 'EATMYDATA_HOOK', value: EATMYDATA_HOOK, comment: 'dpkg without syncs during the build' }] : []),
-      { name: 'APT_HELPER', value: APT_HELPER, comment: 'downloads the Release files for SOURCE_DATE_EPOCH' },
+      { name: 'APT_HELPER', value: APT_HELPER, comment: 'downloads the Release files before the build; reads the extra repositories\' indexes' },
       {
         name: 'EPOCH',
         value: r.epoch === null ? '' : String(r.epoch),
@@ -188,12 +200,29 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
       ...(mmdebstrap ? [] : [{ name: 'EXCLUDE', values: s.exclude, comment: 'removed from the variant' }]),
       { name: 'ARCHES', values: s.arch, comment: 'dpkg architectures, built one after the other' },
       {
-        name: 'RELEASE_URLS',
-        values: [...new Set(r.builds.flatMap((b) => b.buildSources.map((src) => `${src.uri}/dists/${src.suite}/Release`)))],
-        comment: 'the build record lists their dates and checksums; the newest Date can give SOURCE_DATE_EPOCH',
+        name: 'RELEASE_DISTS',
+        values: dists,
+        comment: 'the Release files the build reads (InRelease, or Release and Release.gpg): checked first, listed in the build record; the newest Date can give SOURCE_DATE_EPOCH',
+      },
+      { name: 'RELEASE_LISTS', values: dists.map((dist) => listNames(`${dist}/`).join(' ')), comment: "their names in the rootfs's /var/lib/apt/lists (apt's, debootstrap's)" },
+      {
+        name: 'RELEASE_KEYRINGS',
+        values: dists.map((dist) => repositoryOf(dist)?.name ?? ''),
+        comment: 'what checks each: empty = KEYRING, else the key of that extra repository',
       },
       { name: 'ARCHIVES', values: archives, comment: 'every archive the build and the image read, as the build record lists them' },
-      { name: 'HOST_TOOL_PACKAGES', values: hostToolPackages, comment: 'host packages whose versions the build record names' },
+      { name: 'REPOSITORIES', values: r.repositories.map((repo) => repo.name), comment: 'extra repositories: their packages get package URLs that name them' },
+      { name: 'REPOSITORY_URIS', values: r.repositories.map((repo) => repo.uri), comment: '' },
+      {
+        name: 'REPOSITORY_LISTS',
+        values: r.repositories.map((repo) => repo.suites.map((suite) => aptListName(`${repo.uri}/dists/${suite}/`)).join(' ')),
+        comment: 'where apt keeps their package indexes',
+      },
+      {
+        name: 'HOST_TOOL_PACKAGES',
+        values: hostToolPackages,
+        comment: 'host packages whose versions the records name and --result-cache compares',
+      },
       { name: 'LOCALES', values: locales, comment: 'locales to generate' },
       { name: 'TAGS', values: r.staticTags, comment: 'tags besides the release version read from the rootfs' },
       { name: 'COMPRESSOR', values: compressor ? [...compressor.argv] : [], comment: 'tarball compression; empty = none' },
@@ -208,6 +237,11 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
         ? [{ name: 'APT_LINES', entries: byArch((b) => b.buildSources.map(sourceLine).join('\n')), comment: 'what mmdebstrap installs from, one line each' }]
         : []),
       { name: 'TARBALLS', entries: byArch((b) => b.tarball), comment: 'written to the output directory' },
+      {
+        name: 'ARCH_RELEASES',
+        entries: reads.map((read) => ({ key: read.arch, value: read.dists.join(' ') })),
+        comment: "the Release files each architecture's build reads (of RELEASE_DISTS)",
+      },
       {
         name: 'KEPT_BUILDS',
         // One place per image, suite and tarball: a config's next build replaces its last.

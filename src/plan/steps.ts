@@ -5,7 +5,7 @@
 import { localeCharset } from '../model/formats.js';
 import { supportedLine } from '../releases/locales.js';
 import type { Resolved } from './resolve.js';
-import { accountCommands, caCertificateFiles, hookStep, imageFiles, repositoriesStep } from './additions.js';
+import { accountCommands, caCertificateFiles, hookStep, imageFiles, repositoriesStep, repositoryKeyrings } from './additions.js';
 import { OCI } from './dockerfiles.js';
 import { planSlim } from './slim.js';
 import { ONE_LINE_SOURCES, sourcesFile } from './sources.js';
@@ -91,6 +91,36 @@ export function hookInstalls(r: Resolved): string[] {
   return [...(s.locales.generate.length > 0 ? ['locales'] : []), ...(s.timezone !== undefined ? ['tzdata'] : [])];
 }
 
+/** debootstrap: the build runs apt-get update (and so reads every source) once the sources are in place. */
+const debootstrapUpdates = (r: Resolved) =>
+  r.settings.upgrade || r.settings.locales.generate.length > 0 || r.settings.timezone !== undefined || r.aptInstall.length > 0;
+
+/** mmdebstrap: apt-get update runs again at the customize hook, for the extra repositories' packages. */
+const mmdebstrapUpdates = (r: Resolved) => r.settings.backend === 'mmdebstrap' && r.repositories.length > 0 && r.aptInstall.length > 0;
+
+/**
+ * The Release files each architecture's build reads, as `<uri>/dists/<suite>`: debootstrap
+ * reads the suite's, then every source's when apt-get update runs; mmdebstrap every
+ * source's at once. The extra repositories' are read where an apt-get update runs after
+ * their sources are in place. release_date checks these before the build, and the build
+ * proves it read these same files.
+ */
+export function releasesRead(r: Resolved): { arch: string; dists: string[] }[] {
+  const mmdebstrap = r.settings.backend === 'mmdebstrap';
+  const readsAll = mmdebstrap || debootstrapUpdates(r);
+  const readsRepositories = mmdebstrap ? mmdebstrapUpdates(r) : debootstrapUpdates(r);
+  const repositories = r.repositories.flatMap((repo) => repo.suites.map((suite) => `${repo.uri}/dists/${suite}`));
+  return r.builds.map((b) => ({
+    arch: b.arch,
+    dists: [
+      ...new Set([
+        ...(readsAll ? b.buildSources : b.buildSources.slice(0, 1)).map((src) => `${src.uri}/dists/${src.suite}`),
+        ...(readsRepositories ? repositories : []),
+      ]),
+    ],
+  }));
+}
+
 /** mmdebstrap's dpkg runs under eatmydata (its hook needs dpkg-architecture on the host): see mmdebstrap_build. */
 export const usesEatmydata = (r: Resolved) => r.settings.backend === 'mmdebstrap' && r.distro.eatmydata;
 
@@ -149,7 +179,7 @@ function rootfsWork(r: Resolved): { sources: StepSpec[]; rest: StepSpec[] } {
       data: {
         packages: r.aptInstall,
         // mmdebstrap's package lists predate the extra repositories; debootstrap's update step runs after them.
-        update: s.backend === 'mmdebstrap' && r.repositories.length > 0,
+        update: mmdebstrapUpdates(r),
         downgrades: r.aptInstall.some((p) => p.includes('=')),
       },
     });
@@ -220,14 +250,13 @@ const call = ({ fn, title, label }: StepPlan): StepCall => ({ fn, title, label }
  * per-architecture tags, and podman a manifest list under the plain tags (docker's
  * manifest lists live only in a registry: `docker buildx bake` makes that image).
  */
-function importData(r: Resolved, changes: string[]) {
+function importData(r: Resolved, changes: string[][]) {
   const engine = r.settings.output.import;
   return {
-    changes,
     several: r.builds.length > 1,
     manifestList: r.builds.length > 1 && engine === 'podman',
-    // docker import --platform; podman import --os --arch --variant
-    platforms: r.builds.map((b) => ({ arch: b.arch, args: engine === 'podman' ? podmanPlatform(b.platform) : ['--platform', b.platform] })),
+    // docker import --platform; podman import --os --arch --variant; each image's own --change arguments.
+    platforms: r.builds.map((b, i) => ({ arch: b.arch, args: engine === 'podman' ? podmanPlatform(b.platform) : ['--platform', b.platform], changes: changes[i]! })),
   };
 }
 
@@ -241,12 +270,17 @@ function podmanPlatform(platform: string): string[] {
  * mmdebstrap backend runs three, and mmdebstrap runs the chroot work at its hooks,
  * which the list places where they run: inside the build, before the import.
  */
-export function planSteps(r: Resolved, importChanges: string[] | null, oci: object | null): StepPlan[] {
+export function planSteps(r: Resolved, importChanges: string[][] | null, oci: object | null): StepPlan[] {
   const s = r.settings;
   // The Release files are always read: the build record lists their dates and checksums.
   const epochFromRelease = s.reproducible && r.epoch === null;
   const releaseDate: StepSpec[] = [
-    { fn: 'release_date', title: epochFromRelease ? 'release files (SOURCE_DATE_EPOCH)' : 'release files', data: { epochFromRelease }, once: true },
+    {
+      fn: 'release_date',
+      title: epochFromRelease ? 'release files (SOURCE_DATE_EPOCH)' : 'release files',
+      data: { epochFromRelease, keys: repositoryKeyrings(r) },
+      once: true,
+    },
   ];
   // Each architecture's tarball is published with its records, before the next one is built.
   const publish: StepSpec[] = [
@@ -282,7 +316,7 @@ export function planSteps(r: Resolved, importChanges: string[] | null, oci: obje
     const after = main.findIndex((step) => step.fn === 'mmdebstrap_build') + 1;
     return [...main.slice(0, after), ...hooks, ...main.slice(after)];
   }
-  const needsUpdate = s.upgrade || s.locales.generate.length > 0 || s.timezone !== undefined || r.aptInstall.length > 0;
+  const needsUpdate = debootstrapUpdates(r);
   return numbered([
     ...releaseDate,
     { fn: 'bootstrap', title: `debootstrap ${s.suite}` },

@@ -7,6 +7,7 @@ import {
   commentText,
   dockerfileExecForm,
   dockerfileListItem,
+  dockerfilePlatformQuote,
   dockerfileQuote,
   dockerfileRunWord,
   dockerfileWord,
@@ -41,6 +42,8 @@ export const QUOTING_HELPERS = {
   shArgs: (value: unknown) => strings(value, 'shArgs').map(shellQuote).join(' '),
   /** a Dockerfile double-quoted string */
   dockerfile: (value: unknown) => dockerfileQuote(text(value, 'dockerfile')),
+  /** the same, where ${TARGETARCH} and ${TARGETVARIANT} (only) expand */
+  dockerfilePlatform: (value: unknown) => dockerfilePlatformQuote(text(value, 'dockerfilePlatform')),
   /** a Dockerfile exec-form list: ["a", "b"], of plain words only */
   dockerfileList: (value: unknown) => `[${strings(value, 'dockerfileList').map(dockerfileListItem).join(', ')}]`,
   /** shell words on a Dockerfile RUN line: each quoted, none with a newline */

@@ -29,6 +29,18 @@ export function dockerfileQuote(value: string): string {
   return `"${value.replace(/[\\"$]/g, (c) => `\\${c}`)}"`;
 }
 
+/** The build platform's args, which a multi-platform base Dockerfile declares itself. */
+const PLATFORM_ARGS = /(\$\{TARGETARCH\}|\$\{TARGETVARIANT\})/;
+
+/**
+ * A Dockerfile double-quoted string in which the platform's own args, and nothing
+ * else, expand: a label of a multi-platform image that names its platform's file.
+ */
+export function dockerfilePlatformQuote(value: string): string {
+  const parts = value.split(PLATFORM_ARGS);
+  return `"${parts.map((part, i) => (i % 2 === 1 ? part : dockerfileQuote(part).slice(1, -1))).join('')}"`;
+}
+
 /**
  * One item of a Dockerfile exec-form (JSON) list. ADD and COPY expand variables and
  * quotes in their JSON items too, while CMD does not, so no single escaping is right for

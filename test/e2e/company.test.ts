@@ -3,7 +3,8 @@
 // company's own, served on the engine's bridge address (the build on the host and the
 // containers both reach it there; containers do not reach 127.0.0.1), with its key
 // beside the config; a throwaway CA made with openssl; an after-packages hook that
-// leaves a marker; a user and a group; and a derived image with USER, CMD, WORKDIR,
+// leaves a marker, and a hook on the build host at each stage (mmdebstrap calls the
+// script back for those, without TMPDIR); a user and a group; and a derived image with USER, CMD, WORKDIR,
 // labels, extra tags and a file. The generated mkimage.sh (mmdebstrap, zstd, no
 // upgrade) builds it and imports it with its own `docker import` into a private Docker
 // Engine; `docker buildx bake` builds the generated base and derived Dockerfiles from
@@ -30,6 +31,8 @@ const REPO_NAME = 'e2e-company';
 const USER = { name: 'e2eapp', uid: 10123, home: '/srv/e2eapp', shell: '/bin/sh' };
 const GROUP = { name: 'e2eapp', gid: 10124 };
 const HOOK_MARKER = '/etc/mkimage-e2e-hook';
+const HOST_MARKER = '/etc/mkimage-e2e-host-hooks';
+const HOST_STAGES = ['after-bootstrap', 'after-packages', 'before-pack'] as const;
 const APP_FILE = { path: '/srv/e2eapp/hello.txt', content: 'hello from the derived image\n' };
 const DERIVED_CMD = ['cat', APP_FILE.path];
 const LABELS = { base: { 'com.example.e2e.team': 'platform e2e' }, derived: { 'com.example.e2e.service': 'app' } };
@@ -81,6 +84,15 @@ describeE2E("end-to-end: a company's base image on Docker Engine and BuildKit", 
       { mode: 0o755 },
     );
     writeFileSync(join(config, 'app/hello.txt'), APP_FILE.content);
+    // On the build host, at each stage (mmdebstrap calls the script back for them, with
+    // no TMPDIR): each leaves a line in the rootfs it was given.
+    for (const stage of HOST_STAGES) {
+      writeFileSync(
+        join(config, `hooks/host-${stage}.sh`),
+        ['#!/bin/sh', 'set -eu', `ok=no; [ "$1" = "$MKIMAGE_ROOTFS" ] && [ "$1" != / ] && [ -d "$1/etc" ] && ok=yes`, `echo "${stage} $ok" >> "$1${HOST_MARKER}"`, ''].join('\n'),
+        { mode: 0o755 },
+      );
+    }
 
     const settings: SettingsInput = {
       name: IMAGE,
@@ -102,7 +114,10 @@ describeE2E("end-to-end: a company's base image on Docker Engine and BuildKit", 
         },
       ],
       caCertificates: ['certs/e2e-root-ca.pem'],
-      hooks: [{ stage: 'after-packages', script: 'hooks/marker.sh' }],
+      hooks: [
+        { stage: 'after-packages', script: 'hooks/marker.sh' },
+        ...HOST_STAGES.map((stage) => ({ stage, script: `hooks/host-${stage}.sh`, on: 'host' as const })),
+      ],
       groups: [GROUP],
       users: [{ name: USER.name, uid: USER.uid, group: GROUP.name, home: USER.home, shell: USER.shell }],
       output: { compression: 'zstd', import: 'docker', source: SOURCE, labels: LABELS.base, tags: ['company'] },
@@ -146,6 +161,7 @@ describeE2E("end-to-end: a company's base image on Docker Engine and BuildKit", 
         policy: `apt-get -q update -o Dir::Etc::SourceList="$(ls ${sources})" -o Dir::Etc::SourceParts=- >/dev/null && apt-cache policy ${repo!.package.name}`,
         bundle: 'cat /etc/ssl/certs/ca-certificates.crt',
         hook: `cat ${HOOK_MARKER}`,
+        hostHooks: `cat ${HOST_MARKER}`,
         accounts: `getent passwd ${USER.name}; getent group ${GROUP.name}`,
       });
       const inDerived = probe(engine!, `${DERIVED}:${SUITE}`, { whoami: 'id -un; pwd', file: `stat -c '%U:%G %a' ${APP_FILE.path}` });
@@ -236,6 +252,10 @@ describeE2E("end-to-end: a company's base image on Docker Engine and BuildKit", 
     expect(inside('hook')).toBe(
       `hook ran as root\nuid=${USER.uid}(${USER.name}) gid=${GROUP.gid}(${GROUP.name}) groups=${GROUP.gid}(${GROUP.name})\n`,
     );
+  });
+
+  it('mmdebstrap ran the hooks on the host at every stage, each with the rootfs as $1 and MKIMAGE_ROOTFS', () => {
+    expect(inside('hostHooks')).toBe(HOST_STAGES.map((stage) => `${stage} yes\n`).join(''));
   });
 
   it('inside the base image: the user and group exist with their ids, home and shell', () => {

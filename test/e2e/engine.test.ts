@@ -8,6 +8,8 @@
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { planImage, renderImage } from '../../src/generate.js';
+import { validateSettings } from '../../src/model/index.js';
 import { aptRepoProblems, makeSigningKey, PrivateApt, startAptRepo, type AptRepo } from './support/apt-repo.js';
 import { dockerPrerequisites, DockerEngine, dockerdPids } from './support/docker.js';
 import { describeE2E, makeTempRoot, must, removeTree, sh, which } from './support/host.js';
@@ -144,6 +146,19 @@ describeE2E('Docker Engine and the local signed apt repository (the e2e harness)
     const result = engine!.run('local/e2e-zst:1', []);
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe('mkimage-gen e2e busybox\n');
+  }, 120_000);
+
+  it("builds the generated multi-platform base Dockerfile: each platform's labels name its own records", () => {
+    const settings = validateSettings({ name: 'local/e2e-multi', distro: 'debian', suite: 'bookworm', arch: ['amd64', 'arm64'], mirror: mirrors.mirror, securityMirror: mirrors.securityMirror, output: { compression: 'gzip' } }, 'e2e');
+    const ctx = join(work, 'multi');
+    mkdirSync(ctx, { recursive: true });
+    writeFileSync(join(ctx, 'Dockerfile'), renderImage(planImage({ id: 'multi', settings, origin: { generatedFrom: 'e2e', regenerate: 'e2e' } })).find((f) => f.path === 'Dockerfile')!.content);
+    must('sh', ['-c', 'gzip -n < "$1" > "$2"', 'sh', rootfsTar, join(ctx, 'rootfs-arm64.tar.gz')]);
+    // ADD only: no binary of the platform runs, so no emulation is needed.
+    engine!.mustDocker(['buildx', 'build', '--progress', 'plain', '--platform', 'linux/arm64', '--load', '-t', 'local/e2e-multi:arm64', ctx]);
+    const labels = (engine!.inspect('local/e2e-multi:arm64').Config as { Labels: Record<string, string> }).Labels;
+    expect(labels).toMatchObject({ 'mkimage-gen.manifest': 'rootfs-arm64.manifest', 'mkimage-gen.build-record': 'rootfs-arm64.build.json', 'mkimage-gen.checksums': 'rootfs-arm64.tar.gz.sha256' });
+    expect(JSON.stringify(labels)).not.toContain('<arch>');
   }, 120_000);
 
   it('serves a signed repository that apt accepts with Signed-By its key, armored or binary', () => {

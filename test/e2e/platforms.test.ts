@@ -153,9 +153,15 @@ describeE2E('multi-arch, rootless and OCI builds', platformPrereq, (mirrors) => 
           must('skopeo', ['--override-arch', arch, 'inspect', `oci:${layout}:bookworm`], { env: { PATH: SYSTEM_PATH, HOME: root } }),
         ) as { Architecture: string; Labels: Record<string, string> };
         expect(inspect.Architecture).toBe(arch);
-        expect(withoutRecordLabels(inspect.Labels)).toEqual(LABELS);
-        expect(inspect.Labels['mkimage-gen.manifest']).toBe('rootfs-<arch>.manifest');
+        expect(withoutRecordLabels(inspect.Labels)).toMatchObject(LABELS);
+        // Each architecture's image names its own records.
+        expect(inspect.Labels['mkimage-gen.manifest']).toBe(`rootfs-${arch}.manifest`);
       }
+      // Each architecture's own tag names its manifest alone: umoci, which takes one platform, reads it.
+      const tags = must('umoci', ['ls', '--layout', layout]).split('\n');
+      expect(tags).toEqual(expect.arrayContaining(['bookworm-amd64', 'bookworm-arm64']));
+      const stat = JSON.parse(must('umoci', ['stat', '--json', '--image', `${layout}:bookworm-arm64`])) as { history: { created_by: string }[] };
+      expect(stat.history.map((h) => h.created_by)).toEqual([expect.stringContaining('rootfs-arm64.tar.zst')]);
     });
   });
 
@@ -191,7 +197,7 @@ describeE2E('multi-arch, rootless and OCI builds', platformPrereq, (mirrors) => 
       ) as Index;
       const amd64 = multiIndex.manifests.find((m) => m.platform?.architecture === 'amd64')!;
       // Equal tarballs, equal layers; the configs differ only in the record labels, which
-      // name rootfs.manifest here and rootfs-<arch>.manifest in the two-architecture build.
+      // name rootfs.manifest here and rootfs-amd64.manifest in the two-architecture build.
       const blob = (out: string, digest: string) => JSON.parse(readFileSync(join(out, 'oci-layout/blobs/sha256', digest.slice(7)), 'utf8'));
       expect(new Set(single.manifests.map((m) => m.digest)).size).toBe(1);
       const singleManifest = blob(rootless.out, single.manifests[0]!.digest);
@@ -200,14 +206,22 @@ describeE2E('multi-arch, rootless and OCI builds', platformPrereq, (mirrors) => 
       const singleConfig = blob(rootless.out, singleManifest.config.digest);
       const multiConfig = blob(multi.out, multiManifest.config.digest);
       expect(singleConfig.config.Labels['mkimage-gen.manifest']).toBe('rootfs.manifest');
-      for (const config of [singleConfig, multiConfig]) config.config.Labels = withoutRecordLabels(config.config.Labels);
+      expect(multiConfig.config.Labels['mkimage-gen.manifest']).toBe('rootfs-amd64.manifest');
+      // The history names the tarball too.
+      for (const config of [singleConfig, multiConfig]) {
+        config.config.Labels = withoutRecordLabels(config.config.Labels);
+        config.history = config.history.map((h: { created_by: string }) => ({ ...h, created_by: h.created_by.replace(/rootfs(-amd64)?\.tar\.zst$/, '<tarball>') }));
+      }
       expect(singleConfig).toEqual(multiConfig);
 
       const inspect = JSON.parse(
         must('skopeo', ['inspect', `oci:${join(rootless.out, 'oci-layout')}:bookworm`], { env: { PATH: SYSTEM_PATH, HOME: root } }),
       ) as { Env: string[]; Labels: Record<string, string> };
       expect(inspect.Env).toContain('LANG=ja_JP.UTF-8');
-      expect(withoutRecordLabels(inspect.Labels)).toEqual(LABELS);
+      expect(withoutRecordLabels(inspect.Labels)).toMatchObject(LABELS);
+      // The version and created labels the import gives.
+      expect(inspect.Labels['org.opencontainers.image.version']).toMatch(/^12\.\d+$/);
+      expect(Date.parse(inspect.Labels['org.opencontainers.image.created']!)).toBeLessThan(Date.now() - 60_000);
 
       // umoci (another OCI implementation) lists the same tags.
       const tags = must('umoci', ['ls', '--layout', join(rootless.out, 'oci-layout')]).split('\n');

@@ -81,12 +81,13 @@ describeE2E('reproducible tarballs', prereq, (mirrors) => {
         expect(spdxProblems(JSON.parse(readFileSync(join(first, 'rootfs.spdx.json'), 'utf8')))).toEqual([]);
         const record = JSON.parse(readFileSync(join(first, 'rootfs.build.json'), 'utf8'));
         expect(record.tarball.sha256).toBe(sums[0]);
+        // The Release files the build read, each checked before and found the same where apt keeps it.
         expect(record.releaseFiles.map((f: { url: string }) => f.url)).toEqual([
-          `${mirrors.mirror}/dists/bookworm/Release`,
-          `${mirrors.mirror}/dists/bookworm-updates/Release`,
-          `${mirrors.securityMirror}/dists/bookworm-security/Release`,
+          `${mirrors.mirror}/dists/bookworm/InRelease`,
+          `${mirrors.mirror}/dists/bookworm-updates/InRelease`,
+          `${mirrors.securityMirror}/dists/bookworm-security/InRelease`,
         ]);
-        expect(record.hostTools.map((t: { package: string }) => t.package)).toEqual(['debootstrap', 'tar', 'gzip']);
+        expect(record.hostTools.map((t: { package: string }) => t.package)).toEqual([backend, 'tar', 'gzip', 'apt', 'dpkg', 'gpgv', 'debian-archive-keyring']);
         const provenance = JSON.parse(readFileSync(join(first, 'rootfs.provenance.json'), 'utf8'));
         expect(provenance.subject[0].digest.sha256).toBe(sums[0]);
 
@@ -96,6 +97,7 @@ describeE2E('reproducible tarballs', prereq, (mirrors) => {
         const drifted = join(root, backend, 'drift-out');
         must('mkdir', ['-p', state, drifted]);
         writeFileSync(join(state, 'release-files'), '');
+        writeFileSync(join(state, 'release-read-amd64'), '');
         must('cp', [join(first, 'rootfs.tar.gz'), join(drifted, '.partial-rootfs.tar.gz')]);
         const doctored = join(root, backend, 'doctored.manifest');
         writeFileSync(doctored, manifest.map((l) => (l.startsWith('bash\t') ? l.replace(/\t[^\t]+/, '\t0.0-0') : l)).join('\n') + '\n');
@@ -103,7 +105,7 @@ describeE2E('reproducible tarballs', prereq, (mirrors) => {
         writeFileSync(join(root, backend, 'lib.sh'), script.slice(0, script.lastIndexOf('main "$@"')));
         const drift = sh('bash', [
           '-c',
-          `source "$1"; WORK_DIR=$3; select_arch amd64; OUTPUT_DIR=$2 EXPECT_FILE=$4 PACKAGES_DB=$5/var/lib/dpkg TMP_TARBALL=$2/.partial-rootfs.tar.gz RELEASE_EPOCH=0
+          `source "$1"; WORK_DIR=$3 BUILD_TMP=$3; select_arch amd64; OUTPUT_DIR=$2 EXPECT_FILE=$4 PACKAGES_DB=$5/var/lib/dpkg TMP_TARBALL=$2/.partial-rootfs.tar.gz RELEASE_EPOCH=0
            PARTIALS=("$TMP_TARBALL"); records && publish_outputs`,
           'drift',
           join(root, backend, 'lib.sh'),

@@ -11,8 +11,9 @@ export const SAFE_HELPERS: Record<Context, readonly string[]> = {
   shell: ['sh', 'shArray', 'shArgs', 'ident', 'int', 'imageRef', 'heredoc'],
   // dockerfile escapes " $ \ and refuses newlines; runArgs shell-quotes one-line words;
   // dockerfileList takes only plain words.
-  // execForm: JSON strings (CMD/ENTRYPOINT expand nothing); dockerfileWord: only [A-Za-z0-9_.:/@%+=,-].
-  dockerfile: ['dockerfile', 'dockerfileList', 'runArgs', 'ident', 'int', 'imageRef', 'execForm', 'dockerfileWord'],
+  // execForm: JSON strings (CMD/ENTRYPOINT expand nothing); dockerfileWord: only [A-Za-z0-9_.:/@%+=,-];
+  // dockerfilePlatform: as dockerfile, but for the platform's own build args.
+  dockerfile: ['dockerfile', 'dockerfileList', 'runArgs', 'ident', 'int', 'imageRef', 'execForm', 'dockerfileWord', 'dockerfilePlatform'],
   hcl: ['hcl', 'int', 'ident'],
   // gitignore: one name, anchored, with git's pattern characters escaped.
   gitignore: ['gitignore'],

@@ -143,6 +143,12 @@ export interface AptRepo {
   sourcesLine(keyFile?: string, address?: string): string;
   /** Paths the server was asked for, in order (to prove a client really came). */
   readonly requests: string[];
+  /**
+   * The repository publishes a new version of its package, as a company repository does:
+   * the .deb beside the old one, the indexes and Release file made and signed again
+   * (Date: `date`). `package.version` and `deb` name the new one.
+   */
+  publish(version: string, date?: Date): void;
   stop(): Promise<void>;
 }
 
@@ -190,7 +196,7 @@ export async function startAptRepo(options: AptRepoOptions = {}): Promise<AptRep
     pkg.file = `/usr/share/${pkg.name}/hello.txt`;
     pkg.command = `/usr/bin/${pkg.name}`;
     const repo = join(root, 'repo');
-    const deb = buildPackage(root, repo, component, pkg);
+    let deb = buildPackage(root, repo, component, pkg);
     const origin = 'mkimage-gen e2e';
     const label = 'mkimage-gen e2e';
     indexAndSign(repo, { suite, codename, component, architectures, origin, label, date: options.date ?? new Date() }, key);
@@ -223,7 +229,14 @@ export async function startAptRepo(options: AptRepoOptions = {}): Promise<AptRep
       label,
       key: signingKey,
       package: pkg,
-      deb,
+      get deb() {
+        return deb;
+      },
+      publish: (version: string, date = new Date()) => {
+        pkg.version = version;
+        deb = buildPackage(root, repo, component, pkg);
+        indexAndSign(repo, { suite, codename, component, architectures, origin, label, date }, signingKey);
+      },
       get requests() {
         return existsSync(requestLog) ? readFileSync(requestLog, 'utf8').split('\n').filter(Boolean) : [];
       },
@@ -248,7 +261,7 @@ export async function startAptRepo(options: AptRepoOptions = {}): Promise<AptRep
 
 /** The package tree: the file, a command that prints it, and the control file; then dpkg-deb --build. */
 function buildPackage(root: string, repo: string, component: string, pkg: RepoPackage): string {
-  const tree = join(root, 'pkg');
+  const tree = join(root, `pkg-${pkg.version}`);
   mkdirSync(join(tree, 'DEBIAN'), { recursive: true });
   mkdirSync(join(tree, pkg.file, '..'), { recursive: true });
   mkdirSync(join(tree, 'usr/bin'), { recursive: true });
