@@ -13,12 +13,13 @@ $(NPM_STAMP): package.json package-lock.json
 build: install
 	npm run --silent build
 
-# Render every preset into generated/ and the JSON Schemas into schema/ (this is also
-# how golden files are updated).
+# Render every preset into generated/, the JSON Schemas into schema/ and the settings
+# reference into README.md (this is also how golden files are updated).
 generate: build
 	$(CLI) generate
 	$(CLI) schema > schema/config.schema.json
 	$(CLI) schema --project > schema/project.schema.json
+	node scripts/readme-reference.mjs
 
 # Exit 1 if generated/ is not what the presets render.
 check: build

@@ -2,7 +2,7 @@
 // every file the preset names (keys, certificates, hooks, files) beside the config, so
 // the first `generate` works. The mirrors go into the project file's defaults for the
 // preset's distro, where one edit changes them for every config of that distro.
-import { PROJECT_DESCRIPTIONS } from '../model/descriptions.js';
+import { fieldDescriptions, projectJsonSchema, settingsJsonSchema } from '../model/json-schema.js';
 import { PROJECT_FILE } from '../model/project.js';
 import type { Preset } from '../presets/index.js';
 import type { NewFile } from '../io/new-files.js';
@@ -39,8 +39,8 @@ export function initFiles(preset: Preset, embedded: Readonly<Record<string, stri
       '`mkimage-gen check` (in CI) exits 1 when out/ is not what they render. Commit both.',
       `The mirrors below are examples: set the ones near your build hosts, here, once.`,
     ],
+    fieldDescriptions(projectJsonSchema()),
     modeline(`${SCHEMA_DIR}/project.schema.json`),
-    PROJECT_DESCRIPTIONS,
   );
   const config = commentedYaml(
     settings,
@@ -48,6 +48,7 @@ export function initFiles(preset: Preset, embedded: Readonly<Record<string, stri
       `An image config, started from the preset ${preset.id}: ${preset.description}.`,
       `Its mirrors come from ${PROJECT_FILE} (defaults.${preset.settings.distro}). \`mkimage-gen explain\` says what it builds.`,
     ],
+    fieldDescriptions(settingsJsonSchema()),
     modeline(`../${SCHEMA_DIR}/config.schema.json`),
   );
   const files = Object.keys(embedded)

@@ -264,7 +264,8 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
           if (argv.show !== undefined) {
             const preset = await presetNamed(argv.show, '--show');
             const { commentedYaml } = await import('./config-yaml.js');
-            process.stdout.write(commentedYaml(preset.settings, [`The preset ${preset.id}: ${preset.description}.`]));
+            const { fieldDescriptions, settingsJsonSchema } = await import('../model/json-schema.js');
+            process.stdout.write(commentedYaml(preset.settings, [`The preset ${preset.id}: ${preset.description}.`], fieldDescriptions(settingsJsonSchema())));
           } else if (argv.json) {
             process.stdout.write(json(PRESETS.map((p) => ({ id: p.id, description: p.description, settings: p.settings }))));
           } else {

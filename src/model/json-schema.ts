@@ -1,46 +1,30 @@
 // The JSON Schemas of config files and project files, for editors and CI tooling: zod's
-// own export, plus what zod cannot say by itself — a title and a description on every
-// field, the suites each distro knows, the fields our refinements require, and the
-// `$schema` key an editor modeline may add.
+// own export, with each field's description from its .describe() (the one place a
+// setting is described: init's comments, presets --show and the README's reference read
+// it from here), plus what zod cannot say by itself — a title, the suites each distro
+// knows, the fields our refinements require, and the `$schema` key an editor modeline
+// may add.
 import * as z from 'zod';
 import { codenames } from '../releases/index.js';
 import { ARCHES } from './formats.js';
 import { LOCALE_NAMES } from '../releases/locales.js';
 import { LEGACY_TIME_ZONES, TIME_ZONES } from '../releases/timezones.js';
-import { FIELD_DESCRIPTIONS, PROJECT_DESCRIPTIONS } from './descriptions.js';
-import { ProjectSchema } from './project.js';
+import { ProjectSchema, SCHEMA_KEY_DESCRIPTION } from './project.js';
 import { SettingsSchema } from './schema.js';
 
-type JsonSchema = Record<string, unknown> & {
+export type JsonSchema = Record<string, unknown> & {
   properties?: Record<string, JsonSchema>;
   items?: JsonSchema;
   additionalProperties?: JsonSchema | boolean;
   required?: string[];
 };
 
-const SCHEMA_KEY: JsonSchema = {
-  type: 'string',
-  description: 'The JSON Schema this file follows; editors read it, mkimage-gen ignores it.',
-};
-
-/**
- * Put each description on its field: keys are dotted paths, `[]` for a list's items and
- * `{}` for a mapping's values (derived[].env{}).
- */
-function describe(schema: JsonSchema, descriptions: Readonly<Record<string, string>>, path = ''): void {
-  for (const [key, child] of Object.entries(schema.properties ?? {})) {
-    const at = path === '' ? key : `${path}.${key}`;
-    const text = descriptions[at];
-    if (text !== undefined) child.description = text;
-    describe(child, descriptions, at);
-    if (child.items) describe(child.items, descriptions, `${at}[]`);
-    if (typeof child.additionalProperties === 'object') describe(child.additionalProperties, descriptions, `${at}{}`);
-  }
-}
+const SCHEMA_KEY: JsonSchema = { type: 'string', description: SCHEMA_KEY_DESCRIPTION };
 
 /**
  * Rules the model checks in code that a JSON Schema can still say, at least in part, so
- * an editor flags the value before mkimage-gen does. Keyed like the descriptions.
+ * an editor flags the value before mkimage-gen does. Keyed by field path: dotted, `[]`
+ * for a list's items and `{}` for a mapping's values (derived[].env{}).
  */
 const ARCH_QUALIFIER = `(?::(?:${[...ARCHES, 'any', 'all', 'native'].join('|')}))?`;
 /** A Debian package name (a dot only before a letter or digit; + at the end only as ++), as apt reads no more into it. */
@@ -79,23 +63,34 @@ function addRules(schema: JsonSchema, path = ''): void {
   }
 }
 
-/** Every field path of a schema, in the same spelling as the description keys. */
-export function fieldPaths(schema: JsonSchema, path = ''): string[] {
+/** Every field of a schema, by path (spelt as CODE_RULES' keys), in the schema's order. */
+export function fields(schema: JsonSchema, path = ''): { path: string; field: JsonSchema }[] {
   return Object.entries(schema.properties ?? {}).flatMap(([key, child]) => {
     const at = path === '' ? key : `${path}.${key}`;
     return [
-      at,
-      ...fieldPaths(child, at),
-      ...(child.items ? fieldPaths(child.items, `${at}[]`) : []),
-      ...(typeof child.additionalProperties === 'object' ? fieldPaths(child.additionalProperties, `${at}{}`) : []),
+      { path: at, field: child },
+      ...fields(child, at),
+      ...(child.items ? fields(child.items, `${at}[]`) : []),
+      ...(typeof child.additionalProperties === 'object' ? fields(child.additionalProperties, `${at}{}`) : []),
     ];
   });
+}
+
+/** Every field path of a schema. */
+export function fieldPaths(schema: JsonSchema): string[] {
+  return fields(schema).map((f) => f.path);
+}
+
+/** Each field's description (its zod .describe()), by path. */
+export function fieldDescriptions(schema: JsonSchema): Record<string, string> {
+  const described: Record<string, string> = {};
+  for (const { path, field } of fields(schema)) if (typeof field.description === 'string') described[path] = field.description;
+  return described;
 }
 
 /** The config file format. */
 export function settingsJsonSchema(): JsonSchema {
   const schema = z.toJSONSchema(SettingsSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
-  describe(schema, FIELD_DESCRIPTIONS);
   addRules(schema);
   schema.properties = { $schema: SCHEMA_KEY, ...schema.properties };
   // The refinements allow only the suites each distro has. They also require a mirror,
@@ -116,7 +111,6 @@ export function settingsJsonSchema(): JsonSchema {
 /** The project file format (mkimage-gen.yaml). */
 export function projectJsonSchema(): JsonSchema {
   const schema = z.toJSONSchema(ProjectSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
-  describe(schema, PROJECT_DESCRIPTIONS);
   return {
     $schema: schema.$schema,
     $id: 'mkimage-gen/project.schema.json',

@@ -7,6 +7,9 @@ import { strictObject } from './schema.js';
 
 export { PROJECT_FILE } from '../layout.js';
 
+/** The `$schema` key an editor modeline may add, in a project file or a config. */
+export const SCHEMA_KEY_DESCRIPTION = 'the JSON Schema this file follows; editors read it, mkimage-gen ignores it';
+
 const relativePath = (what: string) =>
   z
     .string()
@@ -16,19 +19,17 @@ const relativePath = (what: string) =>
     });
 
 export const ProjectSchema = strictObject({
-  $schema: z.string().optional(),
-  configs: z.array(relativePath('a path or glob')).min(1),
-  out: relativePath('a directory').default('images'),
-  // Settings shared by every config; under debian: and ubuntu:, by the configs of that distro.
+  $schema: z.string().optional().describe(SCHEMA_KEY_DESCRIPTION),
+  configs: z.array(relativePath('a path or glob')).min(1).describe('config files to render, as paths or globs relative to this file (e.g. configs/*.yaml)'),
+  out: relativePath('a directory').default('images').describe('the output directory, relative to this file'),
   defaults: z
     .looseObject({
-      debian: z.record(z.string(), z.unknown()).optional(),
-      ubuntu: z.record(z.string(), z.unknown()).optional(),
+      debian: z.record(z.string(), z.unknown()).optional().describe('settings merged under every Debian config, e.g. mirror and securityMirror'),
+      ubuntu: z.record(z.string(), z.unknown()).optional().describe('settings merged under every Ubuntu config, e.g. mirror and portsMirror'),
     })
-    .default({}),
+    .default({})
+    .describe("settings merged under every config; under debian: and ubuntu:, only under the configs of that distro (set the mirrors there, once); a config's own value wins"),
 });
-
-export type ProjectInput = z.input<typeof ProjectSchema>;
 export type ProjectSettings = z.output<typeof ProjectSchema>;
 
 export function validateProject(input: unknown, source: string): ProjectSettings {

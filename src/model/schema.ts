@@ -112,27 +112,22 @@ const imageRepository = pattern(IMAGE_REPOSITORY, 'an image repository', 'local/
 const imageTag = pattern(IMAGE_TAG, 'an image tag', 'bookworm, 12.7');
 
 const tweaks = strictObject({
-  /** usr/sbin/policy-rc.d exits 101: package scripts start no services in the build or the container. */
-  policyRcD: z.boolean().default(true),
-  /** Divert /sbin/initctl to /bin/true; auto = only in the upstart era. */
-  initctl: z.union([z.boolean(), z.literal('auto')]).default('auto'),
-  /** dpkg force-unsafe-io: no sync() after each unpack. */
-  unsafeIo: z.boolean().default(true),
-  /** DPkg::Post-Invoke deletes downloaded .debs after every install. */
-  noCache: z.boolean().default(true),
-  /** Acquire::Languages "none": no translated package descriptions. */
-  noLanguages: z.boolean().default(true),
-  /** Keep apt's package lists gzipped on disk. */
-  gzipIndexes: z.boolean().default(true),
-  /** Do not keep Suggests-only packages from autoremove. */
-  autoremoveSuggests: z.boolean().default(true),
+  policyRcD: z.boolean().default(true).describe('usr/sbin/policy-rc.d exits 101: package scripts start no services, in the build or the container'),
+  initctl: z.union([z.boolean(), z.literal('auto')]).default('auto').describe('divert /sbin/initctl to /bin/true; auto = only in the upstart era'),
+  unsafeIo: z.boolean().default(true).describe('dpkg force-unsafe-io: no sync() after each unpack'),
+  noCache: z
+    .boolean()
+    .default(true)
+    .describe('DPkg::Post-Invoke deletes downloaded .debs after every install, and apt keeps no binary caches (pkgcache.bin, srcpkgcache.bin), as in the official images'),
+  noLanguages: z.boolean().default(true).describe('Acquire::Languages "none": no translated package descriptions'),
+  gzipIndexes: z.boolean().default(true).describe("keep apt's package lists gzipped on disk"),
+  autoremoveSuggests: z.boolean().default(true).describe('let autoremove drop packages that are only suggested'),
 });
 
 const apt = strictObject({
-  /** auto = the format the release itself writes. */
-  format: oneOf(['auto', 'one-line', 'deb822']).default('auto'),
-  updates: z.boolean().default(true),
-  security: z.boolean().default(true),
+  format: oneOf(['auto', 'one-line', 'deb822']).default('auto').describe('auto (the format the release itself writes), one-line or deb822'),
+  updates: z.boolean().default(true).describe('add <suite>-updates'),
+  security: z.boolean().default(true).describe('add <suite>-security (<suite>/updates up to buster)'),
   keepSnapshot: z
     .boolean()
     .default(false)
@@ -151,8 +146,8 @@ const apt = strictObject({
 });
 
 const locales = strictObject({
-  generate: z.array(locale).default([]),
-  default: locale.optional(),
+  generate: z.array(locale).default([]).describe('locales to generate, e.g. ja_JP.UTF-8, ja_JP.EUC-JP'),
+  default: locale.optional().describe("the image's LANG: one of locales.generate, or C.UTF-8"),
 });
 
 const releaseTags = strictObject({
@@ -234,20 +229,17 @@ const user = strictObject({
 });
 
 const output = strictObject({
-  /** Tarball file name; default rootfs.tar plus the compression's suffix. */
   tarball: z
     .string()
     .regex(TARBALL_NAME, {
       error: (issue) => (typeof issue.input === 'string' && reservedNameProblem(issue.input)) || `${describeInput(issue.input)} is not a plain file name (e.g. rootfs.tar.xz)`,
     })
-    .optional(),
-  compression: oneOf(['xz', 'gzip', 'zstd', 'none']).default('xz'),
-  /** Import the tarball into this engine after the build, or not at all. */
-  import: oneOf(['docker', 'podman', 'none']).default('docker'),
-  /** Also tag the image latest. */
-  latest: z.boolean().default(false),
-  /** Extra tags beside the suite and the version read from the rootfs. */
-  tags: z.array(imageTag).default([]),
+    .optional()
+    .describe("the tarball's file name; default rootfs.tar plus the compression's suffix"),
+  compression: oneOf(['xz', 'gzip', 'zstd', 'none']).default('xz').describe('xz, gzip, zstd or none'),
+  import: oneOf(['docker', 'podman', 'none']).default('docker').describe('import the tarball with docker or podman after the build, or none'),
+  latest: z.boolean().default(false).describe('also tag :latest'),
+  tags: z.array(imageTag).default([]).describe('extra tags beside :<suite> and :<version read from the rootfs>'),
   releaseTags: releaseTags.default(releaseTags.parse({})).describe('the tags the official images have, each on or off'),
   labels: labels.describe('extra image labels (LABEL), beside the org.opencontainers.image ones'),
   source: url('a source URL', 'https://git.example.com/infra/images').optional().describe('org.opencontainers.image.source: where the config lives'),
@@ -269,8 +261,8 @@ const execItem = z
   .regex(/^[^\x00-\x1f\x7f]*$/, { error: (issue) => `${describeInput(issue.input)}: a CMD or ENTRYPOINT word cannot hold control characters or newlines` });
 
 const derivedImage = strictObject({
-  name: imageRepository,
-  packages: z.array(packageSpec(true)).default([]),
+  name: imageRepository.describe('image repository of the derived image; its last part names its folder'),
+  packages: z.array(packageSpec(true)).default([]).describe('packages the derived image installs'),
   env: z
     .preprocess(
       (env, ctx) => {
@@ -298,7 +290,7 @@ const derivedImage = strictObject({
       ),
     )
     .default({})
-    .describe('ENV: numbers and booleans are taken as their text'),
+    .describe('ENV: environment variables of the derived image; numbers and booleans are taken as their text'),
   cmd: z.array(execItem).min(1).optional().describe('CMD, exec form'),
   entrypoint: z.array(execItem).min(1).optional().describe('ENTRYPOINT, exec form'),
   user: owner.optional().describe('USER: user[:group] the image runs as'),
@@ -307,8 +299,7 @@ const derivedImage = strictObject({
   labels: labels.describe('LABEL: extra labels beside the org.opencontainers.image ones'),
   tags: z.array(imageTag).default([]).describe('tags beside :<suite>'),
   files: z.array(imageFile).default([]).describe('files copied in (COPY), from beside the config; generate writes them beside the Dockerfile'),
-  /** Undo the Docker tweaks, for images that run services. */
-  undoTweaks: z.boolean().default(false),
+  undoTweaks: z.boolean().default(false).describe('take the Docker tweaks back out, for images that run services'),
 });
 
 /** arch is one architecture or a list: name the value that is none. */
@@ -322,44 +313,57 @@ function archError(issue: { input?: unknown }): string {
 }
 
 const settingsShape = {
-  /** Image repository, e.g. local/debian-ja. */
-  name: imageRepository,
-  distro: oneOf(['debian', 'ubuntu']),
-  suite: z.string().min(1),
+  name: imageRepository.describe('image repository, e.g. local/debian-ja; the tags are added to it'),
+  distro: oneOf(['debian', 'ubuntu']).describe('debian or ubuntu'),
+  suite: z.string().min(1).describe('the release codename, e.g. bookworm or noble (`mkimage-gen releases` lists them)'),
   arch: z
     .union([oneOf(ARCHES), z.array(oneOf(ARCHES)).min(1)], { error: archError })
     .default('amd64')
     .describe('dpkg architecture, or a list of them: one tarball per architecture, foreign ones built through qemu-user'),
-  variant: oneOf(['minbase', 'buildd', 'default']).default('minbase'),
-  backend: oneOf(['debootstrap', 'mmdebstrap']).default('debootstrap'),
+  variant: oneOf(['minbase', 'buildd', 'default']).default('minbase').describe('minbase (Essential packages and apt), buildd (plus build-essential) or default'),
+  backend: oneOf(['debootstrap', 'mmdebstrap']).default('debootstrap').describe('debootstrap, or mmdebstrap (faster; releases on the mirrors)'),
   mode: oneOf(['root', 'unshare'])
     .default('root')
     .describe('root: the script runs as root; unshare: mmdebstrap builds as an unprivileged user in a user namespace (needs subuid/subgid ranges)'),
-  mirror: mirrorUrl.optional(),
+  mirror: mirrorUrl
+    .optional()
+    .describe("required, here or in the project file's defaults: a mirror near the build host, e.g. http://ftp.jp.debian.org/debian"),
   portsMirror: mirrorUrl
     .optional()
     .describe("Ubuntu: a mirror of the ports archive (ubuntu-ports), where Ubuntu publishes every architecture but amd64 and i386"),
-  securityMirror: mirrorUrl.optional(),
-  components: z.array(pattern(COMPONENT, 'an archive component', 'main')).min(1).optional(),
-  include: z.array(packageSpec(true)).default([]).describe('packages added to the variant; name=version pins are installed with apt-get after the bootstrap'),
-  exclude: z.array(packageSpec(false)).default([]),
-  /** Add the release's iproute/iproute2: without `ip` the container has no network. */
-  networkTools: z.boolean().default(true),
-  /** HTTP proxy for the build only; it is not written into the image. */
-  proxy: url('a proxy URL', 'http://proxy.example:3128').optional(),
-  tweaks: tweaks.default(tweaks.parse({})),
-  apt: apt.default(apt.parse({})),
-  upgrade: z.boolean().default(true),
-  clean: z.boolean().default(true),
-  locales: locales.default(locales.parse({})),
-  /** An IANA zone as tzdata ships it (legacy names only where the release's tzdata has them). */
-  timezone: checked(timezoneProblem).optional(),
-  /** dpkg path-exclude rules: no docs, man pages or translations (copyright files stay). */
-  slim: z.boolean().default(false),
-  /** Same mirror content, same tarball bytes: clamped mtimes, sorted entries, no machine-id. */
-  reproducible: z.boolean().default(true),
-  /** Timestamp for reproducible tarballs; default: the newest Date of the Release files the build reads. */
-  sourceDateEpoch: z.number().int().min(0).max(2 ** 32).optional(),
+  securityMirror: mirrorUrl
+    .optional()
+    .describe('Debian: a mirror of the security archive (required unless apt.security is false or the release is archived); Ubuntu takes -security from its mirror'),
+  components: z.array(pattern(COMPONENT, 'an archive component', 'main')).min(1).optional().describe('archive components; default main (Ubuntu: main universe)'),
+  include: z
+    .array(packageSpec(true))
+    .default([])
+    .describe('packages added to the variant (the network package is added for you); name=version pins are installed with apt-get after the bootstrap'),
+  exclude: z.array(packageSpec(false)).default([]).describe('packages removed from the variant (debootstrap only)'),
+  networkTools: z.boolean().default(true).describe("add the release's iproute/iproute2: without `ip` the container has no network"),
+  proxy: url('a proxy URL', 'http://proxy.example:3128').optional().describe('HTTP proxy for the build only; not written into the image'),
+  tweaks: tweaks.default(tweaks.parse({})).describe('the Docker tweaks, each on by default'),
+  apt: apt.default(apt.parse({})).describe("the image's apt sources"),
+  upgrade: z.boolean().default(true).describe('apt-get dist-upgrade after the sources are in place'),
+  clean: z.boolean().default(true).describe('apt-get clean and drop the package lists at the end'),
+  locales: locales.default(locales.parse({})).describe('locales to generate, and the default one'),
+  timezone: checked(timezoneProblem)
+    .optional()
+    .describe("the image's IANA time zone as tzdata ships it, e.g. Asia/Tokyo (legacy names only where the release's tzdata has them); default UTC"),
+  slim: z
+    .boolean()
+    .default(false)
+    .describe(
+      "dpkg path-exclude rules, kept in the image: no docs (copyright files stay, identical ones stored once), man or info pages, or message translations (locale.alias stays); locale sources, charmaps and glibc converters cut to the generated locales' own",
+    ),
+  reproducible: z.boolean().default(true).describe('same mirror content, same tarball bytes: sorted entries, clamped mtimes, no machine-id or other build traces'),
+  sourceDateEpoch: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32)
+    .optional()
+    .describe('SOURCE_DATE_EPOCH of the build, without snapshot (which sets it); default: the newest Date of the Release files the build reads'),
   snapshot: pattern(/^\d{8}T\d{6}Z$/, 'a snapshot timestamp YYYYMMDDTHHMMSSZ', '20250101T000000Z')
     .refine(isSnapshotTimestamp, {
       error: (issue) => `${describeInput(issue.input)} is not a snapshot timestamp YYYYMMDDTHHMMSSZ (e.g. 20250101T000000Z)`,
@@ -378,8 +382,8 @@ const settingsShape = {
     .describe(
       "drift check: a committed package manifest, relative to the script's folder; the build fails before publishing when its packages differ",
     ),
-  output: output.default(output.parse({})),
-  derived: z.array(derivedImage).default([]),
+  output: output.default(output.parse({})).describe('what the script writes and where the image goes'),
+  derived: z.array(derivedImage).default([]).describe('images built FROM the base image by their own Dockerfile'),
   repositories: z.array(repository).default([]).describe('extra apt repositories, each with its signing key'),
   files: z.array(imageFile).default([]).describe('files copied from beside the config into the image'),
   caCertificates: z
