@@ -4,12 +4,9 @@
 // compiles templates/ at run time, becomes the same templates precompiled (through
 // src/render/precompile.ts), so the CLI loads the Handlebars runtime and no compiler;
 // src/presets/validated.ts, which validates the presets, becomes the presets validated
-// (through src/presets/prevalidate.ts), so generate of the presets loads no zod.
-// Then it runs the CLI once to save V8's compiled code for it (see the end); the rest
-// keeps what node parses and runs at start-up to what the command needs.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// (through src/presets/prevalidate.ts), so generate of the presets loads no zod. The
+// rest keeps what node parses and runs at start-up to what the command needs.
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -86,11 +83,10 @@ const lazyPackages = {
 // trace (printed only for a bug) still names its functions.
 const minify = { minifyWhitespace: true, minifySyntax: true };
 
-// One CommonJS file, cli.cjs, run by dist/cli/main.js (src/cli/launch.cjs) through
-// node:vm with V8's code cache: most of a short run was V8 compiling the bundle, and only
-// a script (not an ES module) can be given its compiled code in Node 20. Commands still
-// load lazily: esbuild turns each import() of a bundled module into running its code on
-// first use. "use strict", as the ES modules it is made of were.
+// One CommonJS file, dist/cli/main.js (package.json's bin), so the lazy packages above
+// are plain require()s. Commands still load lazily: esbuild turns each import() of a
+// bundled module into running its code on first use. "use strict", as the ES modules it
+// is made of were.
 rmSync(join(root, 'dist/cli'), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
@@ -99,7 +95,7 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  outfile: 'dist/cli/cli.cjs',
+  outfile: 'dist/cli/main.js',
   packages: 'bundle',
   logLevel: 'warning',
   ...minify,
@@ -122,20 +118,6 @@ for (const name of Object.keys(LAZY_PACKAGES)) {
     ...minify,
   });
 }
-// dist/cli/ is CommonJS: the launcher is main.js, as package.json's bin names it.
+// dist/cli/ is CommonJS.
 writeFileSync(join(root, 'dist/cli/package.json'), '{ "type": "commonjs" }\n');
-copyFileSync(join(root, 'src/cli/launch.cjs'), join(root, 'dist/cli/main.js'));
 chmodSync(join(root, 'dist/cli/main.js'), 0o755);
-
-// The code cache: what V8 compiled in one run of the built CLI, generate of the presets
-// into a temporary directory (it writes every file: the code of most runs). Without
-// NODE_OPTIONS, whose V8 flags would make the cache unusable for a plain node.
-const scratch = mkdtempSync(join(tmpdir(), 'mkimage-gen-code-cache-'));
-try {
-  const env = { ...process.env, MKIMAGE_GEN_WRITE_CODE_CACHE: join(root, 'dist/cli/cli.cjs.cache') };
-  delete env.NODE_OPTIONS;
-  const run = spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), 'generate', '--quiet', '--out', join(scratch, 'generated')], { cwd: scratch, env, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`the run that writes the code cache failed (${run.status}):\n${run.stderr}`);
-} finally {
-  rmSync(scratch, { recursive: true, force: true });
-}

@@ -14,8 +14,6 @@ import { ROOT } from './helpers/presets.js';
 /** Modules that may read files themselves, and why. */
 const OWN_READERS: Record<string, string> = {
   'src/io/regular-file.ts': 'the reader',
-  // The launcher loads the bundle that holds the reader: it reads only mkimage-gen's own code and its code cache.
-  'src/cli/launch.cjs': 'reads the CLI bundle itself, before any of its modules exist',
 };
 
 /** The ways Node reads a file (or opens one to read). */

@@ -399,23 +399,6 @@ function parser(args: string[], choose: (action: () => Promise<number>) => void,
     });
 }
 
-/**
- * After a command's handler, yargs lays out that command's whole help in case it is
- * shown later (through string-width: ~30 ms of a generate run). We show it only on a
- * usage error, so it is laid out only then. This reaches into yargs' internals, and
- * does nothing if they are not as expected.
- */
-function cacheHelpOnlyIf(cli: Argv, needed: () => boolean): void {
-  type Usage = { cacheHelpMessage?: (this: Usage) => void };
-  const internals = cli as unknown as { getInternalMethods?: () => { getUsageInstance?: () => Usage | undefined } };
-  const usage = internals.getInternalMethods?.().getUsageInstance?.();
-  const cache = usage?.cacheHelpMessage;
-  if (!usage || typeof cache !== 'function') return;
-  usage.cacheHelpMessage = function () {
-    if (needed()) cache.call(this);
-  };
-}
-
 export async function main(args: string[]): Promise<number> {
   let action: (() => Promise<number>) | undefined;
   let failure: string | undefined;
@@ -424,7 +407,6 @@ export async function main(args: string[]): Promise<number> {
     (chosen) => (action = chosen),
     (message) => (failure ??= message),
   );
-  cacheHelpOnlyIf(cli, () => failure !== undefined);
   try {
     await cli.parseAsync();
     if (failure !== undefined) {
