@@ -90,9 +90,6 @@ export const URL_SAFE = /^(?:(?![\s'"`\\$;|&<>(){}[\]*?!#^])[!-~])+$/;
  */
 export const FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,199}$/;
 
-/** A Debian version (policy 5.6.12): digits first, then [A-Za-z0-9.+~:-]; pins are `name=version`. */
-export const PACKAGE_VERSION = /^[0-9][A-Za-z0-9.+~:-]{0,99}$/;
-
 /** A name for an extra repository: it names its keyring, sources and preferences files. */
 export const REPOSITORY_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 

@@ -35,7 +35,7 @@ import {
   REPOSITORY_SUITE,
 } from './formats.js';
 import { checkAccounts } from './accounts.js';
-import { checkEmbedded, checkKeyPins, embeddedRefs } from './embedded.js';
+import { checkEmbedded, checkKeyPins } from './embedded.js';
 import { caCertificatePath, FILE_DESTINATION, runtimePathProblem } from './image-paths.js';
 import { describeInput } from './describe.js';
 import { localeProblem } from './locale.js';
@@ -48,8 +48,6 @@ import { isSnapshotTimestamp, SNAPSHOT_FIRST, snapshotServed } from '../releases
 
 /** A path below the script's folder: plain names joined by /, no `..`, nothing absolute. */
 const EXPECT_PATH = /^(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9_][A-Za-z0-9_.+-]*(?:\/[A-Za-z0-9_][A-Za-z0-9_.+-]*)*$/;
-
-export { describeInput } from './describe.js';
 
 /** A strict object whose unknown keys are reported with the nearest known key. */
 export function strictObject<T extends z.ZodRawShape>(shape: T) {
@@ -625,7 +623,3 @@ export type SettingsInput = z.input<typeof SettingsSchema>;
 /** Validated settings with every default filled. */
 export type Settings = z.output<typeof SettingsSchema>;
 export type DerivedImage = Settings['derived'][number];
-export type ImageFileSetting = Settings['files'][number];
-export type HookSetting = Settings['hooks'][number];
-export type RepositorySetting = Settings['repositories'][number];
-export { embeddedRefs };

@@ -1,6 +1,7 @@
 // What a company adds to its image: keys and their fingerprints, repositories, pins,
 // embedded files checked by their sha256, hooks, accounts, labels and the tag set that
-// the import and bake share.
+// the import and bake share, as generate plans and renders them (test/e2e/company.test.ts
+// builds the image).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

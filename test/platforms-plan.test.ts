@@ -1,4 +1,5 @@
-// Several architectures, rootless mode and the OCI output, as the plan decides them.
+// Several architectures, rootless mode and the OCI output, as the plan decides them
+// (test/e2e/platforms.test.ts builds them).
 import { describe, expect, it } from 'vitest';
 import { planImage, renderAll, renderImage } from '../src/generate.js';
 import { archFileName, archTag } from '../src/layout.js';
