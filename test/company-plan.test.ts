@@ -172,7 +172,7 @@ describe('key pins', () => {
       mkdirSync(join(rootfs, 'etc/apt/keyrings'), { recursive: true });
       writeFileSync(join(rootfs, 'etc/apt/keyrings/company.asc'), key);
       const helpers = runtime.slice(runtime.indexOf('log() {'), runtime.indexOf('# A progress line'));
-      const program = ['set -Eeuo pipefail', 'export LC_ALL=C', 'DRY_RUN=0', `ROOTFS=${rootfs}`, helpers, fn('check_key'), call].join('\n');
+      const program = ['set -Eeuo pipefail', 'export LC_ALL=C', 'DRY_RUN=0', `ROOTFS=${rootfs}`, helpers, fn('rootfs_resolve'), fn('check_key'), call].join('\n');
       return spawnSync('bash', ['-c', program], { encoding: 'utf8' });
     } finally {
       rmSync(rootfs, { recursive: true, force: true });
@@ -182,7 +182,7 @@ describe('key pins', () => {
   it('the script checks the key with the host\'s gpg before apt trusts it, and needs gpg', () => {
     const script = file(render(pinned(showKeys(binary)[0]!)).files, 'mkimage.sh');
     expect(script).toContain('  require_tool gpg gpg\n');
-    expect(script).toContain(`  check_key "$ROOTFS"/etc/apt/keyrings/company.asc ${showKeys(binary)[0]}\n`);
+    expect(script).toContain(`  check_key /etc/apt/keyrings/company.asc ${showKeys(binary)[0]}\n`);
     const ok = checkKey(script, armored);
     expect(ok.status, ok.stderr).toBe(0);
     // The script edited: another fingerprint where the pin was, or another key where the key was.
