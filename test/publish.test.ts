@@ -9,6 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { planImage, renderImage } from '../src/generate.js';
 import { ConfigError, validateSettings, type SettingsInput } from '../src/model/index.js';
 import { rootLedger } from '../src/plan/ledger.js';
+import { parseReference } from '../src/cli/verify.js';
+import { parseManifest } from '../src/manifest.js';
+import { cyclonedxPackages, dpkgArch, manifestArch, manifestPackages, packageDifferences, spdxPackages } from '../src/publish/packages.js';
 import { cli } from './helpers/cli.js';
 import { runAsNobody } from './helpers/dry-run.js';
 import { ROOT } from './helpers/presets.js';
@@ -167,5 +170,70 @@ describe('the push step', () => {
     expect(run.stdout).toMatch(/push_image +run +cosign sign /);
     expect(run.stdout).toContain('Publish: every tag to registry.example.com/infra/debian, by digest');
     expect(run.stdout).toContain('  attested: spdxjson, cyclonedx, slsaprovenance1');
+  });
+});
+
+describe('verify', () => {
+  const spdx = (packages: { name: string; version: string; arch: string }[]) => ({
+    spdxVersion: 'SPDX-2.3',
+    packages: [
+      { SPDXID: 'SPDXRef-Image', name: 'local/test', versionInfo: 'bookworm' },
+      ...packages.map((p) => ({
+        name: p.name,
+        versionInfo: p.version,
+        externalRefs: [{ referenceType: 'purl', referenceLocator: `pkg:deb/debian/${p.name}@${encodeURIComponent(p.version)}?arch=${p.arch}&distro=debian-12` }],
+      })),
+    ],
+  });
+  const manifest = parseManifest('base-files\t12.4+deb12u8\tamd64\tbase-files\t12.4+deb12u8\ntzdata\t2024b-0+deb12u1\tall\ttzdata\t2024b-0+deb12u1\n');
+
+  it('reads the package lists of both SBOMs and of a manifest alike, and names what differs', () => {
+    if ('problem' in manifest) throw new Error(manifest.problem);
+    const fromManifest = manifestPackages(manifest.lines);
+    const same = spdx([
+      { name: 'tzdata', version: '2024b-0+deb12u1', arch: 'all' },
+      { name: 'base-files', version: '12.4+deb12u8', arch: 'amd64' },
+    ]);
+    expect(spdxPackages(same)).toEqual(fromManifest);
+    const cdx = { bomFormat: 'CycloneDX', components: [{ name: 'base-files', version: '12.4+deb12u8', purl: 'pkg:deb/debian/base-files@12.4%2Bdeb12u8?arch=amd64' }] };
+    const partial = cyclonedxPackages(cdx);
+    expect(partial).toEqual(['base-files 12.4+deb12u8 amd64']);
+    expect(packageDifferences(partial as string[], fromManifest, 'the SBOM', 'the manifest')).toEqual(['only in the manifest: tzdata 2024b-0+deb12u1 all']);
+    expect(manifestArch(manifest.lines)).toBe('amd64');
+    expect(spdxPackages({ nope: 1 })).toEqual({ problem: 'not an SPDX document (no packages)' });
+  });
+
+  it('maps OCI platforms back to dpkg architectures', () => {
+    expect(dpkgArch({ architecture: 'arm', variant: 'v7' })).toBe('armhf');
+    expect(dpkgArch({ architecture: 'arm', variant: 'v5' })).toBe('armel');
+    expect(dpkgArch({ architecture: 'ppc64le' })).toBe('ppc64el');
+    expect(dpkgArch({ architecture: 'amd64' })).toBe('amd64');
+  });
+
+  it.each([
+    ['registry.example.com/infra/debian:bookworm', { repository: 'registry.example.com/infra/debian', tag: 'bookworm' }],
+    ['localhost:5000/debian@sha256:' + 'a'.repeat(64), { repository: 'localhost:5000/debian', digest: 'sha256:' + 'a'.repeat(64) }],
+  ])('takes %s', (ref, parsed) => {
+    expect(parseReference(ref)).toEqual({ tag: undefined, digest: undefined, ...parsed });
+  });
+
+  it.each([
+    ['registry.example.com/infra/debian', 'name a tag or a digest'],
+    ['debian:bookworm', 'not a registry repository'],
+    ['registry.example.com/debian@sha256:abc', 'not a sha256 digest'],
+  ])('refuses %s', (ref, message) => {
+    const parsed = parseReference(ref);
+    expect('problem' in parsed && parsed.problem).toContain(message);
+  });
+
+  it('exits 2 on bad input, naming each problem, before it reads any registry', () => {
+    const run = cli(['verify', 'debian:bookworm', '--key', '/nonexistent/cosign.pub', '--manifest', '/nonexistent/rootfs.manifest']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('image: "debian" is not a registry repository');
+    expect(run.stderr).toContain('--key: "/nonexistent/cosign.pub" does not exist');
+    expect(run.stderr).toContain('--manifest: cannot read "/nonexistent/rootfs.manifest": ENOENT');
+    const missing = cli(['verify', 'registry.example.com/debian:bookworm']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('Missing required argument: key');
   });
 });
