@@ -31,7 +31,8 @@ export interface PushPlan {
   /** A key file (resolved against the script's folder when relative), not a KMS reference. */
   keyFile: boolean;
   attestations: PushAttestation[];
-  /** The attestation types, for the script's report. */
+  /** The attestation types (cosign's names), for the publish record and the script's report. */
+  types: string[];
   typesText: string;
   record: string;
 }
@@ -49,6 +50,7 @@ export function planPush(r: Resolved, oci: OciPlan | null): PushPlan | null {
     key,
     keyFile: key !== null && !KMS_SCHEMES.some((scheme) => key.startsWith(scheme)),
     attestations: p.attestations.map((a) => ({ type: COSIGN_TYPES[a], record: RECORD_INDEX[a], statement: a === 'provenance' })),
+    types: p.attestations.map((a) => COSIGN_TYPES[a]),
     typesText: p.attestations.map((a) => COSIGN_TYPES[a]).join(', '),
     record: PUBLISH_RECORD,
   };
