@@ -100,7 +100,7 @@ export function pushLedger(push: PushPlan, h: LedgerHelpers): void {
           predicate = `${h.workDir}/predicate-${arch}.json`;
           h.write(`> ${predicate}`);
         }
-        cosign('attest', '--type', a.type, '--predicate', predicate, `${push.repository}@${target}`);
+        cosign('attest', '--replace', '--type', a.type, '--predicate', predicate, `${push.repository}@${target}`);
       }
     }
   }
