@@ -24,6 +24,8 @@ const validProject = ajv.compile(projectJsonSchema());
 /** Bad configs whose fault lies beyond what a JSON Schema can say, each with the rule it breaks. */
 const BEYOND_JSON_SCHEMA: Record<string, string> = {
   'bad-arch-twice.yaml': 'uniqueness of a list',
+  'bad-publish-no-key.yaml': 'one field in terms of another',
+  'bad-publish-no-oci.yaml': 'one field in terms of another',
   'bad-mode-debootstrap.yaml': 'the mode in terms of the backend',
   'bad-ports-mirror-missing.yaml': 'the mirror in terms of the architecture',
   'bad-backports-sid.yaml': 'backports in terms of the release',

@@ -36,6 +36,15 @@ const extra: RenderEntry[] = [
   },
   // The company preset's repository key, CA, files and hooks inside mmdebstrap's hooks.
   { id: 'company-mmdebstrap', settings: validatePreset(findPreset('debian-trixie-company')!, ['backend=mmdebstrap']), origin },
+  // Push, sign and attest (publish): every skopeo and cosign command, for each architecture.
+  {
+    id: 'two-arches-publish',
+    settings: validateSettings(
+      { ...DEBIAN, arch: ['amd64', 'arm64'], output: { oci: true, import: 'none' }, publish: { repository: 'registry.example.com/infra/debian', key: 'cosign.key' } },
+      't',
+    ),
+    origin,
+  },
   { id: 'not-reproducible', settings: validateSettings({ ...DEBIAN, reproducible: false, sourceDateEpoch: 1700000000, output: { import: 'none', compression: 'none' } }, 't'), origin },
 ];
 

@@ -96,6 +96,10 @@ const FIELDS: Field[] = [
   { key: 'output.labels{key}', error: 'output.labels', set: (v) => ({ ...DEBIAN, output: { labels: { [v]: 'x' } } }), examples: ['com.example.team', 'team'], extras: ['.a', '-b', '_c'], reach: null },
   { key: 'output.labels{}', error: 'output.labels.team', set: (v) => ({ ...DEBIAN, output: { labels: { team: v } } }), examples: ['platform', 'a b', ''], reach: null },
   { key: 'output.source', error: 'output.source', set: (v) => ({ ...DEBIAN, output: { source: v } }), examples: ['https://git.example.com/infra/images'], extras: URL_EXTRAS, reach: null },
+  // publish: the repository and the key reach the push step's commands; an attestation is an enum (cosign's name is printed).
+  { key: 'publish.repository', error: 'publish.repository', set: (v) => ({ ...DEBIAN, output: { oci: true }, publish: { repository: v, key: 'cosign.key' } }), examples: ['registry.example.com/infra/debian', 'localhost:5000/debian'], extras: ['-x', '.y', '/z'], reach: 'script' },
+  { key: 'publish.key', error: 'publish.key', set: (v) => ({ ...DEBIAN, output: { oci: true }, publish: { repository: 'registry.example.com/infra/debian', key: v } }), examples: ['cosign.key', '/etc/keys/cosign.key', 'awskms:///alias/images'], extras: ['-x', '.y', '_z'], reach: 'script' },
+  { key: 'publish.attestations[]', error: 'publish.attestations', set: (v) => ({ ...DEBIAN, output: { oci: true }, publish: { repository: 'registry.example.com/infra/debian', key: 'cosign.key', attestations: [v as 'spdx'] } }), examples: ['spdx', 'cyclonedx', 'provenance'], reach: 'script', printed: false },
   { key: 'derived[].cmd[]', error: 'derived[0].cmd[0]', set: (v) => tools({ cmd: [v] }), examples: ['bash', 'daemon off;', 'a "b" $c'], reach: null },
   { key: 'derived[].entrypoint[]', error: 'derived[0].entrypoint[0]', set: (v) => tools({ entrypoint: [v] }), examples: ['tini', '--'], reach: null },
   { key: 'derived[].user', error: 'derived[0].user', set: (v) => tools({ user: v }), examples: ['app', '1000:1000', 'app:staff'], reach: null },

@@ -1,6 +1,7 @@
 // explain: an image's plan in plain words. Every fact comes from the plan the files are
 // rendered from; the command list comes from the script itself (its --dry-run), so the
 // explanation cannot drift from either. The JSON form holds every fact the text shows.
+import { publishLines } from '../publish/explain.js';
 import { blob } from '../plan/blob.js';
 import type { ImagePlan } from '../generate.js';
 import type { OutputFile } from '../layout.js';
@@ -186,6 +187,7 @@ export function explainText(plan: ImagePlan, files: readonly OutputFile[], runti
     ...derivedJson(plan).map((d) => `  ${d.name}: ${d.tags.join(', ')}`),
     `Labels: ${baseImageConfig(r).labels.map((l) => `${l.key}=${l.value}`).join(', ')}, and org.opencontainers.image.created and .version from the build`,
     `Bake: group ${configGroup(plan.id)} builds ${plan.bakeTargets.map((t) => t.name).join(', ')}`,
+    ...publishLines(plan.script.steps),
     '',
     `Config checksum (sha256 of the validated settings as canonical JSON, as the build record has it): ${configDigest(s)}`,
     '',

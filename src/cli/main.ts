@@ -20,12 +20,13 @@ import { refresh } from './commands/refresh.js';
 import { refreshManifest } from './commands/refresh-manifest.js';
 import { releases } from './commands/releases.js';
 import { schema } from './commands/schema.js';
+import { verify } from './commands/verify.js';
 import { EXIT } from './common.js';
 
 export { EXIT } from './common.js';
 
 /** Every command, in the order --help lists them. */
-const COMMANDS: readonly Command[] = [generate, check, explain, presets, releases, init, schema, refreshManifest, outdated, refresh];
+const COMMANDS: readonly Command[] = [generate, check, explain, presets, releases, init, schema, refreshManifest, outdated, refresh, verify];
 
 const EXIT_CODES_TEXT = 'Exit codes: 0 ok; 1 check found drift (or a write failed); 2 bad input (command line, config or project file), nothing touched.';
 

@@ -4,6 +4,7 @@
 // it from here), plus what zod cannot say by itself — a title, the suites each distro
 // knows, the fields our refinements require, and the `$schema` key an editor modeline
 // may add.
+import { REGISTRY_REPOSITORY } from './publish.js';
 import * as z from 'zod';
 import { codenames } from '../releases/index.js';
 import { ARCHES } from './formats.js';
@@ -45,6 +46,7 @@ const CODE_RULES: Readonly<Record<string, Record<string, unknown>>> = {
   'locales.default': LOCALE,
   timezone: { enum: [...new Set([...TIME_ZONES, ...Object.keys(LEGACY_TIME_ZONES)])].sort() },
   'derived[].env{}': { pattern: '^[^\\u0000-\\u001f\\u007f\\ufffd]*$' },
+  'publish.repository': { pattern: REGISTRY_REPOSITORY.source },
 };
 
 function addRules(schema: JsonSchema, path = ''): void {

@@ -43,6 +43,7 @@ import { packageSpecProblem } from './packages.js';
 import { reportReleaseChecks } from './release-checks.js';
 import { timezoneProblem } from './timezone.js';
 import { checkUrl } from './urls.js';
+import { checkPublish, publishShape } from './publish.js';
 import { didYouMean } from './suggest.js';
 import { isSnapshotTimestamp, SNAPSHOT_FIRST, snapshotServed } from '../releases/snapshots.js';
 
@@ -382,6 +383,7 @@ const settingsShape = {
     ),
   output: output.default(output.parse({})).describe('what the script writes and where the image goes'),
   derived: z.array(derivedImage).default([]).describe('images built FROM the base image by their own Dockerfile'),
+  publish: strictObject(publishShape).optional().describe('push the image to a registry, sign it and attach its records as attestations (cosign)'),
   repositories: z.array(repository).default([]).describe('extra apt repositories, each with its signing key'),
   files: z.array(imageFile).default([]).describe('files copied from beside the config into the image'),
   caCertificates: z
@@ -539,6 +541,7 @@ export const SettingsSchema = strictObject(settingsShape)
       }
     }
     reportSharedFolders(ctx, s.derived.map((d) => d.name));
+    checkPublish(s, ctx);
     for (const [i, d] of s.derived.entries()) {
       if (d.name === s.name) {
         ctx.addIssue({ code: 'custom', path: ['derived', i, 'name'], message: `${describeInput(d.name)} is the base image's own name` });

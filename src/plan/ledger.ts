@@ -8,6 +8,7 @@ import type { Resolved } from './resolve.js';
 import type { ScriptPlan } from './script.js';
 import type { StepPlan } from './steps.js';
 import { OCI_ARCHIVE, OCI_LAYOUT_DIR } from '../layout.js';
+import { PUBLISH_RECORD, pushLedger, type PushPlan } from './publish.js';
 
 export type LedgerKind = 'run' | 'chroot' | 'mount' | 'unmount' | 'fetch' | 'create' | 'write' | 'remove' | 'read' | 'image-file';
 
@@ -52,7 +53,7 @@ export function symbolic(line: string): string {
     .replaceAll(s.hookRootfs, '$ROOTFS')
     .replaceAll(s.workDir, '$WORK_DIR')
     .replace(/(^|[ '=])\/S\//g, '$1$SCRIPT_DIR/')
-    .replace(/(^|[ '=])\/O(?=[/ ']|$)/g, '$1$OUTPUT_DIR')
+    .replace(/(^|[ '=:])\/O(?=[/ ']|$)/g, '$1$OUTPUT_DIR')
     .replace(/(^|[ '=])\/C(?=[/ ']|$)/g, '$1$RESULT_CACHE');
 }
 
@@ -103,6 +104,13 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
     add('image-file', symbolic(`unpack ${rootfs}${f.path} (sha256 ${f.blob.sha256})`), { sha256: f.blob.sha256 });
     host('chmod', '--', f.mode, `${rootfs}${f.path}`);
     chroot('chown', '--', f.owner, f.path);
+  };
+
+  /** The tags read at build time, as a dry run names them: <version>, and <suite>-<day> where the epoch is known. */
+  const dryRunReleaseTags = () => {
+    const known = r.epoch === null ? null : new Date(r.epoch * 1000).toISOString();
+    const day = known === null ? '<date>' : known.slice(0, 10).replaceAll('-', '');
+    return [...(vars.TAG_VERSION === '1' ? ['<version>'] : []), ...(vars.TAG_DATED === '1' ? [`${s.suite}-${day}`] : [])];
   };
 
   const steps: Record<string, (data: any) => void> = {
@@ -333,6 +341,18 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
         }
       }
     },
+    push_image: (data) =>
+      pushLedger(data, {
+        host,
+        write: (what) => add('write', symbolic(what)),
+        tags: [...arrays.TAGS!, ...dryRunReleaseTags()],
+        arches: s.arch,
+        records: (a) => maps.RECORD_FILES![a]!.split('\n'),
+        archTags: maps.ARCH_TAGS!,
+        outputDir: O,
+        scriptDir: S,
+        workDir: W,
+      }),
     oci_image: (data) => {
       const layout = `${W}/oci`;
       const blobs = `${layout}/blobs/sha256`;
@@ -423,15 +443,18 @@ export function hostPaths(plan: Pick<ScriptPlan, 'maps' | 'variables' | 'steps'>
   const vars = Object.fromEntries(plan.variables.map((v) => [v.name, v.value]));
   const records = map('RECORD_FILES');
   const oci = plan.steps.some((step) => step.fn === 'oci_image');
+  const push = plan.steps.find((step) => step.fn === 'push_image')?.data as PushPlan | undefined;
   return [
     '--work-dir (default: $TMPDIR or /var/tmp)/mkimage.XXXXXXXXXX: the work dir (a tmpfs with --tmpfs), removed when the script exits',
     "--output-dir (default: the script's folder):",
     ...map('TARBALLS').map(({ value }, i) => `  ${value}, ${value}.sha256, ${records[i]!.value.split('\n').join(', ')}`),
     ...(oci ? [`  ${OCI_LAYOUT_DIR}/, ${OCI_ARCHIVE}`] : []),
+    ...(push ? [`  ${PUBLISH_RECORD}: where the image was pushed, by digest`] : []),
     `  ${vars.BUILD_VARS_FILE}; each written under a temporary name first, then renamed`,
     '--package-cache DIR, if given: the .debs of the build',
     '--result-cache DIR, if given: each finished build, with the inputs it came from',
     ...(vars.ENGINE ? [`the image store of ${vars.ENGINE} (the import)`] : []),
+    ...(push ? [`the registry repository ${push.repository} (push${push.key === null ? '' : ', sign, attest'}; MKIMAGE_PUSH=0 skips it)`] : []),
   ];
 }
 

@@ -11,6 +11,7 @@ import { ARCH_FACTS } from './arches.js';
 import type { OciPlan } from './oci.js';
 import { hookInstalls, planSteps, releasesRead, type StepCall, type StepPlan, usesEatmydata } from './steps.js';
 import { aptListName, listNames } from './apt-lists.js';
+import { pushTools } from './publish.js';
 
 export interface ShellVariable {
   name: string;
@@ -106,6 +107,7 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
   if (compressor) tools.push({ command: compressor.command, package: compressor.package });
   if (engine) tools.push({ command: engine, package: ENGINE_PACKAGES[engine] });
   if (oci) tools.push({ command: 'gzip', package: 'gzip' });
+  tools.push(...pushTools((steps.find((step) => step.fn === 'push_image')?.data as Parameters<typeof pushTools>[0]) ?? null));
   // Checks the Release files the build reads, before it reads them (release_date).
   tools.push({ command: 'gpgv', package: 'gpgv' });
   // It reads each extra repository's key and checks its fingerprints before apt trusts it.

@@ -8,6 +8,7 @@ import type { Resolved } from './resolve.js';
 import { accountCommands, caCertificateFiles, hookStep, imageFiles, repositoriesStep, repositoryKeyrings } from './additions.js';
 import { OCI } from './dockerfiles.js';
 import { planSlim } from './slim.js';
+import { planPush } from './publish.js';
 import { ONE_LINE_SOURCES, sourcesFile } from './sources.js';
 import { INITCTL, tweakFiles, undoCommands, validityAptFile } from './tweaks.js';
 
@@ -265,6 +266,11 @@ function podmanPlatform(platform: string): string[] {
   return ['--os', os!, '--arch', arch!, ...(variant ? ['--variant', variant] : [])];
 }
 
+function pushStep(r: Resolved, oci: object | null): StepSpec[] {
+  const push = planPush(r, oci as Parameters<typeof planPush>[1]);
+  return push === null ? [] : [{ fn: 'push_image', title: push.key === null ? 'push' : 'push, sign, attest', data: push, once: true }];
+}
+
 /**
  * Every step in the order it runs. The debootstrap backend runs them all itself; the
  * mmdebstrap backend runs three, and mmdebstrap runs the chroot work at its hooks,
@@ -292,6 +298,8 @@ export function planSteps(r: Resolved, importChanges: string[][] | null, oci: ob
       ? []
       : [{ fn: 'import_image', title: `${s.output.import} import`, data: { ...importData(r, importChanges), createdLabel: `${OCI}.created`, versionLabel: `${OCI}.version` }, once: true }]),
     ...(oci === null ? [] : [{ fn: 'oci_image', title: 'OCI image layout', data: oci, once: true }]),
+    // publish.repository: push, sign and attest the OCI layout (src/plan/publish.ts).
+    ...pushStep(r, oci),
   ];
   const tweaks = tweakSteps(r);
   const { sources, rest } = rootfsWork(r);
