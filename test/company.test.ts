@@ -9,7 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planImage, renderImage } from '../src/generate.js';
 import { validateSettings, type SettingsInput } from '../src/model/index.js';
 import { keyFingerprints } from '../src/model/openpgp.js';
+import { APT_OPTIONS, type Command } from '../src/plan/commands.js';
 import { DEBIAN } from './helpers/settings.js';
+
+/** The chroot commands of a command list, as lines. */
+const chrootLines = (commands: readonly Command[] | null) => (commands ?? []).flatMap((c) => (c.kind === 'chroot' ? [c.argv.join(' ')] : []));
 
 const origin = { generatedFrom: 'test', regenerate: 'test' };
 let gnupg: string;
@@ -181,7 +185,8 @@ describe('key pins', () => {
   it('the script checks the key with the host\'s gpg before apt trusts it, and needs gpg', () => {
     const script = file(render(pinned(showKeys(binary)[0]!)).files, 'mkimage.sh');
     expect(script).toContain('  require_tool gpg gpg\n');
-    expect(script).toContain(`  check_key "$ROOTFS"/etc/apt/keyrings/company.asc ${showKeys(binary)[0]}\n`);
+    // The path in the image: check_key resolves it inside the rootfs itself.
+    expect(script).toContain(`  check_key /etc/apt/keyrings/company.asc ${showKeys(binary)[0]}\n`);
     const ok = checkKey(script, armored);
     expect(ok.status, ok.stderr).toBe(0);
     // The script edited: another fingerprint where the pin was, or another key where the key was.
@@ -218,7 +223,7 @@ describe('extra repositories, pins and packages', () => {
     expect(plan.resolved.include).toEqual(['iproute2', 'less', 'ca-certificates']);
     expect(plan.resolved.aptInstall).toEqual(['curl=7.88.1-10+deb12u8', 'company-tools']);
     const step = plan.script.steps.find((s) => s.fn === 'install_packages')!;
-    expect(step.data).toMatchObject({ downgrades: true, update: false });
+    expect(chrootLines(step.commands)).toEqual([`apt-get ${APT_OPTIONS.join(' ')} install --no-install-recommends --allow-downgrades curl=7.88.1-10+deb12u8 company-tools`]);
     const fns = plan.script.steps.map((s) => s.fn);
     // CA first (apt may need it for https), users before the files they own, hooks before finalize.
     expect(fns.indexOf('ca_certificates')).toBeLessThan(fns.indexOf('apt_sources'));
@@ -231,7 +236,7 @@ describe('extra repositories, pins and packages', () => {
     const { plan } = render(company({ backend: 'mmdebstrap', include: ['less'] }));
     const step = plan.script.steps.find((s) => s.fn === 'install_packages')!;
     expect(step.stage).toBe('customize');
-    expect(step.data).toMatchObject({ update: true, downgrades: false });
+    expect(chrootLines(step.commands)).toEqual(['apt-get update', `apt-get ${APT_OPTIONS.join(' ')} install --no-install-recommends company-tools`]);
   });
 });
 
@@ -259,8 +264,8 @@ describe('embedded files and hooks', () => {
   it('carries each as a fenced here-document whose sha256 the script checks before use', () => {
     const { plan, files } = render(company());
     const script = file(files, 'mkimage.sh');
-    const hooks = plan.script.steps.find((s) => s.fn === 'hooks_after_packages')!.data as { hooks: { blob: { sha256: string; body: string } }[] };
-    const { sha256, body } = hooks.hooks[0]!.blob;
+    const hook = plan.script.steps.find((s) => s.fn === 'hooks_after_packages')!.commands![0]!;
+    const { sha256, body } = (hook as Extract<Command, { kind: 'hook' }>).blob;
     expect(body).toBe("#!/bin/sh\necho 'hook ran'\n");
     const ok = unpack(script, sha256, false);
     expect(ok.status, ok.stderr).toBe(0);
@@ -272,8 +277,8 @@ describe('embedded files and hooks', () => {
 
   it('binary content goes in as base64', () => {
     const { plan } = render(company({ embedded: { ...company().embedded!, motd: b64(Buffer.from([0, 1, 2, 255])) } }));
-    const data = plan.script.steps.find((s) => s.fn === 'image_files')!.data as { files: { blob: { encoding: string; body: string } }[] };
-    expect(data.files[0]!.blob).toMatchObject({ encoding: 'base64', body: 'AAEC/w==\n' });
+    const motd = plan.script.steps.find((s) => s.fn === 'image_files')!.commands![0] as Extract<Command, { kind: 'embedded' }>;
+    expect(motd.blob).toMatchObject({ encoding: 'base64', body: 'AAEC/w==\n' });
   });
 
   it('users and groups with the ids given; hooks inside the rootfs and on the host', () => {

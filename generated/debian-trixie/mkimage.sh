@@ -18,7 +18,7 @@
 # mkimage-gen writes: approve each part once by the sha256 of its lines, from
 # `# ---- <part>: ` through `# ---- end of <part> ----`, and read only what differs
 # (`mkimage-gen explain --compare` tells whether two scripts share them):
-#   runtime sha256:e6f8e459fff45d1f4ba1d63d477207c172d01431cdbc6d9a9a6b27ab149ab319
+#   runtime sha256:858b84c61a9b8dfa870904b7672e3a84bf0653759f3ed47136e2a7db95b4db71
 set -Eeuo pipefail
 shopt -s inherit_errexit
 export LC_ALL=C
@@ -64,6 +64,8 @@ readonly VERSION_PATTERN='^\([0-9][0-9.]*\)$'
 readonly DISTRO_VERSION=13
 # what wrote this script, as the records name it
 readonly GENERATOR='mkimage-gen 0.1.0'
+# the words --dry-run prints without quotes; it quotes others as mkimage-gen does
+readonly PLAIN_WORD='^[A-Za-z0-9_@%+=:,./-]+$'
 # the config this script was generated from
 readonly CONFIG='preset debian-trixie'
 # sha256 of its validated settings as canonical JSON (mkimage-gen explain shows it)
@@ -190,9 +192,6 @@ chroot_env() {
   printf '%s\0' "${CHROOT_ENV[@]}"
   [[ -z ${SOURCE_DATE_EPOCH:-} ]] || printf '%s\0' "SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH"
 }
-# Keep changed config files without asking: nobody answers prompts in a build.
-# shellcheck disable=SC2034 # unused where mmdebstrap runs every apt install itself
-readonly -a APT_OPTIONS=(-y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
 
 usage() {
   printf 'Usage: %s [--dry-run] [--output-dir DIR] [--work-dir DIR] [--tmpfs] [--mode root|unshare] [--package-cache DIR] [--result-cache DIR] [--expect FILE] [--undo-tweaks] [--help]\n\n' "${0##*/}"
@@ -255,11 +254,12 @@ join_by() {
   printf '%s' "$*"
 }
 
-# Print a command as it would run: plain words bare, anything else in $'...' quoting.
+# Print a command as it would run: words that match PLAIN_WORD bare, any other in single
+# quotes (bash's ${word@Q}), as mkimage-gen quotes words.
 show() {
   local out='+' word
   for word in "$@"; do
-    if [[ $word =~ ^[A-Za-z0-9_@%+=:,./-]+$ ]]; then out+=" $word"; else out+=" ${word@Q}"; fi
+    if [[ $word =~ $PLAIN_WORD ]]; then out+=" $word"; else out+=" ${word@Q}"; fi
   done
   printf '%s\n' "$out"
 }
@@ -356,17 +356,44 @@ rootfs_writable() {
   esac
 }
 
-# rootfs_rm PATH...: remove these files of the rootfs in one rm -f; the last part of each
-# may be a pattern (/var/log/apt/*.log), matched in its resolved folder.
+# rootfs_rm [-r] PATH...: remove these files (-r: and folders) of the rootfs in one rm;
+# the last part of each may be a pattern (/var/log/apt/*.log), matched in its resolved folder.
 rootfs_rm() {
-  local path dir
+  local path dir flags=-f
   local -a found=()
+  if [[ $1 == -r ]]; then
+    flags=-rf
+    shift
+  fi
   for path in "$@"; do
     rootfs_dir dir "${path%/*}"
     # shellcheck disable=SC2206 # the name part is a pattern on purpose; none has a space
     found+=("$dir"/${path##*/})
   done
-  run rm -f "${found[@]}"
+  run rm "$flags" "${found[@]}"
+}
+# rootfs_empty DIR...: what is in these folders of the rootfs goes, the folders stay.
+rootfs_empty() {
+  local path dir
+  local -a found=()
+  for path in "$@"; do
+    rootfs_dir dir "$path"
+    found+=("$dir")
+  done
+  run find "${found[@]}" -mindepth 1 -delete
+}
+# rootfs_absent PATH: true when the rootfs has nothing at PATH (a step's command that
+# changes only a file that is there).
+rootfs_absent() {
+  local path
+  rootfs_dest path "$1"
+  [[ ! -e $path ]]
+}
+# not_arch ARCH...: true when the architecture being built is none of these (a command
+# for some architectures only).
+not_arch() {
+  local arch
+  for arch in "$@"; do [[ $arch != "$ARCH" ]] || return 1; done
 }
 # rootfs_link TARGET PATH: PATH in the rootfs becomes a symbolic link to TARGET (read in
 # the rootfs); -T: a link already at PATH is replaced, never followed to a folder.
@@ -1256,7 +1283,7 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 apt_upgrade() {
   in_chroot apt-get update
   check_apt_lists
-  in_chroot apt-get "${APT_OPTIONS[@]}" dist-upgrade
+  in_chroot apt-get -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold dist-upgrade
 }
 
 # Empty apt's package cache and lists: the image does not need the .debs it was built
@@ -1268,9 +1295,7 @@ apt_clean() {
   rootfs_rm /var/cache/apt/pkgcache.bin /var/cache/apt/srcpkgcache.bin
   # The lists as the last apt-get update left them, before they go.
   check_apt_lists
-  local lists
-  rootfs_dir lists /var/lib/apt/lists
-  run rm -rf "$lists"/*
+  rootfs_rm -r '/var/lib/apt/lists/*'
 }
 
 # Leave nothing of this build or this host in the image: debootstrap copied the host's
@@ -1279,28 +1304,16 @@ apt_clean() {
 finalize() {
   # Lists the image keeps (clean: false) are the ones the build read last.
   check_apt_lists
-  ((UNDO_TWEAKS == 0)) || undo_docker_tweaks
+  # With --undo-tweaks, the Docker tweaks go back out: init scripts may start daemons again, dpkg syncs, apt keeps what it downloads.
+  ((UNDO_TWEAKS == 0)) || in_chroot rm -f /usr/sbin/policy-rc.d
+  ((UNDO_TWEAKS == 0)) || in_chroot rm -f /etc/dpkg/dpkg.cfg.d/02apt-speedup
+  ((UNDO_TWEAKS == 0)) || in_chroot rm -f /etc/apt/apt.conf.d/no-cache
   write_file /etc/resolv.conf 0644 ''
   write_file /etc/hostname 0644 ''
-  local machine_id run_dir
-  rootfs_dest machine_id /etc/machine-id
-  [[ ! -e $machine_id ]] || write_file /etc/machine-id 0444 ''
-  rootfs_dir run_dir /run
-  local tmp_dir
-  rootfs_dir tmp_dir /tmp
-  run find "$run_dir" "$tmp_dir" -mindepth 1 -delete
-  # Patterns quoted: they match in the rootfs, not here.
-  rootfs_rm /var/log/dpkg.log /var/log/alternatives.log /var/log/bootstrap.log '/var/log/apt/*.log' /var/log/apt/eipp.log.xz \
-    /var/cache/ldconfig/aux-cache /var/lib/dbus/machine-id '/var/cache/debconf/*-old' '/var/lib/dpkg/*-old'
-}
-
-# Takes the Docker tweaks back out, as the seed describes, for images that run services:
-# init scripts may start daemons again, dpkg syncs, apt keeps what it downloads.
-# --undo-tweaks runs it before packing; derived images with undoTweaks run the same commands.
-undo_docker_tweaks() {
-  in_chroot rm -f /usr/sbin/policy-rc.d
-  in_chroot rm -f /etc/dpkg/dpkg.cfg.d/02apt-speedup
-  in_chroot rm -f /etc/apt/apt.conf.d/no-cache
+  rootfs_absent /etc/machine-id || write_file /etc/machine-id 0444 ''
+  rootfs_empty /run /tmp
+  # The patterns match in the rootfs, not here.
+  rootfs_rm /var/log/dpkg.log /var/log/alternatives.log /var/log/bootstrap.log '/var/log/apt/*.log' /var/log/apt/eipp.log.xz /var/cache/ldconfig/aux-cache /var/lib/dbus/machine-id '/var/cache/debconf/*-old' '/var/lib/dpkg/*-old'
 }
 
 # Pack the root filesystem: numeric owners, so uids stay right on any host;

@@ -1,16 +1,17 @@
 // The view-model of the generated mkimage script: every value, file, step and tool it
 // names, decided here so the template only lays them out.
-import { archSiblingName, bakeVariable, BUILD_VARS_FILE, configGroup, recordFiles, type Origin } from '../layout.js';
+import { archSiblingName, bakeVariable, BUILD_VARS_FILE, configGroup, OCI_ARCHIVE, OCI_LAYOUT_DIR, recordFiles, type Origin } from '../layout.js';
 import { VERSION as GENERATOR_VERSION } from '../package-root.js';
 import { configDigest } from './config-digest.js';
 import { buildTagParts } from './dockerfiles.js';
-import { hostPaths } from './ledger.js';
 import type { Resolved } from './resolve.js';
 import { sourceLine } from './sources.js';
 import { ARCH_FACTS } from './arches.js';
 import type { OciPlan } from './oci.js';
-import { hookInstalls, planSteps, releasesRead, type StepCall, type StepPlan, usesEatmydata } from './steps.js';
+import { usesEatmydata } from './shell-steps.js';
+import { hookInstalls, planSteps, releasesRead, type StepCall, type StepPlan } from './steps.js';
 import { aptListName, listNames } from './apt-lists.js';
+import { PLAIN_WORD } from '../render/quote.js';
 
 export interface ShellVariable {
   name: string;
@@ -183,6 +184,7 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
       { name: 'VERSION_PATTERN', value: versionFile.pattern, comment: '' },
       { name: 'DISTRO_VERSION', value: r.release.version, comment: 'the distro qualifier of package URLs' },
       { name: 'GENERATOR', value: `mkimage-gen ${GENERATOR_VERSION}`, comment: 'what wrote this script, as the records name it' },
+      { name: 'PLAIN_WORD', value: PLAIN_WORD, comment: 'the words --dry-run prints without quotes; it quotes others as mkimage-gen does' },
       { name: 'CONFIG', value: origin.generatedFrom, comment: 'the config this script was generated from' },
       { name: 'CONFIG_SHA256', value: configDigest(s), comment: 'sha256 of its validated settings as canonical JSON (mkimage-gen explain shows it)' },
       ...(['version', 'major', 'date'] as const).map((fact) => ({
@@ -278,4 +280,22 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
     importsImage: engine !== null,
   };
   return { ...plan, hostPaths: hostPaths(plan) };
+}
+
+/** The host paths a script touches, for its header: the work dir and each architecture's output files. */
+function hostPaths(plan: Pick<ScriptPlan, 'maps' | 'variables' | 'steps'>): string[] {
+  const map = (name: string) => plan.maps.find((m) => m.name === name)!.entries;
+  const vars = Object.fromEntries(plan.variables.map((v) => [v.name, v.value]));
+  const records = map('RECORD_FILES');
+  const oci = plan.steps.some((step) => step.fn === 'oci_image');
+  return [
+    '--work-dir (default: $TMPDIR or /var/tmp)/mkimage.XXXXXXXXXX: the work dir (a tmpfs with --tmpfs), removed when the script exits',
+    "--output-dir (default: the script's folder):",
+    ...map('TARBALLS').map(({ value }, i) => `  ${value}, ${value}.sha256, ${records[i]!.value.split('\n').join(', ')}`),
+    ...(oci ? [`  ${OCI_LAYOUT_DIR}/, ${OCI_ARCHIVE}`] : []),
+    `  ${vars.BUILD_VARS_FILE}; each written under a temporary name first, then renamed`,
+    '--package-cache DIR, if given: the .debs of the build',
+    '--result-cache DIR, if given: each finished build, with the inputs it came from',
+    ...(vars.ENGINE ? [`the image store of ${vars.ENGINE} (the import)`] : []),
+  ];
 }
