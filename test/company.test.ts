@@ -10,7 +10,18 @@ import { planImage, renderImage } from '../src/generate.js';
 import { validateSettings, type SettingsInput } from '../src/model/index.js';
 import { keyFingerprints } from '../src/model/openpgp.js';
 import { APT_OPTIONS, type Command } from '../src/plan/commands.js';
+import { partMarkers } from '../src/render/runtime.js';
 import { DEBIAN } from './helpers/settings.js';
+
+/** The runtime's helpers for commands and for files in the rootfs, and its checks: the parts as the script holds them. */
+function helperParts(script: string): string {
+  return ['commands', 'rootfs', 'checks']
+    .map((name) => {
+      const { start, end } = partMarkers(name);
+      return script.slice(script.indexOf(`\n${start}`) + 1, script.indexOf(`\n${end}\n`));
+    })
+    .join('\n');
+}
 
 /** The chroot commands of a command list, as lines. */
 const chrootLines = (commands: readonly Command[] | null) => (commands ?? []).flatMap((c) => (c.kind === 'chroot' ? [c.argv.join(' ')] : []));
@@ -169,13 +180,11 @@ describe('key pins', () => {
   function checkKey(script: string, key: Buffer, edit: (line: string) => string = (line) => line) {
     const rootfs = mkdtempSync(join(tmpdir(), 'mkimage-gen-key-'));
     try {
-      const runtime = /^# ---- runtime:.*\n([\s\S]*?)^# ---- end of runtime ----$/m.exec(script)![1]!;
-      const fn = (name: string) => new RegExp(`^${name}\\(\\) \\{\\n[\\s\\S]*?^\\}$`, 'm').exec(runtime)![0];
+      const runtime = helperParts(script);
       const call = edit(script.split('\n').find((line) => line.startsWith('  check_key '))!);
       mkdirSync(join(rootfs, 'etc/apt/keyrings'), { recursive: true });
       writeFileSync(join(rootfs, 'etc/apt/keyrings/company.asc'), key);
-      const helpers = runtime.slice(runtime.indexOf('log() {'), runtime.indexOf('# A progress line'));
-      const program = ['set -Eeuo pipefail', 'export LC_ALL=C', 'DRY_RUN=0', `ROOTFS=${rootfs}`, helpers, fn('check_key'), call].join('\n');
+      const program = ['set -Eeuo pipefail', 'export LC_ALL=C', 'DRY_RUN=0', `ROOTFS=${rootfs}`, runtime, call].join('\n');
       return spawnSync('bash', ['-c', program], { encoding: 'utf8' });
     } finally {
       rmSync(rootfs, { recursive: true, force: true });
@@ -249,8 +258,7 @@ describe('embedded files and hooks', () => {
 
   /** Run the script's unpack_embedded on one of its here-documents, as bash would. */
   function unpack(script: string, sha: string, tamper: boolean) {
-    const runtime = /^# ---- runtime:.*\n([\s\S]*?)^# ---- end of runtime ----$/m.exec(script)![1]!;
-    const helpers = runtime.slice(runtime.indexOf('log() {'), runtime.indexOf('# A progress line'));
+    const helpers = helperParts(script);
     const line = script.split('\n').findIndex((l) => l.includes(sha) && l.includes("<< '"));
     const fence = /<< '([A-Z0-9_]+)'/.exec(script.split('\n')[line]!)![1]!;
     const lines = script.split('\n');
@@ -330,14 +338,17 @@ describe('labels and tags', () => {
 
   it('the script and bake make the same tag set from the same switches', () => {
     const { plan } = render(company({ output: { releaseTags: { major: false } } }));
-    const vars = Object.fromEntries(plan.script.variables.map((v) => [v.name, v.value]));
-    expect([vars.TAG_VERSION, vars.TAG_MAJOR, vars.TAG_DATED]).toEqual(['1', '0', '1']);
+    const arrays = Object.fromEntries(plan.script.arrays.map((a) => [a.name, a.values]));
+    // The script fills in these forms; no major tag, as bake makes none.
+    expect(arrays.RELEASE_TAG_FORMS).toEqual(['<version>', 'bookworm-<date>']);
     const base = plan.bakeTargets[0]!;
     expect(base.tags).toEqual(['local/test:bookworm']);
     expect(base.buildTags).toEqual([
       { prefix: 'local/test:', variable: 'mkimage_company_version' },
       { prefix: 'local/test:bookworm-', variable: 'mkimage_company_date' },
     ]);
-    expect(vars.BAKE_PREFIX).toBe('mkimage_company');
+    // The script writes the very variables bake reads, named once in TypeScript.
+    expect(arrays.BAKE_VARIABLES).toEqual(['mkimage_company_version', 'mkimage_company_major', 'mkimage_company_date', 'mkimage_company_created']);
+    expect(arrays.BAKE_VARIABLES).toEqual(expect.arrayContaining(base.buildTags.map((t) => t.variable)));
   });
 });

@@ -18,7 +18,16 @@
 # mkimage-gen writes: approve each part once by the sha256 of its lines, from
 # `# ---- <part>: ` through `# ---- end of <part> ----`, and read only what differs
 # (`mkimage-gen explain --compare` tells whether two scripts share them):
-#   runtime sha256:858b84c61a9b8dfa870904b7672e3a84bf0653759f3ed47136e2a7db95b4db71
+#   state sha256:805e80013d1861eb56ce48030bb99f19e915013855b7f76ce4613b392cd1608f
+#   options sha256:316ff73fc204368636f89177066ff34fd48c4d19fbaa57af1c89b1667af3e7cf
+#   commands sha256:76861c5e4ea68972d0ed93c959cf7c84ebbcb64491b334a7b158778c371e9bca
+#   rootfs sha256:30ba3f4fefe5966f5823ee58314f21176b38820929a110d00c941c981d30fc12
+#   checks sha256:4f639b7fa5de03fa0815233fabbf96bdb0f79e9e5d759c582518f741371bb694
+#   preflight sha256:09ae80fe175330f30545e8cd9b0192f8a6def5565bb719a68a61b585ec5390c3
+#   work-dir sha256:f5f1cfa52beeb75d8abbd4d31c487a31b2a3de3aab31f164a24c1b279339c9d9
+#   json sha256:e3f9ab60a8bcc089d30527580f26c668586242bde4928839bf0199d5a11732f8
+#   publish sha256:91bc496aaa0543668921fee54758769a5467db82eda3fc5ed46520d01bccbf81
+#   result-cache sha256:e67fdfe22002e3831f19fc24511763b818adbd0ed99b4caf0737568e003ed5cf
 set -Eeuo pipefail
 shopt -s inherit_errexit
 export LC_ALL=C
@@ -50,8 +59,10 @@ readonly EPOCH=''
 # the snapshot the build installs from; empty = the mirrors as they are
 readonly SNAPSHOT=''
 # LANG of the image; empty = none
+# shellcheck disable=SC2034 # for the reader: the steps below hold the value itself
 readonly DEFAULT_LOCALE=en_US.UTF-8
 # empty = keep UTC
+# shellcheck disable=SC2034 # for the reader: the steps below hold the value itself
 readonly TIMEZONE=Asia/Tokyo
 # docker or podman import; empty = none
 readonly ENGINE=docker
@@ -64,20 +75,20 @@ readonly VERSION_PATTERN='^\([0-9][0-9.]*\)$'
 readonly DISTRO_VERSION=13
 # what wrote this script, as the records name it
 readonly GENERATOR='mkimage-gen 0.1.0'
+# what --help says this script builds
+readonly ABOUT='Builds local/company-base:trixie (debian trixie, amd64, variant minbase) with debootstrap in mode root
+  amd64: from http://ftp.jp.debian.org/debian into rootfs.tar.zst in the output directory,
+    with rootfs.manifest rootfs.spdx.json rootfs.cdx.json rootfs.build.json rootfs.provenance.json and rootfs.tar.zst.sha256 that lists the checksums of all
+then imports it with docker as local/company-base:trixie + the release version.
+Components: main. Added packages: iproute2 ca-certificates. Locales: en_US.UTF-8 ja_JP.UTF-8 (default: en_US.UTF-8). Time zone: Asia/Tokyo. Proxy: none.'
 # the words --dry-run prints without quotes; it quotes others as mkimage-gen does
 readonly PLAIN_WORD='^[A-Za-z0-9_@%+=:,./-]+$'
 # the config this script was generated from
 readonly CONFIG='preset debian-trixie-company'
 # sha256 of its validated settings as canonical JSON (mkimage-gen explain shows it)
 readonly CONFIG_SHA256=742d0b6d3c8b402343999020bd488d61406d260b99d3bf052ed79fa359458478
-# tags read at build time: version, major version (Debian), <suite>-<YYYYMMDD>; 1 = on
-readonly TAG_VERSION=1
-readonly TAG_MAJOR=1
-readonly TAG_DATED=1
 # written beside the tarball: what bake needs to tag and label as the import does
 readonly BUILD_VARS_FILE=build-vars.hcl
-# the names of its variables in docker-bake.hcl
-readonly BAKE_PREFIX=mkimage_debian_trixie_company
 # its group in docker-bake.hcl: the targets of its base and derived images
 readonly BAKE_GROUP=debian-trixie-company
 # archive components
@@ -104,9 +115,14 @@ readonly -a REPOSITORY_LISTS=(apt.example.com_debian_dists_trixie_)
 # host packages whose versions the records name and --result-cache compares
 readonly -a HOST_TOOL_PACKAGES=(debootstrap tar zstd apt dpkg gpgv debian-archive-keyring)
 # locales to generate
+# shellcheck disable=SC2034 # for the reader: the steps below hold the values themselves
 readonly -a LOCALES=(en_US.UTF-8 ja_JP.UTF-8)
 # tags besides the release version read from the rootfs
 readonly -a TAGS=(trixie)
+# tags made at build time: <version>, <major> and <date> (of SOURCE_DATE_EPOCH) filled in
+readonly -a RELEASE_TAG_FORMS=('<version>' '<major>' 'trixie-<date>')
+# its variables in docker-bake.hcl: version, major, date, created
+readonly -a BAKE_VARIABLES=(mkimage_debian_trixie_company_version mkimage_debian_trixie_company_major mkimage_debian_trixie_company_date mkimage_debian_trixie_company_created)
 # tarball compression; empty = none
 readonly -a COMPRESSOR=(zstd -q -T0 -10)
 # per architecture: the mirror near the build host it installs from
@@ -132,9 +148,7 @@ readonly -A BINFMTS=([amd64]=qemu-x86_64)
 # host architectures that run it without emulation
 readonly -A NATIVE_ON=([amd64]=amd64)
 
-# ---- runtime: options, checks, and the helpers every step goes through ----
-# This block is the same in every script mkimage-gen writes; the steps below differ.
-
+# ---- state: the variables the helpers and steps share, set by the options and the build ----
 DRY_RUN=0
 UNDO_TWEAKS=0
 SELF=$(realpath -- "${BASH_SOURCE[0]}")
@@ -192,22 +206,12 @@ chroot_env() {
   printf '%s\0' "${CHROOT_ENV[@]}"
   [[ -z ${SOURCE_DATE_EPOCH:-} ]] || printf '%s\0' "SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH"
 }
-
+# ---- end of state ----
+# ---- options: the command line: --help and the options ----
 usage() {
   printf 'Usage: %s [--dry-run] [--output-dir DIR] [--work-dir DIR] [--tmpfs] [--mode root|unshare] [--package-cache DIR] [--result-cache DIR] [--expect FILE] [--undo-tweaks] [--help]\n\n' "${0##*/}"
-  printf 'Builds %s:%s (%s %s, %s, variant %s) with %s in mode %s\n' "$IMAGE" "$SUITE" "$DISTRO" "$SUITE" "$(join_by ' ' "${ARCHES[@]}")" "$VARIANT" "$BACKEND" "$MODE"
-  local arch
-  for arch in "${ARCHES[@]}"; do
-    printf '  %s: from %s into %s in the output directory,\n    with %s and %s that lists the checksums of all\n' \
-      "$arch" "${MIRRORS[$arch]}" "${TARBALLS[$arch]}" "${RECORD_FILES[$arch]//$'\n'/ }" "${TARBALLS[$arch]}.sha256"
-  done
-  printf 'then'
-  if [[ -n $ENGINE ]]; then printf ' imports it with %s as %s' "$ENGINE" "$(join_by ' ' "${TAGS[@]/#/$IMAGE:}") + the release version"; fi
-  if ((${#ARCHES[@]} > 1)); then printf ' (each architecture also as <tag>-<architecture>)'; fi
-  printf '.\n'
-  printf 'Components: %s. Added packages: %s. Locales: %s (default: %s). Time zone: %s. Proxy: %s.\n\n' \
-    "$(join_by ' ' "${COMPONENTS[@]}")" "$(join_by ' ' "${INCLUDE[@]}")" "$(join_by ' ' "${LOCALES[@]}")" \
-    "${DEFAULT_LOCALE:-none}" "${TIMEZONE:-UTC}" "${PROXY:-none}"
+  # What this script builds: text mkimage-gen wrote, from the settings above.
+  printf '%s\n\n' "$ABOUT"
   cat << 'EOF'
 Options:
   -n, --dry-run         print every command instead of running it; needs no root, changes nothing
@@ -242,6 +246,97 @@ leaves no partial output, and exits non-zero; run it again to retry.
 EOF
 }
 
+parse_args() {
+  while (($# > 0)); do
+    case $1 in
+      -n | --dry-run) DRY_RUN=1 ;;
+      -o | --output-dir)
+        (($# > 1)) || die "$1 needs a directory"
+        OUTPUT_DIR=$2
+        shift
+        ;;
+      --output-dir=*) OUTPUT_DIR=${1#*=} ;;
+      -w | --work-dir)
+        (($# > 1)) || die "$1 needs a directory"
+        WORK_PARENT=$2
+        shift
+        ;;
+      --work-dir=*) WORK_PARENT=${1#*=} ;;
+      --tmpfs) WORK_TMPFS=1 ;;
+      --package-cache)
+        (($# > 1)) || die "$1 needs a directory"
+        PACKAGE_CACHE=$2
+        shift
+        ;;
+      --package-cache=*) PACKAGE_CACHE=${1#*=} ;;
+      --result-cache)
+        (($# > 1)) || die "$1 needs a directory"
+        RESULT_CACHE=$2
+        shift
+        ;;
+      --result-cache=*) RESULT_CACHE=${1#*=} ;;
+      -e | --expect)
+        (($# > 1)) || die "$1 needs a manifest file"
+        EXPECT_OVERRIDE=$2
+        shift
+        ;;
+      --expect=*) EXPECT_OVERRIDE=${1#*=} ;;
+      --undo-tweaks) UNDO_TWEAKS=1 ;;
+      --mode | --mode=*)
+        if [[ $1 == --mode ]]; then
+          (($# > 1)) || die "--mode needs root or unshare"
+          BUILD_MODE=$2
+          shift
+        else
+          BUILD_MODE=${1#*=}
+        fi
+        [[ $BUILD_MODE == root || $BUILD_MODE == unshare ]] || die "--mode is root or unshare, not $BUILD_MODE"
+        ;;
+      # Internal: mmdebstrap calls the script back: --hook STAGE --arch ARCH ROOTFS.
+      --hook | --arch)
+        (($# > 1)) || die "$1 needs a value"
+        if [[ $1 == --hook ]]; then HOOK_STAGE=$2; else ARCH=$2; fi
+        shift
+        ;;
+      -h | --help)
+        usage
+        exit 0
+        ;;
+      *)
+        if [[ -n $HOOK_STAGE && $1 != -* ]]; then
+          ROOTFS=$1
+          shift
+          continue
+        fi
+        usage >&2
+        log "error: unknown option: $1"
+        exit 2
+        ;;
+    esac
+    shift
+  done
+  if [[ -n $HOOK_STAGE ]]; then
+    [[ -d $ROOTFS && -n ${MIRRORS[$ARCH]:-} ]] || die "--hook needs --arch ARCH and the rootfs"
+    # mmdebstrap calls back the copy of this script in the work dir (see mmdebstrap_build),
+    # and unsets TMPDIR for its hooks: the temporary folder it was given is beside the copy.
+    BUILD_TMP=${SELF%/*}/tmp
+    ((${#ARCHES[@]} == 1)) || ARCH_LABEL=" $ARCH"
+  fi
+  if [[ -n $PACKAGE_CACHE ]]; then
+    # The bootstrap tools want an absolute path without white space (mmdebstrap splits its hook words).
+    [[ $PACKAGE_CACHE != *[[:space:]]* ]] || die "the package cache must not contain white space: $PACKAGE_CACHE"
+    PACKAGE_CACHE=$(realpath -m -- "$PACKAGE_CACHE")
+  fi
+  if [[ -n $RESULT_CACHE ]]; then
+    [[ -z $NO_REUSE ]] || die "--result-cache: this script does not reuse builds: $NO_REUSE"
+    RESULT_CACHE=$(realpath -m -- "$RESULT_CACHE")
+  fi
+  if [[ -n $EXPECT_OVERRIDE ]] && ((${#ARCHES[@]} > 1)); then
+    die "--expect names one manifest, and this script builds several architectures: set expect in the config"
+  fi
+}
+# ---- end of options ----
+# ---- commands: running commands (or printing them under --dry-run), and the progress lines ----
 log() { printf 'mkimage: %s\n' "$*" >&2; }
 die() {
   log "error: $*"
@@ -306,6 +401,45 @@ in_chroot_with_input() {
   run_job "$input" chroot "$ROOTFS" "${env[@]}" "$@"
 }
 
+# A progress line per step, with how long it took.
+now_us() {
+  local t=${EPOCHREALTIME:-$SECONDS.000000}
+  printf '%s' "${t/./}"
+}
+step() {
+  local label=$1$ARCH_LABEL title=$2 fn=$3 start
+  start=$(now_us)
+  printf '[%s] %s ...\n' "$label" "$title"
+  "$fn"
+  local us=$(($(now_us) - start))
+  # A dry run does no work: it says so, and prints the same bytes every time.
+  ((DRY_RUN == 0)) || us=0
+  printf '[%s] %s ... %d.%ds\n' "$label" "$title" $((us / 1000000)) $((us / 100000 % 10))
+}
+
+# pack_to TARGET COMMAND...: COMMAND writes a tar stream; it is compressed into TARGET
+# by the same compressor for both backends, as one job that a signal stops whole.
+pack_to() {
+  local target=$1
+  shift
+  if ((DRY_RUN)); then
+    show "$@"
+    ((${#COMPRESSOR[@]} == 0)) || show '|' "${COMPRESSOR[@]}"
+    printf '+ > %s\n' "$target"
+    return 0
+  fi
+  # The subshell leads the job's process group, so $! names the group a signal stops.
+  if ((${#COMPRESSOR[@]} > 0)); then
+    ("$@" | "${COMPRESSOR[@]}" > "$target") &
+  else
+    ("$@" > "$target") &
+  fi
+  CHILD=$!
+  wait "$CHILD"
+  CHILD=''
+}
+# ---- end of commands ----
+# ---- rootfs: files into the image: paths resolved inside the rootfs, files written, embedded files, hooks ----
 # Paths inside the rootfs, as host paths. Every step that touches the rootfs from the
 # host goes through these: each symbolic link on the way is followed as the chroot would
 # follow it (an absolute target starts again at the rootfs, `..` stops at its top), so
@@ -451,28 +585,6 @@ install_embedded() {
   in_chroot chown -- "$owner" "$1"
 }
 
-# check_key PATH FINGERPRINT...: the primary keys of the signing key at PATH in the image, as the host's
-# gpg reads them, are exactly these (the config's pins, checked by mkimage-gen when it
-# wrote this script): a key swapped in the script since then is refused before apt
-# trusts it. gpg works in a throwaway home, so no keyring of the host is read or written.
-check_key() {
-  local file home found wanted
-  # The key as the image holds it, resolved in the rootfs.
-  rootfs_resolve file "$1"
-  shift
-  wanted=$(printf '%s\n' "$@" | sort | paste -sd ' ')
-  if ((DRY_RUN)); then
-    printf '+ read the fingerprints of %s with gpg: %s\n' "$file" "$wanted"
-    return 0
-  fi
-  home=$(mktemp -d)
-  # The fpr line right after each pub line is that primary key's fingerprint.
-  found=$(gpg --homedir "$home" --batch --no-options --with-colons --show-keys -- "$file" 2> /dev/null \
-    | awk -F: '$1 == "pub" { want = 1; next } want && $1 == "fpr" { print $10; want = 0 }' | sort | paste -sd ' ') || found=''
-  rm -rf -- "$home"
-  [[ $found == "$wanted" ]] || die "$file: gpg reads the key fingerprints '${found:-none}', not '$wanted' that this script pins: the script was changed after it was generated, or the key is not the one the config names"
-}
-
 # run_hook rootfs|host SHA256 ENCODING: a hook this script carries (stdin), checked, then
 # run inside the rootfs, or on the host with the rootfs as $1 and MKIMAGE_ROOTFS.
 run_hook() {
@@ -495,6 +607,29 @@ run_hook() {
     run env MKIMAGE_ROOTFS="$ROOTFS" "$script" "$ROOTFS"
   fi
   run rm -f -- "$script"
+}
+# ---- end of rootfs ----
+# ---- checks: what the build reads checked: signing keys and the Release files apt keeps ----
+# check_key PATH FINGERPRINT...: the primary keys of the signing key at PATH in the image, as the host's
+# gpg reads them, are exactly these (the config's pins, checked by mkimage-gen when it
+# wrote this script): a key swapped in the script since then is refused before apt
+# trusts it. gpg works in a throwaway home, so no keyring of the host is read or written.
+check_key() {
+  local file home found wanted
+  # The key as the image holds it, resolved in the rootfs.
+  rootfs_resolve file "$1"
+  shift
+  wanted=$(printf '%s\n' "$@" | sort | paste -sd ' ')
+  if ((DRY_RUN)); then
+    printf '+ read the fingerprints of %s with gpg: %s\n' "$file" "$wanted"
+    return 0
+  fi
+  home=$(mktemp -d)
+  # The fpr line right after each pub line is that primary key's fingerprint.
+  found=$(gpg --homedir "$home" --batch --no-options --with-colons --show-keys -- "$file" 2> /dev/null \
+    | awk -F: '$1 == "pub" { want = 1; next } want && $1 == "fpr" { print $10; want = 0 }' | sort | paste -sd ' ') || found=''
+  rm -rf -- "$home"
+  [[ $found == "$wanted" ]] || die "$file: gpg reads the key fingerprints '${found:-none}', not '$wanted' that this script pins: the script was changed after it was generated, or the key is not the one the config names"
 }
 
 # check_apt_lists: the Release files apt and the bootstrap keep in the rootfs now must be
@@ -542,113 +677,8 @@ check_apt_lists() {
   ((${#found[@]} == 0)) || sort -u -o "$packages" -- "$packages.new"
   rm -f -- "$packages.new"
 }
-
-# A progress line per step, with how long it took.
-now_us() {
-  local t=${EPOCHREALTIME:-$SECONDS.000000}
-  printf '%s' "${t/./}"
-}
-step() {
-  local label=$1$ARCH_LABEL title=$2 fn=$3 start
-  start=$(now_us)
-  printf '[%s] %s ...\n' "$label" "$title"
-  "$fn"
-  local us=$(($(now_us) - start))
-  # A dry run does no work: it says so, and prints the same bytes every time.
-  ((DRY_RUN == 0)) || us=0
-  printf '[%s] %s ... %d.%ds\n' "$label" "$title" $((us / 1000000)) $((us / 100000 % 10))
-}
-
-parse_args() {
-  while (($# > 0)); do
-    case $1 in
-      -n | --dry-run) DRY_RUN=1 ;;
-      -o | --output-dir)
-        (($# > 1)) || die "$1 needs a directory"
-        OUTPUT_DIR=$2
-        shift
-        ;;
-      --output-dir=*) OUTPUT_DIR=${1#*=} ;;
-      -w | --work-dir)
-        (($# > 1)) || die "$1 needs a directory"
-        WORK_PARENT=$2
-        shift
-        ;;
-      --work-dir=*) WORK_PARENT=${1#*=} ;;
-      --tmpfs) WORK_TMPFS=1 ;;
-      --package-cache)
-        (($# > 1)) || die "$1 needs a directory"
-        PACKAGE_CACHE=$2
-        shift
-        ;;
-      --package-cache=*) PACKAGE_CACHE=${1#*=} ;;
-      --result-cache)
-        (($# > 1)) || die "$1 needs a directory"
-        RESULT_CACHE=$2
-        shift
-        ;;
-      --result-cache=*) RESULT_CACHE=${1#*=} ;;
-      -e | --expect)
-        (($# > 1)) || die "$1 needs a manifest file"
-        EXPECT_OVERRIDE=$2
-        shift
-        ;;
-      --expect=*) EXPECT_OVERRIDE=${1#*=} ;;
-      --undo-tweaks) UNDO_TWEAKS=1 ;;
-      --mode | --mode=*)
-        if [[ $1 == --mode ]]; then
-          (($# > 1)) || die "--mode needs root or unshare"
-          BUILD_MODE=$2
-          shift
-        else
-          BUILD_MODE=${1#*=}
-        fi
-        [[ $BUILD_MODE == root || $BUILD_MODE == unshare ]] || die "--mode is root or unshare, not $BUILD_MODE"
-        ;;
-      # Internal: mmdebstrap calls the script back: --hook STAGE --arch ARCH ROOTFS.
-      --hook | --arch)
-        (($# > 1)) || die "$1 needs a value"
-        if [[ $1 == --hook ]]; then HOOK_STAGE=$2; else ARCH=$2; fi
-        shift
-        ;;
-      -h | --help)
-        usage
-        exit 0
-        ;;
-      *)
-        if [[ -n $HOOK_STAGE && $1 != -* ]]; then
-          ROOTFS=$1
-          shift
-          continue
-        fi
-        usage >&2
-        log "error: unknown option: $1"
-        exit 2
-        ;;
-    esac
-    shift
-  done
-  if [[ -n $HOOK_STAGE ]]; then
-    [[ -d $ROOTFS && -n ${MIRRORS[$ARCH]:-} ]] || die "--hook needs --arch ARCH and the rootfs"
-    # mmdebstrap calls back the copy of this script in the work dir (see mmdebstrap_build),
-    # and unsets TMPDIR for its hooks: the temporary folder it was given is beside the copy.
-    BUILD_TMP=${SELF%/*}/tmp
-    ((${#ARCHES[@]} == 1)) || ARCH_LABEL=" $ARCH"
-  fi
-  if [[ -n $PACKAGE_CACHE ]]; then
-    # The bootstrap tools want an absolute path without white space (mmdebstrap splits its hook words).
-    [[ $PACKAGE_CACHE != *[[:space:]]* ]] || die "the package cache must not contain white space: $PACKAGE_CACHE"
-    PACKAGE_CACHE=$(realpath -m -- "$PACKAGE_CACHE")
-  fi
-  if [[ -n $RESULT_CACHE ]]; then
-    [[ -z $NO_REUSE ]] || die "--result-cache: this script does not reuse builds: $NO_REUSE"
-    RESULT_CACHE=$(realpath -m -- "$RESULT_CACHE")
-  fi
-  if [[ -n $EXPECT_OVERRIDE ]] && ((${#ARCHES[@]} > 1)); then
-    die "--expect names one manifest, and this script builds several architectures: set expect in the config"
-  fi
-}
-
+# ---- end of checks ----
+# ---- preflight: what the build host needs, checked before anything is touched ----
 # Refuse early, before anything is touched: root, bash, tools, keyring.
 preflight() {
   if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 4))); then
@@ -734,7 +764,8 @@ check_preflight() {
   ((DRY_RUN)) && return 0
   die "the build host lacks what this script needs (see above)"
 }
-
+# ---- end of preflight ----
+# ---- work-dir: the work dir, each architecture's values, the mounts, and cleanup on exit or signal ----
 make_work_dir() {
   if ((DRY_RUN)); then
     WORK_DIR=$WORK_PARENT/mkimage.XXXXXXXXXX
@@ -854,90 +885,8 @@ catch_signals() {
   trap 'on_signal 143' TERM
 }
 catch_signals
-
-# The version tag: /etc/debian_version or DISTRIB_RELEASE, as the seed reads it, from
-# that file of the rootfs (or a copy of it).
-read_release_version() {
-  local file=$1
-  if ((DRY_RUN)); then
-    printf '+ read the release version from %s\n' "$file"
-    RELEASE_VERSION='<version>'
-    return 0
-  fi
-  RELEASE_VERSION=$(sed -n "s/$VERSION_PATTERN/\\1/p" "$file" | head -n 1)
-  [[ -n $RELEASE_VERSION ]] || log "no release number in $VERSION_FILE (a development suite?): no version tag"
-}
-
-# pack_to TARGET COMMAND...: COMMAND writes a tar stream; it is compressed into TARGET
-# by the same compressor for both backends, as one job that a signal stops whole.
-pack_to() {
-  local target=$1
-  shift
-  if ((DRY_RUN)); then
-    show "$@"
-    ((${#COMPRESSOR[@]} == 0)) || show '|' "${COMPRESSOR[@]}"
-    printf '+ > %s\n' "$target"
-    return 0
-  fi
-  # The subshell leads the job's process group, so $! names the group a signal stops.
-  if ((${#COMPRESSOR[@]} > 0)); then
-    ("$@" | "${COMPRESSOR[@]}" > "$target") &
-  else
-    ("$@" > "$target") &
-  fi
-  CHILD=$!
-  wait "$CHILD"
-  CHILD=''
-}
-
-# PARTIAL=the temporary name of output file $1, removed on failure until it is published.
-partial() {
-  PARTIAL=$OUTPUT_DIR/.partial-$1
-  PARTIALS+=("$PARTIAL")
-}
-
-# What only the build knows, for the tags, the labels and bake: the release version, its
-# major number, and the day of SOURCE_DATE_EPOCH (of this run where it is unset).
-build_facts() {
-  local epoch=${SOURCE_DATE_EPOCH:-$(date +%s)} day='<date>' major=${RELEASE_VERSION%%.*}
-  BUILD_CREATED='<created>'
-  if [[ $epoch =~ ^[0-9]+$ ]]; then
-    day=$(date -u -d "@$epoch" +%Y%m%d)
-    BUILD_CREATED=$(date -u -d "@$epoch" +%Y-%m-%dT%H:%M:%SZ)
-  fi
-  RELEASE_TAGS=()
-  ((TAG_VERSION == 0)) || [[ -z $RELEASE_VERSION ]] || RELEASE_TAGS+=("$RELEASE_VERSION")
-  ((TAG_MAJOR == 0)) || [[ -z $major || $major == "$RELEASE_VERSION" ]] || RELEASE_TAGS+=("$major")
-  ((TAG_DATED == 0)) || RELEASE_TAGS+=("$SUITE-$day")
-  BUILD_VARS=("${BAKE_PREFIX}_version = \"$RELEASE_VERSION\"" "${BAKE_PREFIX}_major = \"$major\""
-    "${BAKE_PREFIX}_date = \"$day\"" "${BAKE_PREFIX}_created = \"$BUILD_CREATED\"")
-}
-
-# The same facts for `docker buildx bake -f docker-bake.hcl -f <this file> <group>`: with
-# them, bake tags and labels its images as the import does.
-write_build_vars() {
-  local file=$OUTPUT_DIR/$BUILD_VARS_FILE
-  if ((DRY_RUN)); then
-    printf '+ write %s\n' "$file"
-    printf '  | %s\n' "${BUILD_VARS[@]}"
-    return 0
-  fi
-  printf '%s\n' "# Written by mkimage.sh for $IMAGE: docker buildx bake -f docker-bake.hcl -f <this file> $BAKE_GROUP" \
-    "${BUILD_VARS[@]}" > "$file.partial"
-  mv -f -- "$file.partial" "$file"
-}
-
-# sha256 of a file, or a stand-in under --dry-run.
-sha256_of() {
-  if ((DRY_RUN)); then
-    printf '<sha256 of %s>' "${1##*/}"
-    return 0
-  fi
-  local sum
-  sum=$(sha256sum < "$1")
-  printf '%s' "${sum%% *}"
-}
-
+# ---- end of work-dir ----
+# ---- json: JSON strings for the records ----
 # A JSON string literal of $2, into the variable named $1: quotes, backslashes and
 # control characters escaped, so no value can end the string or break the document.
 json_string() {
@@ -963,6 +912,80 @@ json_string() {
     _json_s=$_json_rest
   fi
   _json_out="\"$_json_s\""
+}
+# ---- end of json ----
+# ---- publish: the release version, build facts and publishing the tarball with its records ----
+# The version tag: /etc/debian_version or DISTRIB_RELEASE, as the seed reads it, from
+# that file of the rootfs (or a copy of it).
+read_release_version() {
+  local file=$1
+  if ((DRY_RUN)); then
+    printf '+ read the release version from %s\n' "$file"
+    RELEASE_VERSION='<version>'
+    return 0
+  fi
+  RELEASE_VERSION=$(sed -n "s/$VERSION_PATTERN/\\1/p" "$file" | head -n 1)
+  [[ -n $RELEASE_VERSION ]] || log "no release number in $VERSION_FILE (a development suite?): no version tag"
+}
+
+# PARTIAL=the temporary name of output file $1, removed on failure until it is published.
+partial() {
+  PARTIAL=$OUTPUT_DIR/.partial-$1
+  PARTIALS+=("$PARTIAL")
+}
+
+# What only the build knows, for the tags, the labels and bake: the release version, its
+# major number, and the day of SOURCE_DATE_EPOCH (of this run where it is unset).
+build_facts() {
+  local epoch=${SOURCE_DATE_EPOCH:-$(date +%s)} day='<date>' major=${RELEASE_VERSION%%.*}
+  BUILD_CREATED='<created>'
+  if [[ $epoch =~ ^[0-9]+$ ]]; then
+    day=$(date -u -d "@$epoch" +%Y%m%d)
+    BUILD_CREATED=$(date -u -d "@$epoch" +%Y-%m-%dT%H:%M:%SZ)
+  fi
+  # The tags as RELEASE_TAG_FORMS spells them, each fact filled in; a fact the build
+  # did not learn (no version, a major number that is the version) makes no tag.
+  local form value
+  RELEASE_TAGS=()
+  for form in "${RELEASE_TAG_FORMS[@]}"; do
+    case $form in
+      *'<version>'*) value=$RELEASE_VERSION ;;
+      *'<major>'*)
+        value=$major
+        [[ $major != "$RELEASE_VERSION" ]] || value=''
+        ;;
+      *) value=$day ;;
+    esac
+    [[ -z $value ]] || RELEASE_TAGS+=("${form/<*>/$value}")
+  done
+  # BAKE_VARIABLES: the names of the version, major, date and created variables.
+  BUILD_VARS=("${BAKE_VARIABLES[0]} = \"$RELEASE_VERSION\"" "${BAKE_VARIABLES[1]} = \"$major\""
+    "${BAKE_VARIABLES[2]} = \"$day\"" "${BAKE_VARIABLES[3]} = \"$BUILD_CREATED\"")
+}
+
+# The same facts for `docker buildx bake -f docker-bake.hcl -f <this file> <group>`: with
+# them, bake tags and labels its images as the import does.
+write_build_vars() {
+  local file=$OUTPUT_DIR/$BUILD_VARS_FILE
+  if ((DRY_RUN)); then
+    printf '+ write %s\n' "$file"
+    printf '  | %s\n' "${BUILD_VARS[@]}"
+    return 0
+  fi
+  printf '%s\n' "# Written by mkimage.sh for $IMAGE: docker buildx bake -f docker-bake.hcl -f <this file> $BAKE_GROUP" \
+    "${BUILD_VARS[@]}" > "$file.partial"
+  mv -f -- "$file.partial" "$file"
+}
+
+# sha256 of a file, or a stand-in under --dry-run.
+sha256_of() {
+  if ((DRY_RUN)); then
+    printf '<sha256 of %s>' "${1##*/}"
+    return 0
+  fi
+  local sum
+  sum=$(sha256sum < "$1")
+  printf '%s' "${sum%% *}"
 }
 
 # Give the tarball and its records their names, with a checksum file that lists them
@@ -997,6 +1020,17 @@ output_sums() {
   done
 }
 
+# What the build made, once it is all done.
+report() {
+  ((DRY_RUN)) && return 0
+  printf 'mkimage: %s\n' "${MADE_FILES[@]}"
+  ((${#MADE_TAGS[@]} == 0)) || printf 'mkimage: tagged %s\n' "${MADE_TAGS[@]}"
+  # The bake file sits one folder above this script; the group builds this config's images only.
+  printf 'mkimage: bake reads %s: cd %q && docker buildx bake -f docker-bake.hcl -f %q %s\n' \
+    "$OUTPUT_DIR/$BUILD_VARS_FILE" "${SELF%/*/*}" "$OUTPUT_DIR/$BUILD_VARS_FILE" "$BAKE_GROUP"
+}
+# ---- end of publish ----
+# ---- result-cache: --result-cache: kept builds, and the inputs they came from ----
 # This script's sha256, read once: the records and the result cache name it.
 SCRIPT_SHA=''
 self_sha() {
@@ -1107,17 +1141,7 @@ keep_result() {
   KEEP_TMP=''
   catch_signals
 }
-
-# What the build made, once it is all done.
-report() {
-  ((DRY_RUN)) && return 0
-  printf 'mkimage: %s\n' "${MADE_FILES[@]}"
-  ((${#MADE_TAGS[@]} == 0)) || printf 'mkimage: tagged %s\n' "${MADE_TAGS[@]}"
-  # The bake file sits one folder above this script; the group builds this config's images only.
-  printf 'mkimage: bake reads %s: cd %q && docker buildx bake -f docker-bake.hcl -f %q %s\n' \
-    "$OUTPUT_DIR/$BUILD_VARS_FILE" "${SELF%/*/*}" "$OUTPUT_DIR/$BUILD_VARS_FILE" "$BAKE_GROUP"
-}
-# ---- end of runtime ----
+# ---- end of result-cache ----
 
 # ---- the steps, in the order they run; each says why it is there ----
 

@@ -3,7 +3,7 @@
 import { archSiblingName, bakeVariable, BUILD_VARS_FILE, configGroup, OCI_ARCHIVE, OCI_LAYOUT_DIR, recordFiles, type Origin } from '../layout.js';
 import { VERSION as GENERATOR_VERSION } from '../package-root.js';
 import { configDigest } from './config-digest.js';
-import { buildTagParts } from './dockerfiles.js';
+import { BAKE_FACTS, releaseTagForms } from './dockerfiles.js';
 import type { Resolved } from './resolve.js';
 import { sourceLine } from './sources.js';
 import { ARCH_FACTS } from './arches.js';
@@ -17,12 +17,15 @@ export interface ShellVariable {
   name: string;
   value: string;
   comment: string;
+  /** For the reader only: the steps hold the value itself (decided at generate time). */
+  forReader?: boolean;
 }
 
 export interface ShellArray {
   name: string;
   values: string[];
   comment: string;
+  forReader?: boolean;
 }
 
 /** An associative array keyed by architecture: what differs between the builds. */
@@ -138,6 +141,18 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
   const dists = [...new Set(reads.flatMap((read) => read.dists))];
   const repositoryOf = (dist: string) => r.repositories.find((repo) => repo.suites.some((suite) => `${repo.uri}/dists/${suite}` === dist));
 
+  const variant = mmdebstrap ? MMDEBSTRAP_VARIANTS[s.variant] : s.variant;
+  // --help's account of the build: known now, so it is text, not printf at run time.
+  const about = [
+    `Builds ${s.name}:${s.suite} (${s.distro} ${s.suite}, ${s.arch.join(' ')}, variant ${variant}) with ${s.backend} in mode ${s.mode}`,
+    ...r.builds.flatMap((b) => [
+      `  ${b.arch}: from ${b.buildSources[0]!.uri} into ${b.tarball} in the output directory,`,
+      `    with ${recordFiles(b.tarball).join(' ')} and ${b.tarball}.sha256 that lists the checksums of all`,
+    ]),
+    `then${engine ? ` imports it with ${engine} as ${r.staticTags.map((t) => `${s.name}:${t}`).join(' ')} + the release version` : ''}${r.builds.length > 1 ? ' (each architecture also as <tag>-<architecture>)' : ''}.`,
+    `Components: ${s.components.join(' ')}. Added packages: ${[...r.include, ...hookInstalls(r)].join(' ')}. Locales: ${locales.join(' ')} (default: ${s.locales.default ?? 'none'}). Time zone: ${s.timezone ?? 'UTC'}. Proxy: ${s.proxy ?? 'none'}.`,
+  ].join('\n');
+
   const plan: Omit<ScriptPlan, 'hostPaths'> = {
     ...origin,
     summary: `${r.baseReference} (${s.distro} ${r.release.version} ${s.suite}, ${s.arch.join(' ')}, ${s.variant})`,
@@ -154,7 +169,7 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
       },
       {
         name: 'VARIANT',
-        value: mmdebstrap ? MMDEBSTRAP_VARIANTS[s.variant] : s.variant,
+        value: variant,
         comment: `${s.backend} variant${mmdebstrap ? '' : '; default = no --variant'}`,
       },
       { name: 'PROXY', value: s.proxy ?? '', comment: 'http_proxy for the build only; not written into the image' },
@@ -176,24 +191,19 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
           : 'SOURCE_DATE_EPOCH; empty = the newest Date of the Release files below',
       },
       { name: 'SNAPSHOT', value: r.snapshot?.timestamp ?? '', comment: 'the snapshot the build installs from; empty = the mirrors as they are' },
-      { name: 'DEFAULT_LOCALE', value: s.locales.default ?? '', comment: 'LANG of the image; empty = none' },
-      { name: 'TIMEZONE', value: s.timezone ?? '', comment: 'empty = keep UTC' },
+      { name: 'DEFAULT_LOCALE', value: s.locales.default ?? '', comment: 'LANG of the image; empty = none', forReader: true },
+      { name: 'TIMEZONE', value: s.timezone ?? '', comment: 'empty = keep UTC', forReader: true },
       { name: 'ENGINE', value: engine ?? '', comment: 'docker or podman import; empty = none' },
       { name: 'NO_REUSE', value: noReuse, comment: 'why --result-cache is refused; empty = it may publish a kept build' },
       { name: 'VERSION_FILE', value: versionFile.path, comment: 'the release version tag is read from this file' },
       { name: 'VERSION_PATTERN', value: versionFile.pattern, comment: '' },
       { name: 'DISTRO_VERSION', value: r.release.version, comment: 'the distro qualifier of package URLs' },
       { name: 'GENERATOR', value: `mkimage-gen ${GENERATOR_VERSION}`, comment: 'what wrote this script, as the records name it' },
+      { name: 'ABOUT', value: about, comment: 'what --help says this script builds' },
       { name: 'PLAIN_WORD', value: PLAIN_WORD, comment: 'the words --dry-run prints without quotes; it quotes others as mkimage-gen does' },
       { name: 'CONFIG', value: origin.generatedFrom, comment: 'the config this script was generated from' },
       { name: 'CONFIG_SHA256', value: configDigest(s), comment: 'sha256 of its validated settings as canonical JSON (mkimage-gen explain shows it)' },
-      ...(['version', 'major', 'date'] as const).map((fact) => ({
-        name: `TAG_${fact === 'date' ? 'DATED' : fact.toUpperCase()}`,
-        value: buildTagParts(r).some((p) => p.fact === fact) ? '1' : '0',
-        comment: fact === 'version' ? 'tags read at build time: version, major version (Debian), <suite>-<YYYYMMDD>; 1 = on' : '',
-      })),
       { name: 'BUILD_VARS_FILE', value: BUILD_VARS_FILE, comment: 'written beside the tarball: what bake needs to tag and label as the import does' },
-      { name: 'BAKE_PREFIX', value: bakeVariable(id, 'version').replace(/_version$/, ''), comment: 'the names of its variables in docker-bake.hcl' },
       { name: 'BAKE_GROUP', value: configGroup(id), comment: 'its group in docker-bake.hcl: the targets of its base and derived images' },
     ],
     arrays: [
@@ -225,8 +235,14 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
         values: hostToolPackages,
         comment: 'host packages whose versions the records name and --result-cache compares',
       },
-      { name: 'LOCALES', values: locales, comment: 'locales to generate' },
+      { name: 'LOCALES', values: locales, comment: 'locales to generate', forReader: true },
       { name: 'TAGS', values: r.staticTags, comment: 'tags besides the release version read from the rootfs' },
+      {
+        name: 'RELEASE_TAG_FORMS',
+        values: releaseTagForms(r),
+        comment: 'tags made at build time: <version>, <major> and <date> (of SOURCE_DATE_EPOCH) filled in',
+      },
+      { name: 'BAKE_VARIABLES', values: BAKE_FACTS.map((fact) => bakeVariable(id, fact)), comment: 'its variables in docker-bake.hcl: version, major, date, created' },
       { name: 'COMPRESSOR', values: compressor ? [...compressor.argv] : [], comment: 'tarball compression; empty = none' },
     ],
     maps: [
@@ -279,7 +295,12 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
     hookStages: mmdebstrap,
     importsImage: engine !== null,
   };
-  return { ...plan, hostPaths: hostPaths(plan) };
+  return {
+    ...plan,
+    variables: plan.variables.map((v) => ({ ...v, forReader: v.forReader ?? false })),
+    arrays: plan.arrays.map((a) => ({ ...a, forReader: a.forReader ?? false })),
+    hostPaths: hostPaths(plan),
+  };
 }
 
 /** The host paths a script touches, for its header: the work dir and each architecture's output files. */

@@ -36,6 +36,7 @@ export function releaseDateStep(r: Resolved): StepSpec {
     fn: 'release_date',
     title: epochFromRelease ? 'release files (SOURCE_DATE_EPOCH)' : 'release files',
     template: 'release_date',
+    globals: { reads: [], sets: ['RELEASE_EPOCH'] },
     data: { epochFromRelease, keys },
     once: true,
     ledger: (out) => {
@@ -67,6 +68,7 @@ export function buildStep(r: Resolved, stages: Record<string, StepCall[]> | null
       fn: 'bootstrap',
       title: `debootstrap ${s.suite}`,
       template: 'bootstrap',
+    globals: { reads: [], sets: [] },
       data: {},
       ledger: (out) => {
         const { vars, arrays, maps } = out.plan;
@@ -90,6 +92,7 @@ export function buildStep(r: Resolved, stages: Record<string, StepCall[]> | null
     fn: 'mmdebstrap_build',
     title: `mmdebstrap ${s.suite}`,
     template: 'mmdebstrap_build',
+    globals: { reads: [], sets: ['TMP_TARBALL', 'RELEASE_VERSION', 'PACKAGES_DB'] },
     data: { keepPolicyRcD, noValidUntil, eatmydata, stages },
     ledger: (out) => {
       const { vars, arrays, maps } = out.plan;
@@ -140,6 +143,7 @@ export function tarballStep(r: Resolved): StepSpec {
     fn: 'tarball',
     title: 'tarball',
     template: 'tarball',
+    globals: { reads: [], sets: ['RELEASE_VERSION', 'TMP_TARBALL', 'PACKAGES_DB'] },
     data: { reproducible: s.reproducible },
     ledger: (out) => {
       for (const fs of ['/dev/pts', '/sys', '/proc']) out.add('unmount', out.line(['umount', `${out.rootfs}${fs}`]));
@@ -165,6 +169,7 @@ export function publishSteps(r: Resolved): StepSpec[] {
       fn: 'records',
       title: 'manifest, SBOMs, build record, provenance',
       template: 'records',
+    globals: { reads: ['PACKAGES_DB', 'TMP_TARBALL', 'RELEASE_VERSION', 'RELEASE_EPOCH'], sets: ['TARBALL_SHA', 'RELEASE_TAGS', 'BUILD_CREATED', 'BUILD_VARS'] },
       data: {},
       ledger: (out) => {
         const O = out.outputDir;
@@ -179,6 +184,7 @@ export function publishSteps(r: Resolved): StepSpec[] {
       fn: 'publish',
       title: 'publish',
       template: 'publish',
+    globals: { reads: ['TARBALL_SHA', 'BUILD_VARS'], sets: ['TMP_TARBALL', 'MADE_FILES'] },
       data: {},
       ledger: (out) => {
         const O = out.outputDir;
@@ -219,6 +225,7 @@ export function importSteps(r: Resolved, changes: string[][] | null, oci: object
       fn: 'import_image',
       title: `${engine} import`,
       template: 'import_image',
+    globals: { reads: ['RELEASE_VERSION', 'RELEASE_TAGS', 'BUILD_CREATED'], sets: ['MADE_TAGS'] },
       data,
       once: true,
       ledger: (out) => {
@@ -229,7 +236,8 @@ export function importSteps(r: Resolved, changes: string[][] | null, oci: object
         const created = known === null ? '<created>' : known.replace(/\.\d{3}Z$/, 'Z');
         const day = known === null ? '<date>' : known.slice(0, 10).replaceAll('-', '');
         const labels = ['--change', `LABEL ${data.createdLabel}=${created}`, '--change', `LABEL ${data.versionLabel}=<version>`];
-        const releaseTags = [...(vars.TAG_VERSION === '1' ? ['<version>'] : []), ...(vars.TAG_DATED === '1' ? [`${s.suite}-${day}`] : [])];
+        // A dry run reads no version: its major number is the version itself, so it makes no tag.
+        const releaseTags = arrays.RELEASE_TAG_FORMS!.filter((form) => !form.includes('<major>')).map((form) => form.replace('<date>', day));
         const tags = [...arrays.TAGS!, ...releaseTags];
         const engineCmd = vars.ENGINE!;
         for (const platform of data.platforms) {
@@ -255,6 +263,7 @@ export function importSteps(r: Resolved, changes: string[][] | null, oci: object
       fn: 'oci_image',
       title: 'OCI image layout',
       template: 'oci_image',
+    globals: { reads: ['RELEASE_VERSION', 'RELEASE_TAGS'], sets: ['TMP_TARBALL', 'MADE_FILES'] },
       data: oci,
       once: true,
       ledger: (out) => {
@@ -306,6 +315,7 @@ export function slimStep(s: Settings): StepSpec | null {
     fn: 'slim',
     title: 'slim',
     template: 'slim',
+    globals: { reads: [], sets: [] },
     data: slim,
     ledger: (out) => {
       const rootfs = out.rootfs;

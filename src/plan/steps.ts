@@ -38,6 +38,20 @@ export interface StepPlan {
   commands: Command[] | null;
   /** Its root ledger part, for the architecture `out` is at. */
   ledger: (out: LedgerWriter) => void;
+  /** The step globals (STEP_GLOBALS) it reads and sets: what one step hands the next. */
+  globals: StepGlobals;
+}
+
+/**
+ * The globals steps hand each other (the runtime's state part declares them): the tarball
+ * and its checksum, the release version and the facts made from it, what was published.
+ * Every other value a step reads is a setting, or the architecture's (select_arch).
+ */
+export const STEP_GLOBALS = ['TMP_TARBALL', 'PACKAGES_DB', 'TARBALL_SHA', 'RELEASE_VERSION', 'RELEASE_EPOCH', 'RELEASE_TAGS', 'BUILD_CREATED', 'BUILD_VARS', 'MADE_FILES', 'MADE_TAGS'] as const;
+export type StepGlobal = (typeof STEP_GLOBALS)[number];
+export interface StepGlobals {
+  reads: StepGlobal[];
+  sets: StepGlobal[];
 }
 
 /** A step as the lists below declare it: a command list, or a template with its data and ledger part. */
@@ -57,6 +71,7 @@ export type StepSpec = {
       template: string;
       data: object;
       ledger: (out: LedgerWriter) => void;
+      globals: StepGlobals;
     }
 );
 
@@ -472,14 +487,17 @@ function tweakSteps(r: Resolved): { write: StepSpec[]; apt: StepSpec[]; divert: 
   };
 }
 
-function placed(spec: StepSpec, stage: Stage, label: string): StepPlan {
+/** A step at its place: its stage, its progress label, the template that defines it and its ledger part. */
+export function placed(spec: StepSpec, stage: Stage, label: string): StepPlan {
   const perArch = stage === 'main' && spec.once !== true;
   const { fn, title } = spec;
   if ('commands' in spec) {
     const commands = spec.commands;
-    return { fn, title, stage, label, template: 'steps/commands', perArch, data: commandStep(fn, spec.doc, commands), commands, ledger: (out) => commandLedger(commands, out) };
+    // A command list hands nothing on: its commands read settings and the architecture's values only.
+    const globals: StepGlobals = { reads: [], sets: [] };
+    return { fn, title, stage, label, template: 'steps/commands', perArch, data: commandStep(fn, spec.doc, commands), commands, ledger: (out) => commandLedger(commands, out), globals };
   }
-  return { fn, title, stage, label, template: `steps/${spec.template}`, perArch, data: spec.data, commands: null, ledger: spec.ledger };
+  return { fn, title, stage, label, template: `steps/${spec.template}`, perArch, data: spec.data, commands: null, ledger: spec.ledger, globals: spec.globals };
 }
 
 function numbered(specs: StepSpec[]): StepPlan[] {
