@@ -10,7 +10,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planImage, renderImage } from '../src/generate.js';
 import { validateSettings, type SettingsInput } from '../src/model/index.js';
 import { keyFingerprints } from '../src/model/openpgp.js';
+import { APT_OPTIONS, type Command } from '../src/plan/commands.js';
+import { partMarkers } from '../src/render/runtime.js';
 import { DEBIAN } from './helpers/settings.js';
+
+/** The runtime's helpers for commands and for files in the rootfs, and its checks: the parts as the script holds them. */
+function helperParts(script: string): string {
+  return ['commands', 'rootfs', 'checks']
+    .map((name) => {
+      const { start, end } = partMarkers(name);
+      return script.slice(script.indexOf(`\n${start}`) + 1, script.indexOf(`\n${end}\n`));
+    })
+    .join('\n');
+}
+
+/** The chroot commands of a command list, as lines. */
+const chrootLines = (commands: readonly Command[] | null) => (commands ?? []).flatMap((c) => (c.kind === 'chroot' ? [c.argv.join(' ')] : []));
 
 const origin = { generatedFrom: 'test', regenerate: 'test' };
 let gnupg: string;
@@ -166,13 +181,11 @@ describe('key pins', () => {
   function checkKey(script: string, key: Buffer, edit: (line: string) => string = (line) => line) {
     const rootfs = mkdtempSync(join(tmpdir(), 'mkimage-gen-key-'));
     try {
-      const runtime = /^# ---- runtime:.*\n([\s\S]*?)^# ---- end of runtime ----$/m.exec(script)![1]!;
-      const fn = (name: string) => new RegExp(`^${name}\\(\\) \\{\\n[\\s\\S]*?^\\}$`, 'm').exec(runtime)![0];
+      const runtime = helperParts(script);
       const call = edit(script.split('\n').find((line) => line.startsWith('  check_key '))!);
       mkdirSync(join(rootfs, 'etc/apt/keyrings'), { recursive: true });
       writeFileSync(join(rootfs, 'etc/apt/keyrings/company.asc'), key);
-      const helpers = runtime.slice(runtime.indexOf('log() {'), runtime.indexOf('# A progress line'));
-      const program = ['set -Eeuo pipefail', 'export LC_ALL=C', 'DRY_RUN=0', `ROOTFS=${rootfs}`, helpers, fn('rootfs_resolve'), fn('check_key'), call].join('\n');
+      const program = ['set -Eeuo pipefail', 'export LC_ALL=C', 'DRY_RUN=0', `ROOTFS=${rootfs}`, runtime, call].join('\n');
       return spawnSync('bash', ['-c', program], { encoding: 'utf8' });
     } finally {
       rmSync(rootfs, { recursive: true, force: true });
@@ -182,6 +195,7 @@ describe('key pins', () => {
   it('the script checks the key with the host\'s gpg before apt trusts it, and needs gpg', () => {
     const script = file(render(pinned(showKeys(binary)[0]!)).files, 'mkimage.sh');
     expect(script).toContain('  require_tool gpg gpg\n');
+    // The path in the image: check_key resolves it inside the rootfs itself.
     expect(script).toContain(`  check_key /etc/apt/keyrings/company.asc ${showKeys(binary)[0]}\n`);
     const ok = checkKey(script, armored);
     expect(ok.status, ok.stderr).toBe(0);
@@ -219,7 +233,7 @@ describe('extra repositories, pins and packages', () => {
     expect(plan.resolved.include).toEqual(['iproute2', 'less', 'ca-certificates']);
     expect(plan.resolved.aptInstall).toEqual(['curl=7.88.1-10+deb12u8', 'company-tools']);
     const step = plan.script.steps.find((s) => s.fn === 'install_packages')!;
-    expect(step.data).toMatchObject({ downgrades: true, update: false });
+    expect(chrootLines(step.commands)).toEqual([`apt-get ${APT_OPTIONS.join(' ')} install --no-install-recommends --allow-downgrades curl=7.88.1-10+deb12u8 company-tools`]);
     const fns = plan.script.steps.map((s) => s.fn);
     // CA first (apt may need it for https), users before the files they own, hooks before finalize.
     expect(fns.indexOf('ca_certificates')).toBeLessThan(fns.indexOf('apt_sources'));
@@ -232,7 +246,7 @@ describe('extra repositories, pins and packages', () => {
     const { plan } = render(company({ backend: 'mmdebstrap', include: ['less'] }));
     const step = plan.script.steps.find((s) => s.fn === 'install_packages')!;
     expect(step.stage).toBe('customize');
-    expect(step.data).toMatchObject({ update: true, downgrades: false });
+    expect(chrootLines(step.commands)).toEqual(['apt-get update', `apt-get ${APT_OPTIONS.join(' ')} install --no-install-recommends company-tools`]);
   });
 });
 
@@ -245,8 +259,7 @@ describe('embedded files and hooks', () => {
 
   /** Run the script's unpack_embedded on one of its here-documents, as bash would. */
   function unpack(script: string, sha: string, tamper: boolean) {
-    const runtime = /^# ---- runtime:.*\n([\s\S]*?)^# ---- end of runtime ----$/m.exec(script)![1]!;
-    const helpers = runtime.slice(runtime.indexOf('log() {'), runtime.indexOf('# A progress line'));
+    const helpers = helperParts(script);
     const line = script.split('\n').findIndex((l) => l.includes(sha) && l.includes("<< '"));
     const fence = /<< '([A-Z0-9_]+)'/.exec(script.split('\n')[line]!)![1]!;
     const lines = script.split('\n');
@@ -260,8 +273,8 @@ describe('embedded files and hooks', () => {
   it('carries each as a fenced here-document whose sha256 the script checks before use', () => {
     const { plan, files } = render(company());
     const script = file(files, 'mkimage.sh');
-    const hooks = plan.script.steps.find((s) => s.fn === 'hooks_after_packages')!.data as { hooks: { blob: { sha256: string; body: string } }[] };
-    const { sha256, body } = hooks.hooks[0]!.blob;
+    const hook = plan.script.steps.find((s) => s.fn === 'hooks_after_packages')!.commands![0]!;
+    const { sha256, body } = (hook as Extract<Command, { kind: 'hook' }>).blob;
     expect(body).toBe("#!/bin/sh\necho 'hook ran'\n");
     const ok = unpack(script, sha256, false);
     expect(ok.status, ok.stderr).toBe(0);
@@ -273,8 +286,8 @@ describe('embedded files and hooks', () => {
 
   it('binary content goes in as base64', () => {
     const { plan } = render(company({ embedded: { ...company().embedded!, motd: b64(Buffer.from([0, 1, 2, 255])) } }));
-    const data = plan.script.steps.find((s) => s.fn === 'image_files')!.data as { files: { blob: { encoding: string; body: string } }[] };
-    expect(data.files[0]!.blob).toMatchObject({ encoding: 'base64', body: 'AAEC/w==\n' });
+    const motd = plan.script.steps.find((s) => s.fn === 'image_files')!.commands![0] as Extract<Command, { kind: 'embedded' }>;
+    expect(motd.blob).toMatchObject({ encoding: 'base64', body: 'AAEC/w==\n' });
   });
 
   it('users and groups with the ids given; hooks inside the rootfs and on the host', () => {
@@ -326,14 +339,17 @@ describe('labels and tags', () => {
 
   it('the script and bake make the same tag set from the same switches', () => {
     const { plan } = render(company({ output: { releaseTags: { major: false } } }));
-    const vars = Object.fromEntries(plan.script.variables.map((v) => [v.name, v.value]));
-    expect([vars.TAG_VERSION, vars.TAG_MAJOR, vars.TAG_DATED]).toEqual(['1', '0', '1']);
+    const arrays = Object.fromEntries(plan.script.arrays.map((a) => [a.name, a.values]));
+    // The script fills in these forms; no major tag, as bake makes none.
+    expect(arrays.RELEASE_TAG_FORMS).toEqual(['<version>', 'bookworm-<date>']);
     const base = plan.bakeTargets[0]!;
     expect(base.tags).toEqual(['local/test:bookworm']);
     expect(base.buildTags).toEqual([
       { prefix: 'local/test:', variable: 'mkimage_company_version' },
       { prefix: 'local/test:bookworm-', variable: 'mkimage_company_date' },
     ]);
-    expect(vars.BAKE_PREFIX).toBe('mkimage_company');
+    // The script writes the very variables bake reads, named once in TypeScript.
+    expect(arrays.BAKE_VARIABLES).toEqual(['mkimage_company_version', 'mkimage_company_major', 'mkimage_company_date', 'mkimage_company_created']);
+    expect(arrays.BAKE_VARIABLES).toEqual(expect.arrayContaining(base.buildTags.map((t) => t.variable)));
   });
 });

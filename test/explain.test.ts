@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { cli } from './helpers/cli.js';
 import { DEBIAN } from './helpers/settings.js';
+import { RUNTIME_PARTS } from '../src/render/runtime.js';
 
 let dir: string;
 beforeEach(() => {
@@ -109,7 +110,7 @@ describe('the runtime: its sha256 in the header, and explain --compare', () => {
   it("names the runtime's parts with the sha256 of their text, which the header's sed command reproduces", () => {
     const script = config('a', DEBIAN).script();
     const claims = [...script.matchAll(/^# {3}([a-z-]+) sha256:([0-9a-f]{64})$/gm)].map((m) => [m[1]!, m[2]!] as const);
-    expect(claims.map(([name]) => name)).toEqual(['runtime']);
+    expect(claims.map(([name]) => name)).toEqual([...RUNTIME_PARTS]);
     const json = explainJson([join(dir, 'a.yaml')], dir);
     expect(json.runtime).toEqual(claims.map(([name, sha256]) => ({ name, sha256 })));
     // A reviewer needs nothing of ours to check it: the lines between the markers, hashed.
@@ -135,22 +136,25 @@ describe('the runtime: its sha256 in the header, and explain --compare', () => {
   it('--compare finds a script whose runtime was edited, or that another mkimage-gen wrote', () => {
     const a = config('a', DEBIAN);
     const script = a.script();
-    const sha = /^# {3}runtime sha256:([0-9a-f]{64})$/m.exec(script)![1]!;
+    // DRY_RUN=0 is in the first part, state.
+    const sha = /^# {3}state sha256:([0-9a-f]{64})$/m.exec(script)![1]!;
     // Edited: the header still claims the approved sha256; the text no longer hashes to it.
     writeFileSync(join(dir, 'edited.sh'), script.replace(/^DRY_RUN=0$/m, 'DRY_RUN=1'));
     const edited = explainJson([a.file, '--compare', 'edited.sh'], dir).compare;
     expect(edited.same).toBe(false);
-    expect(edited.parts[0]).toMatchObject({ name: 'runtime', claimed: sha, same: false });
+    expect(edited.parts[0]).toMatchObject({ name: 'state', claimed: sha, same: false });
+    // Only that part: a reviewer rereads one part, not the runtime.
+    expect(edited.parts.slice(1).every((p: { same: boolean }) => p.same)).toBe(true);
     expect(edited.parts[0].actual).not.toBe(sha);
-    expect(cli(['explain', a.file, '--compare', 'edited.sh'], dir).stdout).toContain(`runtime: edited there: its header says sha256:${sha}`);
+    expect(cli(['explain', a.file, '--compare', 'edited.sh'], dir).stdout).toContain(`state: edited there: its header says sha256:${sha}`);
     // Another runtime, honestly declared: it differs.
     const other = script.replace(/^DRY_RUN=0$/m, 'DRY_RUN=1');
     const otherSha = edited.parts[0].actual as string;
-    writeFileSync(join(dir, 'other.sh'), other.replace(`runtime sha256:${sha}`, `runtime sha256:${otherSha}`));
-    expect(cli(['explain', a.file, '--compare', 'other.sh'], dir).stdout).toContain(`runtime: differs: sha256:${otherSha} there`);
+    writeFileSync(join(dir, 'other.sh'), other.replace(`state sha256:${sha}`, `state sha256:${otherSha}`));
+    expect(cli(['explain', a.file, '--compare', 'other.sh'], dir).stdout).toContain(`state: differs: sha256:${otherSha} there`);
     // A script without a runtime block.
     writeFileSync(join(dir, 'none.sh'), '#!/bin/sh\necho hi\n');
-    expect(explainJson([a.file, '--compare', 'none.sh'], dir).compare).toMatchObject({ same: false, parts: [{ name: 'runtime', actual: null, claimed: null }] });
+    expect(explainJson([a.file, '--compare', 'none.sh'], dir).compare).toMatchObject({ same: false, parts: RUNTIME_PARTS.map((name) => ({ name, actual: null, claimed: null })) });
   });
 
   it('--compare with a folder or a missing file is bad input', () => {

@@ -12,8 +12,9 @@ import { planImage, renderImage, type RenderEntry } from '../src/generate.js';
 import { validateSettings } from '../src/model/index.js';
 import { findPreset } from '../src/presets/index.js';
 import { validatePreset } from '../src/presets/validate.js';
-import { rootLedger, symbolic, type LedgerEntry } from '../src/plan/ledger.js';
+import { rootLedger } from '../src/plan/ledger.js';
 import { runAsNobody } from './helpers/dry-run.js';
+import { dryRunLines, expected } from './helpers/ledger.js';
 import { ROOT } from './helpers/presets.js';
 import { DEBIAN, UBUNTU } from './helpers/settings.js';
 
@@ -47,30 +48,6 @@ const extra: RenderEntry[] = [
   },
   { id: 'not-reproducible', settings: validateSettings({ ...DEBIAN, reproducible: false, sourceDateEpoch: 1700000000, output: { import: 'none', compression: 'none' } }, 't'), origin },
 ];
-
-/** A ledger entry as the dry run prints it. */
-function expected(entry: LedgerEntry): string {
-  return normalize(entry.kind === 'chroot' ? `[chroot] ${entry.what}` : entry.what);
-}
-
-/** Host-dependent words: the debootstrap script (the suite's or the fallback, whichever the host has). */
-const normalize = (line: string) => line.replace(/\/usr\/share\/debootstrap\/scripts\/[a-z]+/g, '/usr/share/debootstrap/scripts/<script>');
-
-/** The dry run's `+` lines, with the ledger's names for its directories and chroot env left out. */
-function dryRunLines(stdout: string): string[] {
-  return stdout
-    .split('\n')
-    .filter((line) => line.startsWith('+ '))
-    .map((line) => line.slice(2).replace(/\/[^' ]*mkimage-gen-dry-[^/' ]+\//g, '/S/'))
-    .map(symbolic)
-    .map((line) =>
-      line.replace(
-        /^chroot '?\$ROOTFS'? \/usr\/bin\/env -i PATH=\S+ HOME=\/root LC_ALL=C DEBIAN_FRONTEND=noninteractive(?: https?_proxy=\S+)*(?: 'SOURCE_DATE_EPOCH=[^']*'| SOURCE_DATE_EPOCH=\d+)? /,
-        '[chroot] ',
-      ),
-    )
-    .map(normalize);
-}
 
 /** The ledger's shown lines and the dry run's, for one config. */
 function compare(entry: RenderEntry): { fromLedger: string[]; fromDryRun: string[] } {

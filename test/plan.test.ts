@@ -4,6 +4,7 @@ import type { Settings } from '../src/model/index.js';
 import { resolve } from '../src/plan/resolve.js';
 import { sourcesFile } from '../src/plan/sources.js';
 import { tweakFiles, undoCommands } from '../src/plan/tweaks.js';
+import type { Command } from '../src/plan/commands.js';
 import { DEBIAN, settings, UBUNTU } from './helpers/settings.js';
 
 const origin = { generatedFrom: 'test', regenerate: 'test' };
@@ -13,6 +14,14 @@ const scriptPlan = (s: Settings) => planImage({ id: 'test', settings: s, origin 
 /** What main calls, in order: before the architectures, for each, after them. */
 const mainCalls = (p: ReturnType<typeof scriptPlan>) => [...p.mainSteps.before, ...p.mainSteps.perArch, ...p.mainSteps.after];
 const stepData = (s: Settings, fn: string): any => scriptPlan(s).steps.find((step) => step.fn === fn)?.data;
+/** The commands of a step that is a command list, or undefined where the step does not run. */
+const stepCommands = (s: Settings, fn: string): Command[] | undefined => scriptPlan(s).steps.find((step) => step.fn === fn)?.commands ?? undefined;
+/** What a step feeds debconf-set-selections, or undefined where it gives no answers. */
+const selections = (commands: Command[] | undefined) =>
+  commands?.flatMap((c) => (c.kind === 'chroot' && c.argv[0] === 'debconf-set-selections' ? [c.stdin] : []))[0];
+const writes = (commands: Command[] | undefined) => (commands ?? []).flatMap((c) => (c.kind === 'write' ? [c] : []));
+const chrootLines = (commands: Command[] | undefined) => (commands ?? []).flatMap((c) => (c.kind === 'chroot' ? [c.argv.join(' ')] : []));
+const VALIDITY = /^\/etc\/apt\/apt\.conf\.d\/docker-(archived|snapshot)$/;
 
 describe('apt sources', () => {
   it('uses <suite>-security on the security mirror from bullseye on', () => {
@@ -76,8 +85,8 @@ describe('resolution', () => {
   it('checks archived releases with the retired keys and keeps Check-Valid-Until off', () => {
     const wheezy = resolve(settings(DEBIAN, { suite: 'wheezy', mirror: 'http://a.example/debian' }));
     expect(wheezy.hostKeyring).toBe('/usr/share/keyrings/debian-archive-removed-keys.gpg');
-    expect(stepData(wheezy.settings, 'apt_sources').validity?.content).toBe('Acquire::Check-Valid-Until "false";\n');
-    expect(stepData(settings(DEBIAN), 'apt_sources').validity).toBeNull();
+    expect(writes(stepCommands(wheezy.settings, 'apt_sources')).find((w) => VALIDITY.test(w.path))?.content).toBe('Acquire::Check-Valid-Until "false";\n');
+    expect(writes(stepCommands(settings(DEBIAN), 'apt_sources')).find((w) => VALIDITY.test(w.path))).toBeUndefined();
   });
 
   it('tags the suite, then latest and the extras; the version comes from the rootfs', () => {
@@ -95,24 +104,25 @@ describe('resolution', () => {
 
 describe('script plan', () => {
   it('answers debconf with the seed locale selections on Debian', () => {
-    const plan = stepData(settings(DEBIAN, { locales: { generate: ['ja_JP.UTF-8', 'ja_JP.EUC-JP'], default: 'ja_JP.UTF-8' } }), 'locales');
-    expect(plan.debconf).toBe(true);
-    expect(plan.selections).toBe(
+    const plan = stepCommands(settings(DEBIAN, { locales: { generate: ['ja_JP.UTF-8', 'ja_JP.EUC-JP'], default: 'ja_JP.UTF-8' } }), 'locales');
+    // debconf generates them: no locale-gen.
+    expect(chrootLines(plan).some((l) => l.startsWith('locale-gen'))).toBe(false);
+    expect(selections(plan)).toBe(
       'locales locales/locales_to_be_generated multiselect ja_JP.EUC-JP EUC-JP, ja_JP.UTF-8 UTF-8\n' +
         'locales locales/default_environment_locale select ja_JP.UTF-8\n',
     );
   });
 
   it('answers tzdata with its area and zone; single names live under Etc', () => {
-    const tokyo = stepData(settings(DEBIAN, { timezone: 'Asia/Tokyo' }), 'timezone');
-    expect(tokyo.selections).toBe('tzdata tzdata/Areas select Asia\ntzdata tzdata/Zones/Asia select Tokyo\n');
-    const utc = stepData(settings(DEBIAN, { timezone: 'UTC' }), 'timezone');
-    expect(utc.selections).toBe('tzdata tzdata/Areas select Etc\ntzdata tzdata/Zones/Etc select UTC\n');
+    const tokyo = stepCommands(settings(DEBIAN, { timezone: 'Asia/Tokyo' }), 'timezone');
+    expect(selections(tokyo)).toBe('tzdata tzdata/Areas select Asia\ntzdata tzdata/Zones/Asia select Tokyo\n');
+    const utc = stepCommands(settings(DEBIAN, { timezone: 'UTC' }), 'timezone');
+    expect(selections(utc)).toBe('tzdata tzdata/Areas select Etc\ntzdata tzdata/Zones/Etc select UTC\n');
   });
 
   it('names each locale to debconf by its line in glibc\'s SUPPORTED list', () => {
-    const plan = stepData(settings(DEBIAN, { locales: { generate: ['en_US.ISO-8859-1', 'sr_RS.UTF-8@latin'] } }), 'locales');
-    expect(plan.selections).toContain('multiselect en_US ISO-8859-1, sr_RS@latin UTF-8\n');
+    const plan = stepCommands(settings(DEBIAN, { locales: { generate: ['en_US.ISO-8859-1', 'sr_RS.UTF-8@latin'] } }), 'locales');
+    expect(selections(plan)).toContain('multiselect en_US ISO-8859-1, sr_RS@latin UTF-8\n');
   });
 
   it('takes C.UTF-8 as the default locale without generating it', () => {
@@ -122,9 +132,11 @@ describe('script plan', () => {
   });
 
   it('uses locale-gen on Ubuntu', () => {
-    const plan = stepData(settings(UBUNTU, { locales: { generate: ['ja_JP.UTF-8'] } }), 'locales');
-    expect(plan.debconf).toBe(false);
-    expect(plan.setDefault).toBe(false);
+    const plan = stepCommands(settings(UBUNTU, { locales: { generate: ['ja_JP.UTF-8'] } }), 'locales');
+    expect(selections(plan)).toBeUndefined();
+    expect(chrootLines(plan)).toContain('locale-gen ja_JP.UTF-8');
+    // No default locale: no update-locale.
+    expect(chrootLines(plan).some((l) => l.startsWith('update-locale'))).toBe(false);
   });
 
   it('numbers only the steps the settings ask for', () => {
@@ -198,7 +210,7 @@ describe('script plan', () => {
     expect(stages.customize.map((s: { fn: string }) => s.fn)).toEqual(['apt_tweaks', 'apt_sources', 'locales', 'apt_clean', 'finalize']);
     // locales comes with the variant; Ubuntu then generates by name, with no debconf answers to give.
     expect(mm.arrays.find((a) => a.name === 'INCLUDE')?.values).toContain('locales');
-    expect(stepData(config, 'locales').preseeded).toBe(true);
+    expect(chrootLines(stepCommands(config, 'locales')).some((l) => l.includes('install'))).toBe(false);
     expect(mm.tools.map((t) => t.command)).toContain('mmdebstrap');
     expect(mm.maps.find((a) => a.name === 'APT_LINES')?.entries).toEqual([
       {
@@ -220,18 +232,18 @@ describe('script plan', () => {
     const { stages } = stepData(config, 'mmdebstrap_build');
     expect(stages.essential.map((s: { fn: string }) => s.fn)).toEqual(['debconf_preseed']);
     expect(stages.customize.map((s: { fn: string }) => s.fn)).not.toContain('timezone');
-    const preseed = stepData(config, 'debconf_preseed');
-    expect(preseed.selections.split('\n')).toEqual(
+    const preseed = stepCommands(config, 'debconf_preseed');
+    expect(selections(preseed)!.split('\n')).toEqual(
       expect.arrayContaining([
         'locales locales/locales_to_be_generated multiselect ja_JP.UTF-8 UTF-8',
         'tzdata tzdata/Areas select Asia',
         'tzdata tzdata/Zones/Asia select Tokyo',
       ]),
     );
-    expect(preseed.timezone).toBe(true);
+    expect(preseed).toContainEqual({ kind: 'link', target: '/usr/share/zoneinfo/Asia/Tokyo', path: '/etc/localtime' });
     // apt's own tweaks wait for the customize hook; dpkg's and policy-rc.d are there from the start.
-    const early = stepData(config, 'write_tweaks').files.map((f: { path: string }) => f.path);
-    const late = stepData(config, 'apt_tweaks').files.map((f: { path: string }) => f.path);
+    const early = writes(stepCommands(config, 'write_tweaks')).map((f) => f.path);
+    const late = writes(stepCommands(config, 'apt_tweaks')).map((f) => f.path);
     expect(early).toEqual(['/usr/sbin/policy-rc.d', '/etc/dpkg/dpkg.cfg.d/02apt-speedup']);
     expect(late).toContain('/etc/apt/apt.conf.d/no-cache');
     expect(late.every((p: string) => p.startsWith('/etc/apt/'))).toBe(true);
@@ -283,9 +295,7 @@ describe('apt caches in images built FROM the base', () => {
         'rootfs_rm /var/cache/apt/pkgcache.bin /var/cache/apt/srcpkgcache.bin',
         '# The lists as the last apt-get update left them, before they go.',
         'check_apt_lists',
-        'local lists',
-        'rootfs_dir lists /var/lib/apt/lists',
-        'run rm -rf "$lists"/*',
+        "rootfs_rm -r '/var/lib/apt/lists/*'",
         '',
       ]);
     }
@@ -321,12 +331,11 @@ describe('snapshot pins', () => {
     const plan = scriptPlan(r.settings);
     expect(plan.maps.find((m) => m.name === 'MIRRORS')?.entries).toEqual([{ key: 'amd64', value: `http://snapshot.debian.org/archive/debian/${at}` }]);
     expect(plan.variables.find((v) => v.name === 'EPOCH')?.value).toBe(String(r.epoch));
-    expect(stepData(r.settings, 'apt_sources').validity.path).toBe('/etc/apt/apt.conf.d/docker-snapshot');
-    expect(stepData(r.settings, 'image_sources')).toEqual({
-      perArch: false,
-      files: [{ arches: ['amd64'], file: sourcesFile(r) }],
-      removeValidity: '/etc/apt/apt.conf.d/docker-snapshot',
-    });
+    expect(writes(stepCommands(r.settings, 'apt_sources')).find((w) => VALIDITY.test(w.path))?.path).toBe('/etc/apt/apt.conf.d/docker-snapshot');
+    expect(stepCommands(r.settings, 'image_sources')).toEqual([
+      { kind: 'write', ...sourcesFile(r) },
+      { kind: 'remove', paths: ['/etc/apt/apt.conf.d/docker-snapshot'], recursive: false, why: expect.any(String) },
+    ]);
   });
 
   it('gives each architecture its own records and expected manifest', () => {

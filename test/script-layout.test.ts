@@ -1,5 +1,5 @@
-// The generated script reads top to bottom: header (with the runtime's sha256), settings,
-// the runtime that is the same in every script, the steps in the order they run, then main.
+// The generated script reads top to bottom: header (with the sha256 of each runtime part),
+// settings, the runtime parts that are the same in every script, the steps in the order they run, then main.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadSelection } from '../src/cli/entries.js';
@@ -12,7 +12,14 @@ const files = await renderPresets();
 const plans = loadSelection({ configs: [], sets: [], cwd: ROOT }).entries.map(planImage);
 const scriptOf = (id: string) => files.find((f) => f.path === `${id}/mkimage.sh`)!.content;
 
-const RUNTIME = /^# ---- runtime:.*\n([\s\S]*?)^# ---- end of runtime ----$/m;
+/** The runtime: from its first part's start marker through its last part's end marker. */
+const FIRST = partMarkers(RUNTIME_PARTS[0]!).start;
+const LAST = partMarkers(RUNTIME_PARTS.at(-1)!).end;
+const runtimeBlock = (script: string) => {
+  const from = script.indexOf(`\n${FIRST}`);
+  const to = script.indexOf(`\n${LAST}\n`);
+  return from < 0 || to < 0 ? undefined : script.slice(from + 1, to + LAST.length + 1);
+};
 const definitions = (script: string) => [...script.matchAll(/^([a-z_]+)\(\) \{$/gm)].map((m) => m[1]!);
 const mainCalls = (script: string) => {
   const main = script.slice(script.indexOf('\nmain() {'));
@@ -21,7 +28,7 @@ const mainCalls = (script: string) => {
 
 describe.each(plans.map((p) => [p.id, p] as const))('%s', (id, plan) => {
   const script = scriptOf(id);
-  const afterRuntime = script.slice(script.indexOf('# ---- end of runtime ----'));
+  const afterRuntime = script.slice(script.indexOf(LAST));
   const stepFns = plan.script.steps.map((s) => s.fn);
 
   it('defines every step once, after the runtime, in the order the steps run', () => {
@@ -46,7 +53,7 @@ describe.each(plans.map((p) => [p.id, p] as const))('%s', (id, plan) => {
   });
 
   it('holds its settings before the runtime and main last', () => {
-    expect(script.indexOf('# ---- settings:')).toBeLessThan(script.indexOf('# ---- runtime:'));
+    expect(script.indexOf('# ---- settings:')).toBeLessThan(script.indexOf(`\n${FIRST}`));
     expect(definitions(script).at(-1)).toBe('main');
     expect(script.trimEnd().endsWith('main "$@"')).toBe(true);
   });
@@ -73,13 +80,13 @@ describe('the runtime block', () => {
   });
 
   it('is the same in every script', () => {
-    const blocks = plans.map((p) => RUNTIME.exec(scriptOf(p.id))?.[1]);
+    const blocks = plans.map((p) => runtimeBlock(scriptOf(p.id)));
     expect(blocks.every((b) => b !== undefined && b.length > 1000)).toBe(true);
     expect(new Set(blocks).size).toBe(1);
   });
 
   it('defines no step', () => {
-    const block = RUNTIME.exec(scriptOf(plans[0]!.id))![1]!;
+    const block = runtimeBlock(scriptOf(plans[0]!.id))!;
     const stepFns = new Set(plans.flatMap((p) => p.script.steps.map((s) => s.fn)));
     expect(definitions(block).filter((fn) => stepFns.has(fn))).toEqual([]);
   });

@@ -18,7 +18,16 @@
 # mkimage-gen writes: approve each part once by the sha256 of its lines, from
 # `# ---- <part>: ` through `# ---- end of <part> ----`, and read only what differs
 # (`mkimage-gen explain --compare` tells whether two scripts share them):
-#   runtime sha256:e6f8e459fff45d1f4ba1d63d477207c172d01431cdbc6d9a9a6b27ab149ab319
+#   state sha256:805e80013d1861eb56ce48030bb99f19e915013855b7f76ce4613b392cd1608f
+#   options sha256:316ff73fc204368636f89177066ff34fd48c4d19fbaa57af1c89b1667af3e7cf
+#   commands sha256:76861c5e4ea68972d0ed93c959cf7c84ebbcb64491b334a7b158778c371e9bca
+#   rootfs sha256:30ba3f4fefe5966f5823ee58314f21176b38820929a110d00c941c981d30fc12
+#   checks sha256:4f639b7fa5de03fa0815233fabbf96bdb0f79e9e5d759c582518f741371bb694
+#   preflight sha256:09ae80fe175330f30545e8cd9b0192f8a6def5565bb719a68a61b585ec5390c3
+#   work-dir sha256:f5f1cfa52beeb75d8abbd4d31c487a31b2a3de3aab31f164a24c1b279339c9d9
+#   json sha256:e3f9ab60a8bcc089d30527580f26c668586242bde4928839bf0199d5a11732f8
+#   publish sha256:91bc496aaa0543668921fee54758769a5467db82eda3fc5ed46520d01bccbf81
+#   result-cache sha256:e67fdfe22002e3831f19fc24511763b818adbd0ed99b4caf0737568e003ed5cf
 set -Eeuo pipefail
 shopt -s inherit_errexit
 export LC_ALL=C
@@ -50,8 +59,10 @@ readonly EPOCH=''
 # the snapshot the build installs from; empty = the mirrors as they are
 readonly SNAPSHOT=''
 # LANG of the image; empty = none
+# shellcheck disable=SC2034 # for the reader: the steps below hold the value itself
 readonly DEFAULT_LOCALE=ja_JP.UTF-8
 # empty = keep UTC
+# shellcheck disable=SC2034 # for the reader: the steps below hold the value itself
 readonly TIMEZONE=Asia/Tokyo
 # docker or podman import; empty = none
 readonly ENGINE=docker
@@ -64,18 +75,20 @@ readonly VERSION_PATTERN='^\([0-9][0-9.]*\)$'
 readonly DISTRO_VERSION=12
 # what wrote this script, as the records name it
 readonly GENERATOR='mkimage-gen 0.1.0'
+# what --help says this script builds
+readonly ABOUT='Builds local/debian-ja:bookworm (debian bookworm, amd64, variant minbase) with debootstrap in mode root
+  amd64: from http://ftp.jp.debian.org/debian into rootfs.tar.xz in the output directory,
+    with rootfs.manifest rootfs.spdx.json rootfs.cdx.json rootfs.build.json rootfs.provenance.json and rootfs.tar.xz.sha256 that lists the checksums of all
+then imports it with docker as local/debian-ja:bookworm + the release version.
+Components: main. Added packages: iproute2. Locales: ja_JP.EUC-JP ja_JP.UTF-8 (default: ja_JP.UTF-8). Time zone: Asia/Tokyo. Proxy: none.'
+# the words --dry-run prints without quotes; it quotes others as mkimage-gen does
+readonly PLAIN_WORD='^[A-Za-z0-9_@%+=:,./-]+$'
 # the config this script was generated from
 readonly CONFIG='preset debian-bookworm-ja'
 # sha256 of its validated settings as canonical JSON (mkimage-gen explain shows it)
 readonly CONFIG_SHA256=66d212e6441c6350d9f12ba0c0a1fa2630081c432043dabf2aebb21ce8116d25
-# tags read at build time: version, major version (Debian), <suite>-<YYYYMMDD>; 1 = on
-readonly TAG_VERSION=1
-readonly TAG_MAJOR=1
-readonly TAG_DATED=1
 # written beside the tarball: what bake needs to tag and label as the import does
 readonly BUILD_VARS_FILE=build-vars.hcl
-# the names of its variables in docker-bake.hcl
-readonly BAKE_PREFIX=mkimage_debian_bookworm_ja
 # its group in docker-bake.hcl: the targets of its base and derived images
 readonly BAKE_GROUP=debian-bookworm-ja
 # archive components
@@ -102,9 +115,14 @@ readonly -a REPOSITORY_LISTS=()
 # host packages whose versions the records name and --result-cache compares
 readonly -a HOST_TOOL_PACKAGES=(debootstrap tar xz-utils apt dpkg gpgv debian-archive-keyring)
 # locales to generate
+# shellcheck disable=SC2034 # for the reader: the steps below hold the values themselves
 readonly -a LOCALES=(ja_JP.EUC-JP ja_JP.UTF-8)
 # tags besides the release version read from the rootfs
 readonly -a TAGS=(bookworm)
+# tags made at build time: <version>, <major> and <date> (of SOURCE_DATE_EPOCH) filled in
+readonly -a RELEASE_TAG_FORMS=('<version>' '<major>' 'bookworm-<date>')
+# its variables in docker-bake.hcl: version, major, date, created
+readonly -a BAKE_VARIABLES=(mkimage_debian_bookworm_ja_version mkimage_debian_bookworm_ja_major mkimage_debian_bookworm_ja_date mkimage_debian_bookworm_ja_created)
 # tarball compression; empty = none
 readonly -a COMPRESSOR=(xz --threads=0 -6)
 # per architecture: the mirror near the build host it installs from
@@ -130,9 +148,7 @@ readonly -A BINFMTS=([amd64]=qemu-x86_64)
 # host architectures that run it without emulation
 readonly -A NATIVE_ON=([amd64]=amd64)
 
-# ---- runtime: options, checks, and the helpers every step goes through ----
-# This block is the same in every script mkimage-gen writes; the steps below differ.
-
+# ---- state: the variables the helpers and steps share, set by the options and the build ----
 DRY_RUN=0
 UNDO_TWEAKS=0
 SELF=$(realpath -- "${BASH_SOURCE[0]}")
@@ -190,25 +206,12 @@ chroot_env() {
   printf '%s\0' "${CHROOT_ENV[@]}"
   [[ -z ${SOURCE_DATE_EPOCH:-} ]] || printf '%s\0' "SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH"
 }
-# Keep changed config files without asking: nobody answers prompts in a build.
-# shellcheck disable=SC2034 # unused where mmdebstrap runs every apt install itself
-readonly -a APT_OPTIONS=(-y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
-
+# ---- end of state ----
+# ---- options: the command line: --help and the options ----
 usage() {
   printf 'Usage: %s [--dry-run] [--output-dir DIR] [--work-dir DIR] [--tmpfs] [--mode root|unshare] [--package-cache DIR] [--result-cache DIR] [--expect FILE] [--undo-tweaks] [--help]\n\n' "${0##*/}"
-  printf 'Builds %s:%s (%s %s, %s, variant %s) with %s in mode %s\n' "$IMAGE" "$SUITE" "$DISTRO" "$SUITE" "$(join_by ' ' "${ARCHES[@]}")" "$VARIANT" "$BACKEND" "$MODE"
-  local arch
-  for arch in "${ARCHES[@]}"; do
-    printf '  %s: from %s into %s in the output directory,\n    with %s and %s that lists the checksums of all\n' \
-      "$arch" "${MIRRORS[$arch]}" "${TARBALLS[$arch]}" "${RECORD_FILES[$arch]//$'\n'/ }" "${TARBALLS[$arch]}.sha256"
-  done
-  printf 'then'
-  if [[ -n $ENGINE ]]; then printf ' imports it with %s as %s' "$ENGINE" "$(join_by ' ' "${TAGS[@]/#/$IMAGE:}") + the release version"; fi
-  if ((${#ARCHES[@]} > 1)); then printf ' (each architecture also as <tag>-<architecture>)'; fi
-  printf '.\n'
-  printf 'Components: %s. Added packages: %s. Locales: %s (default: %s). Time zone: %s. Proxy: %s.\n\n' \
-    "$(join_by ' ' "${COMPONENTS[@]}")" "$(join_by ' ' "${INCLUDE[@]}")" "$(join_by ' ' "${LOCALES[@]}")" \
-    "${DEFAULT_LOCALE:-none}" "${TIMEZONE:-UTC}" "${PROXY:-none}"
+  # What this script builds: text mkimage-gen wrote, from the settings above.
+  printf '%s\n\n' "$ABOUT"
   cat << 'EOF'
 Options:
   -n, --dry-run         print every command instead of running it; needs no root, changes nothing
@@ -241,295 +244,6 @@ and the tools it names when they are missing.
 A failed or interrupted run unmounts what it mounted, removes its work directory,
 leaves no partial output, and exits non-zero; run it again to retry.
 EOF
-}
-
-log() { printf 'mkimage: %s\n' "$*" >&2; }
-die() {
-  log "error: $*"
-  exit 1
-}
-
-join_by() {
-  local IFS=$1
-  shift
-  printf '%s' "$*"
-}
-
-# Print a command as it would run: plain words bare, anything else in $'...' quoting.
-show() {
-  local out='+' word
-  for word in "$@"; do
-    if [[ $word =~ ^[A-Za-z0-9_@%+=:,./-]+$ ]]; then out+=" $word"; else out+=" ${word@Q}"; fi
-  done
-  printf '%s\n' "$out"
-}
-
-# Run a command (or print it under --dry-run). It runs as a background job and we wait
-# for it, so a signal reaches our trap at once instead of after the command ends.
-run_job() {
-  local input=$1
-  shift
-  if ((DRY_RUN)); then
-    show "$@"
-    [[ -z $input ]] || printf '%s' "$input" | sed 's/^/  < /'
-    return 0
-  fi
-  "$@" <<< "$input" &
-  CHILD=$!
-  local status=0
-  wait "$CHILD" || status=$?
-  CHILD=''
-  return "$status"
-}
-run() { run_job '' "$@"; }
-# run_to FILE COMMAND...: COMMAND's output into FILE on the host, as one job a signal stops.
-run_to() {
-  local target=$1
-  shift
-  if ((DRY_RUN)); then
-    show "$@"
-    printf '+ > %s\n' "$target"
-    return 0
-  fi
-  ("$@" > "$target") &
-  CHILD=$!
-  local status=0
-  wait "$CHILD" || status=$?
-  CHILD=''
-  return "$status"
-}
-in_chroot() { in_chroot_with_input '' "$@"; }
-in_chroot_with_input() {
-  local input=$1 env
-  shift
-  mapfile -d '' -t env < <(chroot_env)
-  run_job "$input" chroot "$ROOTFS" "${env[@]}" "$@"
-}
-
-# Paths inside the rootfs, as host paths. Every step that touches the rootfs from the
-# host goes through these: each symbolic link on the way is followed as the chroot would
-# follow it (an absolute target starts again at the rootfs, `..` stops at its top), so
-# no link in the image (/var/run -> /run) leads a write out to the host. The chroot
-# resolves paths itself; nothing else may name "$ROOTFS/..." directly.
-# rootfs_resolve VAR PATH: the whole path resolved (to read, or to mount on).
-rootfs_resolve() {
-  local -n _rr_out=$1
-  local _rr_todo=${2#/} _rr_done='' _rr_part _rr_target _rr_links=0
-  while [[ -n $_rr_todo ]]; do
-    _rr_part=${_rr_todo%%/*}
-    if [[ $_rr_todo == */* ]]; then _rr_todo=${_rr_todo#*/}; else _rr_todo=''; fi
-    case $_rr_part in
-      '' | .) ;;
-      ..) _rr_done=${_rr_done%/*} ;;
-      *)
-        if [[ -L $ROOTFS$_rr_done/$_rr_part ]]; then
-          ((++_rr_links <= 40)) || die "$2: too many levels of symbolic links in the rootfs"
-          _rr_target=$(readlink -- "$ROOTFS$_rr_done/$_rr_part")
-          [[ $_rr_target != /* ]] || _rr_done=''
-          _rr_todo=$_rr_target${_rr_todo:+/$_rr_todo}
-        else
-          _rr_done+=/$_rr_part
-        fi
-        ;;
-    esac
-  done
-  _rr_out=$ROOTFS$_rr_done
-}
-# rootfs_dir VAR DIR: a directory the step changes below, resolved; rootfs_dest VAR PATH:
-# a file the step writes, removes or links, its folder resolved and its own name kept
-# (the write replaces a link there, never follows it). Both refuse /proc, /sys and /dev:
-# the build mounts the host kernel's file systems there.
-rootfs_dir() {
-  rootfs_resolve "$1" "$2"
-  rootfs_writable "$2" "${!1}"
-}
-rootfs_dest() {
-  local -n _rd_out=$1
-  local _rd_name=${2##*/}
-  rootfs_resolve _rd_out "${2%/*}"
-  _rd_out+=/$_rd_name
-  rootfs_writable "$2" "$_rd_out"
-}
-rootfs_writable() {
-  case ${2#"$ROOTFS"}/ in
-    /proc/* | /sys/* | /dev/*) die "refusing to write $1 in the rootfs: it is, or leads into, ${2#"$ROOTFS"}, where the host's /proc, /sys and /dev are mounted" ;;
-  esac
-}
-
-# rootfs_rm PATH...: remove these files of the rootfs in one rm -f; the last part of each
-# may be a pattern (/var/log/apt/*.log), matched in its resolved folder.
-rootfs_rm() {
-  local path dir
-  local -a found=()
-  for path in "$@"; do
-    rootfs_dir dir "${path%/*}"
-    # shellcheck disable=SC2206 # the name part is a pattern on purpose; none has a space
-    found+=("$dir"/${path##*/})
-  done
-  run rm -f "${found[@]}"
-}
-# rootfs_link TARGET PATH: PATH in the rootfs becomes a symbolic link to TARGET (read in
-# the rootfs); -T: a link already at PATH is replaced, never followed to a folder.
-rootfs_link() {
-  local link
-  rootfs_dest link "$2"
-  run ln -sfT "$1" "$link"
-}
-
-# Write a file inside the rootfs; --dry-run prints its path, mode and content. An old
-# file is removed first, so a symlink in the rootfs can never redirect the write.
-write_file() {
-  local path mode=$2 content=$3
-  rootfs_dest path "$1"
-  if ((DRY_RUN)); then
-    printf '+ write %s (mode %s)\n' "$path" "$mode"
-    printf '%s' "$content" | sed 's/^/  | /'
-    return 0
-  fi
-  mkdir -p -- "${path%/*}"
-  rm -f -- "$path"
-  printf '%s' "$content" > "$path"
-  chmod -- "$mode" "$path"
-}
-
-# unpack_embedded DEST SHA256 ENCODING: a file this script carries in a here-document
-# (stdin), decoded and given its name only when its sha256 is the one recorded here.
-unpack_embedded() {
-  local dest=$1 sum=$2 encoding=$3 got
-  if ((DRY_RUN)); then
-    printf '+ unpack %s (sha256 %s)\n' "$dest" "$sum"
-    cat > /dev/null
-    return 0
-  fi
-  if [[ $encoding == base64 ]]; then base64 -d > "$dest.partial"; else cat > "$dest.partial"; fi
-  got=$(sha256sum < "$dest.partial")
-  if [[ ${got%% *} != "$sum" ]]; then
-    rm -f -- "$dest.partial"
-    die "$dest: sha256 ${got%% *} is not the recorded $sum: the script was changed after it was generated"
-  fi
-  mv -f -- "$dest.partial" "$dest"
-}
-
-# install_embedded PATH MODE OWNER SHA256 ENCODING: the same, into the rootfs, with its
-# mode and owner (a name is looked up inside the image).
-install_embedded() {
-  local path mode=$2 owner=$3
-  rootfs_dest path "$1"
-  if ((!DRY_RUN)); then
-    mkdir -p -- "${path%/*}"
-    rm -f -- "$path"
-  fi
-  unpack_embedded "$path" "$4" "$5"
-  run chmod -- "$mode" "$path"
-  in_chroot chown -- "$owner" "$1"
-}
-
-# check_key PATH FINGERPRINT...: the primary keys of the signing key at PATH in the image, as the host's
-# gpg reads them, are exactly these (the config's pins, checked by mkimage-gen when it
-# wrote this script): a key swapped in the script since then is refused before apt
-# trusts it. gpg works in a throwaway home, so no keyring of the host is read or written.
-check_key() {
-  local file home found wanted
-  # The key as the image holds it, resolved in the rootfs.
-  rootfs_resolve file "$1"
-  shift
-  wanted=$(printf '%s\n' "$@" | sort | paste -sd ' ')
-  if ((DRY_RUN)); then
-    printf '+ read the fingerprints of %s with gpg: %s\n' "$file" "$wanted"
-    return 0
-  fi
-  home=$(mktemp -d)
-  # The fpr line right after each pub line is that primary key's fingerprint.
-  found=$(gpg --homedir "$home" --batch --no-options --with-colons --show-keys -- "$file" 2> /dev/null \
-    | awk -F: '$1 == "pub" { want = 1; next } want && $1 == "fpr" { print $10; want = 0 }' | sort | paste -sd ' ') || found=''
-  rm -rf -- "$home"
-  [[ $found == "$wanted" ]] || die "$file: gpg reads the key fingerprints '${found:-none}', not '$wanted' that this script pins: the script was changed after it was generated, or the key is not the one the config names"
-}
-
-# run_hook rootfs|host SHA256 ENCODING: a hook this script carries (stdin), checked, then
-# run inside the rootfs, or on the host with the rootfs as $1 and MKIMAGE_ROOTFS.
-run_hook() {
-  local on=$1 script
-  if [[ $on == rootfs ]]; then
-    rootfs_dest script /tmp/mkimage-hook
-  elif [[ -n $HOOK_STAGE ]]; then
-    # Called back by mmdebstrap: the temporary directory it was given in our work dir is
-    # ours to write (in mode unshare too).
-    script=$BUILD_TMP/mkimage-host-hook
-  else
-    script=$WORK_DIR/hook
-  fi
-  ((DRY_RUN)) || rm -f -- "$script"
-  unpack_embedded "$script" "$2" "$3"
-  run chmod 0700 "$script"
-  if [[ $on == rootfs ]]; then
-    in_chroot /tmp/mkimage-hook
-  else
-    run env MKIMAGE_ROOTFS="$ROOTFS" "$script" "$ROOTFS"
-  fi
-  run rm -f -- "$script"
-}
-
-# check_apt_lists: the Release files apt and the bootstrap keep in the rootfs now must be
-# the very ones release_date checked before the build (a mirror that synced in between
-# stops the build: its records would name files it did not read). Each one found is
-# noted as read by this architecture's build; the records name only those. The
-# packages the extra repositories' indexes list are noted too: their package URLs name
-# the repository they came from.
-check_apt_lists() {
-  local lists url date sum names name got j prefix index packages
-  local -a found=() words=()
-  rootfs_resolve lists /var/lib/apt/lists
-  if ((DRY_RUN)); then
-    printf '+ compare the Release files in %s with %s\n' "$lists" "$BUILD_TMP/release-files"
-    return 0
-  fi
-  [[ -d $lists ]] || return 0
-  while IFS=$'\t' read -r url date sum names; do
-    read -r -a words <<< "$names"
-    for name in "${words[@]}"; do
-      [[ -f $lists/$name ]] || continue
-      got=$(sha256_of "$lists/$name")
-      [[ $got == "$sum" ]] || die "the build read another $url (sha256 $got) than the one checked before it ($sum, $date): the archive changed meanwhile; run again"
-      printf '%s\n' "$url" >> "$BUILD_TMP/release-read-$ARCH"
-    done
-  done < "$BUILD_TMP/release-files"
-  ((${#REPOSITORIES[@]} > 0)) || return 0
-  packages=$BUILD_TMP/repository-packages-$ARCH
-  : > "$packages.new"
-  for j in "${!REPOSITORIES[@]}"; do
-    read -r -a words <<< "${REPOSITORY_LISTS[j]}"
-    for prefix in "${words[@]}"; do
-      for index in "$lists/$prefix"*_Packages*; do
-        [[ -f $index ]] || continue
-        # apt-helper reads every compression apt may keep lists in.
-        "$APT_HELPER" cat-file "$index" | awk -v repo="$j" '
-          /^Package: / { name = $2 } /^Version: / { version = $2 } /^Architecture: / { arch = $2 }
-          /^$/ { if (name != "") print name "\t" version "\t" arch "\t" repo; name = "" }
-          END { if (name != "") print name "\t" version "\t" arch "\t" repo }' >> "$packages.new"
-        found+=("$index")
-      done
-    done
-  done
-  # The lists as they are now replace what an earlier look found.
-  ((${#found[@]} == 0)) || sort -u -o "$packages" -- "$packages.new"
-  rm -f -- "$packages.new"
-}
-
-# A progress line per step, with how long it took.
-now_us() {
-  local t=${EPOCHREALTIME:-$SECONDS.000000}
-  printf '%s' "${t/./}"
-}
-step() {
-  local label=$1$ARCH_LABEL title=$2 fn=$3 start
-  start=$(now_us)
-  printf '[%s] %s ...\n' "$label" "$title"
-  "$fn"
-  local us=$(($(now_us) - start))
-  # A dry run does no work: it says so, and prints the same bytes every time.
-  ((DRY_RUN == 0)) || us=0
-  printf '[%s] %s ... %d.%ds\n' "$label" "$title" $((us / 1000000)) $((us / 100000 % 10))
 }
 
 parse_args() {
@@ -621,7 +335,350 @@ parse_args() {
     die "--expect names one manifest, and this script builds several architectures: set expect in the config"
   fi
 }
+# ---- end of options ----
+# ---- commands: running commands (or printing them under --dry-run), and the progress lines ----
+log() { printf 'mkimage: %s\n' "$*" >&2; }
+die() {
+  log "error: $*"
+  exit 1
+}
 
+join_by() {
+  local IFS=$1
+  shift
+  printf '%s' "$*"
+}
+
+# Print a command as it would run: words that match PLAIN_WORD bare, any other in single
+# quotes (bash's ${word@Q}), as mkimage-gen quotes words.
+show() {
+  local out='+' word
+  for word in "$@"; do
+    if [[ $word =~ $PLAIN_WORD ]]; then out+=" $word"; else out+=" ${word@Q}"; fi
+  done
+  printf '%s\n' "$out"
+}
+
+# Run a command (or print it under --dry-run). It runs as a background job and we wait
+# for it, so a signal reaches our trap at once instead of after the command ends.
+run_job() {
+  local input=$1
+  shift
+  if ((DRY_RUN)); then
+    show "$@"
+    [[ -z $input ]] || printf '%s' "$input" | sed 's/^/  < /'
+    return 0
+  fi
+  "$@" <<< "$input" &
+  CHILD=$!
+  local status=0
+  wait "$CHILD" || status=$?
+  CHILD=''
+  return "$status"
+}
+run() { run_job '' "$@"; }
+# run_to FILE COMMAND...: COMMAND's output into FILE on the host, as one job a signal stops.
+run_to() {
+  local target=$1
+  shift
+  if ((DRY_RUN)); then
+    show "$@"
+    printf '+ > %s\n' "$target"
+    return 0
+  fi
+  ("$@" > "$target") &
+  CHILD=$!
+  local status=0
+  wait "$CHILD" || status=$?
+  CHILD=''
+  return "$status"
+}
+in_chroot() { in_chroot_with_input '' "$@"; }
+in_chroot_with_input() {
+  local input=$1 env
+  shift
+  mapfile -d '' -t env < <(chroot_env)
+  run_job "$input" chroot "$ROOTFS" "${env[@]}" "$@"
+}
+
+# A progress line per step, with how long it took.
+now_us() {
+  local t=${EPOCHREALTIME:-$SECONDS.000000}
+  printf '%s' "${t/./}"
+}
+step() {
+  local label=$1$ARCH_LABEL title=$2 fn=$3 start
+  start=$(now_us)
+  printf '[%s] %s ...\n' "$label" "$title"
+  "$fn"
+  local us=$(($(now_us) - start))
+  # A dry run does no work: it says so, and prints the same bytes every time.
+  ((DRY_RUN == 0)) || us=0
+  printf '[%s] %s ... %d.%ds\n' "$label" "$title" $((us / 1000000)) $((us / 100000 % 10))
+}
+
+# pack_to TARGET COMMAND...: COMMAND writes a tar stream; it is compressed into TARGET
+# by the same compressor for both backends, as one job that a signal stops whole.
+pack_to() {
+  local target=$1
+  shift
+  if ((DRY_RUN)); then
+    show "$@"
+    ((${#COMPRESSOR[@]} == 0)) || show '|' "${COMPRESSOR[@]}"
+    printf '+ > %s\n' "$target"
+    return 0
+  fi
+  # The subshell leads the job's process group, so $! names the group a signal stops.
+  if ((${#COMPRESSOR[@]} > 0)); then
+    ("$@" | "${COMPRESSOR[@]}" > "$target") &
+  else
+    ("$@" > "$target") &
+  fi
+  CHILD=$!
+  wait "$CHILD"
+  CHILD=''
+}
+# ---- end of commands ----
+# ---- rootfs: files into the image: paths resolved inside the rootfs, files written, embedded files, hooks ----
+# Paths inside the rootfs, as host paths. Every step that touches the rootfs from the
+# host goes through these: each symbolic link on the way is followed as the chroot would
+# follow it (an absolute target starts again at the rootfs, `..` stops at its top), so
+# no link in the image (/var/run -> /run) leads a write out to the host. The chroot
+# resolves paths itself; nothing else may name "$ROOTFS/..." directly.
+# rootfs_resolve VAR PATH: the whole path resolved (to read, or to mount on).
+rootfs_resolve() {
+  local -n _rr_out=$1
+  local _rr_todo=${2#/} _rr_done='' _rr_part _rr_target _rr_links=0
+  while [[ -n $_rr_todo ]]; do
+    _rr_part=${_rr_todo%%/*}
+    if [[ $_rr_todo == */* ]]; then _rr_todo=${_rr_todo#*/}; else _rr_todo=''; fi
+    case $_rr_part in
+      '' | .) ;;
+      ..) _rr_done=${_rr_done%/*} ;;
+      *)
+        if [[ -L $ROOTFS$_rr_done/$_rr_part ]]; then
+          ((++_rr_links <= 40)) || die "$2: too many levels of symbolic links in the rootfs"
+          _rr_target=$(readlink -- "$ROOTFS$_rr_done/$_rr_part")
+          [[ $_rr_target != /* ]] || _rr_done=''
+          _rr_todo=$_rr_target${_rr_todo:+/$_rr_todo}
+        else
+          _rr_done+=/$_rr_part
+        fi
+        ;;
+    esac
+  done
+  _rr_out=$ROOTFS$_rr_done
+}
+# rootfs_dir VAR DIR: a directory the step changes below, resolved; rootfs_dest VAR PATH:
+# a file the step writes, removes or links, its folder resolved and its own name kept
+# (the write replaces a link there, never follows it). Both refuse /proc, /sys and /dev:
+# the build mounts the host kernel's file systems there.
+rootfs_dir() {
+  rootfs_resolve "$1" "$2"
+  rootfs_writable "$2" "${!1}"
+}
+rootfs_dest() {
+  local -n _rd_out=$1
+  local _rd_name=${2##*/}
+  rootfs_resolve _rd_out "${2%/*}"
+  _rd_out+=/$_rd_name
+  rootfs_writable "$2" "$_rd_out"
+}
+rootfs_writable() {
+  case ${2#"$ROOTFS"}/ in
+    /proc/* | /sys/* | /dev/*) die "refusing to write $1 in the rootfs: it is, or leads into, ${2#"$ROOTFS"}, where the host's /proc, /sys and /dev are mounted" ;;
+  esac
+}
+
+# rootfs_rm [-r] PATH...: remove these files (-r: and folders) of the rootfs in one rm;
+# the last part of each may be a pattern (/var/log/apt/*.log), matched in its resolved folder.
+rootfs_rm() {
+  local path dir flags=-f
+  local -a found=()
+  if [[ $1 == -r ]]; then
+    flags=-rf
+    shift
+  fi
+  for path in "$@"; do
+    rootfs_dir dir "${path%/*}"
+    # shellcheck disable=SC2206 # the name part is a pattern on purpose; none has a space
+    found+=("$dir"/${path##*/})
+  done
+  run rm "$flags" "${found[@]}"
+}
+# rootfs_empty DIR...: what is in these folders of the rootfs goes, the folders stay.
+rootfs_empty() {
+  local path dir
+  local -a found=()
+  for path in "$@"; do
+    rootfs_dir dir "$path"
+    found+=("$dir")
+  done
+  run find "${found[@]}" -mindepth 1 -delete
+}
+# rootfs_absent PATH: true when the rootfs has nothing at PATH (a step's command that
+# changes only a file that is there).
+rootfs_absent() {
+  local path
+  rootfs_dest path "$1"
+  [[ ! -e $path ]]
+}
+# not_arch ARCH...: true when the architecture being built is none of these (a command
+# for some architectures only).
+not_arch() {
+  local arch
+  for arch in "$@"; do [[ $arch != "$ARCH" ]] || return 1; done
+}
+# rootfs_link TARGET PATH: PATH in the rootfs becomes a symbolic link to TARGET (read in
+# the rootfs); -T: a link already at PATH is replaced, never followed to a folder.
+rootfs_link() {
+  local link
+  rootfs_dest link "$2"
+  run ln -sfT "$1" "$link"
+}
+
+# Write a file inside the rootfs; --dry-run prints its path, mode and content. An old
+# file is removed first, so a symlink in the rootfs can never redirect the write.
+write_file() {
+  local path mode=$2 content=$3
+  rootfs_dest path "$1"
+  if ((DRY_RUN)); then
+    printf '+ write %s (mode %s)\n' "$path" "$mode"
+    printf '%s' "$content" | sed 's/^/  | /'
+    return 0
+  fi
+  mkdir -p -- "${path%/*}"
+  rm -f -- "$path"
+  printf '%s' "$content" > "$path"
+  chmod -- "$mode" "$path"
+}
+
+# unpack_embedded DEST SHA256 ENCODING: a file this script carries in a here-document
+# (stdin), decoded and given its name only when its sha256 is the one recorded here.
+unpack_embedded() {
+  local dest=$1 sum=$2 encoding=$3 got
+  if ((DRY_RUN)); then
+    printf '+ unpack %s (sha256 %s)\n' "$dest" "$sum"
+    cat > /dev/null
+    return 0
+  fi
+  if [[ $encoding == base64 ]]; then base64 -d > "$dest.partial"; else cat > "$dest.partial"; fi
+  got=$(sha256sum < "$dest.partial")
+  if [[ ${got%% *} != "$sum" ]]; then
+    rm -f -- "$dest.partial"
+    die "$dest: sha256 ${got%% *} is not the recorded $sum: the script was changed after it was generated"
+  fi
+  mv -f -- "$dest.partial" "$dest"
+}
+
+# install_embedded PATH MODE OWNER SHA256 ENCODING: the same, into the rootfs, with its
+# mode and owner (a name is looked up inside the image).
+install_embedded() {
+  local path mode=$2 owner=$3
+  rootfs_dest path "$1"
+  if ((!DRY_RUN)); then
+    mkdir -p -- "${path%/*}"
+    rm -f -- "$path"
+  fi
+  unpack_embedded "$path" "$4" "$5"
+  run chmod -- "$mode" "$path"
+  in_chroot chown -- "$owner" "$1"
+}
+
+# run_hook rootfs|host SHA256 ENCODING: a hook this script carries (stdin), checked, then
+# run inside the rootfs, or on the host with the rootfs as $1 and MKIMAGE_ROOTFS.
+run_hook() {
+  local on=$1 script
+  if [[ $on == rootfs ]]; then
+    rootfs_dest script /tmp/mkimage-hook
+  elif [[ -n $HOOK_STAGE ]]; then
+    # Called back by mmdebstrap: the temporary directory it was given in our work dir is
+    # ours to write (in mode unshare too).
+    script=$BUILD_TMP/mkimage-host-hook
+  else
+    script=$WORK_DIR/hook
+  fi
+  ((DRY_RUN)) || rm -f -- "$script"
+  unpack_embedded "$script" "$2" "$3"
+  run chmod 0700 "$script"
+  if [[ $on == rootfs ]]; then
+    in_chroot /tmp/mkimage-hook
+  else
+    run env MKIMAGE_ROOTFS="$ROOTFS" "$script" "$ROOTFS"
+  fi
+  run rm -f -- "$script"
+}
+# ---- end of rootfs ----
+# ---- checks: what the build reads checked: signing keys and the Release files apt keeps ----
+# check_key PATH FINGERPRINT...: the primary keys of the signing key at PATH in the image, as the host's
+# gpg reads them, are exactly these (the config's pins, checked by mkimage-gen when it
+# wrote this script): a key swapped in the script since then is refused before apt
+# trusts it. gpg works in a throwaway home, so no keyring of the host is read or written.
+check_key() {
+  local file home found wanted
+  # The key as the image holds it, resolved in the rootfs.
+  rootfs_resolve file "$1"
+  shift
+  wanted=$(printf '%s\n' "$@" | sort | paste -sd ' ')
+  if ((DRY_RUN)); then
+    printf '+ read the fingerprints of %s with gpg: %s\n' "$file" "$wanted"
+    return 0
+  fi
+  home=$(mktemp -d)
+  # The fpr line right after each pub line is that primary key's fingerprint.
+  found=$(gpg --homedir "$home" --batch --no-options --with-colons --show-keys -- "$file" 2> /dev/null \
+    | awk -F: '$1 == "pub" { want = 1; next } want && $1 == "fpr" { print $10; want = 0 }' | sort | paste -sd ' ') || found=''
+  rm -rf -- "$home"
+  [[ $found == "$wanted" ]] || die "$file: gpg reads the key fingerprints '${found:-none}', not '$wanted' that this script pins: the script was changed after it was generated, or the key is not the one the config names"
+}
+
+# check_apt_lists: the Release files apt and the bootstrap keep in the rootfs now must be
+# the very ones release_date checked before the build (a mirror that synced in between
+# stops the build: its records would name files it did not read). Each one found is
+# noted as read by this architecture's build; the records name only those. The
+# packages the extra repositories' indexes list are noted too: their package URLs name
+# the repository they came from.
+check_apt_lists() {
+  local lists url date sum names name got j prefix index packages
+  local -a found=() words=()
+  rootfs_resolve lists /var/lib/apt/lists
+  if ((DRY_RUN)); then
+    printf '+ compare the Release files in %s with %s\n' "$lists" "$BUILD_TMP/release-files"
+    return 0
+  fi
+  [[ -d $lists ]] || return 0
+  while IFS=$'\t' read -r url date sum names; do
+    read -r -a words <<< "$names"
+    for name in "${words[@]}"; do
+      [[ -f $lists/$name ]] || continue
+      got=$(sha256_of "$lists/$name")
+      [[ $got == "$sum" ]] || die "the build read another $url (sha256 $got) than the one checked before it ($sum, $date): the archive changed meanwhile; run again"
+      printf '%s\n' "$url" >> "$BUILD_TMP/release-read-$ARCH"
+    done
+  done < "$BUILD_TMP/release-files"
+  ((${#REPOSITORIES[@]} > 0)) || return 0
+  packages=$BUILD_TMP/repository-packages-$ARCH
+  : > "$packages.new"
+  for j in "${!REPOSITORIES[@]}"; do
+    read -r -a words <<< "${REPOSITORY_LISTS[j]}"
+    for prefix in "${words[@]}"; do
+      for index in "$lists/$prefix"*_Packages*; do
+        [[ -f $index ]] || continue
+        # apt-helper reads every compression apt may keep lists in.
+        "$APT_HELPER" cat-file "$index" | awk -v repo="$j" '
+          /^Package: / { name = $2 } /^Version: / { version = $2 } /^Architecture: / { arch = $2 }
+          /^$/ { if (name != "") print name "\t" version "\t" arch "\t" repo; name = "" }
+          END { if (name != "") print name "\t" version "\t" arch "\t" repo }' >> "$packages.new"
+        found+=("$index")
+      done
+    done
+  done
+  # The lists as they are now replace what an earlier look found.
+  ((${#found[@]} == 0)) || sort -u -o "$packages" -- "$packages.new"
+  rm -f -- "$packages.new"
+}
+# ---- end of checks ----
+# ---- preflight: what the build host needs, checked before anything is touched ----
 # Refuse early, before anything is touched: root, bash, tools, keyring.
 preflight() {
   if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 4))); then
@@ -707,7 +764,8 @@ check_preflight() {
   ((DRY_RUN)) && return 0
   die "the build host lacks what this script needs (see above)"
 }
-
+# ---- end of preflight ----
+# ---- work-dir: the work dir, each architecture's values, the mounts, and cleanup on exit or signal ----
 make_work_dir() {
   if ((DRY_RUN)); then
     WORK_DIR=$WORK_PARENT/mkimage.XXXXXXXXXX
@@ -827,90 +885,8 @@ catch_signals() {
   trap 'on_signal 143' TERM
 }
 catch_signals
-
-# The version tag: /etc/debian_version or DISTRIB_RELEASE, as the seed reads it, from
-# that file of the rootfs (or a copy of it).
-read_release_version() {
-  local file=$1
-  if ((DRY_RUN)); then
-    printf '+ read the release version from %s\n' "$file"
-    RELEASE_VERSION='<version>'
-    return 0
-  fi
-  RELEASE_VERSION=$(sed -n "s/$VERSION_PATTERN/\\1/p" "$file" | head -n 1)
-  [[ -n $RELEASE_VERSION ]] || log "no release number in $VERSION_FILE (a development suite?): no version tag"
-}
-
-# pack_to TARGET COMMAND...: COMMAND writes a tar stream; it is compressed into TARGET
-# by the same compressor for both backends, as one job that a signal stops whole.
-pack_to() {
-  local target=$1
-  shift
-  if ((DRY_RUN)); then
-    show "$@"
-    ((${#COMPRESSOR[@]} == 0)) || show '|' "${COMPRESSOR[@]}"
-    printf '+ > %s\n' "$target"
-    return 0
-  fi
-  # The subshell leads the job's process group, so $! names the group a signal stops.
-  if ((${#COMPRESSOR[@]} > 0)); then
-    ("$@" | "${COMPRESSOR[@]}" > "$target") &
-  else
-    ("$@" > "$target") &
-  fi
-  CHILD=$!
-  wait "$CHILD"
-  CHILD=''
-}
-
-# PARTIAL=the temporary name of output file $1, removed on failure until it is published.
-partial() {
-  PARTIAL=$OUTPUT_DIR/.partial-$1
-  PARTIALS+=("$PARTIAL")
-}
-
-# What only the build knows, for the tags, the labels and bake: the release version, its
-# major number, and the day of SOURCE_DATE_EPOCH (of this run where it is unset).
-build_facts() {
-  local epoch=${SOURCE_DATE_EPOCH:-$(date +%s)} day='<date>' major=${RELEASE_VERSION%%.*}
-  BUILD_CREATED='<created>'
-  if [[ $epoch =~ ^[0-9]+$ ]]; then
-    day=$(date -u -d "@$epoch" +%Y%m%d)
-    BUILD_CREATED=$(date -u -d "@$epoch" +%Y-%m-%dT%H:%M:%SZ)
-  fi
-  RELEASE_TAGS=()
-  ((TAG_VERSION == 0)) || [[ -z $RELEASE_VERSION ]] || RELEASE_TAGS+=("$RELEASE_VERSION")
-  ((TAG_MAJOR == 0)) || [[ -z $major || $major == "$RELEASE_VERSION" ]] || RELEASE_TAGS+=("$major")
-  ((TAG_DATED == 0)) || RELEASE_TAGS+=("$SUITE-$day")
-  BUILD_VARS=("${BAKE_PREFIX}_version = \"$RELEASE_VERSION\"" "${BAKE_PREFIX}_major = \"$major\""
-    "${BAKE_PREFIX}_date = \"$day\"" "${BAKE_PREFIX}_created = \"$BUILD_CREATED\"")
-}
-
-# The same facts for `docker buildx bake -f docker-bake.hcl -f <this file> <group>`: with
-# them, bake tags and labels its images as the import does.
-write_build_vars() {
-  local file=$OUTPUT_DIR/$BUILD_VARS_FILE
-  if ((DRY_RUN)); then
-    printf '+ write %s\n' "$file"
-    printf '  | %s\n' "${BUILD_VARS[@]}"
-    return 0
-  fi
-  printf '%s\n' "# Written by mkimage.sh for $IMAGE: docker buildx bake -f docker-bake.hcl -f <this file> $BAKE_GROUP" \
-    "${BUILD_VARS[@]}" > "$file.partial"
-  mv -f -- "$file.partial" "$file"
-}
-
-# sha256 of a file, or a stand-in under --dry-run.
-sha256_of() {
-  if ((DRY_RUN)); then
-    printf '<sha256 of %s>' "${1##*/}"
-    return 0
-  fi
-  local sum
-  sum=$(sha256sum < "$1")
-  printf '%s' "${sum%% *}"
-}
-
+# ---- end of work-dir ----
+# ---- json: JSON strings for the records ----
 # A JSON string literal of $2, into the variable named $1: quotes, backslashes and
 # control characters escaped, so no value can end the string or break the document.
 json_string() {
@@ -936,6 +912,80 @@ json_string() {
     _json_s=$_json_rest
   fi
   _json_out="\"$_json_s\""
+}
+# ---- end of json ----
+# ---- publish: the release version, build facts and publishing the tarball with its records ----
+# The version tag: /etc/debian_version or DISTRIB_RELEASE, as the seed reads it, from
+# that file of the rootfs (or a copy of it).
+read_release_version() {
+  local file=$1
+  if ((DRY_RUN)); then
+    printf '+ read the release version from %s\n' "$file"
+    RELEASE_VERSION='<version>'
+    return 0
+  fi
+  RELEASE_VERSION=$(sed -n "s/$VERSION_PATTERN/\\1/p" "$file" | head -n 1)
+  [[ -n $RELEASE_VERSION ]] || log "no release number in $VERSION_FILE (a development suite?): no version tag"
+}
+
+# PARTIAL=the temporary name of output file $1, removed on failure until it is published.
+partial() {
+  PARTIAL=$OUTPUT_DIR/.partial-$1
+  PARTIALS+=("$PARTIAL")
+}
+
+# What only the build knows, for the tags, the labels and bake: the release version, its
+# major number, and the day of SOURCE_DATE_EPOCH (of this run where it is unset).
+build_facts() {
+  local epoch=${SOURCE_DATE_EPOCH:-$(date +%s)} day='<date>' major=${RELEASE_VERSION%%.*}
+  BUILD_CREATED='<created>'
+  if [[ $epoch =~ ^[0-9]+$ ]]; then
+    day=$(date -u -d "@$epoch" +%Y%m%d)
+    BUILD_CREATED=$(date -u -d "@$epoch" +%Y-%m-%dT%H:%M:%SZ)
+  fi
+  # The tags as RELEASE_TAG_FORMS spells them, each fact filled in; a fact the build
+  # did not learn (no version, a major number that is the version) makes no tag.
+  local form value
+  RELEASE_TAGS=()
+  for form in "${RELEASE_TAG_FORMS[@]}"; do
+    case $form in
+      *'<version>'*) value=$RELEASE_VERSION ;;
+      *'<major>'*)
+        value=$major
+        [[ $major != "$RELEASE_VERSION" ]] || value=''
+        ;;
+      *) value=$day ;;
+    esac
+    [[ -z $value ]] || RELEASE_TAGS+=("${form/<*>/$value}")
+  done
+  # BAKE_VARIABLES: the names of the version, major, date and created variables.
+  BUILD_VARS=("${BAKE_VARIABLES[0]} = \"$RELEASE_VERSION\"" "${BAKE_VARIABLES[1]} = \"$major\""
+    "${BAKE_VARIABLES[2]} = \"$day\"" "${BAKE_VARIABLES[3]} = \"$BUILD_CREATED\"")
+}
+
+# The same facts for `docker buildx bake -f docker-bake.hcl -f <this file> <group>`: with
+# them, bake tags and labels its images as the import does.
+write_build_vars() {
+  local file=$OUTPUT_DIR/$BUILD_VARS_FILE
+  if ((DRY_RUN)); then
+    printf '+ write %s\n' "$file"
+    printf '  | %s\n' "${BUILD_VARS[@]}"
+    return 0
+  fi
+  printf '%s\n' "# Written by mkimage.sh for $IMAGE: docker buildx bake -f docker-bake.hcl -f <this file> $BAKE_GROUP" \
+    "${BUILD_VARS[@]}" > "$file.partial"
+  mv -f -- "$file.partial" "$file"
+}
+
+# sha256 of a file, or a stand-in under --dry-run.
+sha256_of() {
+  if ((DRY_RUN)); then
+    printf '<sha256 of %s>' "${1##*/}"
+    return 0
+  fi
+  local sum
+  sum=$(sha256sum < "$1")
+  printf '%s' "${sum%% *}"
 }
 
 # Give the tarball and its records their names, with a checksum file that lists them
@@ -970,6 +1020,17 @@ output_sums() {
   done
 }
 
+# What the build made, once it is all done.
+report() {
+  ((DRY_RUN)) && return 0
+  printf 'mkimage: %s\n' "${MADE_FILES[@]}"
+  ((${#MADE_TAGS[@]} == 0)) || printf 'mkimage: tagged %s\n' "${MADE_TAGS[@]}"
+  # The bake file sits one folder above this script; the group builds this config's images only.
+  printf 'mkimage: bake reads %s: cd %q && docker buildx bake -f docker-bake.hcl -f %q %s\n' \
+    "$OUTPUT_DIR/$BUILD_VARS_FILE" "${SELF%/*/*}" "$OUTPUT_DIR/$BUILD_VARS_FILE" "$BAKE_GROUP"
+}
+# ---- end of publish ----
+# ---- result-cache: --result-cache: kept builds, and the inputs they came from ----
 # This script's sha256, read once: the records and the result cache name it.
 SCRIPT_SHA=''
 self_sha() {
@@ -1080,17 +1141,7 @@ keep_result() {
   KEEP_TMP=''
   catch_signals
 }
-
-# What the build made, once it is all done.
-report() {
-  ((DRY_RUN)) && return 0
-  printf 'mkimage: %s\n' "${MADE_FILES[@]}"
-  ((${#MADE_TAGS[@]} == 0)) || printf 'mkimage: tagged %s\n' "${MADE_TAGS[@]}"
-  # The bake file sits one folder above this script; the group builds this config's images only.
-  printf 'mkimage: bake reads %s: cd %q && docker buildx bake -f docker-bake.hcl -f %q %s\n' \
-    "$OUTPUT_DIR/$BUILD_VARS_FILE" "${SELF%/*/*}" "$OUTPUT_DIR/$BUILD_VARS_FILE" "$BAKE_GROUP"
-}
-# ---- end of runtime ----
+# ---- end of result-cache ----
 
 # ---- the steps, in the order they run; each says why it is there ----
 
@@ -1246,7 +1297,7 @@ deb http://ftp.jaist.ac.jp/pub/Linux/debian-security bookworm-security main
 apt_upgrade() {
   in_chroot apt-get update
   check_apt_lists
-  in_chroot apt-get "${APT_OPTIONS[@]}" dist-upgrade
+  in_chroot apt-get -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold dist-upgrade
 }
 
 # Locales to generate, and the image's default LANG.
@@ -1255,8 +1306,8 @@ locales() {
   in_chroot_with_input 'locales locales/locales_to_be_generated multiselect ja_JP.EUC-JP EUC-JP, ja_JP.UTF-8 UTF-8
 locales locales/default_environment_locale select ja_JP.UTF-8
 ' debconf-set-selections
-  in_chroot apt-get "${APT_OPTIONS[@]}" install --no-install-recommends locales
-  in_chroot update-locale "LANG=$DEFAULT_LOCALE"
+  in_chroot apt-get -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install --no-install-recommends locales
+  in_chroot update-locale LANG=ja_JP.UTF-8
 }
 
 # The image's time zone: the localtime link and debconf agree, so tzdata keeps it.
@@ -1264,9 +1315,10 @@ timezone() {
   in_chroot_with_input 'tzdata tzdata/Areas select Asia
 tzdata tzdata/Zones/Asia select Tokyo
 ' debconf-set-selections
-  rootfs_link "/usr/share/zoneinfo/$TIMEZONE" /etc/localtime
-  write_file /etc/timezone 0644 "$TIMEZONE"$'\n'
-  in_chroot apt-get "${APT_OPTIONS[@]}" install --no-install-recommends tzdata
+  rootfs_link /usr/share/zoneinfo/Asia/Tokyo /etc/localtime
+  write_file /etc/timezone 0644 'Asia/Tokyo
+'
+  in_chroot apt-get -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install --no-install-recommends tzdata
 }
 
 # Empty apt's package cache and lists: the image does not need the .debs it was built
@@ -1278,9 +1330,7 @@ apt_clean() {
   rootfs_rm /var/cache/apt/pkgcache.bin /var/cache/apt/srcpkgcache.bin
   # The lists as the last apt-get update left them, before they go.
   check_apt_lists
-  local lists
-  rootfs_dir lists /var/lib/apt/lists
-  run rm -rf "$lists"/*
+  rootfs_rm -r '/var/lib/apt/lists/*'
 }
 
 # Leave nothing of this build or this host in the image: debootstrap copied the host's
@@ -1289,28 +1339,16 @@ apt_clean() {
 finalize() {
   # Lists the image keeps (clean: false) are the ones the build read last.
   check_apt_lists
-  ((UNDO_TWEAKS == 0)) || undo_docker_tweaks
+  # With --undo-tweaks, the Docker tweaks go back out: init scripts may start daemons again, dpkg syncs, apt keeps what it downloads.
+  ((UNDO_TWEAKS == 0)) || in_chroot rm -f /usr/sbin/policy-rc.d
+  ((UNDO_TWEAKS == 0)) || in_chroot rm -f /etc/dpkg/dpkg.cfg.d/02apt-speedup
+  ((UNDO_TWEAKS == 0)) || in_chroot rm -f /etc/apt/apt.conf.d/no-cache
   write_file /etc/resolv.conf 0644 ''
   write_file /etc/hostname 0644 ''
-  local machine_id run_dir
-  rootfs_dest machine_id /etc/machine-id
-  [[ ! -e $machine_id ]] || write_file /etc/machine-id 0444 ''
-  rootfs_dir run_dir /run
-  local tmp_dir
-  rootfs_dir tmp_dir /tmp
-  run find "$run_dir" "$tmp_dir" -mindepth 1 -delete
-  # Patterns quoted: they match in the rootfs, not here.
-  rootfs_rm /var/log/dpkg.log /var/log/alternatives.log /var/log/bootstrap.log '/var/log/apt/*.log' /var/log/apt/eipp.log.xz \
-    /var/cache/ldconfig/aux-cache /var/lib/dbus/machine-id '/var/cache/debconf/*-old' '/var/lib/dpkg/*-old'
-}
-
-# Takes the Docker tweaks back out, as the seed describes, for images that run services:
-# init scripts may start daemons again, dpkg syncs, apt keeps what it downloads.
-# --undo-tweaks runs it before packing; derived images with undoTweaks run the same commands.
-undo_docker_tweaks() {
-  in_chroot rm -f /usr/sbin/policy-rc.d
-  in_chroot rm -f /etc/dpkg/dpkg.cfg.d/02apt-speedup
-  in_chroot rm -f /etc/apt/apt.conf.d/no-cache
+  rootfs_absent /etc/machine-id || write_file /etc/machine-id 0444 ''
+  rootfs_empty /run /tmp
+  # The patterns match in the rootfs, not here.
+  rootfs_rm /var/log/dpkg.log /var/log/alternatives.log /var/log/bootstrap.log '/var/log/apt/*.log' /var/log/apt/eipp.log.xz /var/cache/ldconfig/aux-cache /var/lib/dbus/machine-id '/var/cache/debconf/*-old' '/var/lib/dpkg/*-old'
 }
 
 # Pack the root filesystem: numeric owners, so uids stay right on any host;

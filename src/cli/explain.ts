@@ -1,6 +1,7 @@
 // explain: an image's plan in plain words. Every fact comes from the plan the files are
-// rendered from; the command list comes from the script itself (its --dry-run), so the
-// explanation cannot drift from either. The JSON form holds every fact the text shows.
+// rendered from; every command comes once, from the root ledger, which the steps' own
+// command lists make and a test proves equal, line by line, to the script's --dry-run.
+// The JSON form holds every fact the text shows, and the dry run's lines as `commands`.
 import { publishLines } from '../publish/explain.js';
 import { blob } from '../plan/blob.js';
 import type { ImagePlan } from '../generate.js';

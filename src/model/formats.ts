@@ -2,21 +2,8 @@
 // what passes can be printed into a root script or a Dockerfile without surprise;
 // the quoting helpers still quote everything, this is the first of two walls.
 
-/** dpkg architecture names that Debian or Ubuntu publish. */
-export const ARCHES = [
-  'amd64',
-  'arm64',
-  'armel',
-  'armhf',
-  'i386',
-  'loong64',
-  'mips64el',
-  'mipsel',
-  'ppc64el',
-  'riscv64',
-  's390x',
-] as const;
-export type Arch = (typeof ARCHES)[number];
+// The architectures and what each is called elsewhere: one module, src/plan/arches.ts.
+export { ARCHES, type Arch } from '../plan/arches.js';
 
 // Package names and pins: packages.ts (apt reads more than the policy grammar into a word).
 

@@ -5,6 +5,7 @@ import { caCertificatePath } from '../model/image-paths.js';
 import type { Settings } from '../model/index.js';
 import { dearmor, isArmored } from '../model/openpgp.js';
 import { blob, blobOf, type Blob } from './blob.js';
+import type { Command } from './commands.js';
 import type { Resolved } from './resolve.js';
 import type { ImageFile } from './sources.js';
 
@@ -50,7 +51,7 @@ export function preferencesFile(r: Resolved): ImageFile | null {
   return { path: PREFERENCES, mode: '0644', content: stanzas.join('\n'), why: 'apt pinning priorities' };
 }
 
-export function repositoriesStep(r: Resolved): object | null {
+export function repositoriesStep(r: Resolved): { keys: { path: string; blob: Blob; fingerprints: string[]; why: string }[]; files: ImageFile[] } | null {
   const preferences = preferencesFile(r);
   if (r.repositories.length === 0 && preferences === null) return null;
   return {
@@ -116,21 +117,19 @@ export const HOOK_STAGE_WORDS: Record<HookStage, string> = {
   'before-pack': 'just before packing',
 };
 
-/** The hooks of one stage, in the config's order; null where there are none. */
-export function hookStep(s: Settings, stage: HookStage): { fn: string; title: string; data: object } | null {
+/** The hooks of one stage, in the config's order, as a step; null where there are none. */
+export function hookStep(s: Settings, stage: HookStage): { fn: string; title: string; doc: string[]; commands: Command[] } | null {
   const hooks = s.hooks.filter((h) => h.stage === stage);
   if (hooks.length === 0) return null;
-  const fn = `hooks_${stage.replace('-', '_')}`;
   return {
-    fn,
+    fn: `hooks_${stage.replace('-', '_')}`,
     title: `hooks ${stage}`,
-    data: {
-      fn,
-      hooks: hooks.map((h) => ({
-        on: h.on,
-        blob: blob(s.embedded, h.script),
-        where: h.on === 'rootfs' ? 'inside the rootfs (chroot)' : 'on the build host, with the rootfs as $1 and MKIMAGE_ROOTFS',
-      })),
-    },
+    doc: ['Your own hooks for this stage, in the order the config lists them. Each is carried', 'here as it was when generated; its sha256 is checked before it runs.'],
+    commands: hooks.map((h) => ({
+      kind: 'hook',
+      on: h.on,
+      blob: blob(s.embedded, h.script),
+      where: h.on === 'rootfs' ? 'inside the rootfs (chroot)' : 'on the build host, with the rootfs as $1 and MKIMAGE_ROOTFS',
+    })),
   };
 }

@@ -1,8 +1,13 @@
-// What each dpkg architecture is called by the other tools a build meets: the OCI
+// The architectures, in one place: the dpkg names a config may give (the model checks
+// them against ARCHES), and what each is called by the other tools a build meets: the OCI
 // platform (image configs, indexes, buildx `platforms`), Docker's TARGETARCH and
 // TARGETVARIANT (which name the per-architecture tarballs, so one Dockerfile picks its
-// own), and the qemu-user binfmt entry that runs its binaries on another host.
-import type { Arch } from '../model/formats.js';
+// own), and the qemu-user binfmt entry that runs its binaries on another host. Which
+// distribution publishes which of them is a fact of the distribution (releases/distros.ts).
+
+/** dpkg architecture names that Debian or Ubuntu publish. */
+export const ARCHES = ['amd64', 'arm64', 'armel', 'armhf', 'i386', 'loong64', 'mips64el', 'mipsel', 'ppc64el', 'riscv64', 's390x'] as const;
+export type Arch = (typeof ARCHES)[number];
 
 export interface ArchFacts {
   /** GOARCH-style architecture of the OCI image spec. */

@@ -14,7 +14,7 @@ export function buildOutputs(r: Resolved): string[] {
     ...(oci ? [OCI_ARCHIVE] : []),
   ];
   // The script writes each published file as .partial-<name> first, the bake facts and
-  // the OCI layout beside their final names (templates/partials/runtime.hbs, steps/oci_image.hbs).
+  // the OCI layout beside their final names (templates/partials/publish.hbs, steps/oci_image.hbs).
   return [
     ...published,
     ...(oci ? [`${OCI_LAYOUT_DIR}/`] : []),

@@ -178,6 +178,15 @@ export function buildTagParts(r: Resolved): { fact: 'version' | 'major' | 'date'
   ];
 }
 
+/**
+ * The build-time tags as the script makes them: `<version>`, `<major>`, `<suite>-<date>`;
+ * the script fills in what it read, and the ledger, explain and bake read the same forms.
+ */
+export const releaseTagForms = (r: Resolved): string[] => buildTagParts(r).map((p) => `${p.prefix}<${p.fact}>`);
+
+/** The facts the script writes for bake, in the order of its BAKE_VARIABLES setting. */
+export const BAKE_FACTS = ['version', 'major', 'date', 'created'] as const;
+
 /** Bake targets of one config; its folder `dir` is named after `id`, next to the bake file. */
 export function planBakeTargets(r: Resolved, id: string, dir: string): BakeTarget[] {
   const name = r.settings.name;

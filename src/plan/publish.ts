@@ -2,8 +2,11 @@
 // here; templates/steps/push_image.hbs lays it out and pushLedger lists it for the root
 // ledger, `explain` and the dry run.
 import { COSIGN_TYPES, KMS_SCHEMES } from '../model/publish.js';
+import type { LedgerWriter } from './ledger-entry.js';
 import type { OciPlan } from './oci.js';
 import type { Resolved } from './resolve.js';
+import { dryRunReleaseTags } from './shell-steps.js';
+import type { StepSpec } from './steps.js';
 
 /** Written beside the OCI layout once the image is pushed: where it went and by which digest. */
 export const PUBLISH_RECORD = 'published.json';
@@ -75,8 +78,28 @@ interface LedgerHelpers {
   workDir: string;
 }
 
+/** The push step (after the OCI layout it pushes): its template's data and its ledger part. */
+export function pushStep(r: Resolved, oci: OciPlan | null): StepSpec[] {
+  const push = planPush(r, oci);
+  if (push === null) return [];
+  const ledger = (out: LedgerWriter) =>
+    pushLedger(push, {
+      host: (...words) => out.host(...words),
+      write: (what) => out.add('write', out.symbolic(what)),
+      tags: [...out.plan.arrays.TAGS!, ...dryRunReleaseTags(r, out)],
+      arches: r.settings.arch,
+      records: (arch) => out.plan.maps.RECORD_FILES![arch]!.split('\n'),
+      archTags: out.plan.maps.ARCH_TAGS!,
+      outputDir: out.outputDir,
+      scriptDir: out.scriptDir,
+      workDir: out.workDir,
+    });
+  const title = push.key === null ? 'push' : 'push, sign, attest';
+  return [{ fn: 'push_image', title, template: 'push_image', data: push, once: true, globals: { reads: ['RELEASE_TAGS'], sets: ['MADE_FILES'] }, ledger }];
+}
+
 /** The push step's root ledger entries, in the order the script runs them. */
-export function pushLedger(push: PushPlan, h: LedgerHelpers): void {
+function pushLedger(push: PushPlan, h: LedgerHelpers): void {
   const layout = `${h.outputDir}/${push.layoutDir}`;
   const digest = '<digest>';
   for (const tag of h.tags) {

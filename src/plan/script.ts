@@ -1,28 +1,32 @@
 // The view-model of the generated mkimage script: every value, file, step and tool it
 // names, decided here so the template only lays them out.
-import { archSiblingName, bakeVariable, BUILD_VARS_FILE, configGroup, recordFiles, type Origin } from '../layout.js';
+import { archSiblingName, bakeVariable, BUILD_VARS_FILE, configGroup, OCI_ARCHIVE, OCI_LAYOUT_DIR, recordFiles, type Origin } from '../layout.js';
 import { VERSION as GENERATOR_VERSION } from '../package-root.js';
 import { configDigest } from './config-digest.js';
-import { buildTagParts } from './dockerfiles.js';
-import { hostPaths } from './ledger.js';
+import { BAKE_FACTS, releaseTagForms } from './dockerfiles.js';
 import type { Resolved } from './resolve.js';
 import { sourceLine } from './sources.js';
 import { ARCH_FACTS } from './arches.js';
 import type { OciPlan } from './oci.js';
-import { hookInstalls, planSteps, releasesRead, type StepCall, type StepPlan, usesEatmydata } from './steps.js';
+import { usesEatmydata } from './shell-steps.js';
+import { hookInstalls, planSteps, releasesRead, type StepCall, type StepPlan } from './steps.js';
 import { aptListName, listNames } from './apt-lists.js';
-import { pushTools } from './publish.js';
+import { PUBLISH_RECORD, pushTools, type PushPlan } from './publish.js';
+import { PLAIN_WORD } from '../render/quote.js';
 
 export interface ShellVariable {
   name: string;
   value: string;
   comment: string;
+  /** For the reader only: the steps hold the value itself (decided at generate time). */
+  forReader?: boolean;
 }
 
 export interface ShellArray {
   name: string;
   values: string[];
   comment: string;
+  forReader?: boolean;
 }
 
 /** An associative array keyed by architecture: what differs between the builds. */
@@ -139,6 +143,18 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
   const dists = [...new Set(reads.flatMap((read) => read.dists))];
   const repositoryOf = (dist: string) => r.repositories.find((repo) => repo.suites.some((suite) => `${repo.uri}/dists/${suite}` === dist));
 
+  const variant = mmdebstrap ? MMDEBSTRAP_VARIANTS[s.variant] : s.variant;
+  // --help's account of the build: known now, so it is text, not printf at run time.
+  const about = [
+    `Builds ${s.name}:${s.suite} (${s.distro} ${s.suite}, ${s.arch.join(' ')}, variant ${variant}) with ${s.backend} in mode ${s.mode}`,
+    ...r.builds.flatMap((b) => [
+      `  ${b.arch}: from ${b.buildSources[0]!.uri} into ${b.tarball} in the output directory,`,
+      `    with ${recordFiles(b.tarball).join(' ')} and ${b.tarball}.sha256 that lists the checksums of all`,
+    ]),
+    `then${engine ? ` imports it with ${engine} as ${r.staticTags.map((t) => `${s.name}:${t}`).join(' ')} + the release version` : ''}${r.builds.length > 1 ? ' (each architecture also as <tag>-<architecture>)' : ''}.`,
+    `Components: ${s.components.join(' ')}. Added packages: ${[...r.include, ...hookInstalls(r)].join(' ')}. Locales: ${locales.join(' ')} (default: ${s.locales.default ?? 'none'}). Time zone: ${s.timezone ?? 'UTC'}. Proxy: ${s.proxy ?? 'none'}.`,
+  ].join('\n');
+
   const plan: Omit<ScriptPlan, 'hostPaths'> = {
     ...origin,
     summary: `${r.baseReference} (${s.distro} ${r.release.version} ${s.suite}, ${s.arch.join(' ')}, ${s.variant})`,
@@ -155,7 +171,7 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
       },
       {
         name: 'VARIANT',
-        value: mmdebstrap ? MMDEBSTRAP_VARIANTS[s.variant] : s.variant,
+        value: variant,
         comment: `${s.backend} variant${mmdebstrap ? '' : '; default = no --variant'}`,
       },
       { name: 'PROXY', value: s.proxy ?? '', comment: 'http_proxy for the build only; not written into the image' },
@@ -177,23 +193,19 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
           : 'SOURCE_DATE_EPOCH; empty = the newest Date of the Release files below',
       },
       { name: 'SNAPSHOT', value: r.snapshot?.timestamp ?? '', comment: 'the snapshot the build installs from; empty = the mirrors as they are' },
-      { name: 'DEFAULT_LOCALE', value: s.locales.default ?? '', comment: 'LANG of the image; empty = none' },
-      { name: 'TIMEZONE', value: s.timezone ?? '', comment: 'empty = keep UTC' },
+      { name: 'DEFAULT_LOCALE', value: s.locales.default ?? '', comment: 'LANG of the image; empty = none', forReader: true },
+      { name: 'TIMEZONE', value: s.timezone ?? '', comment: 'empty = keep UTC', forReader: true },
       { name: 'ENGINE', value: engine ?? '', comment: 'docker or podman import; empty = none' },
       { name: 'NO_REUSE', value: noReuse, comment: 'why --result-cache is refused; empty = it may publish a kept build' },
       { name: 'VERSION_FILE', value: versionFile.path, comment: 'the release version tag is read from this file' },
       { name: 'VERSION_PATTERN', value: versionFile.pattern, comment: '' },
       { name: 'DISTRO_VERSION', value: r.release.version, comment: 'the distro qualifier of package URLs' },
       { name: 'GENERATOR', value: `mkimage-gen ${GENERATOR_VERSION}`, comment: 'what wrote this script, as the records name it' },
+      { name: 'ABOUT', value: about, comment: 'what --help says this script builds' },
+      { name: 'PLAIN_WORD', value: PLAIN_WORD, comment: 'the words --dry-run prints without quotes; it quotes others as mkimage-gen does' },
       { name: 'CONFIG', value: origin.generatedFrom, comment: 'the config this script was generated from' },
       { name: 'CONFIG_SHA256', value: configDigest(s), comment: 'sha256 of its validated settings as canonical JSON (mkimage-gen explain shows it)' },
-      ...(['version', 'major', 'date'] as const).map((fact) => ({
-        name: `TAG_${fact === 'date' ? 'DATED' : fact.toUpperCase()}`,
-        value: buildTagParts(r).some((p) => p.fact === fact) ? '1' : '0',
-        comment: fact === 'version' ? 'tags read at build time: version, major version (Debian), <suite>-<YYYYMMDD>; 1 = on' : '',
-      })),
       { name: 'BUILD_VARS_FILE', value: BUILD_VARS_FILE, comment: 'written beside the tarball: what bake needs to tag and label as the import does' },
-      { name: 'BAKE_PREFIX', value: bakeVariable(id, 'version').replace(/_version$/, ''), comment: 'the names of its variables in docker-bake.hcl' },
       { name: 'BAKE_GROUP', value: configGroup(id), comment: 'its group in docker-bake.hcl: the targets of its base and derived images' },
     ],
     arrays: [
@@ -225,8 +237,14 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
         values: hostToolPackages,
         comment: 'host packages whose versions the records name and --result-cache compares',
       },
-      { name: 'LOCALES', values: locales, comment: 'locales to generate' },
+      { name: 'LOCALES', values: locales, comment: 'locales to generate', forReader: true },
       { name: 'TAGS', values: r.staticTags, comment: 'tags besides the release version read from the rootfs' },
+      {
+        name: 'RELEASE_TAG_FORMS',
+        values: releaseTagForms(r),
+        comment: 'tags made at build time: <version>, <major> and <date> (of SOURCE_DATE_EPOCH) filled in',
+      },
+      { name: 'BAKE_VARIABLES', values: BAKE_FACTS.map((fact) => bakeVariable(id, fact)), comment: 'its variables in docker-bake.hcl: version, major, date, created' },
       { name: 'COMPRESSOR', values: compressor ? [...compressor.argv] : [], comment: 'tarball compression; empty = none' },
     ],
     maps: [
@@ -279,5 +297,31 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
     hookStages: mmdebstrap,
     importsImage: engine !== null,
   };
-  return { ...plan, hostPaths: hostPaths(plan) };
+  return {
+    ...plan,
+    variables: plan.variables.map((v) => ({ ...v, forReader: v.forReader ?? false })),
+    arrays: plan.arrays.map((a) => ({ ...a, forReader: a.forReader ?? false })),
+    hostPaths: hostPaths(plan),
+  };
+}
+
+/** The host paths a script touches, for its header: the work dir and each architecture's output files. */
+function hostPaths(plan: Pick<ScriptPlan, 'maps' | 'variables' | 'steps'>): string[] {
+  const map = (name: string) => plan.maps.find((m) => m.name === name)!.entries;
+  const vars = Object.fromEntries(plan.variables.map((v) => [v.name, v.value]));
+  const records = map('RECORD_FILES');
+  const oci = plan.steps.some((step) => step.fn === 'oci_image');
+  const push = plan.steps.find((step) => step.fn === 'push_image')?.data as PushPlan | undefined;
+  return [
+    '--work-dir (default: $TMPDIR or /var/tmp)/mkimage.XXXXXXXXXX: the work dir (a tmpfs with --tmpfs), removed when the script exits',
+    "--output-dir (default: the script's folder):",
+    ...map('TARBALLS').map(({ value }, i) => `  ${value}, ${value}.sha256, ${records[i]!.value.split('\n').join(', ')}`),
+    ...(oci ? [`  ${OCI_LAYOUT_DIR}/, ${OCI_ARCHIVE}`] : []),
+    ...(push ? [`  ${PUBLISH_RECORD}: where the image was pushed, by digest`] : []),
+    `  ${vars.BUILD_VARS_FILE}; each written under a temporary name first, then renamed`,
+    '--package-cache DIR, if given: the .debs of the build',
+    '--result-cache DIR, if given: each finished build, with the inputs it came from',
+    ...(vars.ENGINE ? [`the image store of ${vars.ENGINE} (the import)`] : []),
+    ...(push ? [`the registry repository ${push.repository} (push${push.key === null ? '' : ', sign, attest'}; MKIMAGE_PUSH=0 skips it)`] : []),
+  ];
 }

@@ -15,6 +15,7 @@ import {
   hclQuote,
   shellHeredoc,
   shellQuote,
+  shellRefWord,
 } from './quote.js';
 import { createHandlebars, loadPartials, loadTemplate } from './templates.js';
 
@@ -40,6 +41,17 @@ export const QUOTING_HELPERS = {
   shArray: (value: unknown) => `(${strings(value, 'shArray').map(shellQuote).join(' ')})`,
   /** a command line: each word quoted */
   shArgs: (value: unknown) => strings(value, 'shArgs').map(shellQuote).join(' '),
+  /** a command line of words that are literals or {ref, suffix}: a setting of the script, then a literal */
+  shWords: (value: unknown) => {
+    if (!Array.isArray(value)) throw new Error('{{shWords}} takes a list of words');
+    return value
+      .map((w: unknown) => {
+        if (typeof w === 'string') return shellQuote(w);
+        const { ref, suffix } = (w ?? {}) as { ref?: unknown; suffix?: unknown };
+        return shellRefWord(text(ref, 'shWords'), text(suffix, 'shWords'));
+      })
+      .join(' ');
+  },
   /** a Dockerfile double-quoted string */
   dockerfile: (value: unknown) => dockerfileQuote(text(value, 'dockerfile')),
   /** the same, where ${TARGETARCH} and ${TARGETVARIANT} (only) expand */

@@ -3,11 +3,25 @@
 
 const CONTROL = /[\x00-\x1f\x7f]/;
 
+/**
+ * The words bash needs no quotes for. The generated script's dry run prints a word bare
+ * when it matches this too (its PLAIN_WORD setting), and quoted as this module quotes it
+ * otherwise, so the root ledger spells each command as the dry run prints it.
+ */
+export const PLAIN_WORD = '^[A-Za-z0-9_@%+=:,./-]+$';
+const plainWord = new RegExp(PLAIN_WORD);
+
 /** A bash word that expands to exactly `value`: single quotes, with ' spelled '\''. */
 export function shellQuote(value: string): string {
   if (value.includes('\0')) throw new Error('a shell value cannot hold a NUL byte');
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
+  if (plainWord.test(value)) return value;
   return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/** A bash word that is a variable of the running script followed by a literal: "$ROOTFS"/etc/localtime. */
+export function shellRefWord(name: string, suffix: string): string {
+  if (!/^[A-Z][A-Z0-9_]*$/.test(name)) throw new Error(`"${commentText(name)}" is not a setting of the script`);
+  return `"$${name}"${suffix === '' ? '' : shellQuote(suffix)}`;
 }
 
 /**

@@ -6,9 +6,9 @@ export type Context = 'shell' | 'dockerfile' | 'hcl' | 'gitignore';
 
 /** Which helpers may print a value, per output language. */
 export const SAFE_HELPERS: Record<Context, readonly string[]> = {
-  // sh/shArray/shArgs single-quote; ident and int emit only [A-Za-z0-9_]; imageRef only [a-z0-9._:/-].
+  // sh/shArray/shArgs single-quote; shWords too, or "$NAME" of a setting's name; ident and int emit only [A-Za-z0-9_]; imageRef only [a-z0-9._:/-].
   // heredoc: a quoted here-document whose fence no body line can match.
-  shell: ['sh', 'shArray', 'shArgs', 'ident', 'int', 'imageRef', 'heredoc'],
+  shell: ['sh', 'shArray', 'shArgs', 'shWords', 'ident', 'int', 'imageRef', 'heredoc'],
   // dockerfile escapes " $ \ and refuses newlines; runArgs shell-quotes one-line words;
   // dockerfileList takes only plain words.
   // execForm: JSON strings (CMD/ENTRYPOINT expand nothing); dockerfileWord: only [A-Za-z0-9_.:/@%+=,-];
