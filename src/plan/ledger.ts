@@ -296,6 +296,38 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
       packed();
       rootfs = DRY_RUN_STAND_INS.hookRootfs;
     },
+    minimal_build: (data) => {
+      const args = ['--mode=root', '--format=directory', '--variant=essential', `--arch=${arch}`, `--keyring=${vars.KEYRING}`];
+      args.push(`--components=${s.components.join(',')}`, `--hook-dir=${vars.MERGED_USR_HOOK}`, `--include=${arrays.INCLUDE!.join(',')}`);
+      args.push('--skip=essential/unlink', '--skip=cleanup/apt/cache');
+      if (data.noValidUntil) args.push('--aptopt=Acquire::Check-Valid-Until "false"');
+      add('create', 'mkdir -p $PACKAGE_CACHE', withCache);
+      host('env', ...proxyEnv, `TMPDIR=${W}/tmp`, 'mmdebstrap', ...args, s.suite, `${W}/build-${arch}`, ...maps.APT_LINES![arch]!.split('\n'));
+      add('fetch', r.builds.find((b) => b.arch === arch)!.buildSources.map((src) => `${src.uri} ${src.suite}`).join(', '), { shown: false });
+    },
+    minimal_rootfs: (data) => {
+      const build = `${W}/build-${arch}`;
+      host('mkdir', '-p', `${rootfs}/var/lib/dpkg/status.d`, `${W}/dpkg-${arch}`);
+      host('minimal_usr_links', build, rootfs);
+      for (const p of data.packages as { name: string; only: string[] }[]) host('minimal_unpack', build, rootfs, p.name, ...p.only);
+      host('minimal_drop_docs', rootfs);
+      // The CA bundle: made on the build side by update-ca-certificates.
+      add('image-file', line(['install', '-D', '-m', '0644', `${build}${data.caBundle}`, `${rootfs}${data.caBundle}`]), { sha256: null });
+      imageFile({ path: '/etc/passwd', mode: '0644', content: data.passwd });
+      imageFile({ path: '/etc/group', mode: '0644', content: data.group });
+      host('install', '-d', '-m', '0700', '-o', data.uid, '-g', data.uid, `${rootfs}/home/nonroot`);
+      host('install', '-d', '-m', '1777', `${rootfs}/tmp`);
+      host('minimal_status_db', rootfs, `${W}/dpkg-${arch}/status`);
+      add('read', symbolic(`read the release version from ${rootfs}${vars.VERSION_FILE}`));
+      host('mkdir', '-p', O);
+      const tar = ['tar', '--numeric-owner', '--one-file-system', '-C', rootfs];
+      if (data.reproducible) {
+        tar.push('--sort=name', `--mtime=@${r.epoch === null ? '<newest Release date>' : String(r.epoch)}`, '--clamp-mtime', '--format=posix');
+        tar.push('--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime');
+      }
+      host(...tar, '-c', '.');
+      packed();
+    },
     records: () => {
       const db = s.backend === 'mmdebstrap' ? `${W}/dpkg-${arch}` : `${rootfs}/var/lib/dpkg`;
       host('dpkg-query', `--admindir=${db}`, '-W', '-f', '${Package};${Version};${Architecture};${Source};${Status};${Provides};${Pre-Depends};${Depends}\\n');

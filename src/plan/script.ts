@@ -106,6 +106,8 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
   if (compressor) tools.push({ command: compressor.command, package: compressor.package });
   if (engine) tools.push({ command: engine, package: ENGINE_PACKAGES[engine] });
   if (oci) tools.push({ command: 'gzip', package: 'gzip' });
+  // A profile image is unpacked from the build side's .debs, with its dpkg status entries.
+  if (r.profile) tools.push({ command: 'dpkg-deb', package: 'dpkg' }, { command: 'dpkg-query', package: 'dpkg' });
   // Checks the Release files the build reads, before it reads them (release_date).
   tools.push({ command: 'gpgv', package: 'gpgv' });
   // It reads each extra repository's key and checks its fingerprints before apt trusts it.
@@ -139,7 +141,7 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
 
   const plan: Omit<ScriptPlan, 'hostPaths'> = {
     ...origin,
-    summary: `${r.baseReference} (${s.distro} ${r.release.version} ${s.suite}, ${s.arch.join(' ')}, ${s.variant})`,
+    summary: `${r.baseReference} (${s.distro} ${r.release.version} ${s.suite}, ${s.arch.join(' ')}, ${r.profile ? `profile ${r.profile.name}` : s.variant})`,
     backendName: s.backend,
     variables: [
       { name: 'IMAGE', value: s.name, comment: 'image repository' },

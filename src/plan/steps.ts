@@ -8,6 +8,7 @@ import type { Resolved } from './resolve.js';
 import { accountCommands, caCertificateFiles, hookStep, imageFiles, repositoriesStep, repositoryKeyrings } from './additions.js';
 import { OCI } from './dockerfiles.js';
 import { planSlim } from './slim.js';
+import { minimalSteps } from './minimal.js';
 import { ONE_LINE_SOURCES, sourcesFile } from './sources.js';
 import { INITCTL, tweakFiles, undoCommands, validityAptFile } from './tweaks.js';
 
@@ -32,7 +33,7 @@ export interface StepPlan {
   data: object;
 }
 
-interface StepSpec {
+export interface StepSpec {
   fn: string;
   title: string;
   data?: object;
@@ -122,7 +123,7 @@ export function releasesRead(r: Resolved): { arch: string; dists: string[] }[] {
 }
 
 /** mmdebstrap's dpkg runs under eatmydata (its hook needs dpkg-architecture on the host): see mmdebstrap_build. */
-export const usesEatmydata = (r: Resolved) => r.settings.backend === 'mmdebstrap' && r.distro.eatmydata;
+export const usesEatmydata = (r: Resolved) => r.settings.backend === 'mmdebstrap' && r.distro.eatmydata && r.profile === null;
 
 /** The debconf answers and time zone files mmdebstrap's essential hook sets before it installs hookInstalls(). */
 function preseedStep(r: Resolved): StepSpec[] {
@@ -239,7 +240,7 @@ function placed(spec: StepSpec, stage: Stage, label: string): StepPlan {
   return { fn: spec.fn, title: spec.title, stage, label, template: `steps/${spec.template ?? spec.fn}`, perArch, data: spec.data ?? {} };
 }
 
-function numbered(specs: StepSpec[]): StepPlan[] {
+export function numbered(specs: StepSpec[]): StepPlan[] {
   return specs.map((spec, i) => placed(spec, 'main', `${i + 1}/${specs.length}`));
 }
 
@@ -293,6 +294,8 @@ export function planSteps(r: Resolved, importChanges: string[][] | null, oci: ob
       : [{ fn: 'import_image', title: `${s.output.import} import`, data: { ...importData(r, importChanges), createdLabel: `${OCI}.created`, versionLabel: `${OCI}.version` }, once: true }]),
     ...(oci === null ? [] : [{ fn: 'oci_image', title: 'OCI image layout', data: oci, once: true }]),
   ];
+  // A profile's image is assembled from an mmdebstrap build, not made by one.
+  if (r.profile) return numbered([...releaseDate, ...minimalSteps(r), ...publish, ...imported]);
   const tweaks = tweakSteps(r);
   const { sources, rest } = rootfsWork(r);
   const bootstrapHook = hookStep(s, 'after-bootstrap');
