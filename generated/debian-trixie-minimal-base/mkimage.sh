@@ -1223,7 +1223,7 @@ minimal_rootfs() {
   run minimal_unpack "$build" "$ROOTFS" ca-certificates
   run minimal_unpack "$build" "$ROOTFS" libc6
   run minimal_unpack "$build" "$ROOTFS" libssl3t64
-  run minimal_unpack "$build" "$ROOTFS" openssl ./etc/ssl/openssl.cnf
+  run minimal_unpack "$build" "$ROOTFS" openssl ./etc/ssl/openssl.cnf ./usr/lib/ssl
   run minimal_drop_docs "$ROOTFS"
   run install -D -m 0644 "$build"/etc/ssl/certs/ca-certificates.crt "$ROOTFS"/etc/ssl/certs/ca-certificates.crt
   write_file /etc/passwd 0644 'root:x:0:0:root:/root:/sbin/nologin

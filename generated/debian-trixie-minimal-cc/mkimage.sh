@@ -1223,7 +1223,7 @@ minimal_rootfs() {
   run minimal_unpack "$build" "$ROOTFS" ca-certificates
   run minimal_unpack "$build" "$ROOTFS" libc6
   run minimal_unpack "$build" "$ROOTFS" libssl3t64
-  run minimal_unpack "$build" "$ROOTFS" openssl ./etc/ssl/openssl.cnf
+  run minimal_unpack "$build" "$ROOTFS" openssl ./etc/ssl/openssl.cnf ./usr/lib/ssl
   run minimal_unpack "$build" "$ROOTFS" libgcc-s1
   run minimal_unpack "$build" "$ROOTFS" libstdc++6
   run minimal_unpack "$build" "$ROOTFS" libgomp1

@@ -29,20 +29,26 @@ const ROWS: readonly ReleasePackages[] = [
   { distro: 'ubuntu', codename: 'noble', libssl: 'libssl3t64', source: 'https://packages.ubuntu.com/noble/libssl3t64' },
 ];
 
+/**
+ * Of openssl, its configuration and the links libssl finds the trust store through
+ * (/usr/lib/ssl/cert.pem -> the CA bundle, certs -> /etc/ssl/certs); not the command.
+ */
+const OPENSSL_CONFIG = ['./etc/ssl/openssl.cnf', './usr/lib/ssl'] as const;
+
 /** The releases a profile builds on, as `distro codename`, for errors. */
 export const PROFILE_RELEASES: readonly string[] = ROWS.map((row) => `${row.distro} ${row.codename}`);
 
 /**
  * static: os-release and the rest of base-files, /etc/services and friends (netbase),
  * the zone files (tzdata) and the CA certificates. base: static plus the C library,
- * libssl and openssl's configuration file (only that file of openssl: the command
- * stays out). cc: base plus the GCC runtime libraries C++ and OpenMP programs load.
+ * libssl and openssl's configuration (its config file and trust store links; the
+ * command stays out). cc: base plus the GCC runtime libraries C++ and OpenMP programs load.
  */
 export function profilePackages(distro: Distro, codename: string, profile: Profile): ProfilePackage[] | undefined {
   const row = ROWS.find((r) => r.distro === distro && r.codename === codename);
   if (!row) return undefined;
   const staticPackages: ProfilePackage[] = [{ name: 'base-files' }, { name: 'netbase' }, { name: 'tzdata' }, { name: 'ca-certificates' }];
-  const base: ProfilePackage[] = [...staticPackages, { name: 'libc6' }, { name: row.libssl }, { name: 'openssl', only: ['./etc/ssl/openssl.cnf'] }];
+  const base: ProfilePackage[] = [...staticPackages, { name: 'libc6' }, { name: row.libssl }, { name: 'openssl', only: OPENSSL_CONFIG }];
   const cc: ProfilePackage[] = [...base, { name: 'libgcc-s1' }, { name: 'libstdc++6' }, { name: 'libgomp1' }];
   return { static: staticPackages, base, cc }[profile];
 }
