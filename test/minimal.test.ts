@@ -76,9 +76,9 @@ describe('profile: the packages per release', () => {
     expect(names(MIN)).not.toContain('libssl3');
   });
 
-  it('base takes openssl's config and trust store links, not its command', () => {
+  it("base takes openssl's config and trust store links, not its command", () => {
     const openssl = resolve(settings(MIN)).profile!.packages.find((p) => p.name === 'openssl')!;
-    expect(openssl.only).toEqual(['./etc/ssl/openssl.cnf', './usr/lib/ssl']);
+    expect(openssl.only).toEqual(['./etc/ssl/openssl.cnf', './usr/lib/ssl/cert.pem', './usr/lib/ssl/certs', './usr/lib/ssl/openssl.cnf']);
   });
 
   it('cc adds the GCC runtime libraries to base; include adds the config\'s packages once', () => {
@@ -114,7 +114,7 @@ describe('profile: the plan', () => {
   it('the script unpacks each package, writes the accounts and needs dpkg-deb', () => {
     const script = render({ ...MIN, profile: 'cc' }).find((f) => f.path === 'mkimage.sh')!.content;
     for (const name of ['base-files', 'libc6', 'libstdc++6']) expect(script).toContain(`run minimal_unpack "$build" "$ROOTFS" ${name}\n`);
-    expect(script).toContain("run minimal_unpack \"$build\" \"$ROOTFS\" openssl ./etc/ssl/openssl.cnf ./usr/lib/ssl\n");
+    expect(script).toContain("run minimal_unpack \"$build\" \"$ROOTFS\" openssl ./etc/ssl/openssl.cnf ./usr/lib/ssl/cert.pem ./usr/lib/ssl/certs ./usr/lib/ssl/openssl.cnf\n");
     expect(script).toContain('nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin');
     expect(script).toContain("require_tool dpkg-deb dpkg");
     expect(script).not.toContain('mmdebstrap_build()');

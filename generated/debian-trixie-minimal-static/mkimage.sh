@@ -1221,7 +1221,7 @@ minimal_rootfs() {
   run minimal_unpack "$build" "$ROOTFS" netbase
   run minimal_unpack "$build" "$ROOTFS" tzdata
   run minimal_unpack "$build" "$ROOTFS" ca-certificates
-  run minimal_drop_docs "$ROOTFS"
+  run minimal_prune "$ROOTFS"
   run install -D -m 0644 "$build"/etc/ssl/certs/ca-certificates.crt "$ROOTFS"/etc/ssl/certs/ca-certificates.crt
   write_file /etc/passwd 0644 'root:x:0:0:root:/root:/sbin/nologin
 nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin
@@ -1276,12 +1276,16 @@ minimal_unpack() {
   dpkg-query --admindir="$build/var/lib/dpkg" -s "$name" > "$image/var/lib/dpkg/status.d/$name"
 }
 
-# minimal_drop_docs IMAGE: no docs, man pages, info pages or lintian overrides; each
-# package's copyright stays.
-minimal_drop_docs() {
+# minimal_prune IMAGE: no docs, man pages, info pages or lintian overrides (each
+# package's copyright stays), and no merged-/usr link that no package filled (lib32).
+minimal_prune() {
+  local link
   find "$1/usr/share/doc" -mindepth 1 ! -type d ! -name copyright -delete
   find "$1/usr/share/doc" -mindepth 1 -type d -empty -delete
   rm -rf -- "$1/usr/share/man" "$1/usr/share/info" "$1/usr/share/lintian"
+  for link in "$1"/*; do
+    [[ ! -L $link || -e $link ]] || rm -f -- "$link"
+  done
 }
 
 # minimal_status_db IMAGE FILE: the status entries of IMAGE's status.d as one dpkg

@@ -310,7 +310,7 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
       host('mkdir', '-p', `${rootfs}/var/lib/dpkg/status.d`, `${W}/dpkg-${arch}`);
       host('minimal_usr_links', build, rootfs);
       for (const p of data.packages as { name: string; only: string[] }[]) host('minimal_unpack', build, rootfs, p.name, ...p.only);
-      host('minimal_drop_docs', rootfs);
+      host('minimal_prune', rootfs);
       // The CA bundle: made on the build side by update-ca-certificates.
       add('image-file', line(['install', '-D', '-m', '0644', `${build}${data.caBundle}`, `${rootfs}${data.caBundle}`]), { sha256: null });
       imageFile({ path: '/etc/passwd', mode: '0644', content: data.passwd });

@@ -33,7 +33,7 @@ const ROWS: readonly ReleasePackages[] = [
  * Of openssl, its configuration and the links libssl finds the trust store through
  * (/usr/lib/ssl/cert.pem -> the CA bundle, certs -> /etc/ssl/certs); not the command.
  */
-const OPENSSL_CONFIG = ['./etc/ssl/openssl.cnf', './usr/lib/ssl'] as const;
+const OPENSSL_CONFIG = ['./etc/ssl/openssl.cnf', './usr/lib/ssl/cert.pem', './usr/lib/ssl/certs', './usr/lib/ssl/openssl.cnf'] as const;
 
 /** The releases a profile builds on, as `distro codename`, for errors. */
 export const PROFILE_RELEASES: readonly string[] = ROWS.map((row) => `${row.distro} ${row.codename}`);
