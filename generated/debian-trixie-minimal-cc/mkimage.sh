@@ -1188,12 +1188,13 @@ verify_release() {
 # the profile's packages and what they depend on, configured by their maintainer
 # scripts there (ca-certificates' runs update-ca-certificates, which writes the CA
 # bundle). It never becomes the image: minimal_rootfs takes the files of the profile's
-# packages from the .debs this build keeps in its apt cache.
+# packages from the .debs this build keeps in its apt cache (its lists stay too: the
+# records compare their Release files with the ones checked before the build).
 minimal_build() {
   local build=$WORK_DIR/build-$ARCH
   local -a args=(--mode=root --format=directory --variant=essential --arch="$ARCH" --keyring="$KEYRING"
     --components="$(join_by , "${COMPONENTS[@]}")" --hook-dir="$MERGED_USR_HOOK"
-    --include="$(join_by , "${INCLUDE[@]}")" --skip=essential/unlink --skip=cleanup/apt/cache)
+    --include="$(join_by , "${INCLUDE[@]}")" --skip=essential/unlink --skip=cleanup/apt)
   if [[ -n $PACKAGE_CACHE ]]; then
     # The .debs of earlier builds go in before apt downloads; this build's come back out.
     run mkdir -p "$PACKAGE_CACHE"
@@ -1205,6 +1206,11 @@ minimal_build() {
   local -a apt_lines
   mapfile -t apt_lines <<< "${APT_LINES[$ARCH]}"
   run env "${PROXY_ENV[@]}" TMPDIR="$BUILD_TMP" mmdebstrap "${args[@]}" "$SUITE" "$build" "${apt_lines[@]}"
+  # The Release files the build side read are the ones checked before it (the records name them).
+  local image=$ROOTFS
+  ROOTFS=$build
+  check_apt_lists
+  ROOTFS=$image
 }
 
 # The image: a fresh folder with the files of each profile package unpacked from its

@@ -299,11 +299,12 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
     minimal_build: (data) => {
       const args = ['--mode=root', '--format=directory', '--variant=essential', `--arch=${arch}`, `--keyring=${vars.KEYRING}`];
       args.push(`--components=${s.components.join(',')}`, `--hook-dir=${vars.MERGED_USR_HOOK}`, `--include=${arrays.INCLUDE!.join(',')}`);
-      args.push('--skip=essential/unlink', '--skip=cleanup/apt/cache');
+      args.push('--skip=essential/unlink', '--skip=cleanup/apt');
       if (data.noValidUntil) args.push('--aptopt=Acquire::Check-Valid-Until "false"');
       add('create', 'mkdir -p $PACKAGE_CACHE', withCache);
       host('env', ...proxyEnv, `TMPDIR=${W}/tmp`, 'mmdebstrap', ...args, s.suite, `${W}/build-${arch}`, ...maps.APT_LINES![arch]!.split('\n'));
       add('fetch', r.builds.find((b) => b.arch === arch)!.buildSources.map((src) => `${src.uri} ${src.suite}`).join(', '), { shown: false });
+      add('read', symbolic(`compare the Release files in ${W}/build-${arch}/var/lib/apt/lists with ${W}/tmp/release-files`));
     },
     minimal_rootfs: (data) => {
       const build = `${W}/build-${arch}`;
