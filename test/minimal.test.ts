@@ -76,6 +76,11 @@ describe('profile: the packages per release', () => {
     expect(names(MIN)).not.toContain('libssl3');
   });
 
+  it("base on trixie carries what its libcrypto links: zlib1g and libzstd1 (a TLS client failed without libz.so.1)", () => {
+    expect(names(MIN)).toEqual(expect.arrayContaining(['zlib1g', 'libzstd1']));
+    expect(names({ ...MIN, suite: 'bookworm' })).not.toContain('zlib1g');
+  });
+
   it("base takes openssl's config and trust store links, not its command", () => {
     const openssl = resolve(settings(MIN)).profile!.packages.find((p) => p.name === 'openssl')!;
     expect(openssl.only).toEqual(['./etc/ssl/openssl.cnf', './usr/lib/ssl/cert.pem', './usr/lib/ssl/certs', './usr/lib/ssl/openssl.cnf']);

@@ -81,7 +81,7 @@ readonly BAKE_GROUP=debian-trixie-minimal-base
 # archive components
 readonly -a COMPONENTS=(main)
 # added to the variant
-readonly -a INCLUDE=(base-files netbase tzdata ca-certificates libc6 libssl3t64 openssl)
+readonly -a INCLUDE=(base-files netbase tzdata ca-certificates libc6 libssl3t64 zlib1g libzstd1 openssl)
 # dpkg architectures, built one after the other
 readonly -a ARCHES=(amd64)
 # the Release files the build reads (InRelease, or Release and Release.gpg): checked first, listed in the build record; the newest Date can give SOURCE_DATE_EPOCH
@@ -1229,6 +1229,8 @@ minimal_rootfs() {
   run minimal_unpack "$build" "$ROOTFS" ca-certificates
   run minimal_unpack "$build" "$ROOTFS" libc6
   run minimal_unpack "$build" "$ROOTFS" libssl3t64
+  run minimal_unpack "$build" "$ROOTFS" zlib1g
+  run minimal_unpack "$build" "$ROOTFS" libzstd1
   run minimal_unpack "$build" "$ROOTFS" openssl ./etc/ssl/openssl.cnf ./usr/lib/ssl/cert.pem ./usr/lib/ssl/certs ./usr/lib/ssl/openssl.cnf
   run minimal_prune "$ROOTFS"
   run install -D -m 0644 "$build"/etc/ssl/certs/ca-certificates.crt "$ROOTFS"/etc/ssl/certs/ca-certificates.crt

@@ -19,14 +19,16 @@ interface ReleasePackages {
   distro: Distro;
   codename: string;
   libssl: string;
-  /** Where the libssl name comes from. */
+  /** What libcrypto links beside the C library (trixie's OpenSSL 3.5 is built with zlib and zstd). */
+  libsslNeeds: readonly string[];
+  /** Where the libssl name and its dependencies come from. */
   source: string;
 }
 
 const ROWS: readonly ReleasePackages[] = [
-  { distro: 'debian', codename: 'bookworm', libssl: 'libssl3', source: 'https://packages.debian.org/bookworm/libssl3' },
-  { distro: 'debian', codename: 'trixie', libssl: 'libssl3t64', source: 'https://packages.debian.org/trixie/libssl3t64' },
-  { distro: 'ubuntu', codename: 'noble', libssl: 'libssl3t64', source: 'https://packages.ubuntu.com/noble/libssl3t64' },
+  { distro: 'debian', codename: 'bookworm', libssl: 'libssl3', libsslNeeds: [], source: 'https://packages.debian.org/bookworm/libssl3' },
+  { distro: 'debian', codename: 'trixie', libssl: 'libssl3t64', libsslNeeds: ['zlib1g', 'libzstd1'], source: 'https://packages.debian.org/trixie/libssl3t64' },
+  { distro: 'ubuntu', codename: 'noble', libssl: 'libssl3t64', libsslNeeds: [], source: 'https://packages.ubuntu.com/noble/libssl3t64' },
 ];
 
 /**
@@ -48,7 +50,7 @@ export function profilePackages(distro: Distro, codename: string, profile: Profi
   const row = ROWS.find((r) => r.distro === distro && r.codename === codename);
   if (!row) return undefined;
   const staticPackages: ProfilePackage[] = [{ name: 'base-files' }, { name: 'netbase' }, { name: 'tzdata' }, { name: 'ca-certificates' }];
-  const base: ProfilePackage[] = [...staticPackages, { name: 'libc6' }, { name: row.libssl }, { name: 'openssl', only: OPENSSL_CONFIG }];
+  const base: ProfilePackage[] = [...staticPackages, { name: 'libc6' }, { name: row.libssl }, ...row.libsslNeeds.map((name) => ({ name })), { name: 'openssl', only: OPENSSL_CONFIG }];
   const cc: ProfilePackage[] = [...base, { name: 'libgcc-s1' }, { name: 'libstdc++6' }, { name: 'libgomp1' }];
   return { static: staticPackages, base, cc }[profile];
 }
