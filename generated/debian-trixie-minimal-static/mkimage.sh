@@ -1220,15 +1220,16 @@ minimal_build() {
 # /var/lib/dpkg/status.d/<package>, where scanners (syft, grype, trivy) find it. No
 # shell, dpkg or apt. The records list exactly the packages of status.d.
 minimal_rootfs() {
-  local build=$WORK_DIR/build-$ARCH version_file
-  run mkdir -p "$ROOTFS/var/lib/dpkg/status.d" "$WORK_DIR/dpkg-$ARCH"
+  local build=$WORK_DIR/build-$ARCH version_file ca home tmp
+  run mkdir -p "$WORK_DIR/dpkg-$ARCH"
   run minimal_usr_links "$build" "$ROOTFS"
   run minimal_unpack "$build" "$ROOTFS" base-files
   run minimal_unpack "$build" "$ROOTFS" netbase
   run minimal_unpack "$build" "$ROOTFS" tzdata
   run minimal_unpack "$build" "$ROOTFS" ca-certificates
   run minimal_prune "$ROOTFS"
-  run install -D -m 0644 "$build"/etc/ssl/certs/ca-certificates.crt "$ROOTFS"/etc/ssl/certs/ca-certificates.crt
+  rootfs_dest ca /etc/ssl/certs/ca-certificates.crt
+  run install -D -m 0644 "$build"/etc/ssl/certs/ca-certificates.crt "$ca"
   write_file /etc/passwd 0644 'root:x:0:0:root:/root:/sbin/nologin
 nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin
 nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin
@@ -1237,8 +1238,10 @@ nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin
 nogroup:x:65534:
 nonroot:x:65532:
 '
-  run install -d -m 0700 -o 65532 -g 65532 "$ROOTFS/home/nonroot"
-  run install -d -m 1777 "$ROOTFS/tmp"
+  rootfs_dest home /home/nonroot
+  run install -d -m 0700 -o 65532 -g 65532 "$home"
+  rootfs_dest tmp /tmp
+  run install -d -m 1777 "$tmp"
   # The records read the status entries as one dpkg database, outside the image.
   run minimal_status_db "$ROOTFS" "$WORK_DIR/dpkg-$ARCH/status"
   PACKAGES_DB=$WORK_DIR/dpkg-$ARCH
@@ -1279,6 +1282,7 @@ minimal_unpack() {
   rm -rf -- "$doc"
   mkdir -p -- "$doc"
   cp -L -- "$build/usr/share/doc/$name/copyright" "$doc/copyright"
+  mkdir -p -- "$image/var/lib/dpkg/status.d"
   dpkg-query --admindir="$build/var/lib/dpkg" -s "$name" > "$image/var/lib/dpkg/status.d/$name"
 }
 

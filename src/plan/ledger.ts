@@ -308,7 +308,7 @@ export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
     },
     minimal_rootfs: (data) => {
       const build = `${W}/build-${arch}`;
-      host('mkdir', '-p', `${rootfs}/var/lib/dpkg/status.d`, `${W}/dpkg-${arch}`);
+      host('mkdir', '-p', `${W}/dpkg-${arch}`);
       host('minimal_usr_links', build, rootfs);
       for (const p of data.packages as { name: string; only: string[] }[]) host('minimal_unpack', build, rootfs, p.name, ...p.only);
       host('minimal_prune', rootfs);
