@@ -103,6 +103,54 @@ variable "mkimage_debian_trixie_major" {
   default = ""
 }
 
+variable "mkimage_debian_trixie_minimal_base_created" {
+  default = ""
+}
+
+variable "mkimage_debian_trixie_minimal_base_date" {
+  default = ""
+}
+
+variable "mkimage_debian_trixie_minimal_base_major" {
+  default = ""
+}
+
+variable "mkimage_debian_trixie_minimal_base_version" {
+  default = ""
+}
+
+variable "mkimage_debian_trixie_minimal_cc_created" {
+  default = ""
+}
+
+variable "mkimage_debian_trixie_minimal_cc_date" {
+  default = ""
+}
+
+variable "mkimage_debian_trixie_minimal_cc_major" {
+  default = ""
+}
+
+variable "mkimage_debian_trixie_minimal_cc_version" {
+  default = ""
+}
+
+variable "mkimage_debian_trixie_minimal_static_created" {
+  default = ""
+}
+
+variable "mkimage_debian_trixie_minimal_static_date" {
+  default = ""
+}
+
+variable "mkimage_debian_trixie_minimal_static_major" {
+  default = ""
+}
+
+variable "mkimage_debian_trixie_minimal_static_version" {
+  default = ""
+}
+
 variable "mkimage_debian_trixie_version" {
   default = ""
 }
@@ -160,7 +208,7 @@ variable "mkimage_ubuntu_resolute_ja_version" {
 }
 
 group "default" {
-  targets = ["debian-bookworm-ci-base", "debian-bookworm-ci-debian-ci-runner", "debian-bookworm-ja-base", "debian-trixie-base", "debian-trixie-company-base", "debian-trixie-company-company-app", "debian-trixie-ja-base", "debian-trixie-ja-debian-ja-web", "debian-trixie-ja-slim-base", "debian-wheezy-ja-base", "ubuntu-noble-ja-base", "ubuntu-precise-ja-base", "ubuntu-resolute-ja-base"]
+  targets = ["debian-bookworm-ci-base", "debian-bookworm-ci-debian-ci-runner", "debian-bookworm-ja-base", "debian-trixie-base", "debian-trixie-company-base", "debian-trixie-company-company-app", "debian-trixie-ja-base", "debian-trixie-ja-debian-ja-web", "debian-trixie-ja-slim-base", "debian-trixie-minimal-base-base", "debian-trixie-minimal-cc-base", "debian-trixie-minimal-static-base", "debian-wheezy-ja-base", "ubuntu-noble-ja-base", "ubuntu-precise-ja-base", "ubuntu-resolute-ja-base"]
 }
 
 group "debian-bookworm-ci" {
@@ -185,6 +233,18 @@ group "debian-trixie-ja" {
 
 group "debian-trixie-ja-slim" {
   targets = ["debian-trixie-ja-slim-base"]
+}
+
+group "debian-trixie-minimal-base" {
+  targets = ["debian-trixie-minimal-base-base"]
+}
+
+group "debian-trixie-minimal-cc" {
+  targets = ["debian-trixie-minimal-cc-base"]
+}
+
+group "debian-trixie-minimal-static" {
+  targets = ["debian-trixie-minimal-static-base"]
 }
 
 group "debian-wheezy-ja" {
@@ -304,6 +364,39 @@ target "debian-trixie-ja-slim-base" {
   args = {
     MKIMAGE_CREATED = mkimage_debian_trixie_ja_slim_created
     MKIMAGE_VERSION = mkimage_debian_trixie_ja_slim_version
+  }
+  platforms = ["linux/amd64"]
+}
+
+target "debian-trixie-minimal-base-base" {
+  context = "debian-trixie-minimal-base"
+  dockerfile = "Dockerfile"
+  tags = compact(["local/debian-base:trixie", mkimage_debian_trixie_minimal_base_version == "" ? "" : join("", ["local/debian-base:", mkimage_debian_trixie_minimal_base_version]), mkimage_debian_trixie_minimal_base_major == "" ? "" : join("", ["local/debian-base:", mkimage_debian_trixie_minimal_base_major]), mkimage_debian_trixie_minimal_base_date == "" ? "" : join("", ["local/debian-base:trixie-", mkimage_debian_trixie_minimal_base_date])])
+  args = {
+    MKIMAGE_CREATED = mkimage_debian_trixie_minimal_base_created
+    MKIMAGE_VERSION = mkimage_debian_trixie_minimal_base_version
+  }
+  platforms = ["linux/amd64"]
+}
+
+target "debian-trixie-minimal-cc-base" {
+  context = "debian-trixie-minimal-cc"
+  dockerfile = "Dockerfile"
+  tags = compact(["local/debian-cc:trixie", mkimage_debian_trixie_minimal_cc_version == "" ? "" : join("", ["local/debian-cc:", mkimage_debian_trixie_minimal_cc_version]), mkimage_debian_trixie_minimal_cc_major == "" ? "" : join("", ["local/debian-cc:", mkimage_debian_trixie_minimal_cc_major]), mkimage_debian_trixie_minimal_cc_date == "" ? "" : join("", ["local/debian-cc:trixie-", mkimage_debian_trixie_minimal_cc_date])])
+  args = {
+    MKIMAGE_CREATED = mkimage_debian_trixie_minimal_cc_created
+    MKIMAGE_VERSION = mkimage_debian_trixie_minimal_cc_version
+  }
+  platforms = ["linux/amd64"]
+}
+
+target "debian-trixie-minimal-static-base" {
+  context = "debian-trixie-minimal-static"
+  dockerfile = "Dockerfile"
+  tags = compact(["local/debian-static:trixie", mkimage_debian_trixie_minimal_static_version == "" ? "" : join("", ["local/debian-static:", mkimage_debian_trixie_minimal_static_version]), mkimage_debian_trixie_minimal_static_major == "" ? "" : join("", ["local/debian-static:", mkimage_debian_trixie_minimal_static_major]), mkimage_debian_trixie_minimal_static_date == "" ? "" : join("", ["local/debian-static:trixie-", mkimage_debian_trixie_minimal_static_date])])
+  args = {
+    MKIMAGE_CREATED = mkimage_debian_trixie_minimal_static_created
+    MKIMAGE_VERSION = mkimage_debian_trixie_minimal_static_version
   }
   platforms = ["linux/amd64"]
 }

@@ -26,6 +26,8 @@ const BEYOND_JSON_SCHEMA: Record<string, string> = {
   'bad-arch-twice.yaml': 'uniqueness of a list',
   'bad-publish-no-key.yaml': 'one field in terms of another',
   'bad-publish-no-oci.yaml': 'one field in terms of another',
+  'bad-profile-suite.yaml': 'the profile in terms of the release',
+  'bad-profile-derived-packages.yaml': 'derived images in terms of the profile',
   'bad-mode-debootstrap.yaml': 'the mode in terms of the backend',
   'bad-ports-mirror-missing.yaml': 'the mirror in terms of the architecture',
   'bad-backports-sid.yaml': 'backports in terms of the release',

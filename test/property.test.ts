@@ -66,6 +66,7 @@ const FIELDS: Field[] = [
   { key: 'arch[]', error: 'arch', set: (v) => ({ ...DEBIAN, arch: [v as 'amd64'] }), examples: ['amd64', 'arm64', 'armhf'], reach: 'script' },
   { key: 'mode', error: 'mode', set: (v) => ({ ...DEBIAN, backend: 'mmdebstrap', mode: v as 'root' }), examples: ['root', 'unshare'], reach: 'script' },
   { key: 'variant', error: 'variant', set: (v) => ({ ...DEBIAN, variant: v as 'minbase' }), examples: ['minbase', 'buildd', 'default'], reach: 'script', printed: false },
+  { key: 'profile', error: 'profile', set: (v) => ({ ...DEBIAN, backend: 'mmdebstrap', profile: v as 'base' }), examples: ['static', 'base', 'cc'], reach: 'script' },
   { key: 'backend', error: 'backend', set: (v) => ({ ...DEBIAN, backend: v as 'debootstrap' }), examples: ['debootstrap', 'mmdebstrap'], reach: 'script' },
   { key: 'mirror', error: 'mirror', set: (v) => ({ ...DEBIAN, mirror: v }), examples: ['http://mirror.example/debian', 'https://mirror.example:8443/debian', 'file:///srv/mirror/debian'], extras: URL_EXTRAS, reach: 'script' },
   { key: 'securityMirror', error: 'securityMirror', set: (v) => ({ ...DEBIAN, securityMirror: v }), examples: ['http://mirror.example/debian-security'], extras: URL_EXTRAS, reach: 'script' },

@@ -41,6 +41,8 @@ import { describeInput } from './describe.js';
 import { localeProblem } from './locale.js';
 import { packageSpecProblem } from './packages.js';
 import { reportReleaseChecks } from './release-checks.js';
+import { checkProfile } from './profile.js';
+import { PROFILES } from '../releases/minimal.js';
 import { timezoneProblem } from './timezone.js';
 import { checkUrl } from './urls.js';
 import { checkPublish, publishShape } from './publish.js';
@@ -320,6 +322,11 @@ const settingsShape = {
     .default('amd64')
     .describe('dpkg architecture, or a list of them: one tarball per architecture, foreign ones built through qemu-user'),
   variant: oneOf(['minbase', 'buildd', 'default']).default('minbase').describe('minbase (Essential packages and apt), buildd (plus build-essential) or default'),
+  profile: oneOf(PROFILES)
+    .optional()
+    .describe(
+      'a minimal image without shell, dpkg or apt, unpacked from Debian packages (static, base or cc, as distroless has them; nonroot 65532 as USER); include adds packages to it',
+    ),
   backend: oneOf(['debootstrap', 'mmdebstrap']).default('debootstrap').describe('debootstrap, or mmdebstrap (faster; releases on the mirrors)'),
   mode: oneOf(['root', 'unshare'])
     .default('root')
@@ -517,6 +524,7 @@ export const SettingsSchema = strictObject(settingsShape)
       ctx.addIssue({ code: 'custom', path: ['output', 'releaseTags', 'suite'], message: 'the image needs one tag known before the build: keep the suite tag, or set latest or tags' });
     }
     checkAccounts(s, release, ctx);
+    checkProfile(s, ctx);
     reportDuplicates(ctx, ['repositories'], s.repositories.map((r) => r.name), 'name');
     if (s.apt.backports && release.status === 'development') {
       ctx.addIssue({ code: 'custom', path: ['apt', 'backports'], message: `${s.suite} is a development release: it has no backports` });

@@ -6,6 +6,7 @@ import { archFileName, baseTarget, bakeVariable, derivedFilePath, derivedFolder,
 import type { DerivedImage } from '../model/index.js';
 import type { ArchBuild, Resolved } from './resolve.js';
 import { undoCommands } from './tweaks.js';
+import { NONROOT_UID } from '../releases/minimal.js';
 
 export interface KeyValue {
   key: string;
@@ -26,7 +27,10 @@ const VERSION: BuildLabel = { key: `${OCI}.version`, arg: VERSION_ARG };
 
 /** What the base image runs, sets and says: its Dockerfile and the script's import say the same. */
 export interface ImageConfig {
+  /** Empty: no CMD (a profile image has no shell to run). */
   cmd: string[];
+  /** USER; null = root, as the base image always ran. */
+  user: string | null;
   env: KeyValue[];
   labels: KeyValue[];
   buildLabels: BuildLabel[];
@@ -112,8 +116,10 @@ function ociLabels(title: string, r: Resolved, extra: Record<string, string>, ba
 export function baseImageConfig(r: Resolved, build?: ArchBuild): ImageConfig {
   const lang = r.settings.locales.default;
   const tarball = build?.tarball ?? (r.builds.length > 1 ? archFileName(r.tarball, '<arch>') : r.tarball);
+  const minimal = r.profile !== null;
   return {
-    cmd: ['bash'],
+    cmd: minimal ? [] : ['bash'],
+    user: minimal ? `${NONROOT_UID}:${NONROOT_UID}` : null,
     env: lang === undefined ? [] : [{ key: 'LANG', value: lang }],
     labels: keyValues({ ...recordLabels(tarball), ...Object.fromEntries(ociLabels(r.settings.name, r, {}).map((l) => [l.key, l.value])) }),
     buildLabels: [CREATED, VERSION],
@@ -125,7 +131,8 @@ const dockerfileString = (value: string) => `"${value.replace(/[\\"$]/g, (c) => 
 /** The same config as `docker import --change` arguments (podman takes them too); the build labels are the script's. */
 export function importChanges(config: ImageConfig): string[] {
   return [
-    `CMD ${JSON.stringify(config.cmd)}`,
+    ...(config.cmd.length > 0 ? [`CMD ${JSON.stringify(config.cmd)}`] : []),
+    ...(config.user === null ? [] : [`USER ${config.user}`]),
     ...config.env.map(({ key, value }) => `ENV ${key}=${value}`),
     ...config.labels.map(({ key, value }) => `LABEL ${key}=${dockerfileString(value)}`),
   ].flatMap((change) => ['--change', change]);

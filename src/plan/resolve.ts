@@ -16,6 +16,7 @@ import {
   type SourcesFormat,
 } from '../releases/index.js';
 import { isSnapshotMirror, snapshotEpoch, snapshotMirrors } from '../releases/snapshots.js';
+import { profilePackages, type Profile, type ProfilePackage } from '../releases/minimal.js';
 
 /** One apt source line of the image: URI, suite, components. */
 export interface AptSource {
@@ -76,6 +77,8 @@ export interface Resolved {
   aptInstall: string[];
   /** Extra repositories, each with its key as the image gets it. */
   repositories: ExtraRepository[];
+  /** A minimal image: the packages unpacked into it (the profile's, then the config's include); null = a full rootfs. */
+  profile: { name: Profile; packages: ProfilePackage[] } | null;
 }
 
 export interface ExtraRepository {
@@ -123,12 +126,15 @@ export function resolve(settings: Settings): Resolved {
   const staticTags = [...new Set(tags)];
   // debootstrap --include takes names only; pins go to apt-get once the sources are in place.
   const pinned = (p: string) => p.includes('=');
-  const bootstrapPackages = [
+  const profile = minimalProfile(settings);
+  const fullRootfsPackages = [
     ...(settings.networkTools ? [release.networkPackage] : []),
     ...settings.include.filter((p) => p !== release.networkPackage && !pinned(p)),
     // update-ca-certificates comes with ca-certificates: the certificates are added right after the bootstrap.
     ...(settings.caCertificates.length > 0 && !settings.include.includes('ca-certificates') ? ['ca-certificates'] : []),
   ];
+  // A profile's build side holds exactly its packages (and what they depend on).
+  const bootstrapPackages = profile ? profile.packages.map((p) => p.name) : fullRootfsPackages;
   const tarball = settings.output.tarball ?? defaultTarball(settings.output.compression);
   const several = settings.arch.length > 1;
   const snapshot = settings.snapshot === undefined ? null : { timestamp: settings.snapshot, epoch: snapshotEpoch(settings.snapshot)! };
@@ -172,6 +178,7 @@ export function resolve(settings: Settings): Resolved {
     baseReference: `${settings.name}:${staticTags[0] ?? settings.suite}`,
     staticTags,
     aptInstall: [...new Set([...settings.include.filter(pinned), ...settings.repositories.flatMap((repo) => repo.packages)])],
+    profile,
     repositories: settings.repositories.map((repo) => {
       const key = blob(settings.embedded, repo.key);
       const armored = isArmored(key.bytes);
@@ -187,4 +194,12 @@ export function resolve(settings: Settings): Resolved {
       };
     }),
   };
+}
+
+/** The profile's packages, then the config's include (names only: validation refused pins). */
+function minimalProfile(settings: Settings): Resolved['profile'] {
+  if (settings.profile === undefined) return null;
+  const own = profilePackages(settings.distro, settings.suite, settings.profile) ?? [];
+  const extra = settings.include.filter((name) => !own.some((p) => p.name === name)).map((name): ProfilePackage => ({ name }));
+  return { name: settings.profile, packages: [...own, ...extra] };
 }

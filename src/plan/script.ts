@@ -112,6 +112,8 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
   if (engine) tools.push({ command: engine, package: ENGINE_PACKAGES[engine] });
   if (oci) tools.push({ command: 'gzip', package: 'gzip' });
   tools.push(...pushTools((steps.find((step) => step.fn === 'push_image')?.data as Parameters<typeof pushTools>[0]) ?? null));
+  // A profile image is unpacked from the build side's .debs, with its dpkg status entries.
+  if (r.profile) tools.push({ command: 'dpkg-deb', package: 'dpkg' }, { command: 'dpkg-query', package: 'dpkg' });
   // Checks the Release files the build reads, before it reads them (release_date).
   tools.push({ command: 'gpgv', package: 'gpgv' });
   // It reads each extra repository's key and checks its fingerprints before apt trusts it.
@@ -157,7 +159,7 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
 
   const plan: Omit<ScriptPlan, 'hostPaths'> = {
     ...origin,
-    summary: `${r.baseReference} (${s.distro} ${r.release.version} ${s.suite}, ${s.arch.join(' ')}, ${s.variant})`,
+    summary: `${r.baseReference} (${s.distro} ${r.release.version} ${s.suite}, ${s.arch.join(' ')}, ${r.profile ? `profile ${r.profile.name}` : s.variant})`,
     backendName: s.backend,
     variables: [
       { name: 'IMAGE', value: s.name, comment: 'image repository' },

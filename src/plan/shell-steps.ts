@@ -11,17 +11,17 @@ import { planSlim } from './slim.js';
 import type { StepCall, StepSpec } from './steps.js';
 
 /** mmdebstrap's dpkg runs under eatmydata (its hook needs dpkg-architecture on the host): see mmdebstrap_build. */
-export const usesEatmydata = (r: Resolved) => r.settings.backend === 'mmdebstrap' && r.distro.eatmydata;
+export const usesEatmydata = (r: Resolved) => r.settings.backend === 'mmdebstrap' && r.distro.eatmydata && r.profile === null;
 
 const DEBOOTSTRAP_SCRIPTS = '/usr/share/debootstrap/scripts/';
 
-const proxyEnv = (r: Resolved) => (r.settings.proxy ? [`http_proxy=${r.settings.proxy}`, `https_proxy=${r.settings.proxy}`] : []);
+export const proxyEnv = (r: Resolved) => (r.settings.proxy ? [`http_proxy=${r.settings.proxy}`, `https_proxy=${r.settings.proxy}`] : []);
 const tarballOf = (out: LedgerWriter) => out.plan.maps.TARBALLS![out.arch]!;
 const recordsOf = (out: LedgerWriter) => out.plan.maps.RECORD_FILES![out.arch]!.split('\n');
-const withCache = { when: 'with --package-cache' };
+export const withCache = { when: 'with --package-cache' };
 
 /** pack_to: the tar stream through the compressor into the tarball's temporary name. */
-function packed(out: LedgerWriter) {
+export function packed(out: LedgerWriter) {
   const compressor = out.plan.arrays.COMPRESSOR!;
   if (compressor.length > 0) out.add('run', out.line(['|', ...compressor]));
   out.add('write', out.symbolic(`> ${out.outputDir}/.partial-${tarballOf(out)}`));

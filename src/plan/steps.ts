@@ -15,6 +15,7 @@ import { buildStep, importSteps, publishSteps, releaseDateStep, slimStep, tarbal
 import { ONE_LINE_SOURCES, sourcesFile, type ImageFile } from './sources.js';
 import type { OciPlan } from './oci.js';
 import { pushStep } from './publish.js';
+import { minimalSteps } from './minimal.js';
 import { INITCTL, tweakFiles, undoCommands, validityAptFile } from './tweaks.js';
 
 /**
@@ -502,7 +503,7 @@ export function placed(spec: StepSpec, stage: Stage, label: string): StepPlan {
   return { fn, title, stage, label, template: `steps/${spec.template}`, perArch, data: spec.data, commands: null, ledger: spec.ledger, globals: spec.globals };
 }
 
-function numbered(specs: StepSpec[]): StepPlan[] {
+export function numbered(specs: StepSpec[]): StepPlan[] {
   return specs.map((spec, i) => placed(spec, 'main', `${i + 1}/${specs.length}`));
 }
 
@@ -520,6 +521,8 @@ export function planSteps(r: Resolved, importChanges: string[][] | null, oci: ob
   const publish = publishSteps(r);
   // publish.repository: push, sign and attest the OCI layout (./publish.ts).
   const imported = [...importSteps(r, importChanges, oci), ...pushStep(r, oci as OciPlan | null)];
+  // A profile's image is assembled from an mmdebstrap build, not made by one.
+  if (r.profile) return numbered([...releaseDate, ...minimalSteps(r), ...publish, ...imported]);
   const tweaks = tweakSteps(r);
   const { sources, rest } = rootfsWork(r);
   const bootstrapHook = hookStep(s, 'after-bootstrap');

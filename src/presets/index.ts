@@ -206,6 +206,25 @@ export const PRESETS: readonly Preset[] = [
       ],
     },
   },
+  ...(['static', 'base', 'cc'] as const).map(
+    (profile): Preset => ({
+      id: `debian-trixie-minimal-${profile}`,
+      description: {
+        static: 'Debian 13 minimal static image: CA bundle, zone files, /etc/services, nonroot 65532; no shell, no libc (as distroless static)',
+        base: 'Debian 13 minimal base image: static plus the C library and libssl (as distroless base)',
+        cc: 'Debian 13 minimal cc image: base plus libgcc, libstdc++ and libgomp for C++ programs (as distroless cc)',
+      }[profile],
+      settings: {
+        name: `local/debian-${profile}`,
+        distro: 'debian',
+        suite: 'trixie',
+        backend: 'mmdebstrap',
+        profile,
+        mirror: DEBIAN_JP,
+        securityMirror: DEBIAN_SECURITY_JP,
+      },
+    }),
+  ),
 ];
 
 export function findPreset(id: string): Preset | undefined {
