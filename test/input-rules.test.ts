@@ -5,22 +5,12 @@
 // every member of each class.
 import { describe, expect, it } from 'vitest';
 import { buildFileClashes, RESERVED_FILE_NAMES } from '../src/layout.js';
-import { ConfigError, validateSettings, type SettingsInput } from '../src/model/index.js';
+import type { SettingsInput } from '../src/model/index.js';
 import { baseGroups, baseUsers } from '../src/releases/accounts.js';
 import { findRelease, RELEASES } from '../src/releases/index.js';
-import { DEBIAN, UBUNTU } from './helpers/settings.js';
+import { DEBIAN, UBUNTU, problems } from './helpers/settings.js';
 
 /** The problems of a config, `field: message` each; [] where it validates. */
-function problems(input: SettingsInput): string[] {
-  try {
-    validateSettings(input, 'test');
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-}
-
 const on = (suite: string): SettingsInput => ({ ...DEBIAN, suite });
 
 describe('users and groups the image has already', () => {

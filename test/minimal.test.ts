@@ -2,23 +2,13 @@
 // each profile unpacks per release, and the steps, Dockerfile and import its plan gives.
 import { describe, expect, it } from 'vitest';
 import { render } from '../src/index.js';
-import { ConfigError, validateSettings, type SettingsInput } from '../src/model/index.js';
+import type { SettingsInput } from '../src/model/index.js';
 import { resolve } from '../src/plan/resolve.js';
 import { planSteps } from '../src/plan/steps.js';
 import { importChanges, baseImageConfig } from '../src/plan/dockerfiles.js';
-import { DEBIAN, UBUNTU, settings } from './helpers/settings.js';
+import { DEBIAN, UBUNTU, problems, settings } from './helpers/settings.js';
 
 const MIN: SettingsInput = { ...DEBIAN, suite: 'trixie', backend: 'mmdebstrap', profile: 'base' };
-
-function problems(input: SettingsInput): string[] {
-  try {
-    validateSettings(input, 'test');
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-}
 
 const names = (input: SettingsInput) => resolve(settings(input)).profile!.packages.map((p) => p.name);
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planImage, renderImage } from '../src/generate.js';
-import { ConfigError, validateSettings, type SettingsInput } from '../src/model/index.js';
+import { validateSettings, type SettingsInput } from '../src/model/index.js';
 import { rootLedger } from '../src/plan/ledger.js';
 import { parseReference } from '../src/cli/verify.js';
 import { parseManifest } from '../src/manifest.js';
@@ -15,7 +15,7 @@ import { cyclonedxPackages, dpkgArch, manifestArch, manifestPackages, packageDif
 import { cli } from './helpers/cli.js';
 import { runAsNobody } from './helpers/dry-run.js';
 import { ROOT } from './helpers/presets.js';
-import { DEBIAN } from './helpers/settings.js';
+import { DEBIAN, problems } from './helpers/settings.js';
 import { shellcheckEnv } from './helpers/shellcheck.js';
 
 const FIXTURE = join(ROOT, 'test/fixtures/publish');
@@ -24,16 +24,6 @@ const PUBLISHING: SettingsInput = {
   output: { oci: true, import: 'none' },
   publish: { repository: 'registry.example.com/infra/debian', key: 'cosign.key' },
 };
-
-function problems(input: SettingsInput): string[] {
-  try {
-    validateSettings(input, 'test');
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-}
 
 const withPublish = (publish: object, rest: Partial<SettingsInput> = {}): SettingsInput =>
   ({ ...PUBLISHING, ...rest, publish: { ...PUBLISHING.publish, ...publish } }) as SettingsInput;

@@ -1,5 +1,5 @@
 // Small valid configs for unit tests; each test changes what it is about.
-import { validateSettings, type Settings, type SettingsInput } from '../../src/model/index.js';
+import { ConfigError, validateSettings, type Settings, type SettingsInput } from '../../src/model/index.js';
 
 export const DEBIAN: SettingsInput = {
   name: 'local/test',
@@ -18,4 +18,15 @@ export const UBUNTU: SettingsInput = {
 
 export function settings(base: SettingsInput, changes: Partial<SettingsInput> = {}): Settings {
   return validateSettings({ ...base, ...changes }, 'test');
+}
+
+/** What validation says of a config: its problems, or none. */
+export function problems(input: SettingsInput): string[] {
+  try {
+    validateSettings(input, 'test');
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
 }
