@@ -109,7 +109,7 @@ describe('the runtime: its sha256 in the header, and explain --compare', () => {
   it("names the runtime's parts with the sha256 of their text, which the header's sed command reproduces", () => {
     const script = config('a', DEBIAN).script();
     const claims = [...script.matchAll(/^# {3}([a-z-]+) sha256:([0-9a-f]{64})$/gm)].map((m) => [m[1]!, m[2]!] as const);
-    expect(claims.map(([name]) => name)).toEqual(['runtime']);
+    expect(claims.map(([name]) => name)).toEqual(['runtime', 'runtime-buildkit']);
     const json = explainJson([join(dir, 'a.yaml')], dir);
     expect(json.runtime).toEqual(claims.map(([name, sha256]) => ({ name, sha256 })));
     // A reviewer needs nothing of ours to check it: the lines between the markers, hashed.
@@ -150,7 +150,11 @@ describe('the runtime: its sha256 in the header, and explain --compare', () => {
     expect(cli(['explain', a.file, '--compare', 'other.sh'], dir).stdout).toContain(`runtime: differs: sha256:${otherSha} there`);
     // A script without a runtime block.
     writeFileSync(join(dir, 'none.sh'), '#!/bin/sh\necho hi\n');
-    expect(explainJson([a.file, '--compare', 'none.sh'], dir).compare).toMatchObject({ same: false, parts: [{ name: 'runtime', actual: null, claimed: null }] });
+    expect(explainJson([a.file, '--compare', 'none.sh'], dir).compare).toMatchObject({ same: false, parts: [
+        { name: 'runtime', actual: null, claimed: null },
+        { name: 'runtime-buildkit', actual: null, claimed: null },
+      ],
+    });
   });
 
   it('--compare with a folder or a missing file is bad input', () => {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { renderPartialAlone } from './engine.js';
 
 /** The parts in the order the script holds them; each name is its partial's. */
-export const RUNTIME_PARTS: readonly string[] = ['runtime'];
+export const RUNTIME_PARTS: readonly string[] = ['runtime', 'runtime-buildkit'];
 
 export interface RuntimePart {
   name: string;
