@@ -117,10 +117,12 @@ function builderTarball(packages: string[], mirror: string): string {
   const key = createHash('sha256').update(JSON.stringify({ packages, mirror })).digest('hex').slice(0, 16);
   const tarball = join(cache, `builder-bookworm-${key}.tar`);
   if (existsSync(tarball) && Date.now() - statSync(tarball).mtimeMs < 7 * 24 * 3600 * 1000) return tarball;
-  must('mmdebstrap', ['--mode=root', '--variant=minbase', `--include=${packages.join(',')}`, 'bookworm', `${tarball}.partial`, `deb ${mirror} bookworm main`], {
+  // mmdebstrap picks its output format by the name's extension: the partial one ends in .tar too.
+  const partial = join(cache, `.partial-builder-bookworm-${key}.tar`);
+  must('mmdebstrap', ['--mode=root', '--variant=minbase', `--include=${packages.join(',')}`, 'bookworm', partial, `deb ${mirror} bookworm main`], {
     timeout: 1_200_000,
   });
-  renameSync(`${tarball}.partial`, tarball);
+  renameSync(partial, tarball);
   return tarball;
 }
 
