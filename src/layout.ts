@@ -92,10 +92,12 @@ export function tarballRecords(tarball: string): TarballRecords {
   };
 }
 
-/** The records in the order the checksum file lists them, after the tarball. */
+/** The records in the order the checksum file (and the script's RECORD_FILES) lists them, after the tarball. */
+export const RECORD_ORDER = ['manifest', 'spdx', 'cyclonedx', 'buildRecord', 'provenance'] as const;
+
 export function recordFiles(tarball: string): string[] {
   const r = tarballRecords(tarball);
-  return [r.manifest, r.spdx, r.cyclonedx, r.buildRecord, r.provenance];
+  return RECORD_ORDER.map((kind) => r[kind]);
 }
 
 /** output.oci: the OCI image layout (a folder) and the same layout as one archive. */

@@ -1346,7 +1346,8 @@ minimal_build() {
 # shell, dpkg or apt. The records list exactly the packages of status.d.
 minimal_rootfs() {
   local build=$WORK_DIR/build-$ARCH version_file ca home tmp
-  run mkdir -p "$WORK_DIR/dpkg-$ARCH"
+  # The image starts as an empty folder; the records read its status entries as a dpkg database beside it.
+  run mkdir -p "$ROOTFS" "$WORK_DIR/dpkg-$ARCH"
   run minimal_usr_links "$build" "$ROOTFS"
   run minimal_unpack "$build" "$ROOTFS" base-files
   run minimal_unpack "$build" "$ROOTFS" netbase

@@ -44,7 +44,7 @@ export function minimalSteps(r: Resolved): StepSpec[] {
     const O = out.outputDir;
     const image = out.rootfs;
     const side = `${W}/build-${out.arch}`;
-    out.host('mkdir', '-p', `${W}/dpkg-${out.arch}`);
+    out.host('mkdir', '-p', image, `${W}/dpkg-${out.arch}`);
     out.host('minimal_usr_links', side, image);
     for (const p of rootfs.packages) out.host('minimal_unpack', side, image, p.name, ...p.only);
     out.host('minimal_prune', image);

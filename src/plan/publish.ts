@@ -1,6 +1,7 @@
 // The push step (publish.repository): what the script pushes, signs and attests, decided
 // here; templates/steps/push_image.hbs lays it out and pushLedger lists it for the root
 // ledger, `explain` and the dry run.
+import { RECORD_ORDER } from '../layout.js';
 import { COSIGN_TYPES, KMS_SCHEMES } from '../model/publish.js';
 import type { LedgerWriter } from './ledger-entry.js';
 import type { OciPlan } from './oci.js';
@@ -11,8 +12,6 @@ import type { StepSpec } from './steps.js';
 /** Written beside the OCI layout once the image is pushed: where it went and by which digest. */
 export const PUBLISH_RECORD = 'published.json';
 
-/** The place of each record in RECORD_FILES (manifest, SPDX, CycloneDX, build record, provenance). */
-const RECORD_INDEX = { spdx: 1, cyclonedx: 2, provenance: 4 } as const;
 
 export interface PushAttestation {
   /** cosign attest --type */
@@ -52,7 +51,7 @@ export function planPush(r: Resolved, oci: OciPlan | null): PushPlan | null {
     sign: p.sign,
     key,
     keyFile: key !== null && !KMS_SCHEMES.some((scheme) => key.startsWith(scheme)),
-    attestations: p.attestations.map((a) => ({ type: COSIGN_TYPES[a], record: RECORD_INDEX[a], statement: a === 'provenance' })),
+    attestations: p.attestations.map((a) => ({ type: COSIGN_TYPES[a], record: RECORD_ORDER.indexOf(a), statement: a === 'provenance' })),
     types: p.attestations.map((a) => COSIGN_TYPES[a]),
     typesText: p.attestations.map((a) => COSIGN_TYPES[a]).join(', '),
     record: PUBLISH_RECORD,
