@@ -63,15 +63,20 @@ describe('Dockerfile.buildkit', () => {
     const dockerfile = file(entry, 'Dockerfile.buildkit')!;
     const plan = planImage(entry).buildkit!;
     expect(dockerfile).toContain('ARG BUILDER_IMAGE=debian:trixie-slim\n');
-    expect(dockerfile).toContain('FROM $BUILDER_IMAGE AS builder\n');
+    expect(dockerfile).toContain('FROM --platform=$BUILDPLATFORM $BUILDER_IMAGE AS builder\n');
     expect(dockerfile).toContain('FROM --platform=$BUILDPLATFORM builder AS rootfs\n');
     expect(dockerfile).toMatch(/^RUN --mount=type=cache,id=mkimage-debs-[\w.-]+-\$\{TARGETARCH\}\$\{TARGETVARIANT\},target=\/var\/cache\/mkimage-debs,sharing=locked \\$/m);
     expect(dockerfile).toContain('/mkimage/mkimage.sh --buildkit --mode root --output-dir /mkimage/out --package-cache /var/cache/mkimage-debs --platform "$TARGETPLATFORM"; \\\n');
     expect(dockerfile).toContain('FROM scratch AS records\nCOPY --from=rootfs ["/mkimage/out/", "/"]\n');
     expect(dockerfile).toContain('FROM scratch AS base\nCOPY --from=rootfs ["/mkimage/rootfs/", "/"]\n');
-    // The builder installs what the script's preflight names, and mmdebstrap.
-    expect(plan.dockerfile.packages).toEqual(expect.arrayContaining(['mmdebstrap', 'gpgv', 'tar', entry.settings.distro === 'ubuntu' ? 'ubuntu-keyring' : 'debian-archive-keyring']));
-    expect(plan.dockerfile.packages).not.toContain('docker.io');
+    // The builder looks for what the script's preflight names, and installs its packages when one is missing.
+    const keyring = entry.settings.distro === 'ubuntu' ? 'ubuntu-keyring' : 'debian-archive-keyring';
+    expect(plan.dockerfile.builder.packages).toEqual(expect.arrayContaining(['mmdebstrap', 'gpgv', 'tar', keyring]));
+    expect(plan.dockerfile.builder.packages).not.toContain('docker.io');
+    expect(plan.dockerfile.builder.commands).toEqual(expect.arrayContaining(['mmdebstrap', 'gpgv', 'tar', 'chroot']));
+    expect(plan.dockerfile.builder.files).toContain(planImage(entry).resolved.hostKeyring);
+    expect(dockerfile).toContain(`    for command in ${plan.dockerfile.builder.commands.join(' ')}; do command -v "$command" > /dev/null || missing="$missing $command"; done; \\\n`);
+    expect(dockerfile).toContain(`apt-get install -y --no-install-recommends ${plan.dockerfile.builder.packages.join(' ')}; \\\n`);
     // ENV, labels and CMD equal the host path's base Dockerfile.
     expect(imageConfigLines(dockerfile)).toEqual(imageConfigLines(file(entry, 'Dockerfile')!));
     // Only the script and what it reads beside it go into the build context.
@@ -83,7 +88,11 @@ describe('Dockerfile.buildkit', () => {
     expect(dockerfile).toContain(`tar --numeric-owner -xpf /mkimage/out/rootfs-"\${TARGETARCH}""\${TARGETVARIANT}".tar.xz -C /mkimage/rootfs; \\\n`);
     expect(dockerfile).toContain('COPY --chmod=0755 ["expected-amd64.manifest", "/mkimage/expected-amd64.manifest"]\n');
     expect(file(twoArches, 'Dockerfile.buildkit.dockerignore')).toContain('!expected-arm64.manifest\n');
-    expect(planImage(twoArches).buildkit!.dockerfile.packages).toEqual(expect.arrayContaining(['arch-test', 'qemu-user-static']));
+    const builder = planImage(twoArches).buildkit!.dockerfile.builder;
+    expect(builder.packages).toEqual(expect.arrayContaining(['arch-test', 'qemu-user-static']));
+    expect(builder.commands).toContain('arch-test');
+    // The binary mmdebstrap copies into an arm64 rootfs: a builder that has it some other way installs nothing.
+    expect(builder.files).toContain('/usr/bin/qemu-aarch64-static');
     // A label value with quotes and $ stays literal, as in the host path's Dockerfile.
     expect(dockerfile).toContain('LABEL org.example.team="ops \\"\\$HOME\\""\n');
   });

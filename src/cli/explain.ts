@@ -262,7 +262,7 @@ function buildkitJson(plan: ImagePlan) {
     available: true as const,
     group: plan.buildkit.group.name,
     targets: plan.buildkit.group.targets,
-    builderPackages: plan.buildkit.dockerfile.packages,
+    builderPackages: plan.buildkit.dockerfile.builder.packages,
     host: ledger.host,
     container: ledger.container,
   };

@@ -7,6 +7,7 @@
 import { archFileName, BUILDKIT_DOCKERFILE, BUILDKIT_RECORDS_DIR, buildkitGroup, buildkitTarget, derivedFolder, DOCKERFILE, SCRIPT_FILE, type Origin } from '../layout.js';
 import { PLATFORM_TOKEN, planBaseDockerfile, planBakeTargets, type BakeTarget, type BaseDockerfilePlan } from './dockerfiles.js';
 import { rootLedger, type LedgerEntry } from './ledger.js';
+import { ARCH_FACTS } from './arches.js';
 import type { Resolved } from './resolve.js';
 import type { ScriptPlan } from './script.js';
 
@@ -22,8 +23,7 @@ export interface BuildkitDockerfilePlan extends Origin {
   configId: string;
   builderArg: string;
   defaultBuilder: string;
-  /** What the builder image must have: mmdebstrap and every package the script's preflight names. */
-  packages: string[];
+  builder: BuilderNeeds;
   /** The files of the build context and where they go in the build container. */
   copies: { paths: [string, string] }[];
   /** The rootfs stage's one RUN: the script and its arguments, then the tarball unpacked. */
@@ -37,6 +37,14 @@ export interface BuildkitDockerfilePlan extends Origin {
   cacheId: string;
   cacheTarget: string;
   base: BaseDockerfilePlan;
+}
+
+/** What the builder image must have: mmdebstrap and each command and file the script's preflight names. */
+export interface BuilderNeeds {
+  commands: string[];
+  files: string[];
+  /** What the builder stage installs when one of them is missing. */
+  packages: string[];
 }
 
 export interface BuildkitPlan {
@@ -67,18 +75,29 @@ export function buildkitUnsupported(r: Resolved): string | null {
   return null;
 }
 
-/** The builder's packages: each tool and file the preflight checks for, the engine's aside (BuildKit makes the image). */
-function builderPackages(r: Resolved, script: ScriptPlan): string[] {
+/**
+ * What the builder image must have: each command and file the preflight checks for (the
+ * engine's aside: BuildKit makes the image), and the packages that bring them. The builder
+ * stage looks for the commands and files, not the packages, so an image that has them some
+ * other way (a copied qemu binary) installs nothing.
+ */
+function builderNeeds(r: Resolved, script: ScriptPlan): BuilderNeeds {
   const engine = r.settings.output.import;
-  const packages = [
-    ...script.tools.filter((t) => t.command !== engine).map((t) => t.package),
-    ...script.requiredFiles.map((f) => f.package),
-    // Another architecture than the builder's runs through qemu: mmdebstrap copies its
-    // static binary into the rootfs (the kernel's binfmt entries are not visible in a
-    // container) and asks arch-test first. A single amd64 config built on amd64 needs neither.
-    ...(r.builds.some((b) => b.arch !== 'amd64') ? ['arch-test', 'qemu-user-static'] : []),
-  ];
-  return [...new Set(packages)].sort();
+  const tools = script.tools.filter((t) => t.command !== engine);
+  const files = [...script.requiredFiles];
+  // Another architecture than the builder's runs through qemu: the kernel's binfmt_misc
+  // entries are not visible in a container, so mmdebstrap copies qemu's static binary
+  // into the rootfs and asks arch-test first. A single amd64 config built on amd64 needs neither.
+  for (const build of r.builds.filter((b) => b.arch !== 'amd64')) {
+    tools.push({ command: 'arch-test', package: 'arch-test' });
+    files.push({ path: `/usr/bin/${ARCH_FACTS[build.arch].binfmt}-static`, package: 'qemu-user-static' });
+  }
+  const sorted = (values: string[]) => [...new Set(values)].sort();
+  return {
+    commands: sorted(tools.map((t) => t.command)),
+    files: sorted(files.map((f) => f.path)),
+    packages: sorted([...tools, ...files].map((n) => n.package)),
+  };
 }
 
 export function planBuildkit(r: Resolved, id: string, dir: string, origin: Origin, script: ScriptPlan): BuildkitPlan | null {
@@ -91,7 +110,7 @@ export function planBuildkit(r: Resolved, id: string, dir: string, origin: Origi
     configId: id,
     builderArg: BUILDER_IMAGE_ARG,
     defaultBuilder: DEFAULT_BUILDER_IMAGE,
-    packages: builderPackages(r, script),
+    builder: builderNeeds(r, script),
     copies: contextFiles.map((file) => ({ paths: [file, `${IN_CONTAINER.dir}/${file}`] })),
     command: [`${IN_CONTAINER.dir}/${SCRIPT_FILE}`, '--buildkit', '--mode', 'root', '--output-dir', IN_CONTAINER.out, '--package-cache', IN_CONTAINER.cache],
     tarball: `${IN_CONTAINER.out}/${several ? archFileName(r.tarball, PLATFORM_TOKEN) : r.tarball}`,
