@@ -444,3 +444,46 @@ target "ubuntu-resolute-ja-base" {
   }
   platforms = ["linux/amd64"]
 }
+
+# The BuildKit path: every image built from nothing but these files, unprivileged, on any
+# builder (docker buildx bake buildkit, or <config>-buildkit for one config). The rootfs
+# stage runs the config's own mkimage.sh in a build container of the builder image below;
+# <config>-buildkit-records writes the records into <config>/buildkit-records/ (one
+# folder per platform where there are several). SOURCE_DATE_EPOCH in the environment
+# dates the images, so two bakes of the same mirror state give the same digest.
+variable "MKIMAGE_BUILDER_IMAGE" {
+  default = "debian:trixie-slim"
+}
+
+group "buildkit" {
+  targets = ["debian-trixie-ja-slim-buildkit-base", "debian-trixie-ja-slim-buildkit-records"]
+}
+
+group "debian-trixie-ja-slim-buildkit" {
+  targets = ["debian-trixie-ja-slim-buildkit-base", "debian-trixie-ja-slim-buildkit-records"]
+}
+
+target "debian-trixie-ja-slim-buildkit-base" {
+  context = "debian-trixie-ja-slim"
+  dockerfile = "Dockerfile.buildkit"
+  target = "base"
+  tags = compact(["local/debian-ja-slim:trixie", mkimage_debian_trixie_ja_slim_version == "" ? "" : join("", ["local/debian-ja-slim:", mkimage_debian_trixie_ja_slim_version]), mkimage_debian_trixie_ja_slim_major == "" ? "" : join("", ["local/debian-ja-slim:", mkimage_debian_trixie_ja_slim_major]), mkimage_debian_trixie_ja_slim_date == "" ? "" : join("", ["local/debian-ja-slim:trixie-", mkimage_debian_trixie_ja_slim_date])])
+  args = {
+    MKIMAGE_CREATED = mkimage_debian_trixie_ja_slim_created
+    MKIMAGE_VERSION = mkimage_debian_trixie_ja_slim_version
+    BUILDER_IMAGE = MKIMAGE_BUILDER_IMAGE
+  }
+  platforms = ["linux/amd64"]
+}
+
+target "debian-trixie-ja-slim-buildkit-records" {
+  context = "debian-trixie-ja-slim"
+  dockerfile = "Dockerfile.buildkit"
+  target = "records"
+  tags = []
+  args = {
+    BUILDER_IMAGE = MKIMAGE_BUILDER_IMAGE
+  }
+  platforms = ["linux/amd64"]
+  output = ["type=local,dest=debian-trixie-ja-slim/buildkit-records"]
+}

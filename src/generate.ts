@@ -1,5 +1,7 @@
 // The one pipeline: settings -> resolve (once) -> plan -> render -> files. The CLI, the
 // library API and `explain` all go through here. Pure: no disk, no clock, no environment.
+import { BUILDKIT_DOCKERFILE, BUILDKIT_GROUP, BUILDKIT_IGNORE_FILE, BUILDKIT_RECORDS_DIR } from './layout.js';
+import { BUILDER_IMAGE_VARIABLE, DEFAULT_BUILDER_IMAGE, planBuildkit, type BuildkitPlan } from './plan/buildkit.js';
 import { BAKE_FILE, checkLayout, configGroup, derivedFilePath, derivedFolder, DOCKERFILE, IGNORE_FILE, SCRIPT_FILE, type Origin, type OutputFile } from './layout.js';
 import type { Settings } from './model/index.js';
 import {
@@ -38,17 +40,20 @@ export interface ImagePlan {
   bakeTargets: BakeTarget[];
   /** What a build writes into the script's folder (its default output directory). */
   buildOutputs: string[];
+  /** The BuildKit path (Dockerfile.buildkit and its bake targets); null where the config has none (plan/buildkit.ts says why). */
+  buildkit: BuildkitPlan | null;
 }
 
 export function planImage({ id, settings, origin }: RenderEntry): ImagePlan {
   const r = resolve(settings);
   // Each architecture's image, imported or in the OCI layout, names its own records.
   const changes = settings.output.import === 'none' ? null : r.builds.map((build) => importChanges(baseImageConfig(r, build)));
+  const script = planScript(r, id, origin, changes, planOci(r));
   return {
     id,
     origin,
     resolved: r,
-    script: planScript(r, id, origin, changes, planOci(r)),
+    script,
     dockerfile: planBaseDockerfile(r, origin),
     derived: settings.derived.map((image) => ({
       folder: derivedFolder(image.name),
@@ -58,6 +63,7 @@ export function planImage({ id, settings, origin }: RenderEntry): ImagePlan {
     })),
     bakeTargets: planBakeTargets(r, id, id),
     buildOutputs: buildOutputs(r),
+    buildkit: planBuildkit(r, id, id, origin, script),
   };
 }
 
@@ -70,7 +76,17 @@ export function renderImage(plan: ImagePlan): OutputFile[] {
   return [
     { path: SCRIPT_FILE, content: renderTemplate('mkimage.sh.hbs', { ...plan.script, runtime: runtimeParts() }), mode: 0o755 },
     { path: DOCKERFILE, content: renderTemplate('Dockerfile.base.hbs', plan.dockerfile), mode: 0o644 },
-    { path: IGNORE_FILE, content: renderTemplate('gitignore.hbs', { ...plan.origin, names: plan.buildOutputs }), mode: 0o644 },
+    {
+      path: IGNORE_FILE,
+      content: renderTemplate('gitignore.hbs', { ...plan.origin, names: [...plan.buildOutputs, ...(plan.buildkit ? [`${BUILDKIT_RECORDS_DIR}/`] : [])] }),
+      mode: 0o644,
+    },
+    ...(plan.buildkit
+      ? [
+          { path: BUILDKIT_DOCKERFILE, content: renderTemplate('Dockerfile.buildkit.hbs', plan.buildkit.dockerfile), mode: 0o644 },
+          { path: BUILDKIT_IGNORE_FILE, content: renderTemplate('dockerignore.hbs', { ...plan.origin, names: plan.buildkit.contextFiles }), mode: 0o644 },
+        ]
+      : []),
     ...plan.derived.flatMap(({ folder, plan: derived, files }) => [
       { path: `${folder}/${DOCKERFILE}`, content: renderTemplate('Dockerfile.derived.hbs', derived), mode: 0o644 },
       ...files.map((file) => ({ path: `${folder}/${file.path}`, content: file.content, mode: 0o644 })),
@@ -89,11 +105,19 @@ export function renderConfig(settings: Settings, origin: Origin): OutputFile[] {
 }
 
 /** The bake file of a set of configs: every target, a group per config, and the default group of them all. */
-export function renderBake(plans: readonly Pick<ImagePlan, 'id' | 'bakeTargets'>[], origin: Origin): string {
+export function renderBake(plans: readonly (Pick<ImagePlan, 'id' | 'bakeTargets'> & { buildkit?: BuildkitPlan | null })[], origin: Origin): string {
   const targets = plans.flatMap((p) => p.bakeTargets);
   const groups = plans.map((p) => ({ name: configGroup(p.id), targets: p.bakeTargets.map((t) => t.name) }));
   const variables = [...new Set(targets.flatMap((t) => [...t.buildTags.map((b) => b.variable), ...t.args.map((a) => a.variable)]))].sort();
-  return renderTemplate('docker-bake.hcl.hbs', { ...origin, targets, groups, variables });
+  const withBuildkit = plans.flatMap((p) => (p.buildkit ? [p.buildkit] : []));
+  const buildkit = {
+    builderVariable: BUILDER_IMAGE_VARIABLE,
+    defaultBuilder: DEFAULT_BUILDER_IMAGE,
+    allGroup: BUILDKIT_GROUP,
+    groups: withBuildkit.map((b) => b.group),
+    targets: withBuildkit.flatMap((b) => b.targets),
+  };
+  return renderTemplate('docker-bake.hcl.hbs', { ...origin, targets, groups, variables, buildkit });
 }
 
 const byPath = (a: OutputFile, b: OutputFile) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
@@ -112,7 +136,7 @@ export function renderAll(entries: readonly RenderEntry[], bakeOrigin: Origin, b
     plans.map((p) => ({
       id: p.id,
       origin: p.origin,
-      targets: [configGroup(p.id), ...p.bakeTargets.map((t) => t.name)],
+      targets: [configGroup(p.id), ...p.bakeTargets.map((t) => t.name), ...(p.buildkit ? [p.buildkit.group.name, ...p.buildkit.group.targets] : [])],
       tags: [...p.bakeTargets.flatMap((t) => t.tags), ...p.resolved.builds.flatMap((b) => b.tags.map((tag) => `${p.resolved.settings.name}:${tag}`))],
     })),
   );

@@ -37,6 +37,14 @@ export const IGNORE_FILE = '.gitignore';
 /** One bake file at the top of the output tree builds every config's images. */
 export const BAKE_FILE = 'docker-bake.hcl';
 
+/**
+ * The BuildKit path (plan/buildkit.ts): its Dockerfile beside the script, the ignore file
+ * that keeps the build context to the script, and where bake writes the records.
+ */
+export const BUILDKIT_DOCKERFILE = 'Dockerfile.buildkit';
+export const BUILDKIT_IGNORE_FILE = `${BUILDKIT_DOCKERFILE}.dockerignore`;
+export const BUILDKIT_RECORDS_DIR = 'buildkit-records';
+
 /** What the script writes beside the tarball for bake: the facts it learned (version, date). */
 export const BUILD_VARS_FILE = 'build-vars.hcl';
 /** A derived image's files sit in this folder beside its Dockerfile. */
@@ -104,6 +112,9 @@ export const RESERVED_NAMES: Readonly<Record<string, string>> = {
   [BUILD_VARS_FILE]: `${BUILD_VARS_FILE}, the facts of the build that bake reads`,
   [OCI_LAYOUT_DIR]: `${OCI_LAYOUT_DIR}/, the OCI layout's folder`,
   [OCI_ARCHIVE]: `${OCI_ARCHIVE}, the OCI archive`,
+  [BUILDKIT_DOCKERFILE]: `${BUILDKIT_DOCKERFILE}, the BuildKit path's Dockerfile`,
+  [BUILDKIT_IGNORE_FILE]: `${BUILDKIT_IGNORE_FILE}, what its build context leaves out`,
+  [BUILDKIT_RECORDS_DIR]: `${BUILDKIT_RECORDS_DIR}/, where bake writes the BuildKit path's records`,
 };
 export const RESERVED_FILE_NAMES: readonly string[] = Object.keys(RESERVED_NAMES);
 
@@ -218,6 +229,19 @@ export function baseTarget(configId: string): string {
 }
 export function derivedTarget(configId: string, imageName: string): string {
   return bakeTargetName(`${configId}-${lastPathComponent(imageName)}`);
+}
+
+/**
+ * The BuildKit path's bake names: `<config>-buildkit-base`, `<config>-buildkit-records`,
+ * `<config>-buildkit-<last name part>` per derived image, in the group `<config>-buildkit`;
+ * the group `buildkit` holds them all. The host path's names keep their meaning.
+ */
+export const BUILDKIT_GROUP = 'buildkit';
+export function buildkitGroup(configId: string): string {
+  return bakeTargetName(`${configId}-${BUILDKIT_GROUP}`);
+}
+export function buildkitTarget(configId: string, what: string): string {
+  return bakeTargetName(`${configId}-${BUILDKIT_GROUP}-${lastPathComponent(what)}`);
 }
 
 /** A config file's name without extension names its output folder and bake target. */

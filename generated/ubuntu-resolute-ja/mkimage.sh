@@ -19,15 +19,16 @@
 # `# ---- <part>: ` through `# ---- end of <part> ----`, and read only what differs
 # (`mkimage-gen explain --compare` tells whether two scripts share them):
 #   state sha256:805e80013d1861eb56ce48030bb99f19e915013855b7f76ce4613b392cd1608f
-#   options sha256:316ff73fc204368636f89177066ff34fd48c4d19fbaa57af1c89b1667af3e7cf
-#   commands sha256:76861c5e4ea68972d0ed93c959cf7c84ebbcb64491b334a7b158778c371e9bca
+#   options sha256:8ff479394ce8b6ae26de8607781f330323078f4adb120e60ea277d06692f60da
+#   commands sha256:1c0d596db792f1e3a87405ecba3df52b7d290e3c6acfdf417330ffbbd7522d5b
 #   rootfs sha256:30ba3f4fefe5966f5823ee58314f21176b38820929a110d00c941c981d30fc12
 #   checks sha256:4f639b7fa5de03fa0815233fabbf96bdb0f79e9e5d759c582518f741371bb694
-#   preflight sha256:09ae80fe175330f30545e8cd9b0192f8a6def5565bb719a68a61b585ec5390c3
+#   preflight sha256:3abaeec7040d2c0908d59a13b7b831c9e320e2445d7617d98a49e6dccbdcb567
 #   work-dir sha256:f5f1cfa52beeb75d8abbd4d31c487a31b2a3de3aab31f164a24c1b279339c9d9
 #   json sha256:e3f9ab60a8bcc089d30527580f26c668586242bde4928839bf0199d5a11732f8
 #   publish sha256:91bc496aaa0543668921fee54758769a5467db82eda3fc5ed46520d01bccbf81
 #   result-cache sha256:e67fdfe22002e3831f19fc24511763b818adbd0ed99b4caf0737568e003ed5cf
+#   buildkit sha256:db3822a018ae7ea7221c51812c4a700533c3e3be1ca7813a8ce73970dd7917a1
 set -Eeuo pipefail
 shopt -s inherit_errexit
 export LC_ALL=C
@@ -145,6 +146,8 @@ readonly -A EXPECTS=([amd64]='')
 readonly -A ARCH_TAGS=([amd64]='')
 # the qemu-user binfmt entry that runs it on another host
 readonly -A BINFMTS=([amd64]=qemu-x86_64)
+# its platform, as BuildKit names it (--buildkit --platform)
+readonly -A PLATFORMS=([amd64]=linux/amd64)
 # host architectures that run it without emulation
 readonly -A NATIVE_ON=([amd64]=amd64)
 
@@ -209,7 +212,7 @@ chroot_env() {
 # ---- end of state ----
 # ---- options: the command line: --help and the options ----
 usage() {
-  printf 'Usage: %s [--dry-run] [--output-dir DIR] [--work-dir DIR] [--tmpfs] [--mode root|unshare] [--package-cache DIR] [--result-cache DIR] [--expect FILE] [--undo-tweaks] [--help]\n\n' "${0##*/}"
+  printf 'Usage: %s [--dry-run] [--output-dir DIR] [--work-dir DIR] [--tmpfs] [--mode root|unshare] [--package-cache DIR] [--result-cache DIR] [--expect FILE] [--undo-tweaks] [--buildkit [--platform PLATFORM]] [--help]\n\n' "${0##*/}"
   # What this script builds: text mkimage-gen wrote, from the settings above.
   printf '%s\n\n' "$ABOUT"
   cat << 'EOF'
@@ -237,6 +240,10 @@ Options:
                         image's packages differ from this manifest (overrides the config's
                         expect; one architecture only)
       --undo-tweaks     take the Docker tweaks back out before packing (for images that run services)
+      --buildkit        run inside an unprivileged BuildKit build (Dockerfile.buildkit does):
+                        root of the build container, nothing mounted, no engine import
+      --platform PLATFORM
+                        with --buildkit: build only this platform's architecture (linux/arm64)
   -h, --help            show this help
 
 Needs root (or --mode unshare), bash 4.4+, qemu-user-static for foreign architectures,
@@ -282,6 +289,12 @@ parse_args() {
         ;;
       --expect=*) EXPECT_OVERRIDE=${1#*=} ;;
       --undo-tweaks) UNDO_TWEAKS=1 ;;
+      --buildkit) IN_BUILDKIT=1 ;;
+      --platform)
+        (($# > 1)) || die "$1 needs a platform (linux/amd64)"
+        PLATFORM=$2
+        shift
+        ;;
       --mode | --mode=*)
         if [[ $1 == --mode ]]; then
           (($# > 1)) || die "--mode needs root or unshare"
@@ -408,6 +421,7 @@ now_us() {
 }
 step() {
   local label=$1$ARCH_LABEL title=$2 fn=$3 start
+  ! buildkit_skips "$fn" "$label" "$title" || return 0
   start=$(now_us)
   printf '[%s] %s ...\n' "$label" "$title"
   "$fn"
@@ -684,6 +698,11 @@ preflight() {
   if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 4))); then
     die "bash 4.4 or newer is needed (this is $BASH_VERSION)"
   fi
+  if ((IN_BUILDKIT)); then
+    check_buildkit
+    return 0
+  fi
+  [[ -z $PLATFORM ]] || die "--platform goes with --buildkit: the host path builds every architecture"
   if [[ $BUILD_MODE == unshare ]]; then
     [[ $BACKEND == mmdebstrap ]] || die "--mode unshare needs the mmdebstrap backend; this script builds with debootstrap, as root"
     ((!WORK_TMPFS)) || die "--tmpfs mounts a file system, which needs mode root"
@@ -745,6 +764,8 @@ check_arches() {
   done
 }
 require_tool() {
+  # In a build container BuildKit makes the image: no engine.
+  ((IN_BUILDKIT == 0)) || [[ $1 != "$ENGINE" ]] || return 0
   command -v "$1" > /dev/null 2>&1 || PROBLEMS+=("$1 is missing: install the $2 package")
 }
 require_file() {
@@ -1142,6 +1163,59 @@ keep_result() {
   catch_signals
 }
 # ---- end of result-cache ----
+# ---- buildkit: the script inside an unprivileged BuildKit build ----
+# The same in every script. Dockerfile.buildkit runs this script in a RUN step with
+# --buildkit: as root of the build container, with its default capabilities (chroot,
+# mknod, chown) and without the right to mount. mmdebstrap builds in mode root and mounts
+# nothing (--skip=chroot/mount); the chroot steps still chroot. BuildKit makes the image
+# from the tarball, so no engine import and no OCI layout happen in there.
+IN_BUILDKIT=0
+# --platform: the one platform this run builds (BuildKit's TARGETPLATFORM); empty = all.
+PLATFORM=''
+
+# Whether this run builds architecture $1: all of them, or the one of --platform.
+builds_arch() {
+  [[ -z $PLATFORM || ${PLATFORMS[$1]} == "$PLATFORM" ]]
+}
+
+# The steps that need an engine or make the image themselves: BuildKit does their work.
+buildkit_skips() {
+  ((IN_BUILDKIT)) || return 1
+  [[ $1 == import_image || $1 == oci_image ]] || return 1
+  printf '[%s] %s ... skipped: BuildKit makes the image\n' "$2" "$3"
+}
+
+# Refuse early, naming what the build container lacks; each problem says what to change.
+check_buildkit() {
+  [[ $BACKEND == mmdebstrap ]] || die "--buildkit needs the mmdebstrap backend: debootstrap mounts /proc and /sys, which a build container may not"
+  # A minimal (profile) image's build side is an mmdebstrap chroot that mounts: it builds on the host.
+  ! declare -F minimal_build > /dev/null || die "--buildkit: a minimal (profile) image builds on the host: its build side mounts /proc, which a build container may not"
+  [[ $BUILD_MODE == root ]] || die "--buildkit builds in mode root, as root of the build container (pass --mode root), not in mode $BUILD_MODE"
+  ((!WORK_TMPFS)) || die "--tmpfs mounts a file system, which a build container may not"
+  ((EUID == 0 || DRY_RUN)) || die "--buildkit runs as root of the build container: the Dockerfile's RUN must not run as another USER"
+  local arch host matched=0 platforms=()
+  for arch in "${ARCHES[@]}"; do
+    builds_arch "$arch" && matched=1
+    platforms+=("${PLATFORMS[$arch]}")
+  done
+  ((matched)) || die "--platform $PLATFORM: this script builds $(join_by ' ' "${platforms[@]}")"
+  if ((!DRY_RUN)) && ! chroot / true 2> /dev/null; then
+    PROBLEMS+=("chroot fails in this build container: it lacks CAP_SYS_CHROOT, a default capability of BuildKit's containers (was it dropped?)")
+  fi
+  host=$(dpkg --print-architecture 2> /dev/null || uname -m)
+  for arch in "${ARCHES[@]}"; do
+    builds_arch "$arch" || continue
+    [[ " ${NATIVE_ON[$arch]} " != *" $host "* ]] || continue
+    # The binfmt_misc entries of the kernel are not visible in a container: mmdebstrap
+    # copies qemu's static binary into the rootfs, and arch-test proves it runs.
+    require_tool arch-test arch-test
+    require_file "/usr/bin/${BINFMTS[$arch]}-static" qemu-user-static
+    if ((!DRY_RUN)) && command -v arch-test > /dev/null 2>&1 && ! arch-test "$arch" > /dev/null 2>&1; then
+      PROBLEMS+=("$arch binaries do not run in this build container on $host: register qemu-user-static with binfmt_misc on the builder's host (the F flag), or build on a native $arch node")
+    fi
+  done
+}
+# ---- end of buildkit ----
 
 # ---- the steps, in the order they run; each says why it is there ----
 
@@ -1712,10 +1786,12 @@ repositories_json() {
 
 # The options of this run that change the image (the config's mode unless --mode).
 options_json() {
-  local mode undo=false
+  local mode undo=false builder=''
   json_string mode "$BUILD_MODE"
   ((UNDO_TWEAKS == 0)) || undo=true
-  printf '{"mode": %s, "undoTweaks": %s}' "$mode" "$undo"
+  # --buildkit: the build ran inside a BuildKit build container.
+  ((IN_BUILDKIT == 0)) || builder=', "builtOn": "buildkit"'
+  printf '{"mode": %s, "undoTweaks": %s%s}' "$mode" "$undo" "$builder"
 }
 
 # Records already written, by name and sha256 (the build record lists the SBOMs and the
@@ -1840,6 +1916,7 @@ main() {
   step 1/13 'release files (SOURCE_DATE_EPOCH)' release_date
   local arch
   for arch in "${ARCHES[@]}"; do
+    builds_arch "$arch" || continue
     select_arch "$arch"
     reuse_result
     if ((REUSED)); then continue; fi

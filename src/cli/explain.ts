@@ -11,6 +11,7 @@ import { configDigest } from '../plan/config-digest.js';
 import { ledgerText, rootLedger } from '../plan/ledger.js';
 import { accountCommands, caCertificateFiles, HOOK_STAGE_WORDS, imageFiles, preferencesFile } from '../plan/additions.js';
 import { baseImageConfig, buildTagParts } from '../plan/dockerfiles.js';
+import { buildkitLedger, buildkitUnsupported } from '../plan/buildkit.js';
 import type { FoundPart, RuntimePart } from '../render/runtime.js';
 
 const section = (title: string, rows: string[]) => (rows.length === 0 ? [] : [title, ...rows.map((row) => `  ${row}`), '']);
@@ -196,6 +197,7 @@ export function explainText(plan: ImagePlan, files: readonly OutputFile[], runti
     'Root ledger: what the script does as root, in order (step, kind, command or path):',
     ...ledgerText(rootLedger(plan.script, r)),
     '',
+    ...buildkitText(plan),
     'Files generated:',
     ...files.map((f) => `  ${plan.id}/${f.path}`),
     '',
@@ -248,5 +250,34 @@ export function explainJson(plan: ImagePlan, files: readonly OutputFile[], comma
     files: files.map((f) => `${plan.id}/${f.path}`),
     commands: commands.split('\n').filter((line) => line !== ''),
     ledger: rootLedger(plan.script, r),
+    buildkit: buildkitJson(plan),
   };
+}
+
+/** The BuildKit path: its bake names, and what runs where (nothing as root on the host); or why there is none. */
+function buildkitJson(plan: ImagePlan) {
+  if (!plan.buildkit) return { available: false as const, why: buildkitUnsupported(plan.resolved) };
+  const ledger = buildkitLedger(plan.buildkit, plan.script, plan.resolved);
+  return {
+    available: true as const,
+    group: plan.buildkit.group.name,
+    targets: plan.buildkit.group.targets,
+    builderPackages: plan.buildkit.dockerfile.builder.packages,
+    host: ledger.host,
+    container: ledger.container,
+  };
+}
+
+function buildkitText(plan: ImagePlan): string[] {
+  const b = buildkitJson(plan);
+  if (!b.available) return [`BuildKit path: none: ${b.why}`, ''];
+  return [
+    `BuildKit path: group ${b.group} builds ${b.targets.join(', ')}, unprivileged (no --privileged, no entitlement)`,
+    `  builder image (bake variable MKIMAGE_BUILDER_IMAGE) with: ${b.builderPackages.join(' ')}`,
+    '  Root ledger on the host: nothing runs as root there. As you (the docker group, or a remote builder):',
+    ...b.host.map((c) => `    ${c}`),
+    '  As root of the build container (mkimage.sh --buildkit; no mount, no engine import):',
+    ...ledgerText(b.container).map((l) => `  ${l}`),
+    '',
+  ];
 }

@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { codenames, defaultSecurityMirror, distroFacts, findRelease, RELEASES, securitySuite, type Distro } from '../releases/index.js';
 import {
   BASE_TARGET_SUFFIX,
+  BUILDKIT_GROUP,
   bakeTargetName,
   buildFileClashes,
   defaultTarball,
@@ -548,7 +549,7 @@ export const SettingsSchema = strictObject(settingsShape)
         ctx.addIssue({ code: 'custom', path: ['derived', i, 'tags'], message: `${describeInput(s.suite)} is tagged already: derived images get :<suite>` });
       }
     }
-    reportSharedFolders(ctx, s.derived.map((d) => d.name));
+    reportSharedFolders(ctx, s.derived.map((d) => d.name), s.backend === 'mmdebstrap');
     checkPublish(s, ctx);
     for (const [i, d] of s.derived.entries()) {
       if (d.name === s.name) {
@@ -610,7 +611,7 @@ function checkCaNames(caCertificates: readonly string[], ctx: z.RefinementCtx) {
 }
 
 /** Derived images are written to derived/<last name part>/: two must not share one. */
-function reportSharedFolders(ctx: z.RefinementCtx, names: readonly string[]) {
+function reportSharedFolders(ctx: z.RefinementCtx, names: readonly string[], buildkit: boolean) {
   for (const { index, first, folder } of sharedDerivedFolders(names)) {
     ctx.addIssue({
       code: 'custom',
@@ -625,6 +626,17 @@ function reportSharedFolders(ctx: z.RefinementCtx, names: readonly string[]) {
       code: 'custom',
       path: ['derived', index, 'name'],
       message: `${describeInput(name)}: its last name part names its bake target <config>-${BASE_TARGET_SUFFIX}, which is the base image's: choose another last name part`,
+    });
+  }
+  // An mmdebstrap config's BuildKit path names <config>-buildkit and <config>-buildkit-*.
+  if (!buildkit) return;
+  for (const [index, name] of names.entries()) {
+    const target = bakeTargetName(lastPathComponent(name));
+    if (target !== BUILDKIT_GROUP && !target.startsWith(`${BUILDKIT_GROUP}-`)) continue;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['derived', index, 'name'],
+      message: `${describeInput(name)}: its last name part would name the bake target <config>-${target}, and <config>-${BUILDKIT_GROUP}* are the BuildKit path's: choose another last name part`,
     });
   }
 }

@@ -286,6 +286,7 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
         entries: byArch((b) => ARCH_FACTS[b.arch].binfmt),
         comment: 'the qemu-user binfmt entry that runs it on another host',
       },
+      { name: 'PLATFORMS', entries: byArch((b) => b.platform), comment: 'its platform, as BuildKit names it (--buildkit --platform)' },
       { name: 'NATIVE_ON', entries: byArch((b) => ARCH_FACTS[b.arch].nativeOn.join(' ')), comment: 'host architectures that run it without emulation' },
     ],
     tools,

@@ -9,8 +9,10 @@ import {
   dockerfileListItem,
   dockerfilePlatformQuote,
   dockerfileQuote,
+  dockerfileRunPlatformWord,
   dockerfileRunWord,
   dockerfileWord,
+  dockerignoreName,
   gitignoreName,
   hclQuote,
   shellHeredoc,
@@ -56,10 +58,14 @@ export const QUOTING_HELPERS = {
   dockerfile: (value: unknown) => dockerfileQuote(text(value, 'dockerfile')),
   /** the same, where ${TARGETARCH} and ${TARGETVARIANT} (only) expand */
   dockerfilePlatform: (value: unknown) => dockerfilePlatformQuote(text(value, 'dockerfilePlatform')),
+  /** one path kept in a build context by a .dockerignore */
+  dockerignore: (value: unknown) => dockerignoreName(text(value, 'dockerignore')),
   /** a Dockerfile exec-form list: ["a", "b"], of plain words only */
   dockerfileList: (value: unknown) => `[${strings(value, 'dockerfileList').map(dockerfileListItem).join(', ')}]`,
   /** shell words on a Dockerfile RUN line: each quoted, none with a newline */
   runArgs: (value: unknown) => strings(value, 'runArgs').map(dockerfileRunWord).join(' '),
+  /** one shell word on a RUN line where ${TARGETARCH} and ${TARGETVARIANT} (only) expand */
+  runPlatformWord: (value: unknown) => dockerfileRunPlatformWord(text(value, 'runPlatformWord')),
   /** an HCL string */
   hcl: (value: unknown) => hclQuote(text(value, 'hcl')),
   /** text inside a # comment */

@@ -34,6 +34,17 @@ export function dockerfileRunWord(value: string): string {
 }
 
 /**
+ * A shell word on a Dockerfile RUN line in which the platform's own args, and nothing
+ * else, expand: the tarball of the platform being built ('rootfs-'"${TARGETARCH}"...).
+ */
+export function dockerfileRunPlatformWord(value: string): string {
+  return value
+    .split(PLATFORM_ARGS)
+    .map((part, i) => (i % 2 === 1 ? `"${part}"` : part === '' ? '' : dockerfileRunWord(part)))
+    .join('');
+}
+
+/**
  * A Dockerfile double-quoted string (ENV, LABEL). BuildKit's word lexer takes \ before
  * ", $ and \ as an escape and leaves every other \ as it is, so escaping those three
  * keeps the value literal; a newline would end the instruction, so it is refused.
@@ -125,4 +136,10 @@ export function gitignoreName(value: string): string {
   const name = folder ? value.slice(0, -1) : value;
   if (name === '' || name.includes('/') || CONTROL.test(name)) throw new Error(`"${commentText(value)}" cannot be a name in a .gitignore`);
   return `/${name.replace(/[\\*?[\]!#]/g, '\\$&').replace(/ $/, '\\ ')}${folder ? '/' : ''}`;
+}
+
+/** A path kept in a build context by a .dockerignore `!` line: plain characters only, none of its pattern characters. */
+export function dockerignoreName(value: string): string {
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.+-]*(\/[A-Za-z0-9_][A-Za-z0-9_.+-]*)*$/.test(value)) throw new Error(`"${commentText(value)}" cannot be a name in a .dockerignore`);
+  return value;
 }

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { renderPartialAlone } from './engine.js';
 
 /** The parts in the order the script holds them; each name is its partial's. */
-export const RUNTIME_PARTS: readonly string[] = ['state', 'options', 'commands', 'rootfs', 'checks', 'preflight', 'work-dir', 'json', 'publish', 'result-cache'];
+export const RUNTIME_PARTS: readonly string[] = ['state', 'options', 'commands', 'rootfs', 'checks', 'preflight', 'work-dir', 'json', 'publish', 'result-cache', 'buildkit'];
 
 export interface RuntimePart {
   name: string;

@@ -2,7 +2,7 @@
 // without the quoting helper of that output's language.
 import Handlebars from 'handlebars';
 
-export type Context = 'shell' | 'dockerfile' | 'hcl' | 'gitignore';
+export type Context = 'shell' | 'dockerfile' | 'hcl' | 'gitignore' | 'dockerignore';
 
 /** Which helpers may print a value, per output language. */
 export const SAFE_HELPERS: Record<Context, readonly string[]> = {
@@ -13,10 +13,13 @@ export const SAFE_HELPERS: Record<Context, readonly string[]> = {
   // dockerfileList takes only plain words.
   // execForm: JSON strings (CMD/ENTRYPOINT expand nothing); dockerfileWord: only [A-Za-z0-9_.:/@%+=,-];
   // dockerfilePlatform: as dockerfile, but for the platform's own build args.
-  dockerfile: ['dockerfile', 'dockerfileList', 'runArgs', 'ident', 'int', 'imageRef', 'execForm', 'dockerfileWord', 'dockerfilePlatform'],
+  // runPlatformWord: runArgs' quoting around the platform's own args, double-quoted.
+  dockerfile: ['dockerfile', 'dockerfileList', 'runArgs', 'ident', 'int', 'imageRef', 'execForm', 'dockerfileWord', 'dockerfilePlatform', 'runPlatformWord'],
   hcl: ['hcl', 'int', 'ident'],
   // gitignore: one name, anchored, with git's pattern characters escaped.
   gitignore: ['gitignore'],
+  // dockerignore: one path of plain characters, none of its pattern characters.
+  dockerignore: ['dockerignore'],
 };
 
 /** Helpers whose output is only safe inside a `#` comment line. */
@@ -27,10 +30,14 @@ const BLOCK_HELPERS = new Set(['if', 'unless', 'each', 'with']);
 
 /** The output language of a template, from its file name (relative to templates/). */
 export function templateContext(path: string): Context | undefined {
+  // Partials that other languages' templates include say theirs in their name.
+  if (path.startsWith('partials/bake-')) return 'hcl';
+  if (path.startsWith('partials/dockerfile-')) return 'dockerfile';
   if (path.startsWith('partials/') || path.startsWith('steps/') || path.endsWith('.sh.hbs')) return 'shell';
   if (/(^|\/)Dockerfile[^/]*\.hbs$/.test(path)) return 'dockerfile';
   if (path.endsWith('.hcl.hbs')) return 'hcl';
   if (path === 'gitignore.hbs') return 'gitignore';
+  if (path === 'dockerignore.hbs') return 'dockerignore';
   return undefined;
 }
 

@@ -183,6 +183,8 @@ export class DockerEngine {
   private exited: Promise<void> | undefined;
   private net: NetState | undefined;
   private stopped: Promise<StopReport> | undefined;
+  /** The tmpfs holding the data root, when start() was asked for one: unmounted by stop(), not a leak. */
+  private dataMount: string | undefined;
 
   private constructor(root: string, bin: DockerBinaries) {
     this.bin = bin;
@@ -208,17 +210,29 @@ export class DockerEngine {
    * Start a dockerd in a fresh `mkimage-e2e-<label>-*` directory and wait until it
    * answers. If it does not, everything is stopped and removed before this throws.
    */
-  static async start(options: { label?: string; timeoutMs?: number } = {}): Promise<DockerEngine> {
+  static async start(options: { label?: string; timeoutMs?: number; dataInMemory?: string } = {}): Promise<DockerEngine> {
     const engine = new DockerEngine(makeTempRoot(options.label ?? 'docker'), dockerBinaries());
     if (engines.size === 0) watchExit(true);
     engines.add(engine);
     try {
+      if (options.dataInMemory !== undefined) engine.mountDataInMemory(options.dataInMemory);
       await engine.launch(options.timeoutMs ?? 60_000);
     } catch (error) {
       await engine.stop();
       throw error;
     }
     return engine;
+  }
+
+  /**
+   * The data root on a tmpfs of at most `size` (e.g. `12g`): vfs copies a whole layer for
+   * every step, which memory does in a moment and a disk does not, and removing the images
+   * at stop() is an unmount instead of deleting many copies of a rootfs.
+   */
+  private mountDataInMemory(size: string): void {
+    this.dataMount = join(this.root, 'data');
+    mkdirSync(this.dataMount);
+    must('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0710`, 'mkimage-e2e-docker', this.dataMount]);
   }
 
   private async launch(timeoutMs: number): Promise<void> {
@@ -373,6 +387,11 @@ export class DockerEngine {
     return this.stopped;
   }
 
+  /** Unmount the data root's tmpfs; a mount still under it keeps it busy, and removeTree reports both. */
+  private unmountData(): void {
+    if (this.dataMount !== undefined && sh('umount', [this.dataMount]).status === 0) this.dataMount = undefined;
+  }
+
   private forget(): void {
     if (engines.delete(this) && engines.size === 0) watchExit(false);
   }
@@ -392,6 +411,7 @@ export class DockerEngine {
     while (pidsUnder(this.root).length > 0 && Date.now() < deadline) sleepSync(100);
     for (const p of pidsUnder(this.root)) signalGroup(p.pid, 'SIGKILL');
     cleanNetwork(this.bridge, this.subnet, this.net);
+    this.unmountData();
     removeTree(this.root);
     this.stopped = Promise.resolve({ stopMs: 0, killed: [], unmounted: [] });
     this.forget();
@@ -409,6 +429,7 @@ export class DockerEngine {
     const stopMs = Date.now() - began;
     const killed = await killUnder(this.root);
     cleanNetwork(this.bridge, this.subnet, this.net);
+    this.unmountData();
     const unmounted = removeTree(this.root);
     return { stopMs, killed, unmounted };
   }

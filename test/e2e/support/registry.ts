@@ -103,3 +103,27 @@ export class Registry {
     if (this.child.exitCode === null && this.child.pid !== undefined) this.child.kill('SIGTERM');
   }
 }
+
+/**
+ * A registry with no TLS and no login on 127.0.0.1, for engines that push to it: dockerd
+ * and its BuildKit take loopback registries over plain http by default, where a test's own
+ * certificate would have to go into the host's /etc/docker/certs.d.
+ */
+export async function startPlainRegistry(dir: string): Promise<{ host: string; stop: () => Promise<void> }> {
+  mkdirSync(join(dir, 'storage'), { recursive: true });
+  const port = await freePort();
+  const config = join(dir, 'config.yml');
+  writeFileSync(config, ['version: 0.1', 'log: { level: warn }', `storage: { filesystem: { rootdirectory: ${join(dir, 'storage')} } }`, `http: { addr: "127.0.0.1:${port}" }`, ''].join('\n'));
+  const child = spawn('docker-registry', ['serve', config], { stdio: 'ignore', env: { PATH: SYSTEM_PATH } });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  for (let i = 0; i < 100 && child.exitCode === null; i++) {
+    if (await fetch(`http://127.0.0.1:${port}/v2/`).then((r) => r.ok, () => false)) return { host: `127.0.0.1:${port}`, stop };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await stop();
+  throw new Error(`docker-registry did not answer on 127.0.0.1:${port}`);
+}

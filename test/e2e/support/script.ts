@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { loadSelection } from '../../../src/cli/entries.js';
 import { writeTree } from '../../../src/io/tree.js';
 import type { SettingsInput } from '../../../src/model/index.js';
-import { renderAll } from '../../../src/generate.js';
+import { renderAll, type RenderEntry } from '../../../src/generate.js';
 import { SYSTEM_PATH } from './host.js';
 
 export interface Rendered {
@@ -45,6 +45,24 @@ export async function renderConfig(root: string, id: string, settings: SettingsI
     derived,
     files: files.filter((f) => f.path.startsWith(`${id}/`)).map((f) => f.path.slice(id.length + 1)),
   };
+}
+
+/**
+ * Several configs written beside each other under `root` and generated together into
+ * `root/<out>`, as `mkimage-gen generate` does for a project: one bake file for all.
+ * Returns the entries (for plans) and the output folder.
+ */
+export async function renderProject(root: string, configs: Record<string, SettingsInput>, out = 'out'): Promise<{ out: string; entries: RenderEntry[] }> {
+  mkdirSync(root, { recursive: true });
+  const paths = Object.entries(configs).map(([id, settings]) => {
+    const path = join(root, `${id}.yaml`);
+    writeFileSync(path, stringify(settings));
+    return path;
+  });
+  const dir = join(root, out);
+  const { entries, bakeOrigin } = loadSelection({ configs: paths, sets: [], out: dir, cwd: root });
+  writeTree(dir, await renderAll(entries, bakeOrigin));
+  return { out: dir, entries };
 }
 
 /**

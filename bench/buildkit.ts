@@ -1,0 +1,94 @@
+// The BuildKit path against the host script, with farm-bench, in one run: one bookworm
+// mmdebstrap config (ja locales, one derived image) built
+//   host:     by its mkimage.sh on the host, as root;
+//   cold:     by `docker buildx bake <config>-buildkit-base --no-cache`, after
+//             `docker builder prune -af` (no layer cache, an empty package cache mount);
+//   warm:     the same bake --no-cache with the package cache mount kept (nothing downloaded);
+//   derived:  the whole group after a change to the derived image's Dockerfile only;
+//   cold-set: the whole group from nothing (prune, --no-cache), what `derived` compares to.
+// The engine is the e2e tests' (its own dockerd, vfs); the builder image is the e2e
+// test's kept rootfs (test/e2e/buildkit.test.ts makes it). Run as root:
+// `BENCH_FILE=bench/buildkit.ts npx vitest run --config bench/vitest.config.ts`; it appends its
+// table to BENCHMARKS.md's "BuildKit" section.
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { stringify } from 'yaml';
+import { hostMirrors } from '../buildhost/mirrors.js';
+import { makeTempRoot, removeTree } from '../buildhost/host.js';
+import { loadSelection } from '../src/cli/entries.js';
+import { renderAll } from '../src/generate.js';
+import { writeTree } from '../src/io/tree.js';
+import { DockerEngine } from '../test/e2e/support/docker.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const CACHE = process.env.MKIMAGE_E2E_CACHE ?? '/var/cache/mkimage-gen-e2e';
+const BUILDER = 'local/mkimage-bench-builder:1';
+
+/** farm-bench's median wall seconds of one command (one run, no warm-up), with the env of the engine. */
+function farm(label: string, command: string, env: Record<string, string>): number {
+  const r = spawnSync('farm-bench', ['-n', '1', '--warmup', '0', '--timeout', '2400', '--', 'sh', '-c', command], { encoding: 'utf8', env: { ...process.env, ...env } });
+  const out = `${r.stdout}${r.stderr}`;
+  console.log(`bench buildkit: ${label}\n${out}`);
+  // `A wall s   min   median   max`: the median.
+  const wall = /^A wall s\s+[\d.]+\s+([\d.]+)\s+[\d.]+$/m.exec(out);
+  if (r.status !== 0 || !wall) throw new Error(`farm-bench failed for ${label}:\n${out}`);
+  return Number(wall[1]);
+}
+
+test('BuildKit path vs host script, warm cache mount, a derived-only change', async () => {
+  const builder = existsSync(CACHE) ? readdirSync(CACHE).find((f) => /^builder-bookworm-[0-9a-f]+\.tar$/.test(f)) : undefined;
+  expect(builder, `no builder rootfs in ${CACHE}: run test/e2e/buildkit.test.ts first`).toBeDefined();
+  const mirrors = hostMirrors();
+  const root = makeTempRoot('bench-buildkit');
+  const engine = await DockerEngine.start({ label: 'bench-buildkit' });
+  try {
+    const config = join(root, 'bench.yaml');
+    const settings = {
+      name: 'local/bench-bk',
+      distro: 'debian',
+      suite: 'bookworm',
+      backend: 'mmdebstrap',
+      variant: 'minbase',
+      mirror: mirrors.mirror,
+      securityMirror: mirrors.securityMirror,
+      upgrade: false,
+      locales: { generate: ['ja_JP.UTF-8', 'ja_JP.EUC-JP'], default: 'ja_JP.UTF-8' },
+      output: { compression: 'none', import: 'none' },
+      derived: [{ name: 'local/bench-app', env: { APP: '1' } }],
+    };
+    writeFileSync(config, stringify(settings));
+    const out = join(root, 'out');
+    const { entries, bakeOrigin } = loadSelection({ configs: [config], sets: [], out, cwd: root });
+    writeTree(out, renderAll(entries, bakeOrigin));
+    engine.importTarball(join(CACHE, builder!), BUILDER);
+    const env = { ...engine.env, MKIMAGE_BUILDER_IMAGE: BUILDER, SOURCE_DATE_EPOCH: '1700000000' };
+    const bake = (targets: string, flags = '') => `cd ${out} && docker buildx bake --progress plain ${flags} ${targets} >/dev/null 2>&1`;
+    const prune = 'docker builder prune -af >/dev/null 2>&1';
+    const t = {
+      host: farm('host script', `rm -rf ${root}/host && ${out}/bench/mkimage.sh --output-dir ${root}/host >/dev/null 2>&1`, env),
+      cold: farm('BuildKit cold', `${prune} && ${bake('bench-buildkit-base', '--no-cache')}`, env),
+      warm: farm('BuildKit warm cache mount', bake('bench-buildkit-base', '--no-cache'), env),
+      coldSet: farm('BuildKit cold set', `${prune} && ${bake('bench-buildkit', '--no-cache')}`, env),
+      derived: farm('derived-only change', `echo "ENV BUMP=$(date +%s%N)" >> ${out}/bench/derived/bench-app/Dockerfile && ${bake('bench-buildkit')}`, env),
+    };
+    const rows = [
+      '',
+      `Measured ${new Date().toISOString().slice(0, 10)} with \`BENCH_FILE=bench/buildkit.ts npx vitest run --config bench/vitest.config.ts\` (farm-bench, one run each, one after the other; wall seconds).`,
+      '',
+      '| measure | target | measured | |',
+      '| --- | --- | --- | --- |',
+      `| BuildKit path (cold: no layer cache, empty package cache mount) vs the host script (${t.cold.toFixed(1)} s vs ${t.host.toFixed(1)} s) | ≤ 1.2× | ${(t.cold / t.host).toFixed(2)}× | ${t.cold / t.host <= 1.2 ? 'met' : 'missed'} |`,
+      `| rebuild with a warm package cache mount vs cold (${t.warm.toFixed(1)} s vs ${t.cold.toFixed(1)} s) | | ${(t.warm / t.cold).toFixed(2)}× | |`,
+      `| rebuild after a change to the derived image only vs the cold set (${t.derived.toFixed(1)} s vs ${t.coldSet.toFixed(1)} s) | ≤ 0.2× | ${(t.derived / t.coldSet).toFixed(2)}× | ${t.derived / t.coldSet <= 0.2 ? 'met' : 'missed'} |`,
+      '',
+    ];
+    const file = join(ROOT, 'BENCHMARKS.md');
+    if (!readFileSync(file, 'utf8').includes('## BuildKit')) appendFileSync(file, '\n## BuildKit\n');
+    appendFileSync(file, rows.join('\n'));
+  } finally {
+    await engine.stop();
+    removeTree(root);
+  }
+}, 4 * 3600 * 1000);
