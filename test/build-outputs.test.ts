@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadSelection } from '../src/cli/entries.js';
 import { planImage, renderImage, type RenderEntry } from '../src/generate.js';
-import { IGNORE_FILE, SCRIPT_FILE } from '../src/layout.js';
+import { BUILDKIT_RECORDS_DIR, IGNORE_FILE, SCRIPT_FILE } from '../src/layout.js';
 import { rootLedger } from '../src/plan/ledger.js';
 import { cli } from './helpers/cli.js';
 import { ROOT } from './helpers/presets.js';
@@ -46,6 +46,8 @@ describe("each config folder's .gitignore", () => {
     // The bake facts go through a temporary name inside one write the ledger shows as a whole.
     expect(script).toContain('> "$file.partial"');
     written.add('build-vars.hcl.partial');
+    // The BuildKit path's records target exports into the config's folder too.
+    if (plan.buildkit) written.add(BUILDKIT_RECORDS_DIR);
     const names = ignored(files.find((f) => f.path === IGNORE_FILE)!.content).map((n) => n.replace(/\/$/, ''));
     expect(new Set(names)).toEqual(written);
   });
