@@ -57,7 +57,12 @@ export function derivedFilePath(source: string): string {
 
 /** The bake variable that carries one fact of a config's build (HCL and environment names alike). */
 export function bakeVariable(configId: string, fact: 'version' | 'major' | 'date' | 'created'): string {
-  return `mkimage_${configId.replace(/[^A-Za-z0-9_]/g, '_')}_${fact}`;
+  return `${bakeVariablePrefix(configId)}${fact}`;
+}
+
+/** What every bake variable of one config starts with: two configs must not share it. */
+function bakeVariablePrefix(configId: string): string {
+  return `mkimage_${configId.replace(/[^A-Za-z0-9_]/g, '_')}_`;
 }
 
 /**
@@ -302,8 +307,8 @@ export function checkLayout(entries: readonly LayoutEntry[]): void {
     for (const target of entry.targets) {
       claim(targets, target, owner, (other) => `${owner} and ${other} would both name the bake target or group "${target}": rename a config file or a derived image`);
     }
-    const variable = bakeVariable(entry.id, 'version');
-    claim(targets, variable, owner, (other) => `${owner} and ${other} would share the bake variables ${variable.replace(/_version$/, '_*')}: rename one file`);
+    const prefix = bakeVariablePrefix(entry.id);
+    claim(targets, `${prefix}*`, owner, (other) => `${owner} and ${other} would share the bake variables ${prefix}*: rename one file`);
     for (const tag of entry.tags) {
       claim(tags, tag, owner, (other) => `${owner} and ${other} would both tag ${describeInput(tag)}: give one another name or suite`);
     }

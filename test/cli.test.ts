@@ -163,6 +163,15 @@ describe('generate and check', () => {
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 
+  it('two config files whose names differ only in - and _ would share bake variables: exit 2, nothing written', () => {
+    writeFileSync(join(dir, 'my-site.yaml'), CONFIG.replace('name: local/site', 'name: local/one'));
+    writeFileSync(join(dir, 'my_site.yaml'), CONFIG.replace('name: local/site', 'name: local/two'));
+    const r = cli(['generate', 'my-site.yaml', 'my_site.yaml', '--out', 'out'], dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('would share the bake variables mkimage_my_site_*: rename one file');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
   it('a config file name that cannot be a folder and bake target: exit 2', () => {
     writeFileSync(join(dir, 'my site.yaml'), CONFIG);
     const r = cli(['generate', 'my site.yaml', '--out', 'out'], dir);
