@@ -6,24 +6,24 @@
 //   warm:     the same bake --no-cache with the package cache mount kept (nothing downloaded);
 //   derived:  the whole group after a change to the derived image's Dockerfile only;
 //   cold-set: the whole group from nothing (prune, --no-cache), what `derived` compares to.
-// The engine is the e2e tests' (its own dockerd, vfs); the builder image is the e2e
-// test's kept rootfs (test/e2e/buildkit.test.ts makes it). Run as root:
+// The engine is the e2e tests' (its own dockerd, vfs, its data on a tmpfs as in the e2e
+// test); the builder image is the host build's own tarball, since the config includes what
+// its builder stage looks for (mmdebstrap and the preflight's tools). Run as root:
 // `BENCH_FILE=bench/buildkit.ts npx vitest run --config bench/vitest.config.ts`; it appends its
 // table to BENCHMARKS.md's "BuildKit" section.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { stringify } from 'yaml';
 import { hostMirrors } from '../buildhost/mirrors.js';
 import { makeTempRoot, removeTree } from '../buildhost/host.js';
 import { loadSelection } from '../src/cli/entries.js';
-import { renderAll } from '../src/generate.js';
+import { planImage, renderAll } from '../src/generate.js';
 import { writeTree } from '../src/io/tree.js';
 import { DockerEngine } from '../test/e2e/support/docker.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const CACHE = process.env.MKIMAGE_E2E_CACHE ?? '/var/cache/mkimage-gen-e2e';
 const BUILDER = 'local/mkimage-bench-builder:1';
 
 /** farm-bench's median wall seconds of one command (one run, no warm-up), with the env of the engine. */
@@ -38,36 +38,40 @@ function farm(label: string, command: string, env: Record<string, string>): numb
 }
 
 test('BuildKit path vs host script, warm cache mount, a derived-only change', async () => {
-  const builder = existsSync(CACHE) ? readdirSync(CACHE).find((f) => /^builder-bookworm-[0-9a-f]+\.tar$/.test(f)) : undefined;
-  expect(builder, `no builder rootfs in ${CACHE}: run test/e2e/buildkit.test.ts first`).toBeDefined();
   const mirrors = hostMirrors();
   const root = makeTempRoot('bench-buildkit');
-  const engine = await DockerEngine.start({ label: 'bench-buildkit' });
+  const engine = await DockerEngine.start({ label: 'bench-buildkit', dataInMemory: '12g' });
   try {
     const config = join(root, 'bench.yaml');
-    const settings = {
-      name: 'local/bench-bk',
-      distro: 'debian',
-      suite: 'bookworm',
-      backend: 'mmdebstrap',
-      variant: 'minbase',
-      mirror: mirrors.mirror,
-      securityMirror: mirrors.securityMirror,
-      upgrade: false,
-      locales: { generate: ['ja_JP.UTF-8', 'ja_JP.EUC-JP'], default: 'ja_JP.UTF-8' },
-      output: { compression: 'none', import: 'none' },
-      derived: [{ name: 'local/bench-app', env: { APP: '1' } }],
-    };
-    writeFileSync(config, stringify(settings));
     const out = join(root, 'out');
-    const { entries, bakeOrigin } = loadSelection({ configs: [config], sets: [], out, cwd: root });
-    writeTree(out, renderAll(entries, bakeOrigin));
-    engine.importTarball(join(CACHE, builder!), BUILDER);
+    const render = (include: string[]) => {
+      const settings = {
+        name: 'local/bench-bk',
+        distro: 'debian',
+        suite: 'bookworm',
+        backend: 'mmdebstrap',
+        variant: 'minbase',
+        mirror: mirrors.mirror,
+        securityMirror: mirrors.securityMirror,
+        upgrade: false,
+        include,
+        locales: { generate: ['ja_JP.UTF-8', 'ja_JP.EUC-JP'], default: 'ja_JP.UTF-8' },
+        output: { compression: 'none', import: 'none' },
+        derived: [{ name: 'local/bench-app', env: { APP: '1' } }],
+      };
+      writeFileSync(config, stringify(settings));
+      const { entries, bakeOrigin } = loadSelection({ configs: [config], sets: [], out, cwd: root });
+      writeTree(out, renderAll(entries, bakeOrigin));
+      return entries[0]!;
+    };
+    render(planImage(render([])).buildkit!.dockerfile.builder.packages);
     const env = { ...engine.env, MKIMAGE_BUILDER_IMAGE: BUILDER, SOURCE_DATE_EPOCH: '1700000000' };
     const bake = (targets: string, flags = '') => `cd ${out} && docker buildx bake --progress plain ${flags} ${targets} >/dev/null 2>&1`;
     const prune = 'docker builder prune -af >/dev/null 2>&1';
+    const host = farm('host script', `rm -rf ${root}/host && ${out}/bench/mkimage.sh --output-dir ${root}/host >/dev/null 2>&1`, env);
+    engine.importTarball(join(root, 'host', 'rootfs.tar'), BUILDER);
     const t = {
-      host: farm('host script', `rm -rf ${root}/host && ${out}/bench/mkimage.sh --output-dir ${root}/host >/dev/null 2>&1`, env),
+      host,
       cold: farm('BuildKit cold', `${prune} && ${bake('bench-buildkit-base', '--no-cache')}`, env),
       warm: farm('BuildKit warm cache mount', bake('bench-buildkit-base', '--no-cache'), env),
       coldSet: farm('BuildKit cold set', `${prune} && ${bake('bench-buildkit', '--no-cache')}`, env),
