@@ -456,11 +456,23 @@ variable "MKIMAGE_BUILDER_IMAGE" {
 }
 
 group "buildkit" {
-  targets = ["debian-trixie-ja-slim-buildkit-base", "debian-trixie-ja-slim-buildkit-records"]
+  targets = ["debian-trixie-ja-slim-buildkit-base", "debian-trixie-ja-slim-buildkit-records", "debian-trixie-minimal-base-buildkit-base", "debian-trixie-minimal-base-buildkit-records", "debian-trixie-minimal-cc-buildkit-base", "debian-trixie-minimal-cc-buildkit-records", "debian-trixie-minimal-static-buildkit-base", "debian-trixie-minimal-static-buildkit-records"]
 }
 
 group "debian-trixie-ja-slim-buildkit" {
   targets = ["debian-trixie-ja-slim-buildkit-base", "debian-trixie-ja-slim-buildkit-records"]
+}
+
+group "debian-trixie-minimal-base-buildkit" {
+  targets = ["debian-trixie-minimal-base-buildkit-base", "debian-trixie-minimal-base-buildkit-records"]
+}
+
+group "debian-trixie-minimal-cc-buildkit" {
+  targets = ["debian-trixie-minimal-cc-buildkit-base", "debian-trixie-minimal-cc-buildkit-records"]
+}
+
+group "debian-trixie-minimal-static-buildkit" {
+  targets = ["debian-trixie-minimal-static-buildkit-base", "debian-trixie-minimal-static-buildkit-records"]
 }
 
 target "debian-trixie-ja-slim-buildkit-base" {
@@ -486,4 +498,79 @@ target "debian-trixie-ja-slim-buildkit-records" {
   }
   platforms = ["linux/amd64"]
   output = ["type=local,dest=debian-trixie-ja-slim/buildkit-records"]
+}
+
+target "debian-trixie-minimal-base-buildkit-base" {
+  context = "debian-trixie-minimal-base"
+  dockerfile = "Dockerfile.buildkit"
+  target = "base"
+  tags = compact(["local/debian-base:trixie", mkimage_debian_trixie_minimal_base_version == "" ? "" : join("", ["local/debian-base:", mkimage_debian_trixie_minimal_base_version]), mkimage_debian_trixie_minimal_base_major == "" ? "" : join("", ["local/debian-base:", mkimage_debian_trixie_minimal_base_major]), mkimage_debian_trixie_minimal_base_date == "" ? "" : join("", ["local/debian-base:trixie-", mkimage_debian_trixie_minimal_base_date])])
+  args = {
+    MKIMAGE_CREATED = mkimage_debian_trixie_minimal_base_created
+    MKIMAGE_VERSION = mkimage_debian_trixie_minimal_base_version
+    BUILDER_IMAGE = MKIMAGE_BUILDER_IMAGE
+  }
+  platforms = ["linux/amd64"]
+}
+
+target "debian-trixie-minimal-base-buildkit-records" {
+  context = "debian-trixie-minimal-base"
+  dockerfile = "Dockerfile.buildkit"
+  target = "records"
+  tags = []
+  args = {
+    BUILDER_IMAGE = MKIMAGE_BUILDER_IMAGE
+  }
+  platforms = ["linux/amd64"]
+  output = ["type=local,dest=debian-trixie-minimal-base/buildkit-records"]
+}
+
+target "debian-trixie-minimal-cc-buildkit-base" {
+  context = "debian-trixie-minimal-cc"
+  dockerfile = "Dockerfile.buildkit"
+  target = "base"
+  tags = compact(["local/debian-cc:trixie", mkimage_debian_trixie_minimal_cc_version == "" ? "" : join("", ["local/debian-cc:", mkimage_debian_trixie_minimal_cc_version]), mkimage_debian_trixie_minimal_cc_major == "" ? "" : join("", ["local/debian-cc:", mkimage_debian_trixie_minimal_cc_major]), mkimage_debian_trixie_minimal_cc_date == "" ? "" : join("", ["local/debian-cc:trixie-", mkimage_debian_trixie_minimal_cc_date])])
+  args = {
+    MKIMAGE_CREATED = mkimage_debian_trixie_minimal_cc_created
+    MKIMAGE_VERSION = mkimage_debian_trixie_minimal_cc_version
+    BUILDER_IMAGE = MKIMAGE_BUILDER_IMAGE
+  }
+  platforms = ["linux/amd64"]
+}
+
+target "debian-trixie-minimal-cc-buildkit-records" {
+  context = "debian-trixie-minimal-cc"
+  dockerfile = "Dockerfile.buildkit"
+  target = "records"
+  tags = []
+  args = {
+    BUILDER_IMAGE = MKIMAGE_BUILDER_IMAGE
+  }
+  platforms = ["linux/amd64"]
+  output = ["type=local,dest=debian-trixie-minimal-cc/buildkit-records"]
+}
+
+target "debian-trixie-minimal-static-buildkit-base" {
+  context = "debian-trixie-minimal-static"
+  dockerfile = "Dockerfile.buildkit"
+  target = "base"
+  tags = compact(["local/debian-static:trixie", mkimage_debian_trixie_minimal_static_version == "" ? "" : join("", ["local/debian-static:", mkimage_debian_trixie_minimal_static_version]), mkimage_debian_trixie_minimal_static_major == "" ? "" : join("", ["local/debian-static:", mkimage_debian_trixie_minimal_static_major]), mkimage_debian_trixie_minimal_static_date == "" ? "" : join("", ["local/debian-static:trixie-", mkimage_debian_trixie_minimal_static_date])])
+  args = {
+    MKIMAGE_CREATED = mkimage_debian_trixie_minimal_static_created
+    MKIMAGE_VERSION = mkimage_debian_trixie_minimal_static_version
+    BUILDER_IMAGE = MKIMAGE_BUILDER_IMAGE
+  }
+  platforms = ["linux/amd64"]
+}
+
+target "debian-trixie-minimal-static-buildkit-records" {
+  context = "debian-trixie-minimal-static"
+  dockerfile = "Dockerfile.buildkit"
+  target = "records"
+  tags = []
+  args = {
+    BUILDER_IMAGE = MKIMAGE_BUILDER_IMAGE
+  }
+  platforms = ["linux/amd64"]
+  output = ["type=local,dest=debian-trixie-minimal-static/buildkit-records"]
 }

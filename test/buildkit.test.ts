@@ -32,8 +32,8 @@ const twoArches: RenderEntry = {
   origin,
 };
 const ubuntu: RenderEntry = { id: 'ubuntu-mm', settings: validateSettings({ ...UBUNTU, backend: 'mmdebstrap', mode: 'unshare' }, 't'), origin };
-/** mmdebstrap builds the rootfs itself (not a minimal image's build side): the configs with a BuildKit path. */
-const onBuildkit = (e: RenderEntry) => e.settings.backend === 'mmdebstrap' && e.settings.profile === undefined;
+/** The configs with a BuildKit path: every mmdebstrap one, minimal images included. */
+const onBuildkit = (e: RenderEntry) => e.settings.backend === 'mmdebstrap';
 const withBuildkit = [...presets.filter(onBuildkit), twoArches, ubuntu];
 
 const file = (entry: RenderEntry, path: string) => renderImage(planImage(entry)).find((f) => f.path === path)?.content;
@@ -42,7 +42,7 @@ const file = (entry: RenderEntry, path: string) => renderImage(planImage(entry))
 const imageConfigLines = (dockerfile: string) => dockerfile.split('\n').filter((l) => /^(ENV|LABEL|CMD|ARG MKIMAGE_)/.test(l));
 
 describe('which configs have a BuildKit path', () => {
-  it('every mmdebstrap config, none of the debootstrap or minimal ones (explain says why)', () => {
+  it('every mmdebstrap config, minimal images included; none of the debootstrap ones (explain says why)', () => {
     expect(presets.some((e) => e.settings.backend === 'debootstrap')).toBe(true);
     expect(presets.some((e) => e.settings.profile !== undefined)).toBe(true);
     for (const entry of [...presets, twoArches, ubuntu]) {
@@ -51,8 +51,7 @@ describe('which configs have a BuildKit path', () => {
       expect(file(entry, 'Dockerfile.buildkit') !== undefined, entry.id).toBe(onBuildkit(entry));
       if (plan.buildkit === null) {
         const text = explainText(plan, renderImage(plan), runtimeParts());
-        const why = entry.settings.profile === undefined ? 'it builds with debootstrap, which mounts /proc and /sys' : `a ${entry.settings.profile} profile image is assembled from an mmdebstrap build side that mounts /proc`;
-        expect(text).toContain(`\nBuildKit path: none: ${why}`);
+        expect(text).toContain('\nBuildKit path: none: it builds with debootstrap, which mounts /proc and /sys');
       }
     }
   });
@@ -192,9 +191,21 @@ describe('mkimage.sh --buildkit (dry run, as nobody)', () => {
     const run = runAsNobody(debootstrap, ['--buildkit', '--dry-run']);
     expect(run.status).not.toBe(0);
     expect(run.stderr).toMatch(/--buildkit needs the mmdebstrap backend: debootstrap mounts \/proc and \/sys/);
+  });
+
+  it("a minimal image's build side mounts nothing either, and its mmdebstrap call is the ledger's", () => {
     const minimal = presets.find((e) => e.settings.profile !== undefined)!;
-    const refused = runAsNobody(file(minimal, 'mkimage.sh')!, ['--buildkit', '--dry-run']);
-    expect(refused.status).not.toBe(0);
-    expect(refused.stderr).toContain('--buildkit: a minimal (profile) image builds on the host');
+    const run = runAsNobody(file(minimal, 'mkimage.sh')!, ['--buildkit', '--mode', 'root', '--dry-run', '--work-dir', '/W', '--output-dir', '/O']);
+    expect(run.status, run.stderr).toBe(0);
+    const printed = run.stdout.split('\n').filter((l) => l.startsWith('+ ') && l.includes(' mmdebstrap '));
+    expect(printed).toHaveLength(1);
+    expect(printed[0]).toContain('--variant=essential');
+    expect(printed[0]).toContain('--skip=chroot/mount');
+    expect(run.stdout).not.toMatch(/^\+ (mount|docker|podman) /m);
+    const plan = planImage(minimal);
+    const entry = buildkitLedger(plan.buildkit!, plan.script, plan.resolved).container.find((e) => e.step === 'minimal_build' && e.what.includes(' mmdebstrap '))!;
+    expect(entry.what).toContain('--skip=chroot/mount');
+    // The host build mounts /proc in the build side (the flag is only for the build container).
+    expect(rootLedger(plan.script, plan.resolved).find((e) => e.step === 'minimal_build' && e.what.includes(' mmdebstrap '))!.what).not.toContain('--skip=chroot/mount');
   });
 });

@@ -28,7 +28,7 @@
 #   json sha256:e3f9ab60a8bcc089d30527580f26c668586242bde4928839bf0199d5a11732f8
 #   publish sha256:91bc496aaa0543668921fee54758769a5467db82eda3fc5ed46520d01bccbf81
 #   result-cache sha256:e67fdfe22002e3831f19fc24511763b818adbd0ed99b4caf0737568e003ed5cf
-#   buildkit sha256:db3822a018ae7ea7221c51812c4a700533c3e3be1ca7813a8ce73970dd7917a1
+#   buildkit sha256:3921c38edb8c1432d35c81681dbbc2ed74500ec215ef83af7c2b8433093199f2
 set -Eeuo pipefail
 shopt -s inherit_errexit
 export LC_ALL=C
@@ -1188,8 +1188,6 @@ buildkit_skips() {
 # Refuse early, naming what the build container lacks; each problem says what to change.
 check_buildkit() {
   [[ $BACKEND == mmdebstrap ]] || die "--buildkit needs the mmdebstrap backend: debootstrap mounts /proc and /sys, which a build container may not"
-  # A minimal (profile) image's build side is an mmdebstrap chroot that mounts: it builds on the host.
-  ! declare -F minimal_build > /dev/null || die "--buildkit: a minimal (profile) image builds on the host: its build side mounts /proc, which a build container may not"
   [[ $BUILD_MODE == root ]] || die "--buildkit builds in mode root, as root of the build container (pass --mode root), not in mode $BUILD_MODE"
   ((!WORK_TMPFS)) || die "--tmpfs mounts a file system, which a build container may not"
   ((EUID == 0 || DRY_RUN)) || die "--buildkit runs as root of the build container: the Dockerfile's RUN must not run as another USER"

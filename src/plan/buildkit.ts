@@ -68,10 +68,6 @@ export function buildkitUnsupported(r: Resolved): string | null {
   if (r.settings.backend !== 'mmdebstrap') {
     return 'it builds with debootstrap, which mounts /proc and /sys in the rootfs, and an unprivileged BuildKit build may not mount: set backend: mmdebstrap to build it on BuildKit';
   }
-  if (r.profile !== null) {
-    // Its build side is an mmdebstrap chroot whose call has no container mode yet.
-    return `a ${r.profile.name} profile image is assembled from an mmdebstrap build side that mounts /proc, which an unprivileged BuildKit build may not: it builds on the host`;
-  }
   return null;
 }
 
@@ -164,6 +160,9 @@ export interface BuildkitLedger {
   container: LedgerEntry[];
 }
 
+/** The steps that call mmdebstrap: the image's build, and a minimal image's build side. */
+const MMDEBSTRAP_STEPS = new Set(['mmdebstrap_build', 'minimal_build']);
+
 /** The steps --buildkit skips: BuildKit makes the image (see the buildkit part of the runtime). */
 const SKIPPED_IN_BUILDKIT = new Set(['import_image', 'oci_image']);
 
@@ -173,7 +172,7 @@ export function buildkitLedger(plan: BuildkitPlan, script: ScriptPlan, r: Resolv
     // --tmpfs is refused in a build container; its mount is not among what runs there.
     container: rootLedger(script, r)
       .filter((e) => !SKIPPED_IN_BUILDKIT.has(e.step) && !(e.kind === 'mount' && e.when?.includes('--tmpfs')))
-      // mmdebstrap_build adds this one flag under --buildkit: mmdebstrap mounts nothing.
-      .map((e) => (e.step === 'mmdebstrap_build' && e.kind === 'run' ? { ...e, what: e.what.replace(' --skip=cleanup/apt ', ' --skip=cleanup/apt --skip=chroot/mount ') } : e)),
+      // The mmdebstrap calls add this one flag under --buildkit: mmdebstrap mounts nothing.
+      .map((e) => (MMDEBSTRAP_STEPS.has(e.step) && e.kind === 'run' ? { ...e, what: e.what.replace(' --skip=cleanup/apt ', ' --skip=cleanup/apt --skip=chroot/mount ') } : e)),
   };
 }
