@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    // bench/buildkit.ts runs by name: it needs the e2e test's builder image first.
+    // bench/buildkit.ts runs by name (BENCH_FILE): it starts an engine of its own.
     include: process.env.BENCH_FILE ? [process.env.BENCH_FILE] : ['bench/run.ts'],
     testTimeout: 4 * 60 * 60 * 1000,
   },
