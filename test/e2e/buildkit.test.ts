@@ -1,7 +1,7 @@
 // The BuildKit path, end to end on the real engine (dockerd 26, buildx 0.13, the docker
 // driver), with no --privileged and no entitlement. A project of two mmdebstrap configs
 // (bookworm with a file, a user and a hook; trixie with the ja locale and a derived image)
-// is generated, and one `docker buildx bake buildkit` builds everything from nothing but
+// and a minimal (static profile) image is generated, and one `docker buildx bake buildkit` builds everything from nothing but
 // the generated files. No registry is reachable, so the builder image is the host build
 // of the bookworm config, which includes what every config's builder stage looks for
 // (mmdebstrap and the preflight's tools), made an image with `docker import`: that one
@@ -110,6 +110,8 @@ describeE2E('the BuildKit path: a two-config project baked unprivileged', prereq
     output: { compression: 'gzip', import: 'none' },
     derived: [{ name: 'local/bk-app', env: { APP_MODE: 'e2e' }, cmd: ['sh', '-c', 'echo "$APP_MODE"'] }],
   });
+  /** A minimal image (issue 23's profiles) through the same bake: no shell, no dpkg, nonroot. */
+  const minimal = (): SettingsInput => ({ ...common, name: 'local/bk-static', suite: 'trixie', profile: 'static', output: { compression: 'gzip', import: 'none' } });
   /** The two-platform case's config: as small as an image gets. */
   const multi = (): SettingsInput => ({ ...common, name: 'local/bk-multi', suite: 'bookworm', arch: ['amd64', 'arm64'], output: { compression: 'gzip', import: 'none' } });
 
@@ -133,11 +135,11 @@ describeE2E('the BuildKit path: a two-config project baked unprivileged', prereq
     multiOut = multiProject.out;
     // What every config's builder stage looks for, from their plans (the include changes none of it);
     // qemu's arm64 binary comes from the host, into the arm64 case's builder only.
-    const first = await renderProject(root, { 'bk-bookworm': bookworm([]), 'bk-trixie': trixie() });
+    const first = await renderProject(root, { 'bk-bookworm': bookworm([]), 'bk-trixie': trixie(), 'bk-static': minimal() });
     const needed = new Set<string>();
     for (const entry of [...first.entries, ...multiProject.entries]) for (const p of planImage(entry).buildkit!.dockerfile.builder.packages) needed.add(p);
     needed.delete('qemu-user-static');
-    out = (await renderProject(root, { 'bk-bookworm': bookworm([...needed].sort()), 'bk-trixie': trixie() })).out;
+    out = (await renderProject(root, { 'bk-bookworm': bookworm([...needed].sort()), 'bk-trixie': trixie(), 'bk-static': minimal() })).out;
     expect(existsSync(join(out, 'bk-bookworm', 'Dockerfile.buildkit'))).toBe(true);
 
     engine = await DockerEngine.start({ label: 'buildkit-engine', dataInMemory: '12g' });
@@ -173,8 +175,8 @@ describeE2E('the BuildKit path: a two-config project baked unprivileged', prereq
     expect(log).not.toMatch(/--privileged|security\.insecure/);
     // The builder image has everything: its stage installs nothing (the RUN's own text is in the log too).
     expect(log).not.toMatch(/the builder image lacks /);
-    for (const ref of ['local/bk-bookworm:bookworm', 'local/bk-app:trixie', 'local/bk-trixie:trixie']) expect(engine!.imageExists(ref), ref).toBe(true);
-    for (const id of ['bk-bookworm', 'bk-trixie']) {
+    for (const ref of ['local/bk-bookworm:bookworm', 'local/bk-app:trixie', 'local/bk-trixie:trixie', 'local/bk-static:trixie']) expect(engine!.imageExists(ref), ref).toBe(true);
+    for (const id of ['bk-bookworm', 'bk-trixie', 'bk-static']) {
       const records = readdirSync(join(out, id, 'buildkit-records')).sort();
       expect(records).toEqual(expect.arrayContaining(['build-vars.hcl', expect.stringMatching(/\.manifest$/), expect.stringMatching(/\.cdx\.json$/)]));
       expect(records.some((f) => /\.tar(\.\w+)?$/.test(f))).toBe(false);
@@ -192,6 +194,21 @@ describeE2E('the BuildKit path: a two-config project baked unprivileged', prereq
     const t = engine!.mustRun('local/bk-bookworm:bookworm', `id -u ${USER.name}; stat -c '%a %U' ${FILE.path}; cat ${FILE.path}; cat ${HOOK_MARKER}; cat /etc/timezone; stat -c '%a %u:%g' /usr/bin/chage`);
     expect(t).toMatch(new RegExp(`^${USER.uid}\n640 ${USER.name}\n${FILE.content}uid=${USER.uid}\\(${USER.name}\\) gid=\\d+\\(${USER.name}\\).*\nAsia/Tokyo\n2755 0:42\n$`));
   }, 300_000);
+
+  it('the minimal image runs as nonroot, holds its packages\' status.d entries and no shell, and its manifest lists them', () => {
+    expect((engine!.inspect('local/bk-static:trixie').Config as { User: string }).User).toBe('65532:65532');
+    const container = engine!.mustDocker(['create', 'local/bk-static:trixie', '/nothing']).trim();
+    const exported = join(root, 'static.tar');
+    engine!.mustDocker(['export', '-o', exported, container]);
+    engine!.mustDocker(['rm', container]);
+    const files = entries(must('tar', ['-tv', '--numeric-owner', '-f', exported]));
+    const statusD = [...files.keys()].filter((f) => f.startsWith('var/lib/dpkg/status.d/') && !f.endsWith('.md5sums')).map((f) => f.slice('var/lib/dpkg/status.d/'.length)).sort();
+    const manifest = readFileSync(join(out, 'bk-static', 'buildkit-records', 'rootfs.manifest'), 'utf8').trimEnd().split('\n').map((l) => l.split('\t')[0]!).sort();
+    expect(statusD).toEqual(manifest);
+    expect(manifest).toEqual(expect.arrayContaining(['base-files', 'ca-certificates', 'netbase', 'tzdata']));
+    expect(files.get('tmp')).toMatch(/^drwxrwxrwt /);
+    for (const absent of ['bin/sh', 'usr/bin/sh', 'usr/bin/dpkg', 'usr/bin/apt-get']) expect(files.has(absent), absent).toBe(false);
+  }, 120_000);
 
   it('the records validate: CycloneDX, the manifest is dpkg-query in the image, the build record says BuildKit', async () => {
     const dir = join(out, 'bk-bookworm', 'buildkit-records');
