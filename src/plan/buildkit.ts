@@ -160,9 +160,6 @@ export interface BuildkitLedger {
   container: LedgerEntry[];
 }
 
-/** The steps that call mmdebstrap: the image's build, and a minimal image's build side. */
-const MMDEBSTRAP_STEPS = new Set(['mmdebstrap_build', 'minimal_build']);
-
 /** The steps --buildkit skips: BuildKit makes the image (see the buildkit part of the runtime). */
 const SKIPPED_IN_BUILDKIT = new Set(['import_image', 'oci_image']);
 
@@ -170,9 +167,6 @@ export function buildkitLedger(plan: BuildkitPlan, script: ScriptPlan, r: Resolv
   return {
     host: [`docker buildx bake -f docker-bake.hcl ${plan.group.name}`],
     // --tmpfs is refused in a build container; its mount is not among what runs there.
-    container: rootLedger(script, r)
-      .filter((e) => !SKIPPED_IN_BUILDKIT.has(e.step) && !(e.kind === 'mount' && e.when?.includes('--tmpfs')))
-      // The mmdebstrap calls add this one flag under --buildkit: mmdebstrap mounts nothing.
-      .map((e) => (MMDEBSTRAP_STEPS.has(e.step) && e.kind === 'run' ? { ...e, what: e.what.replace(' --skip=cleanup/apt ', ' --skip=cleanup/apt --skip=chroot/mount ') } : e)),
+    container: rootLedger(script, r, 'buildkit').filter((e) => !SKIPPED_IN_BUILDKIT.has(e.step) && !(e.kind === 'mount' && e.when?.includes('--tmpfs'))),
   };
 }

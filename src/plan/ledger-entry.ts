@@ -63,6 +63,8 @@ export class LedgerWriter {
   constructor(
     readonly r: Resolved,
     readonly plan: PlanValues,
+    /** The script runs with --buildkit: in a build container, where nothing may be mounted. */
+    readonly inBuildkit = false,
   ) {
     this.arch = r.settings.arch[0]!;
     this.rootfs = `${this.workDir}/rootfs`;

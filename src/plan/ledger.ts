@@ -20,8 +20,8 @@ function planValues(plan: Pick<ScriptPlan, 'variables' | 'arrays' | 'maps'>): Pl
 }
 
 /** The ledger of one script, in the order it runs: each architecture's steps in turn. */
-export function rootLedger(plan: ScriptPlan, r: Resolved): LedgerEntry[] {
-  const out = new LedgerWriter(r, planValues(plan));
+export function rootLedger(plan: ScriptPlan, r: Resolved, where: 'host' | 'buildkit' = 'host'): LedgerEntry[] {
+  const out = new LedgerWriter(r, planValues(plan), where === 'buildkit');
   const W = out.workDir;
   const withResults = { when: 'with --result-cache' };
 

@@ -33,6 +33,7 @@ export function minimalSteps(r: Resolved): StepSpec[] {
     const args = ['--mode=root', '--format=directory', '--variant=essential', `--arch=${out.arch}`, `--keyring=${vars.KEYRING}`];
     args.push(`--components=${s.components.join(',')}`, `--hook-dir=${vars.MERGED_USR_HOOK}`, `--include=${arrays.INCLUDE!.join(',')}`);
     args.push('--skip=essential/unlink', '--skip=cleanup/apt');
+    if (out.inBuildkit) args.push('--skip=chroot/mount');
     if (build.noValidUntil) args.push('--aptopt=Acquire::Check-Valid-Until "false"');
     out.add('create', 'mkdir -p $PACKAGE_CACHE', withCache);
     out.host('env', ...proxyEnv(r), `TMPDIR=${W}/tmp`, 'mmdebstrap', ...args, s.suite, `${W}/build-${out.arch}`, ...maps.APT_LINES![out.arch]!.split('\n'));

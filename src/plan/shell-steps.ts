@@ -109,6 +109,7 @@ export function buildStep(r: Resolved, stages: Record<string, StepCall[]> | null
       if (arrays.INCLUDE!.length > 0) args.push(`--include=${arrays.INCLUDE!.join(',')}`);
       if (eatmydata) args.push(`--hook-dir=${vars.EATMYDATA_HOOK}`);
       args.push('--skip=cleanup/apt');
+      if (out.inBuildkit) args.push('--skip=chroot/mount');
       if (noValidUntil) args.push('--aptopt=Acquire::Check-Valid-Until "false"');
       if (keepPolicyRcD) args.push('--skip=chroot/policy-rc.d');
       out.add('create', 'mkdir -p $PACKAGE_CACHE', withCache);
