@@ -1456,8 +1456,7 @@ minimal_status_db() {
 # with the expected one here, before anything is published.
 records() {
   local name
-  # What dpkg-query lists of each package: name, version, architecture, source, status,
-  # provides, pre-depends, depends.
+  # What dpkg-query lists of each package (the plan's PACKAGE_FIELDS).
   # shellcheck disable=SC2016 # dpkg-query's own ${Field} syntax, not the shell's
   local fields='${Package};${Version};${Architecture};${Source};${Status};${Provides};${Pre-Depends};${Depends}\n'
   # The tags and the creation time the import and bake use (they name the release version).

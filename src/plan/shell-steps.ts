@@ -162,6 +162,13 @@ export function tarballStep(r: Resolved): StepSpec {
   };
 }
 
+/**
+ * What the records read of each package from the image's dpkg database, in dpkg-query's
+ * own ${Field} syntax: name, version, architecture, source, status, provides,
+ * pre-depends, depends (the runtime's read_packages takes them in this order).
+ */
+const PACKAGE_FIELDS = '${Package};${Version};${Architecture};${Source};${Status};${Provides};${Pre-Depends};${Depends}\\n';
+
 /** The records of each architecture's build, then the tarball and its records published together. */
 export function publishSteps(r: Resolved): StepSpec[] {
   const s = r.settings;
@@ -171,11 +178,11 @@ export function publishSteps(r: Resolved): StepSpec[] {
       title: 'manifest, SBOMs, build record, provenance',
       template: 'records',
     globals: { reads: ['PACKAGES_DB', 'TMP_TARBALL', 'RELEASE_VERSION', 'RELEASE_EPOCH'], sets: ['TARBALL_SHA', 'RELEASE_TAGS', 'BUILD_CREATED', 'BUILD_VARS'] },
-      data: {},
+      data: { fields: PACKAGE_FIELDS },
       ledger: (out) => {
         const O = out.outputDir;
         const db = s.backend === 'mmdebstrap' ? `${out.workDir}/dpkg-${out.arch}` : `${out.rootfs}/var/lib/dpkg`;
-        out.host('dpkg-query', `--admindir=${db}`, '-W', '-f', '${Package};${Version};${Architecture};${Source};${Status};${Provides};${Pre-Depends};${Depends}\\n');
+        out.host('dpkg-query', `--admindir=${db}`, '-W', '-f', PACKAGE_FIELDS);
         for (const name of recordsOf(out)) out.add('write', out.symbolic(`write ${O}/.partial-${name}`));
         const expected = out.plan.maps.EXPECTS![out.arch];
         if (expected) out.host('diff', '-u', `${out.scriptDir}/${expected}`, `${O}/.partial-${recordsOf(out)[0]}`);
