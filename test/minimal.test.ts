@@ -59,6 +59,14 @@ describe('profile: the packages per release', () => {
     expect(names({ ...MIN, profile: 'static' })).toEqual(['base-files', 'netbase', 'tzdata', 'ca-certificates']);
   });
 
+  it("of ca-certificates only the copyright is unpacked: the bundle comes from the build side, not the certificates one by one", () => {
+    const ca = resolve(settings({ ...MIN, profile: 'static' })).profile!.packages.find((p) => p.name === 'ca-certificates')!;
+    expect(ca.only).toEqual(['./usr/share/doc/ca-certificates/copyright']);
+    const script = render({ ...MIN, profile: 'static' }).find((f) => f.path === 'mkimage.sh')!.content;
+    expect(script).toContain('run minimal_unpack "$build" "$ROOTFS" ca-certificates ./usr/share/doc/ca-certificates/copyright\n');
+    expect(script).toContain('run install -D -m 0644 "$build"/etc/ssl/certs/ca-certificates.crt "$ca"\n');
+  });
+
   it('base: libssl3 on bookworm, libssl3t64 after the 64-bit time_t rename (trixie, noble)', () => {
     expect(names({ ...MIN, suite: 'bookworm' })).toContain('libssl3');
     expect(names(MIN)).toContain('libssl3t64');

@@ -1352,7 +1352,7 @@ minimal_rootfs() {
   run minimal_unpack "$build" "$ROOTFS" base-files
   run minimal_unpack "$build" "$ROOTFS" netbase
   run minimal_unpack "$build" "$ROOTFS" tzdata
-  run minimal_unpack "$build" "$ROOTFS" ca-certificates
+  run minimal_unpack "$build" "$ROOTFS" ca-certificates ./usr/share/doc/ca-certificates/copyright
   run minimal_unpack "$build" "$ROOTFS" libc6
   run minimal_unpack "$build" "$ROOTFS" libssl3t64
   run minimal_unpack "$build" "$ROOTFS" zlib1g

@@ -1352,7 +1352,7 @@ minimal_rootfs() {
   run minimal_unpack "$build" "$ROOTFS" base-files
   run minimal_unpack "$build" "$ROOTFS" netbase
   run minimal_unpack "$build" "$ROOTFS" tzdata
-  run minimal_unpack "$build" "$ROOTFS" ca-certificates
+  run minimal_unpack "$build" "$ROOTFS" ca-certificates ./usr/share/doc/ca-certificates/copyright
   run minimal_prune "$ROOTFS"
   rootfs_dest ca /etc/ssl/certs/ca-certificates.crt
   run install -D -m 0644 "$build"/etc/ssl/certs/ca-certificates.crt "$ca"

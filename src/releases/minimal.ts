@@ -37,19 +37,26 @@ const ROWS: readonly ReleasePackages[] = [
  */
 const OPENSSL_CONFIG = ['./etc/ssl/openssl.cnf', './usr/lib/ssl/cert.pem', './usr/lib/ssl/certs', './usr/lib/ssl/openssl.cnf'] as const;
 
+/**
+ * Of ca-certificates, only its copyright: the image holds the bundle the build side's
+ * update-ca-certificates generated (minimal_rootfs copies it), not the certificates one
+ * by one nor the command that joins them, as distroless's images hold it.
+ */
+const CA_CERTIFICATES_ONLY = ['./usr/share/doc/ca-certificates/copyright'] as const;
+
 /** The releases a profile builds on, as `distro codename`, for errors. */
 export const PROFILE_RELEASES: readonly string[] = ROWS.map((row) => `${row.distro} ${row.codename}`);
 
 /**
  * static: os-release and the rest of base-files, /etc/services and friends (netbase),
- * the zone files (tzdata) and the CA certificates. base: static plus the C library,
+ * the zone files (tzdata) and the CA bundle. base: static plus the C library,
  * libssl and openssl's configuration (its config file and trust store links; the
  * command stays out). cc: base plus the GCC runtime libraries C++ and OpenMP programs load.
  */
 export function profilePackages(distro: Distro, codename: string, profile: Profile): ProfilePackage[] | undefined {
   const row = ROWS.find((r) => r.distro === distro && r.codename === codename);
   if (!row) return undefined;
-  const staticPackages: ProfilePackage[] = [{ name: 'base-files' }, { name: 'netbase' }, { name: 'tzdata' }, { name: 'ca-certificates' }];
+  const staticPackages: ProfilePackage[] = [{ name: 'base-files' }, { name: 'netbase' }, { name: 'tzdata' }, { name: 'ca-certificates', only: CA_CERTIFICATES_ONLY }];
   const base: ProfilePackage[] = [...staticPackages, { name: 'libc6' }, { name: row.libssl }, ...row.libsslNeeds.map((name) => ({ name })), { name: 'openssl', only: OPENSSL_CONFIG }];
   const cc: ProfilePackage[] = [...base, { name: 'libgcc-s1' }, { name: 'libstdc++6' }, { name: 'libgomp1' }];
   return { static: staticPackages, base, cc }[profile];
