@@ -55,7 +55,8 @@ describeE2E('the Quick start on a build host', prereq, (mirrors) => {
     doc.setIn(['output', 'compression'], 'zstd');
     doc.setIn(['output', 'import'], 'none');
     writeFileSync(config, doc.toString());
-    for (const command of ['npx mkimage-gen generate', 'git commit -q -am "this build host\'s mirror"']) {
+    // With mmdebstrap the config also gets its BuildKit files: new files, so `git add -A`.
+    for (const command of ['npx mkimage-gen generate', 'git add -A && git commit -q -m "this build host\'s mirror"']) {
       const ran = runLine(repo, command, quickEnv);
       expect(ran.status, describeRan(ran)).toBe(0);
     }
