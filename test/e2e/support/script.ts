@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { stringify } from 'yaml';
 import { loadSelection } from '../../../src/cli/entries.js';
 import { writeTree } from '../../../src/io/tree.js';
+import type { OutputFile } from '../../../src/layout.js';
 import type { SettingsInput } from '../../../src/model/index.js';
 import { renderAll, type RenderEntry } from '../../../src/generate.js';
 import { SYSTEM_PATH } from './host.js';
@@ -25,13 +26,7 @@ export interface Rendered {
 
 /** Write `<root>/<id>.yaml` and generate it into `<root>/out/<id>/`, as `mkimage-gen generate` does. */
 export async function renderConfig(root: string, id: string, settings: SettingsInput): Promise<Rendered> {
-  mkdirSync(root, { recursive: true });
-  const config = join(root, `${id}.yaml`);
-  writeFileSync(config, stringify(settings));
-  const out = join(root, 'out');
-  const { entries, bakeOrigin } = loadSelection({ configs: [config], sets: [], out, cwd: root });
-  const files = await renderAll(entries, bakeOrigin);
-  writeTree(out, files);
+  const { out, files } = await renderProject(root, { [id]: settings });
   const dir = join(out, id);
   const derived = new Map<string, string>();
   for (const file of files) {
@@ -50,9 +45,9 @@ export async function renderConfig(root: string, id: string, settings: SettingsI
 /**
  * Several configs written beside each other under `root` and generated together into
  * `root/<out>`, as `mkimage-gen generate` does for a project: one bake file for all.
- * Returns the entries (for plans) and the output folder.
+ * Returns the output folder, the entries (for plans) and the files written there.
  */
-export async function renderProject(root: string, configs: Record<string, SettingsInput>, out = 'out'): Promise<{ out: string; entries: RenderEntry[] }> {
+export async function renderProject(root: string, configs: Record<string, SettingsInput>, out = 'out'): Promise<{ out: string; entries: RenderEntry[]; files: OutputFile[] }> {
   mkdirSync(root, { recursive: true });
   const paths = Object.entries(configs).map(([id, settings]) => {
     const path = join(root, `${id}.yaml`);
@@ -61,8 +56,9 @@ export async function renderProject(root: string, configs: Record<string, Settin
   });
   const dir = join(root, out);
   const { entries, bakeOrigin } = loadSelection({ configs: paths, sets: [], out: dir, cwd: root });
-  writeTree(dir, await renderAll(entries, bakeOrigin));
-  return { out: dir, entries };
+  const files = renderAll(entries, bakeOrigin);
+  writeTree(dir, files);
+  return { out: dir, entries, files };
 }
 
 /**
