@@ -4,7 +4,7 @@
 // plan as a plan entry would place it) and touches nothing else.
 import { describe, expect, it } from 'vitest';
 import { planImage, renderImage } from '../src/generate.js';
-import type { Command } from '../src/plan/commands.js';
+import { ref, type Command } from '../src/plan/commands.js';
 import { rootLedger } from '../src/plan/ledger.js';
 import { placed } from '../src/plan/steps.js';
 import { validateSettings } from '../src/model/index.js';
@@ -17,7 +17,7 @@ const origin = { generatedFrom: 'test', regenerate: 'test' };
 const commands: Command[] = [
   { kind: 'write', path: '/etc/motd', mode: '0644', content: "Built by the ops team's mkimage.sh\n", why: 'a banner for interactive shells' },
   { kind: 'chroot', argv: ['chmod', 'go-w', '/etc/motd'] },
-  { kind: 'host', argv: ['ls', '-ld', { ref: 'OUTPUT_DIR', suffix: '/' }, { ref: 'ROOTFS', suffix: "/etc/it's here" }] },
+  { kind: 'host', argv: ['ls', '-ld', [ref('OUTPUT_DIR'), '/'], [ref('ROOTFS'), "/etc/it's here"]] },
   { kind: 'link', target: '/etc/motd', path: '/etc/issue.net' },
   { kind: 'remove', paths: ['/etc/update-motd.d/*'], recursive: true },
   { kind: 'chroot', argv: ['run-parts', '--test', '/etc/update-motd.d'], when: { arches: ['arm64'] } },
@@ -44,7 +44,7 @@ describe('a step added as one plan entry', () => {
     const plan = withBanner(arches);
     const script = renderImage(plan).find((f) => f.path === 'mkimage.sh')!.content;
     expect(script).toContain('\n# A banner: the fixture of a step added as one plan entry.\nmotd_banner() {\n');
-    expect(script).toContain(`  run ls -ld "$OUTPUT_DIR"/ "$ROOTFS"'/etc/it'\\''s here'\n`);
+    expect(script).toContain(`  run ls -ld "$OUTPUT_DIR"/ "\${ROOTFS}/etc/it's here"\n`);
     expect(script).toContain('  not_arch arm64 || in_chroot run-parts --test /etc/update-motd.d\n');
     const run = runAsNobody(script, ['--dry-run', '--output-dir', '/O', '--work-dir', '/W']);
     expect(run.status, run.stderr).toBe(0);

@@ -96,8 +96,6 @@ readonly BAKE_GROUP=debian-bookworm-ci
 readonly -a COMPONENTS=(main)
 # added to the variant
 readonly -a INCLUDE=(iproute2)
-# removed from the variant
-readonly -a EXCLUDE=()
 # dpkg architectures, built one after the other
 readonly -a ARCHES=(amd64)
 # the Release files the build reads (InRelease, or Release and Release.gpg): checked first, listed in the build record; the newest Date can give SOURCE_DATE_EPOCH
@@ -1313,15 +1311,13 @@ bootstrap() {
   local script=/usr/share/debootstrap/scripts/$SUITE
   # A suite newer than the host's debootstrap builds with the script its successors share.
   [[ -e $script ]] || script=/usr/share/debootstrap/scripts/$FALLBACK_SCRIPT
-  local -a args=(--verbose --arch="$ARCH" --keyring="$KEYRING" --components="$(join_by , "${COMPONENTS[@]}")")
-  [[ $VARIANT == default ]] || args+=(--variant="$VARIANT")
-  ((${#INCLUDE[@]} == 0)) || args+=(--include="$(join_by , "${INCLUDE[@]}")")
-  ((${#EXCLUDE[@]} == 0)) || args+=(--exclude="$(join_by , "${EXCLUDE[@]}")")
+  local -a args=()
+  args+=(--verbose --arch="$ARCH" --keyring="$KEYRING" --components="$(join_by , "${COMPONENTS[@]}")")
+  args+=(--variant="$VARIANT")
+  args+=(--include="$(join_by , "${INCLUDE[@]}")")
   # --package-cache: debootstrap keeps and reuses the .debs it downloads there.
-  if [[ -n $PACKAGE_CACHE ]]; then
-    run mkdir -p "$PACKAGE_CACHE"
-    args+=(--cache-dir="$PACKAGE_CACHE")
-  fi
+  [[ -z $PACKAGE_CACHE ]] || args+=(--cache-dir="$PACKAGE_CACHE")
+  [[ -z $PACKAGE_CACHE ]] || run mkdir -p "$PACKAGE_CACHE"
   run env "${PROXY_ENV[@]}" DPKG_FORCE=unsafe-io debootstrap "${args[@]}" "$SUITE" "$ROOTFS" "$MIRROR" "$script"
   # debootstrap keeps the Release file it checked and installed from.
   check_apt_lists
@@ -1423,9 +1419,10 @@ tarball() {
   run mkdir -p "$OUTPUT_DIR"
   partial "$TARBALL"
   TMP_TARBALL=$PARTIAL
-  local -a tar_args=(--numeric-owner --one-file-system -C "$ROOTFS")
-  tar_args+=(--sort=name --mtime="@$SOURCE_DATE_EPOCH" --clamp-mtime --format=posix
-    '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime')
+  local -a tar_args=()
+  tar_args+=(--numeric-owner --one-file-system -C "$ROOTFS")
+  # shellcheck disable=SC2054 # the commas are tar's, inside one word
+  tar_args+=(--sort=name --mtime=@"$SOURCE_DATE_EPOCH" --clamp-mtime --format=posix --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime)
   pack_to "$TMP_TARBALL" tar "${tar_args[@]}" -c .
   # The records list the packages from dpkg's own database in the packed tree.
   rootfs_resolve PACKAGES_DB /var/lib/dpkg

@@ -1319,9 +1319,9 @@ verify_release() {
 # In mode unshare mmdebstrap runs as this user, and its hooks run as root of a user
 # namespace: chroot works there, and nothing runs as the host's root.
 mmdebstrap_build() {
-  local -a args=(--mode="$BUILD_MODE" --format=tar --variant="$VARIANT" --arch="$ARCH" --keyring="$KEYRING"
-    --components="$(join_by , "${COMPONENTS[@]}")" --hook-dir="$MERGED_USR_HOOK")
-  ((${#INCLUDE[@]} == 0)) || args+=(--include="$(join_by , "${INCLUDE[@]}")")
+  local -a args=()
+  args+=(--mode="$BUILD_MODE" --format=tar --variant="$VARIANT" --arch="$ARCH" --keyring="$KEYRING" --components="$(join_by , "${COMPONENTS[@]}")" --hook-dir="$MERGED_USR_HOOK")
+  args+=(--include="$(join_by , "${INCLUDE[@]}")")
   # Even with force-unsafe-io, dpkg syncs its database after every change and starts
   # writeback of every file; a throwaway rootfs needs neither. mmdebstrap's eatmydata
   # hook runs its dpkg without syncs and removes eatmydata again before our customize
@@ -1338,16 +1338,12 @@ mmdebstrap_build() {
   ((IN_BUILDKIT == 0)) || args+=(--skip=chroot/mount)
   # Our policy-rc.d (written at the setup hook) stays; mmdebstrap would remove its own.
   args+=(--skip=chroot/policy-rc.d)
-  if [[ -n $PACKAGE_CACHE ]]; then
-    # --package-cache: the .debs of earlier builds go in before apt downloads (it fetches
-    # only what is missing), and every .deb of this build comes back out before the
-    # customize steps clean apt's cache; the essential ones are kept for that too.
-    run mkdir -p "$PACKAGE_CACHE"
-    # shellcheck disable=SC2016 # mmdebstrap's shell expands "$1", the rootfs
-    args+=(--skip=essential/unlink '--setup-hook=mkdir -p "$1/var/cache/apt/archives"'
-      "--setup-hook=sync-in $PACKAGE_CACHE /var/cache/apt/archives/"
-      "--customize-hook=sync-out /var/cache/apt/archives $PACKAGE_CACHE")
-  fi
+  # --package-cache: the .debs of earlier builds go in before apt downloads (it fetches
+  # only what is missing), and every .deb of this build comes back out before the
+  # customize steps clean apt's cache; the essential ones are kept for that too.
+  # shellcheck disable=SC2016 # mmdebstrap's shell expands "$1", the rootfs
+  [[ -z $PACKAGE_CACHE ]] || args+=(--skip=essential/unlink '--setup-hook=mkdir -p "$1/var/cache/apt/archives"' "--setup-hook=sync-in ${PACKAGE_CACHE} /var/cache/apt/archives/" "--customize-hook=sync-out /var/cache/apt/archives ${PACKAGE_CACHE}")
+  [[ -z $PACKAGE_CACHE ]] || run mkdir -p "$PACKAGE_CACHE"
   # The namespace's root is not this user: it reads the script and its temporary
   # directory only where everyone may (the work dir itself stays private in mode root).
   local hook_script=$WORK_DIR/mkimage.sh tmp=$BUILD_TMP stage
@@ -1358,8 +1354,7 @@ mmdebstrap_build() {
   done
   # mmdebstrap copies the version file out itself, so no hook writes outside the rootfs.
   # The same for dpkg's status, which the records list the packages from.
-  args+=("--customize-hook=download $VERSION_FILE $WORK_DIR/version-$ARCH"
-    "--customize-hook=download /var/lib/dpkg/status $WORK_DIR/dpkg-$ARCH/status")
+  args+=("--customize-hook=download ${VERSION_FILE} ${WORK_DIR}/version-${ARCH}" "--customize-hook=download /var/lib/dpkg/status ${WORK_DIR}/dpkg-${ARCH}/status")
   run mkdir -p "$WORK_DIR/dpkg-$ARCH"
   local -a apt_lines
   mapfile -t apt_lines <<< "${APT_LINES[$ARCH]}"

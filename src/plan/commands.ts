@@ -7,11 +7,28 @@ import { createHash } from 'node:crypto';
 import type { Blob } from './blob.js';
 import type { LedgerWriter } from './ledger-entry.js';
 
-/** Values only the running script knows: its folders and the architecture it builds. */
-export type RuntimeValue = 'ROOTFS' | 'WORK_DIR' | 'BUILD_TMP' | 'OUTPUT_DIR' | 'ARCH' | 'PACKAGE_CACHE';
+/**
+ * Values only the running script knows: its folders, the architecture it builds and that
+ * architecture's mirror, the build mode (--mode) and the epoch read from the Release files.
+ */
+export type RuntimeValue = 'ROOTFS' | 'WORK_DIR' | 'BUILD_TMP' | 'OUTPUT_DIR' | 'ARCH' | 'PACKAGE_CACHE' | 'BUILD_MODE' | 'MIRROR' | 'SOURCE_DATE_EPOCH';
 
-/** A word of an argv: a literal decided now, or a runtime value with a literal suffix ("$ROOTFS"'/etc/x'). */
-export type Word = string | { ref: RuntimeValue; suffix: string };
+/**
+ * Part of a word: literal text decided now, a runtime value, a setting of the script
+ * ("$KEYRING"), or an array setting joined with commas as the tools take lists
+ * ("$(join_by , "${INCLUDE[@]}")").
+ */
+export type Piece = string | { ref: RuntimeValue } | { setting: string } | { joined: string };
+
+/** A word of an argv: a literal decided now, or pieces joined into one word ("$ROOTFS"'/etc/x'). */
+export type Word = string | readonly Piece[];
+
+/** A runtime value as a piece of a word. */
+export const ref = (name: RuntimeValue) => ({ ref: name }) as const;
+/** A setting of the script as a piece of a word. */
+export const setting = (name: string) => ({ setting: name }) as const;
+/** An array setting of the script, comma-joined, as a piece of a word. */
+export const joined = (name: string) => ({ joined: name }) as const;
 
 /** Only under a condition the script tests when it runs (and the ledger states). */
 export type Condition =

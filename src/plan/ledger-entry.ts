@@ -3,7 +3,7 @@
 // dry run does (shellQuote is the one quoting rule of both).
 import { shellQuote } from '../render/quote.js';
 import type { Resolved } from './resolve.js';
-import type { Word } from './commands.js';
+import type { Piece, RuntimeValue, Word } from './commands.js';
 
 export type LedgerKind = 'run' | 'chroot' | 'mount' | 'unmount' | 'fetch' | 'create' | 'write' | 'remove' | 'read' | 'image-file';
 
@@ -74,9 +74,21 @@ export class LedgerWriter {
   /** A command line as the dry run prints it: each word as shellQuote spells it. */
   readonly line = (words: readonly string[]) => symbolic(words.map(shellQuote).join(' '));
   /** A word as the dry run prints its value. */
-  readonly expand = (word: Word): string => (typeof word === 'string' ? word : `${this.valueOf(word.ref)}${word.suffix}`);
+  readonly expand = (word: Word): string => (typeof word === 'string' ? word : word.map(this.pieceValue).join(''));
 
-  private valueOf(ref: Exclude<Word, string>['ref']): string {
+  private readonly pieceValue = (piece: Piece): string => {
+    if (typeof piece === 'string') return piece;
+    if ('ref' in piece) return this.valueOf(piece.ref);
+    if ('setting' in piece) return this.known(this.plan.vars[piece.setting], piece.setting);
+    return this.known(this.plan.arrays[piece.joined], piece.joined).join(',');
+  };
+
+  private known<T>(value: T | undefined, name: string): T {
+    if (value === undefined) throw new Error(`the script has no setting ${name}`);
+    return value;
+  }
+
+  private valueOf(ref: RuntimeValue): string {
     switch (ref) {
       case 'ROOTFS':
         return this.rootfs;
@@ -90,6 +102,12 @@ export class LedgerWriter {
         return this.arch;
       case 'PACKAGE_CACHE':
         return '$PACKAGE_CACHE';
+      case 'BUILD_MODE':
+        return this.r.settings.mode;
+      case 'MIRROR':
+        return this.plan.maps.MIRRORS![this.arch]!;
+      case 'SOURCE_DATE_EPOCH':
+        return this.r.epoch === null ? '<newest Release date>' : String(this.r.epoch);
     }
   }
 

@@ -9,7 +9,7 @@ import { sourceLine } from './sources.js';
 import { ARCH_FACTS } from './arches.js';
 import type { OciPlan } from './oci.js';
 import { usesEatmydata } from './shell-steps.js';
-import { hookInstalls, planSteps, releasesRead, type StepCall, type StepPlan } from './steps.js';
+import { included, planSteps, releasesRead, type StepCall, type StepPlan } from './steps.js';
 import { aptListName, listNames } from './apt-lists.js';
 import { PUBLISH_RECORD, pushTools, type PushPlan } from './publish.js';
 import { PLAIN_WORD } from '../render/quote.js';
@@ -154,7 +154,7 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
       `    with ${recordFiles(b.tarball).join(' ')} and ${b.tarball}.sha256 that lists the checksums of all`,
     ]),
     `then${engine ? ` imports it with ${engine} as ${r.staticTags.map((t) => `${s.name}:${t}`).join(' ')} + the release version` : ''}${r.builds.length > 1 ? ' (each architecture also as <tag>-<architecture>)' : ''}.`,
-    `Components: ${s.components.join(' ')}. Added packages: ${[...r.include, ...hookInstalls(r)].join(' ')}. Locales: ${locales.join(' ')} (default: ${s.locales.default ?? 'none'}). Time zone: ${s.timezone ?? 'UTC'}. Proxy: ${s.proxy ?? 'none'}.`,
+    `Components: ${s.components.join(' ')}. Added packages: ${included(r).join(' ')}. Locales: ${locales.join(' ')} (default: ${s.locales.default ?? 'none'}). Time zone: ${s.timezone ?? 'UTC'}. Proxy: ${s.proxy ?? 'none'}.`,
   ].join('\n');
 
   const plan: Omit<ScriptPlan, 'hostPaths'> = {
@@ -212,8 +212,9 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
     ],
     arrays: [
       { name: 'COMPONENTS', values: s.components, comment: 'archive components' },
-      { name: 'INCLUDE', values: [...r.include, ...hookInstalls(r)], comment: 'added to the variant' },
-      ...(mmdebstrap ? [] : [{ name: 'EXCLUDE', values: s.exclude, comment: 'removed from the variant' }]),
+      // Only where the bootstrap's options name them (src/plan/tool-options.ts).
+      ...(included(r).length > 0 ? [{ name: 'INCLUDE', values: included(r), comment: 'added to the variant' }] : []),
+      ...(!mmdebstrap && s.exclude.length > 0 ? [{ name: 'EXCLUDE', values: s.exclude, comment: 'removed from the variant' }] : []),
       { name: 'ARCHES', values: s.arch, comment: 'dpkg architectures, built one after the other' },
       {
         name: 'RELEASE_DISTS',

@@ -9,6 +9,8 @@ import type { LedgerWriter } from './ledger-entry.js';
 import type { Resolved } from './resolve.js';
 import { planSlim } from './slim.js';
 import type { StepCall, StepSpec } from './steps.js';
+import { ref } from './commands.js';
+import { debootstrapOptions, mmdebstrapDownloads, mmdebstrapOptions, optionLines, optionWords, tarOptions } from './tool-options.js';
 
 /** mmdebstrap's dpkg runs under eatmydata (its hook needs dpkg-architecture on the host): see mmdebstrap_build. */
 export const usesEatmydata = (r: Resolved) => r.settings.backend === 'mmdebstrap' && r.distro.eatmydata && r.profile === null;
@@ -61,69 +63,45 @@ export function releaseDateStep(r: Resolved): StepSpec {
 }
 
 /** The bootstrap: debootstrap into the rootfs, or mmdebstrap's whole build with the script called back at its hook stages. */
-export function buildStep(r: Resolved, stages: Record<string, StepCall[]> | null): StepSpec {
+export function buildStep(r: Resolved, stages: Record<string, StepCall[]> | null, include: readonly string[]): StepSpec {
   const s = r.settings;
   if (stages === null) {
+    const options = debootstrapOptions(r, include);
     return {
       fn: 'bootstrap',
       title: `debootstrap ${s.suite}`,
       template: 'bootstrap',
-    globals: { reads: [], sets: [] },
-      data: {},
+      globals: { reads: [], sets: [] },
+      data: { options: optionLines(options) },
       ledger: (out) => {
-        const { vars, arrays, maps } = out.plan;
-        const args = [`--verbose`, `--arch=${out.arch}`, `--keyring=${vars.KEYRING}`, `--components=${s.components.join(',')}`];
-        if (vars.VARIANT !== 'default') args.push(`--variant=${vars.VARIANT}`);
-        if (arrays.INCLUDE!.length > 0) args.push(`--include=${arrays.INCLUDE!.join(',')}`);
-        if (s.exclude.length > 0) args.push(`--exclude=${s.exclude.join(',')}`);
         out.add('create', 'mkdir -p $PACKAGE_CACHE', withCache);
-        const mirror = maps.MIRRORS![out.arch]!;
-        out.host('env', ...proxyEnv(r), 'DPKG_FORCE=unsafe-io', 'debootstrap', ...args, s.suite, out.rootfs, mirror, `${DEBOOTSTRAP_SCRIPTS}${s.suite}`);
+        const mirror = out.expand([ref('MIRROR')]);
+        out.host('env', ...proxyEnv(r), 'DPKG_FORCE=unsafe-io', 'debootstrap', ...optionWords(options, out), s.suite, out.rootfs, mirror, `${DEBOOTSTRAP_SCRIPTS}${s.suite}`);
         out.add('fetch', `${mirror}/dists/${s.suite}/ and the packages of the variant`, { shown: false });
         out.listsRead();
         for (const words of CHROOT_MOUNTS) out.add('mount', out.line(['mount', ...words.slice(0, -1), `${out.rootfs}${words.at(-1)}`]));
       },
     };
   }
-  const eatmydata = usesEatmydata(r);
-  const noValidUntil = r.noValidUntil.build;
-  const keepPolicyRcD = s.tweaks.policyRcD;
+  const options = mmdebstrapOptions(r, include, { eatmydata: usesEatmydata(r), noValidUntil: r.noValidUntil.build, keepPolicyRcD: s.tweaks.policyRcD });
+  const downloads = mmdebstrapDownloads();
   return {
     fn: 'mmdebstrap_build',
     title: `mmdebstrap ${s.suite}`,
     template: 'mmdebstrap_build',
     globals: { reads: [], sets: ['TMP_TARBALL', 'RELEASE_VERSION', 'PACKAGES_DB'] },
-    data: { keepPolicyRcD, noValidUntil, eatmydata, stages },
+    data: { options: optionLines(options), downloads: optionLines(downloads), stages },
     ledger: (out) => {
-      const { vars, arrays, maps } = out.plan;
       const W = out.workDir;
-      const args = [
-        `--mode=${s.mode}`,
-        '--format=tar',
-        `--variant=${vars.VARIANT}`,
-        `--arch=${out.arch}`,
-        `--keyring=${vars.KEYRING}`,
-        `--components=${s.components.join(',')}`,
-        `--hook-dir=${vars.MERGED_USR_HOOK}`,
-      ];
-      if (arrays.INCLUDE!.length > 0) args.push(`--include=${arrays.INCLUDE!.join(',')}`);
-      if (eatmydata) args.push(`--hook-dir=${vars.EATMYDATA_HOOK}`);
-      args.push('--skip=cleanup/apt');
-      if (out.inBuildkit) args.push('--skip=chroot/mount');
-      if (noValidUntil) args.push('--aptopt=Acquire::Check-Valid-Until "false"');
-      if (keepPolicyRcD) args.push('--skip=chroot/policy-rc.d');
       out.add('create', 'mkdir -p $PACKAGE_CACHE', withCache);
       const hookScript = `${W}/mkimage.sh`;
       out.add('write', out.symbolic(`install -m 0755 <this script> ${hookScript}`));
       if (s.mode === 'unshare') out.host('chmod', '0755', W);
-      for (const stage of ['setup', 'essential', 'customize']) {
-        args.push(`--${stage}-hook='${hookScript}' --hook ${stage} --arch ${out.arch} "$1"`);
-      }
-      args.push(`--customize-hook=download ${vars.VERSION_FILE} ${W}/version-${out.arch}`);
-      args.push(`--customize-hook=download /var/lib/dpkg/status ${W}/dpkg-${out.arch}/status`);
+      const hooks = ['setup', 'essential', 'customize'].map((stage) => `--${stage}-hook='${hookScript}' --hook ${stage} --arch ${out.arch} "$1"`);
       out.host('mkdir', '-p', `${W}/dpkg-${out.arch}`);
       out.host('mkdir', '-p', out.outputDir);
-      out.host('env', ...proxyEnv(r), `TMPDIR=${W}/tmp`, 'mmdebstrap', ...args, s.suite, '-', ...maps.APT_LINES![out.arch]!.split('\n'));
+      const args = [...optionWords(options, out), ...hooks, ...optionWords(downloads, out)];
+      out.host('env', ...proxyEnv(r), `TMPDIR=${W}/tmp`, 'mmdebstrap', ...args, s.suite, '-', ...out.plan.maps.APT_LINES![out.arch]!.split('\n'));
       out.add('fetch', r.builds.find((b) => b.arch === out.arch)!.buildSources.map((src) => `${src.uri} ${src.suite}`).join(', '), { shown: false });
       packed(out);
     },
@@ -139,24 +117,18 @@ const CHROOT_MOUNTS = [
 
 /** debootstrap's rootfs packed into the tarball. */
 export function tarballStep(r: Resolved): StepSpec {
-  const s = r.settings;
+  const tar = tarOptions(r.settings.reproducible);
   return {
     fn: 'tarball',
     title: 'tarball',
     template: 'tarball',
     globals: { reads: [], sets: ['RELEASE_VERSION', 'TMP_TARBALL', 'PACKAGES_DB'] },
-    data: { reproducible: s.reproducible },
+    data: { reproducible: r.settings.reproducible, tar: optionLines(tar) },
     ledger: (out) => {
       for (const fs of ['/dev/pts', '/sys', '/proc']) out.add('unmount', out.line(['umount', `${out.rootfs}${fs}`]));
       out.add('read', out.symbolic(`read the release version from ${out.rootfs}${out.plan.vars.VERSION_FILE}`));
       out.host('mkdir', '-p', out.outputDir);
-      const tar = ['tar', '--numeric-owner', '--one-file-system', '-C', out.rootfs];
-      if (s.reproducible) {
-        const epoch = r.epoch === null ? '<newest Release date>' : String(r.epoch);
-        tar.push('--sort=name', `--mtime=@${epoch}`, '--clamp-mtime', '--format=posix');
-        tar.push('--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime');
-      }
-      out.host(...tar, '-c', '.');
+      out.host('tar', ...optionWords(tar, out), '-c', '.');
       packed(out);
     },
   };

@@ -127,6 +127,9 @@ export function hookInstalls(r: Resolved): string[] {
   return [...(s.locales.generate.length > 0 ? ['locales'] : []), ...(s.timezone !== undefined ? ['tzdata'] : [])];
 }
 
+/** What the bootstrap adds to the variant (the INCLUDE setting): the config's packages, then mmdebstrap's for the chroot steps. */
+export const included = (r: Resolved): string[] => [...r.include, ...hookInstalls(r)];
+
 /** debootstrap: the build runs apt-get update (and so reads every source) once the sources are in place. */
 const debootstrapUpdates = (r: Resolved) =>
   r.settings.upgrade || r.settings.locales.generate.length > 0 || r.settings.timezone !== undefined || r.aptInstall.length > 0;
@@ -545,7 +548,7 @@ export function planSteps(r: Resolved, importChanges: string[][] | null, oci: ob
       ...[...(usesEatmydata(r) ? [ldCache] : []), ...tweaks.apt, ...sources, ...rest].map((spec) => placed(spec, 'customize', 'hook customize')),
     ];
     const stages = Object.fromEntries(HOOK_STAGES.map((stage) => [stage, hooks.filter((h) => h.stage === stage).map(call)]));
-    const main = numbered([...releaseDate, buildStep(r, stages), ...publish, ...imported]);
+    const main = numbered([...releaseDate, buildStep(r, stages, included(r)), ...publish, ...imported]);
     const after = main.findIndex((step) => step.fn === 'mmdebstrap_build') + 1;
     return [...main.slice(0, after), ...hooks, ...main.slice(after)];
   }
@@ -563,7 +566,7 @@ export function planSteps(r: Resolved, importChanges: string[][] | null, oci: ob
   };
   return numbered([
     ...releaseDate,
-    buildStep(r, null),
+    buildStep(r, null, included(r)),
     ...tweaks.write,
     ...tweaks.divert,
     ...afterBootstrap,

@@ -17,7 +17,8 @@ import {
   hclQuote,
   shellHeredoc,
   shellQuote,
-  shellRefWord,
+  shellArrayItems,
+  shellVariable,
 } from './quote.js';
 import { createHandlebars, loadPartials, loadTemplate } from './templates.js';
 
@@ -33,6 +34,36 @@ function text(value: unknown, helper: string): string {
   return value;
 }
 
+/** A piece of a word that names the script's values: the variable, or the array joined with commas. */
+function pieceExpansion(piece: unknown): { bare: string; quoted: string } {
+  const { ref, setting, joined } = (piece ?? {}) as { ref?: unknown; setting?: unknown; joined?: unknown };
+  if (joined !== undefined) {
+    const items = shellArrayItems(text(joined, 'shWords'));
+    return { bare: `"$(join_by , ${items})"`, quoted: `$(join_by , ${items})` };
+  }
+  const variable = shellVariable(text(ref ?? setting, 'shWords'));
+  return { bare: variable, quoted: `\${${variable.slice(2, -1)}}` };
+}
+
+/** Text that means itself between double quotes. */
+const DOUBLE_QUOTE_SAFE = /^[^"$`\\!\x00-\x1f\x7f]*$/;
+
+/**
+ * One word joined from pieces: --arch="$ARCH" where the literals need no quotes, one
+ * double-quoted string where they need only those ("sync-in ${PACKAGE_CACHE} /x/"),
+ * else each literal single-quoted and each variable double-quoted, side by side.
+ */
+function piecesWord(pieces: unknown): string {
+  if (!Array.isArray(pieces) || pieces.length === 0) throw new Error('{{shWords}}: a word is a string or a list of pieces');
+  const literals = pieces.filter((piece): piece is string => typeof piece === 'string');
+  const expansions = pieces.map((piece: unknown) => (typeof piece === 'string' ? null : pieceExpansion(piece)));
+  const plain = literals.every((piece) => piece === '' || shellQuote(piece) === piece);
+  if (!plain && literals.every((piece) => DOUBLE_QUOTE_SAFE.test(piece))) {
+    return `"${pieces.map((piece: unknown, i) => (typeof piece === 'string' ? piece : expansions[i]!.quoted)).join('')}"`;
+  }
+  return pieces.map((piece: unknown, i) => (typeof piece === 'string' ? (piece === '' ? '' : shellQuote(piece)) : expansions[i]!.bare)).join('');
+}
+
 /** Helpers that quote: every value printed into an output goes through one of these. */
 export const QUOTING_HELPERS = {
   /** one bash word */
@@ -43,16 +74,10 @@ export const QUOTING_HELPERS = {
   shArray: (value: unknown) => `(${strings(value, 'shArray').map(shellQuote).join(' ')})`,
   /** a command line: each word quoted */
   shArgs: (value: unknown) => strings(value, 'shArgs').map(shellQuote).join(' '),
-  /** a command line of words that are literals or {ref, suffix}: a setting of the script, then a literal */
+  /** a command line of words, each a literal or a list of pieces (see Piece in plan/commands.ts) */
   shWords: (value: unknown) => {
     if (!Array.isArray(value)) throw new Error('{{shWords}} takes a list of words');
-    return value
-      .map((w: unknown) => {
-        if (typeof w === 'string') return shellQuote(w);
-        const { ref, suffix } = (w ?? {}) as { ref?: unknown; suffix?: unknown };
-        return shellRefWord(text(ref, 'shWords'), text(suffix, 'shWords'));
-      })
-      .join(' ');
+    return value.map((w: unknown) => (typeof w === 'string' ? shellQuote(w) : piecesWord(w))).join(' ');
   },
   /** a Dockerfile double-quoted string */
   dockerfile: (value: unknown) => dockerfileQuote(text(value, 'dockerfile')),

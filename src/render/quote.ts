@@ -18,11 +18,16 @@ export function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
-/** A bash word that is a variable of the running script followed by a literal: "$ROOTFS"/etc/localtime. */
-export function shellRefWord(name: string, suffix: string): string {
+function scriptName(name: string): string {
   if (!/^[A-Z][A-Z0-9_]*$/.test(name)) throw new Error(`"${commentText(name)}" is not a setting of the script`);
-  return `"$${name}"${suffix === '' ? '' : shellQuote(suffix)}`;
+  return name;
 }
+
+/** A variable of the running script, as a word or part of one: "$ROOTFS". */
+export const shellVariable = (name: string): string => `"$${scriptName(name)}"`;
+
+/** Every item of an array of the running script, each its own word: "${INCLUDE[@]}". */
+export const shellArrayItems = (name: string): string => `"\${${scriptName(name)}[@]}"`;
 
 /**
  * A shell word on a Dockerfile RUN line: shell-quoted, and on one line, since a newline
