@@ -1,5 +1,6 @@
 // The generated script reads top to bottom: header (with the sha256 of each runtime part),
-// settings, the runtime parts that are the same in every script, the steps in the order they run, then main.
+// settings, the steps in the order they run, main, then the runtime parts that are the
+// same in every script, and last the one line that calls main.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadSelection } from '../src/cli/entries.js';
@@ -28,11 +29,11 @@ const mainCalls = (script: string) => {
 
 describe.each(plans.map((p) => [p.id, p] as const))('%s', (id, plan) => {
   const script = scriptOf(id);
-  const afterRuntime = script.slice(script.indexOf(LAST));
+  const beforeRuntime = script.slice(0, script.indexOf(`\n${FIRST}`));
   const stepFns = plan.script.steps.map((s) => s.fn);
 
-  it('defines every step once, after the runtime, in the order the steps run', () => {
-    const defined = definitions(afterRuntime).filter((fn) => stepFns.includes(fn));
+  it('defines every step once, before the runtime, in the order the steps run', () => {
+    const defined = definitions(beforeRuntime).filter((fn) => stepFns.includes(fn));
     expect(defined).toEqual(stepFns);
   });
 
@@ -52,10 +53,15 @@ describe.each(plans.map((p) => [p.id, p] as const))('%s', (id, plan) => {
     expect(inLoop.length).toBeGreaterThan(0);
   });
 
-  it('holds its settings before the runtime and main last', () => {
-    expect(script.indexOf('# ---- settings:')).toBeLessThan(script.indexOf(`\n${FIRST}`));
-    expect(definitions(script).at(-1)).toBe('main');
-    expect(script.trimEnd().endsWith('main "$@"')).toBe(true);
+  it('holds its settings first, main after the steps, the runtime after main, and calls main last', () => {
+    const settingsAt = script.indexOf('# ---- settings:');
+    expect(settingsAt).toBeGreaterThan(0);
+    expect(settingsAt).toBeLessThan(script.indexOf('\n# ---- the steps'));
+    expect(definitions(beforeRuntime).at(-1)).toBe('main');
+    const afterMain = script.slice(script.indexOf('\nmain() {'));
+    expect(afterMain.indexOf(`\n${FIRST}`)).toBeGreaterThan(0);
+    expect(script.indexOf(`\n${LAST}\n`)).toBeGreaterThan(script.indexOf('\nmain() {'));
+    expect(script.trimEnd().endsWith(`${LAST}\n\nmain "$@"`)).toBe(true);
   });
 });
 

@@ -13,11 +13,11 @@
 #   --package-cache DIR, if given: the .debs of the build
 #   --result-cache DIR, if given: each finished build, with the inputs it came from
 #   the image store of docker (the import)
-# It reads top to bottom: the settings, the runtime helpers, the steps in the order they
-# run, and main, which runs them. The runtime is the same in every script this version of
-# mkimage-gen writes: approve each part once by the sha256 of its lines, from
-# `# ---- <part>: ` through `# ---- end of <part> ----`, and read only what differs
-# (`mkimage-gen explain --compare` tells whether two scripts share them):
+# It reads top to bottom: the settings, the steps in the order they run, main, which runs
+# them, and last the runtime, the helpers they call. The runtime is the same in every
+# script this version of mkimage-gen writes: approve each part once by the sha256 of its
+# lines, from `# ---- <part>: ` through `# ---- end of <part> ----`, and read only what
+# differs (`mkimage-gen explain --compare` tells whether two scripts share them):
 #   state sha256:805e80013d1861eb56ce48030bb99f19e915013855b7f76ce4613b392cd1608f
 #   options sha256:8ff479394ce8b6ae26de8607781f330323078f4adb120e60ea277d06692f60da
 #   commands sha256:1c0d596db792f1e3a87405ecba3df52b7d290e3c6acfdf417330ffbbd7522d5b
@@ -149,6 +149,723 @@ readonly -A PLATFORMS=([amd64]=linux/amd64)
 # host architectures that run it without emulation
 readonly -A NATIVE_ON=([amd64]=amd64)
 
+# ---- the steps, in the order they run; each says why it is there ----
+
+# The Release files the build reads, those of the extra repositories too, fetched before
+# it and each checked with gpgv against the keyring the build trusts it with (KEYRING,
+# or the repository's own key): the result cache compares them, the records list each
+# one's Date and sha256, and the newest Date becomes SOURCE_DATE_EPOCH, the time the
+# tarball claims for whatever the build created. No package is newer, and the same
+# mirror content gives the same value, so two builds give the same bytes. While the
+# build runs, check_apt_lists proves that apt and the bootstrap read these very files.
+release_date() {
+  local i file line stamp newest=0 keyring name names
+  local -a fetch=() detached=() dates=() stamps=() sums=() urls=() files=() prefixes=()
+  for i in "${!RELEASE_DISTS[@]}"; do
+    fetch+=("${RELEASE_DISTS[i]}/InRelease" "$WORK_DIR/InRelease-$i")
+  done
+  # One apt-helper fetches them all, side by side; an archive without InRelease has
+  # Release and its detached signature, Release.gpg, fetched next.
+  run env "${PROXY_ENV[@]}" "$APT_HELPER" -o APT::Sandbox::User=root download-file "${fetch[@]}" || true
+  for i in "${!RELEASE_DISTS[@]}"; do
+    if ((DRY_RUN)) || [[ -s $WORK_DIR/InRelease-$i ]]; then
+      urls[i]=${RELEASE_DISTS[i]}/InRelease files[i]=$WORK_DIR/InRelease-$i
+    else
+      urls[i]=${RELEASE_DISTS[i]}/Release files[i]=$WORK_DIR/Release-$i
+      detached+=("${urls[i]}" "${files[i]}" "${urls[i]}.gpg" "${files[i]}.gpg")
+    fi
+  done
+  ((${#detached[@]} == 0)) || run env "${PROXY_ENV[@]}" "$APT_HELPER" -o APT::Sandbox::User=root download-file "${detached[@]}"
+  for i in "${!RELEASE_DISTS[@]}"; do
+    keyring=$KEYRING
+    [[ -z ${RELEASE_KEYRINGS[i]} ]] || keyring=$WORK_DIR/keyring-${RELEASE_KEYRINGS[i]}.gpg
+    verify_release "${urls[i]}" "${files[i]}" "$keyring"
+  done
+  if ((DRY_RUN)); then
+    newest='<newest Release date>'
+    printf '+ write %s\n' "$BUILD_TMP/release-files"
+  else
+    for i in "${!files[@]}"; do
+      dates[i]=''
+      while IFS= read -r line; do
+        if [[ $line == 'Date: '* ]]; then
+          dates[i]=${line#Date: }
+          break
+        fi
+      done < "${files[i]}.signed"
+      [[ -n ${dates[i]} ]] || die "no Date in ${urls[i]}"
+    done
+    # One date and one sha256sum for all of them.
+    mapfile -t stamps < <(printf '%s\n' "${dates[@]}" | date -u -f - +%s)
+    ((${#stamps[@]} == ${#dates[@]})) || die "a Release file's Date is not a date: ${dates[*]}"
+    # (sha256sum starts a line with \ when it escapes the file's name.)
+    mapfile -t sums < <(sha256sum -- "${files[@]}")
+    # URL, Date, sha256 and the names apt and the bootstrap keep it under in the rootfs.
+    file=$BUILD_TMP/release-files
+    : > "$file"
+    for i in "${!files[@]}"; do
+      line=${sums[i]%% *}
+      read -r -a prefixes <<< "${RELEASE_LISTS[i]}"
+      names=''
+      for name in "${prefixes[@]}"; do names+="${names:+ }$name${urls[i]##*/}"; done
+      printf '%s\t%s\t%s\t%s\n' "${urls[i]}" "${dates[i]}" "${line#\\}" "$names" >> "$file"
+      stamp=${stamps[i]}
+      ((stamp <= newest)) || newest=$stamp
+    done
+    # The hook stages read it too, as another user in mode unshare.
+    chmod 0644 "$file"
+  fi
+  RELEASE_EPOCH=$newest
+  export SOURCE_DATE_EPOCH=$newest
+  printf 'mkimage: SOURCE_DATE_EPOCH=%s\n' "$SOURCE_DATE_EPOCH"
+}
+
+# verify_release URL FILE KEYRING: gpgv checks FILE, an InRelease (signed inline) or a
+# Release beside its FILE.gpg, against KEYRING; its signed text goes to FILE.signed. Only
+# a good signature counts (VALIDSIG), also by a key that expired since, as debootstrap
+# counts it for old releases.
+verify_release() {
+  local url=$1 file=$2 status
+  local -a args=(--status-fd 1 --ignore-time-conflict --keyring "$3")
+  if [[ $url == */InRelease ]]; then args+=(--output "$file.signed" "$file"); else args+=("$file.gpg" "$file"); fi
+  if ((DRY_RUN)); then
+    show gpgv "${args[@]}"
+    return 0
+  fi
+  status=$(gpgv "${args[@]}" 2> /dev/null || true)
+  if [[ $status != *'[GNUPG:] VALIDSIG '* || $status == *'[GNUPG:] BADSIG '* ]]; then
+    die "$url: no good signature by a key of $3; the build would not trust it either"
+  fi
+  [[ $url == */InRelease ]] || cp -- "$file" "$file.signed"
+}
+
+# debootstrap installs the variant into a fresh root filesystem from the chosen mirror.
+# minbase is the Essential packages plus apt; the network package rides along because a
+# container without `ip` cannot configure its network. dpkg skips its sync() calls
+# (DPKG_FORCE=unsafe-io) for this throwaway build.
+bootstrap() {
+  local script=/usr/share/debootstrap/scripts/$SUITE
+  # A suite newer than the host's debootstrap builds with the script its successors share.
+  [[ -e $script ]] || script=/usr/share/debootstrap/scripts/$FALLBACK_SCRIPT
+  local -a args=()
+  args+=(--verbose --arch="$ARCH" --keyring="$KEYRING" --components="$(join_by , "${COMPONENTS[@]}")")
+  args+=(--variant="$VARIANT")
+  args+=(--include="$(join_by , "${INCLUDE[@]}")")
+  # --package-cache: debootstrap keeps and reuses the .debs it downloads there.
+  [[ -z $PACKAGE_CACHE ]] || args+=(--cache-dir="$PACKAGE_CACHE")
+  [[ -z $PACKAGE_CACHE ]] || run mkdir -p "$PACKAGE_CACHE"
+  run env "${PROXY_ENV[@]}" DPKG_FORCE=unsafe-io debootstrap "${args[@]}" "$SUITE" "$ROOTFS" "$MIRROR" "$script"
+  # debootstrap keeps the Release file it checked and installed from.
+  check_apt_lists
+  mount_chroot_fs
+}
+
+# The Docker tweaks: without them package scripts try to start services, dpkg syncs
+# after every file, and every layer keeps the .debs it downloaded.
+write_tweaks() {
+  # invoke-rc.d asks this before starting a service; 101 = not allowed, so installs start no daemons
+  write_file /usr/sbin/policy-rc.d 0755 '#!/bin/sh
+exit 101
+'
+  # dpkg calls sync() after every unpack; a throwaway build does not need it and apt gets much faster
+  write_file /etc/dpkg/dpkg.cfg.d/02apt-speedup 0644 'force-unsafe-io
+'
+  # delete downloaded .debs after every dpkg run and keep no binary package caches, so no layer keeps them
+  write_file /etc/apt/apt.conf.d/no-cache 0644 'DPkg::Post-Invoke {"/bin/rm -f /var/cache/apt/archives/*.deb || true";};
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+'
+  # skip translated package descriptions: smaller lists, faster updates
+  write_file /etc/apt/apt.conf.d/docker-no-languages 0644 'Acquire::Languages "none";
+'
+  # keep package lists gzipped on disk
+  write_file /etc/apt/apt.conf.d/docker-gzip-indexes 0644 'Acquire::GzipIndexes "true";
+Acquire::CompressionTypes::Order:: "gz";
+'
+  # let autoremove drop packages that are only suggested
+  write_file /etc/apt/apt.conf.d/docker-autoremove-suggests 0644 'Apt::AutoRemove::SuggestsImportant "false";
+'
+}
+
+# upstart's initctl talks to an init that does not run in a container: divert the real
+# one aside, so upgrades do not bring it back, and put a no-op in its place.
+divert_initctl() {
+  in_chroot dpkg-divert --local --rename --add /sbin/initctl
+  rootfs_link /bin/true /sbin/initctl
+}
+
+# The bootstrap writes only the release itself; add -updates and -security so the
+# image gets fixes, from the same nearby mirror.
+apt_sources() {
+  # one-line sources, the format this release writes itself
+  write_file /etc/apt/sources.list 0644 'deb http://old-releases.ubuntu.com/ubuntu precise main universe
+deb http://old-releases.ubuntu.com/ubuntu precise-updates main universe
+deb http://old-releases.ubuntu.com/ubuntu precise-security main universe
+'
+  # this release lives in the archive of ended releases, whose Release files have expired
+  write_file /etc/apt/apt.conf.d/docker-archived 0644 'Acquire::Check-Valid-Until "false";
+'
+}
+
+# Read the new sources, then bring every package up to the latest security and point release.
+apt_upgrade() {
+  in_chroot apt-get update
+  check_apt_lists
+  in_chroot apt-get -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold dist-upgrade
+}
+
+# Locales to generate, and the image's default LANG.
+locales() {
+  # Ubuntu generates locales by name with locale-gen, from the locales package.
+  in_chroot apt-get -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install --no-install-recommends locales
+  in_chroot locale-gen ja_JP.EUC-JP ja_JP.UTF-8
+  in_chroot update-locale LANG=ja_JP.UTF-8
+}
+
+# Empty apt's package cache and lists: the image does not need the .debs it was built
+# from, and derived images run apt-get update before they install, as careful Dockerfiles do.
+# apt-get clean removes only the binary caches apt is configured to keep, and the no-cache
+# tweak configures none: those the bootstrap's apt wrote before it (mmdebstrap) go by name.
+apt_clean() {
+  in_chroot apt-get clean
+  rootfs_rm /var/cache/apt/pkgcache.bin /var/cache/apt/srcpkgcache.bin
+  # The lists as the last apt-get update left them, before they go.
+  check_apt_lists
+  rootfs_rm -r '/var/lib/apt/lists/*'
+}
+
+# Leave nothing of this build or this host in the image: debootstrap copied the host's
+# resolv.conf and hostname (a container gets its own), logs and caches record the build,
+# and a machine-id must be made by each machine, not shared by every container.
+finalize() {
+  # Lists the image keeps (clean: false) are the ones the build read last.
+  check_apt_lists
+  # With --undo-tweaks, the Docker tweaks go back out: init scripts may start daemons again, dpkg syncs, apt keeps what it downloads.
+  ((UNDO_TWEAKS == 0)) || in_chroot rm -f /usr/sbin/policy-rc.d
+  ((UNDO_TWEAKS == 0)) || in_chroot rm -f /sbin/initctl
+  ((UNDO_TWEAKS == 0)) || in_chroot dpkg-divert --local --rename --remove /sbin/initctl
+  ((UNDO_TWEAKS == 0)) || in_chroot rm -f /etc/dpkg/dpkg.cfg.d/02apt-speedup
+  ((UNDO_TWEAKS == 0)) || in_chroot rm -f /etc/apt/apt.conf.d/no-cache
+  write_file /etc/resolv.conf 0644 ''
+  write_file /etc/hostname 0644 ''
+  rootfs_absent /etc/machine-id || write_file /etc/machine-id 0444 ''
+  rootfs_empty /run /tmp
+  # The patterns match in the rootfs, not here.
+  rootfs_rm /var/log/dpkg.log /var/log/alternatives.log /var/log/bootstrap.log '/var/log/apt/*.log' /var/log/apt/eipp.log.xz /var/cache/ldconfig/aux-cache /var/lib/dbus/machine-id '/var/cache/debconf/*-old' '/var/lib/dpkg/*-old'
+}
+
+# Pack the root filesystem: numeric owners, so uids stay right on any host;
+# sorted entries and mtimes clamped to SOURCE_DATE_EPOCH, so the same packages give the
+# same bytes. Written under a temporary name, published with its records.
+tarball() {
+  unmount_chroot_fs
+  local version_file
+  rootfs_resolve version_file "$VERSION_FILE"
+  read_release_version "$version_file"
+  run mkdir -p "$OUTPUT_DIR"
+  partial "$TARBALL"
+  TMP_TARBALL=$PARTIAL
+  local -a tar_args=()
+  tar_args+=(--numeric-owner --one-file-system -C "$ROOTFS")
+  # shellcheck disable=SC2054 # the commas are tar's, inside one word
+  tar_args+=(--sort=name --mtime=@"$SOURCE_DATE_EPOCH" --clamp-mtime --format=posix --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime)
+  pack_to "$TMP_TARBALL" tar "${tar_args[@]}" -c .
+  # The records list the packages from dpkg's own database in the packed tree.
+  rootfs_resolve PACKAGES_DB /var/lib/dpkg
+}
+
+# The records of this build, written beside the tarball and published with it:
+# - the package manifest: one line per installed package, tab-separated (name, version,
+#   architecture, source package, source version), sorted by name and architecture;
+# - SPDX 2.3 and CycloneDX 1.6 SBOMs of those packages, with package URLs and what
+#   each depends on;
+# - the build record: config checksum, this script's sha256 and the options that change
+#   the image, mkimage-gen and host tool versions, mirrors and extra repositories, the
+#   Release files the build read, SOURCE_DATE_EPOCH, the tarball's sha256 and size, the tags;
+# - an in-toto statement with SLSA provenance for the tarball, from the build record.
+# Only bash, sort, date and sha256sum write them, from what the build read, so the same
+# packages and Release files give the same bytes. A drift check compares the manifest
+# with the expected one here, before anything is published.
+records() {
+  local name
+  # What dpkg-query lists of each package (the plan's PACKAGE_FIELDS).
+  # shellcheck disable=SC2016 # dpkg-query's own ${Field} syntax, not the shell's
+  local fields='${Package};${Version};${Architecture};${Source};${Status};${Provides};${Pre-Depends};${Depends}\n'
+  # The tags and the creation time the import and bake use (they name the release version).
+  build_facts
+  # The tarball's sha256, read once: the records and its checksum file both name it.
+  TARBALL_SHA=$(sha256_of "$TMP_TARBALL")
+  if ((DRY_RUN)); then
+    show dpkg-query --admindir="$PACKAGES_DB" -W -f "$fields"
+    for name in "${RECORDS[@]}"; do
+      partial "$name"
+      printf '+ write %s\n' "$PARTIAL"
+    done
+    [[ -z $EXPECT_FILE ]] || show diff -u "$EXPECT_FILE" "$OUTPUT_DIR/.partial-$MANIFEST"
+    return 0
+  fi
+  # The host tools' versions, which the build record and the provenance both list, and
+  # the Release files this architecture's build read.
+  local host_tools releases
+  host_tool_versions
+  self_sha
+  host_tools=$(host_tools_json)
+  releases=$(arch_release_rows)
+  local -a pkg_name=() pkg_version=() pkg_arch=() pkg_source=() pkg_source_version=() pkg_purl=() pkg_id=() pkg_deps=()
+  # The host's dpkg-query reads the image's own database (the rootfs's, or the copy
+  # mmdebstrap handed out), so no command runs in the image for it.
+  dpkg-query --admindir="$PACKAGES_DB" -W -f "$fields" > "$WORK_DIR/packages-$ARCH"
+  read_packages "$WORK_DIR/packages-$ARCH"
+  local tarball_sha tarball_size when stamp
+  tarball_sha=$TARBALL_SHA
+  tarball_size=$(stat -c %s -- "$TMP_TARBALL")
+  stamp=${SOURCE_DATE_EPOCH:-$RELEASE_EPOCH}
+  when=$(date -u -d "@$stamp" +%Y-%m-%dT%H:%M:%SZ)
+  local -a tags=()
+  if [[ -n $ENGINE ]]; then
+    for name in "${TAGS[@]}" "${RELEASE_TAGS[@]}"; do tags+=("$IMAGE:$name${ARCH_TAGS[$ARCH]}"); done
+  fi
+  partial "$MANIFEST"
+  write_manifest > "$PARTIAL"
+  if [[ -n $EXPECT_FILE ]] && ! diff -u --label "expected $EXPECT_FILE" --label "built $MANIFEST" "$EXPECT_FILE" "$PARTIAL" >&2; then
+    die "the image's packages differ from $EXPECT_FILE (above); nothing was published. If the change is wanted: mkimage-gen refresh-manifest"
+  fi
+  partial "$SPDX"
+  write_spdx > "$PARTIAL"
+  partial "$CYCLONEDX"
+  write_cyclonedx > "$PARTIAL"
+  partial "$BUILD_RECORD"
+  write_build_record > "$PARTIAL"
+  partial "$PROVENANCE"
+  write_provenance > "$PARTIAL"
+}
+
+# dpkg's list -> the pkg_* arrays, sorted by name and architecture; only
+# installed packages count. A package's dependencies are the indices of the installed
+# packages (or providers) that satisfy each Depends and Pre-Depends group.
+read_packages() {
+  local name version arch source status provides predeps depends i j group alt dep purl repo
+  local -A by_name=() provider=() from_repository=()
+  # What the extra repositories' indexes listed (check_apt_lists): name, version, architecture, repository.
+  if [[ -f $BUILD_TMP/repository-packages-$ARCH ]]; then
+    while IFS=$'\t' read -r name version arch repo; do
+      from_repository["$name $version $arch"]=$repo
+    done < "$BUILD_TMP/repository-packages-$ARCH"
+  fi
+  while IFS=';' read -r name version arch source status provides predeps depends; do
+    [[ $status == *' installed' ]] || continue
+    i=${#pkg_name[@]}
+    pkg_name+=("$name")
+    pkg_version+=("$version")
+    pkg_arch+=("$arch")
+    if [[ $source == *' ('*')' ]]; then
+      pkg_source+=("${source%% *}")
+      dep=${source#* (}
+      pkg_source_version+=("${dep%)}")
+    else
+      pkg_source+=("${source:-$name}")
+      pkg_source_version+=("$version")
+    fi
+    # A package the distro publishes is the distro's (pkg:deb/debian/...); one an extra
+    # repository's index lists at its installed version is that repository's: its name as
+    # the vendor, its URL as repository_url, as the purl spec asks for another repository.
+    repo=${from_repository["$name $version $arch"]:-}
+    if [[ -n $repo ]]; then
+      make_purl purl "${REPOSITORIES[repo]}" "$name" "$version" arch "$arch" repository_url "${REPOSITORY_URIS[repo]}"
+    else
+      make_purl purl "$DISTRO" "$name" "$version" arch "$arch" distro "$DISTRO-$DISTRO_VERSION"
+    fi
+    pkg_purl+=("$purl")
+    pkg_id+=("SPDXRef-Package-${name//+/P}-$arch")
+    pkg_deps+=("$predeps, $depends")
+    [[ -n ${by_name[$name]:-} ]] || by_name[$name]=$i
+    local -a provided=()
+    IFS=',' read -r -a provided <<< "$provides"
+    for alt in "${provided[@]}"; do
+      alt=${alt#"${alt%%[! ]*}"}
+      alt=${alt%% *}
+      [[ -z $alt || -n ${provider[$alt]:-} ]] || provider[$alt]=$i
+    done
+  done < <(sort -t ';' -k1,1 -k3,3 -- "$1")
+  for i in "${!pkg_name[@]}"; do
+    local -a groups=() alts=() found=()
+    IFS=',' read -r -a groups <<< "${pkg_deps[i]}"
+    for group in "${groups[@]}"; do
+      IFS='|' read -r -a alts <<< "$group"
+      for alt in "${alts[@]}"; do
+        alt=${alt#"${alt%%[! ]*}"}
+        alt=${alt%% *}
+        alt=${alt%%:*}
+        [[ -n $alt ]] || continue
+        j=${by_name[$alt]:-${provider[$alt]:-}}
+        if [[ -n $j ]]; then
+          [[ $j == "$i" ]] || found[j]=1
+          break
+        fi
+      done
+    done
+    # An indexed array lists its indices in ascending order: the dependencies, sorted, once each.
+    pkg_deps[i]=${!found[*]}
+  done
+}
+
+# make_purl VAR VENDOR NAME VERSION [KEY VALUE]...: a package URL of type deb into VAR,
+# qualifiers in the order given (sorted by key, as the canonical form wants them).
+make_purl() {
+  local -n _purl=$1
+  local _part
+  purl_encode _part "$2"
+  _purl="pkg:deb/$_part"
+  purl_encode _part "$3"
+  _purl+="/$_part"
+  purl_encode _part "$4"
+  _purl+="@$_part"
+  shift 4
+  local _sep='?'
+  while (($# >= 2)); do
+    purl_encode _part "$2"
+    _purl+="$_sep$1=$_part"
+    _sep='&'
+    shift 2
+  done
+}
+
+# purl_encode VAR VALUE: VALUE percent-encoded as the purl spec's "Character encoding"
+# says, into VAR: letters, digits, '.', '-', '_', '~' and ':' stay (a colon is never
+# encoded: pkg:deb/debian/attr@1:2.4.47-2%2Bb1), every other byte becomes %XX. No
+# subshell: it runs for every part of every package.
+purl_encode() {
+  local -n _enc_out=$1
+  local _enc_s=$2 _enc_c _enc_hex LC_ALL=C
+  if [[ $_enc_s =~ ^[A-Za-z0-9._~:-]*$ ]]; then
+    _enc_out=$_enc_s
+    return 0
+  fi
+  _enc_out=''
+  while [[ -n $_enc_s ]]; do
+    _enc_c=${_enc_s:0:1}
+    _enc_s=${_enc_s:1}
+    if [[ $_enc_c == [A-Za-z0-9._~:-] ]]; then
+      _enc_out+=$_enc_c
+    else
+      printf -v _enc_hex '%%%02X' "'$_enc_c"
+      _enc_out+=$_enc_hex
+    fi
+  done
+}
+
+# name, version, architecture, source package, source version; one line each.
+write_manifest() {
+  local i
+  for i in "${!pkg_name[@]}"; do
+    printf '%s\t%s\t%s\t%s\t%s\n' "${pkg_name[i]}" "${pkg_version[i]}" "${pkg_arch[i]}" "${pkg_source[i]}" "${pkg_source_version[i]}"
+  done
+}
+
+# A UUID made from the tarball's checksum and a label: the same build, the same id.
+stable_uuid() {
+  local h
+  h=$(printf '%s %s' "$tarball_sha" "$1" | sha256sum)
+  printf '%s-%s-5%s-8%s-%s' "${h:0:8}" "${h:8:4}" "${h:13:3}" "${h:17:3}" "${h:20:12}"
+}
+
+write_spdx() {
+  local i j image name version id purl source dep
+  json_string image "$IMAGE"
+  json_string name "$IMAGE:$SUITE packages"
+  printf '{\n  "spdxVersion": "SPDX-2.3",\n  "dataLicense": "CC0-1.0",\n  "SPDXID": "SPDXRef-DOCUMENT",\n'
+  printf '  "name": %s,\n  "documentNamespace": "urn:uuid:%s",\n' "$name" "$(stable_uuid spdx)"
+  json_string name "Tool: ${GENERATOR/ /-}"
+  printf '  "creationInfo": {"created": "%s", "creators": [%s]},\n' "$when" "$name"
+  printf '  "documentDescribes": ["SPDXRef-Image"],\n  "packages": [\n'
+  json_string version "$SUITE"
+  json_string name "$TARBALL"
+  printf '    {"SPDXID": "SPDXRef-Image", "name": %s, "versionInfo": %s, "packageFileName": %s, "downloadLocation": "NOASSERTION", "filesAnalyzed": false, "primaryPackagePurpose": "OPERATING_SYSTEM", "checksums": [{"algorithm": "SHA256", "checksumValue": "%s"}]}' \
+    "$image" "$version" "$name" "$tarball_sha"
+  for i in "${!pkg_name[@]}"; do
+    json_string name "${pkg_name[i]}"
+    json_string version "${pkg_version[i]}"
+    json_string id "${pkg_id[i]}"
+    json_string purl "${pkg_purl[i]}"
+    json_string source "built from source package ${pkg_source[i]} ${pkg_source_version[i]}"
+    printf ',\n    {"SPDXID": %s, "name": %s, "versionInfo": %s, "downloadLocation": "NOASSERTION", "filesAnalyzed": false, "sourceInfo": %s, "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl", "referenceLocator": %s}]}' \
+      "$id" "$name" "$version" "$source" "$purl"
+  done
+  printf '\n  ],\n  "relationships": [\n'
+  printf '    {"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES", "relatedSpdxElement": "SPDXRef-Image"}'
+  for i in "${!pkg_name[@]}"; do
+    json_string id "${pkg_id[i]}"
+    printf ',\n    {"spdxElementId": "SPDXRef-Image", "relationshipType": "CONTAINS", "relatedSpdxElement": %s}' "$id"
+  done
+  for i in "${!pkg_name[@]}"; do
+    json_string id "${pkg_id[i]}"
+    for j in ${pkg_deps[i]}; do
+      json_string dep "${pkg_id[j]}"
+      printf ',\n    {"spdxElementId": %s, "relationshipType": "DEPENDS_ON", "relatedSpdxElement": %s}' "$id" "$dep"
+    done
+  done
+  printf '\n  ]\n}\n'
+}
+
+write_cyclonedx() {
+  local i j name version purl source tool sep list dep
+  json_string tool "${GENERATOR#* }"
+  printf '{\n  "bomFormat": "CycloneDX",\n  "specVersion": "1.6",\n  "serialNumber": "urn:uuid:%s",\n  "version": 1,\n' "$(stable_uuid cyclonedx)"
+  json_string name "$IMAGE"
+  json_string version "$SUITE"
+  printf '  "metadata": {\n    "timestamp": "%s",\n    "tools": {"components": [{"type": "application", "name": "mkimage-gen", "version": %s}]},\n' "$when" "$tool"
+  printf '    "component": {"type": "container", "bom-ref": "image", "name": %s, "version": %s, "hashes": [{"alg": "SHA-256", "content": "%s"}]}\n  },\n' \
+    "$name" "$version" "$tarball_sha"
+  printf '  "components": ['
+  sep=''
+  for i in "${!pkg_name[@]}"; do
+    json_string name "${pkg_name[i]}"
+    json_string version "${pkg_version[i]}"
+    json_string purl "${pkg_purl[i]}"
+    json_string source "${pkg_source[i]} ${pkg_source_version[i]}"
+    printf '%s\n    {"type": "library", "bom-ref": %s, "name": %s, "version": %s, "purl": %s, "properties": [{"name": "mkimage-gen:source", "value": %s}]}' \
+      "$sep" "$purl" "$name" "$version" "$purl" "$source"
+    sep=','
+  done
+  printf '\n  ],\n  "dependencies": [\n    {"ref": "image", "dependsOn": ['
+  sep=''
+  for i in "${!pkg_name[@]}"; do
+    json_string purl "${pkg_purl[i]}"
+    printf '%s%s' "$sep" "$purl"
+    sep=', '
+  done
+  printf ']}'
+  for i in "${!pkg_name[@]}"; do
+    json_string purl "${pkg_purl[i]}"
+    list=''
+    for j in ${pkg_deps[i]}; do
+      json_string dep "${pkg_purl[j]}"
+      list+="${list:+, }$dep"
+    done
+    printf ',\n    {"ref": %s, "dependsOn": [%s]}' "$purl" "$list"
+  done
+  printf '\n  ]\n}\n'
+}
+
+# A JSON list of strings, one per argument.
+json_list() {
+  local item quoted out=''
+  for item in "$@"; do
+    json_string quoted "$item"
+    out+="${out:+, }$quoted"
+  done
+  printf '[%s]' "$out"
+}
+
+# The host packages that did the build, with their versions (host_tool_versions, the
+# same lookup the result cache compares).
+host_tools_json() {
+  local pkg name version sep=''
+  host_tool_versions
+  for pkg in "${HOST_TOOL_PACKAGES[@]}"; do
+    json_string name "$pkg"
+    json_string version "${HOST_TOOL_VERSIONS[$pkg]}"
+    printf '%s{"package": %s, "version": %s}' "$sep" "$name" "$version"
+    sep=', '
+  done
+}
+
+# The Release files this architecture's build read, as release_date checked them: URL,
+# Date, sha256. Each must have been found, the same, where apt or the bootstrap keeps it
+# (check_apt_lists), or the records would name a file the build did not read.
+arch_release_rows() {
+  local url date sum names
+  while IFS=$'\t' read -r url date sum names; do
+    [[ " ${ARCH_RELEASES[$ARCH]} " == *" ${url%/*} "* ]] || continue
+    grep -qxF -- "$url" "$BUILD_TMP/release-read-$ARCH" 2> /dev/null \
+      || die "the build of $ARCH did not read $url where apt keeps it, so its records cannot name it"
+    printf '%s\t%s\t%s\n' "$url" "$date" "$sum"
+  done < "$BUILD_TMP/release-files"
+}
+
+# Those Release files as JSON objects (build record: url, date, sha256; provenance: a
+# resolved dependency).
+release_files_json() {
+  local url date sum sep=''
+  while IFS=$'\t' read -r url date sum; do
+    [[ -n $url ]] || continue
+    json_string url "$url"
+    json_string date "$date"
+    if [[ $1 == record ]]; then
+      printf '%s\n    {"url": %s, "date": %s, "sha256": "%s"}' "$sep" "$url" "$date" "$sum"
+    else
+      printf ',\n        {"uri": %s, "digest": {"sha256": "%s"}, "annotations": {"date": %s}}' "$url" "$sum" "$date"
+    fi
+    sep=','
+  done <<< "$releases"
+}
+
+# The extra repositories, by name and URL.
+repositories_json() {
+  local i name url sep=''
+  for i in "${!REPOSITORIES[@]}"; do
+    json_string name "${REPOSITORIES[i]}"
+    json_string url "${REPOSITORY_URIS[i]}"
+    printf '%s{"name": %s, "url": %s}' "$sep" "$name" "$url"
+    sep=', '
+  done
+}
+
+# The options of this run that change the image (the config's mode unless --mode).
+options_json() {
+  local mode undo=false builder=''
+  json_string mode "$BUILD_MODE"
+  ((UNDO_TWEAKS == 0)) || undo=true
+  # --buildkit: the build ran inside a BuildKit build container.
+  ((IN_BUILDKIT == 0)) || builder=', "builtOn": "buildkit"'
+  printf '{"mode": %s, "undoTweaks": %s%s}' "$mode" "$undo" "$builder"
+}
+
+# Records already written, by name and sha256 (the build record lists the SBOMs and the
+# manifest; the provenance has them and the build record as subjects).
+records_json() {
+  local i quoted sep='' line
+  local -a names=("$@") files=("${@/#/$OUTPUT_DIR/.partial-}") sums=()
+  # One sha256sum for all; it prefixes a line with \ when it escapes the file's name.
+  while read -r line; do sums+=("${line#\\}"); done < <(sha256sum -- "${files[@]}")
+  for i in "${!files[@]}"; do
+    json_string quoted "${names[i]}"
+    printf '%s\n    {"name": %s, "digest": {"sha256": "%s"}}' "$sep" "$quoted" "${sums[i]%% *}"
+    sep=','
+  done
+}
+
+write_build_record() {
+  local q config image tarball snapshot epoch version
+  json_string config "$CONFIG"
+  json_string image "$IMAGE"
+  json_string tarball "$TARBALL"
+  json_string version "$RELEASE_VERSION"
+  json_string q "$GENERATOR"
+  snapshot=null
+  [[ -z $SNAPSHOT ]] || json_string snapshot "$SNAPSHOT"
+  epoch=${SOURCE_DATE_EPOCH:-null}
+  printf '{\n  "generator": %s,\n  "config": {"from": %s, "sha256": "%s"},\n' "$q" "$config" "$CONFIG_SHA256"
+  printf '  "script": {"name": "mkimage.sh", "sha256": "%s"},\n  "options": %s,\n' "$SCRIPT_SHA" "$(options_json)"
+  json_string q "$SUITE"
+  printf '  "image": {"name": %s, "suite": %s, "version": %s, ' "$image" "$q" "$version"
+  json_string q "$DISTRO"
+  printf '"distro": %s, ' "$q"
+  json_string q "$ARCH"
+  printf '"arch": %s, ' "$q"
+  json_string q "$VARIANT"
+  printf '"variant": %s},\n' "$q"
+  printf '  "hostTools": [%s],\n' "$host_tools"
+  printf '  "mirrors": %s,\n  "repositories": [%s],\n  "snapshot": %s,\n' "$(json_list "${ARCHIVES[@]}")" "$(repositories_json)" "$snapshot"
+  printf '  "releaseFiles": [%s\n  ],\n' "$(release_files_json record)"
+  printf '  "sourceDateEpoch": %s,\n' "$epoch"
+  printf '  "tarball": {"name": %s, "sha256": "%s", "size": %s},\n' "$tarball" "$tarball_sha" "$tarball_size"
+  printf '  "records": [%s\n  ],\n' "$(records_json "$MANIFEST" "$SPDX" "$CYCLONEDX")"
+  printf '  "tags": %s\n}\n' "$(json_list "${tags[@]}")"
+}
+
+write_provenance() {
+  local tarball config q snapshot=null
+  [[ -z $SNAPSHOT ]] || json_string snapshot "$SNAPSHOT"
+  json_string tarball "$TARBALL"
+  json_string config "$CONFIG"
+  printf '{\n  "_type": "https://in-toto.io/Statement/v1",\n  "subject": [\n    {"name": %s, "digest": {"sha256": "%s"}},%s\n  ],\n' \
+    "$tarball" "$tarball_sha" "$(records_json "$MANIFEST" "$SPDX" "$CYCLONEDX" "$BUILD_RECORD")"
+  printf '  "predicateType": "https://slsa.dev/provenance/v1",\n  "predicate": {\n    "buildDefinition": {\n'
+  printf '      "buildType": "urn:mkimage-gen:mkimage.sh:v1",\n'
+  json_string q "$IMAGE"
+  printf '      "externalParameters": {"config": %s, "image": %s, ' "$config" "$q"
+  json_string q "$SUITE"
+  printf '"suite": %s, ' "$q"
+  json_string q "$ARCH"
+  printf '"arch": %s, "snapshot": %s, "options": %s, "repositories": [%s]},\n' "$q" "$snapshot" "$(options_json)" "$(repositories_json)"
+  printf '      "internalParameters": {"sourceDateEpoch": %s, "hostTools": [%s]},\n' "${SOURCE_DATE_EPOCH:-null}" "$host_tools"
+  # What the build came from: the config (its validated settings), the script generated
+  # from it, and every Release file the build read.
+  printf '      "resolvedDependencies": [\n        {"name": %s, "digest": {"sha256": "%s"}},\n' "$config" "$CONFIG_SHA256"
+  printf '        {"name": "mkimage.sh", "digest": {"sha256": "%s"}}%s' "$SCRIPT_SHA" "$(release_files_json provenance)"
+  json_string q "$GENERATOR"
+  printf '\n      ]\n    },\n    "runDetails": {"builder": {"id": "urn:mkimage-gen:mkimage.sh", "version": {"mkimage-gen": %s}}}\n  }\n}\n' "$q"
+}
+
+# Publish the tarball and its records together: see publish_outputs.
+publish() {
+  publish_outputs
+}
+
+# Import the tarball and tag it: the configured tags, then those read in the rootfs (the
+# version, its major number, the dated tag). The image runs, sets and says (labels) what
+# the base Dockerfile does, and carries its architecture.
+import_image() {
+  local arch first tag
+  local -a platform changes tags=("${TAGS[@]}" "${RELEASE_TAGS[@]}")
+  for arch in "${ARCHES[@]}"; do
+    # Its platform, and its CMD, ENV and labels (which name its own records).
+    case $arch in
+      amd64)
+        platform=(--platform linux/amd64)
+        changes=(--change 'CMD ["bash"]' --change 'ENV LANG=ja_JP.UTF-8' --change 'LABEL mkimage-gen.build-record="rootfs.build.json"' --change 'LABEL mkimage-gen.checksums="rootfs.tar.xz.sha256"' --change 'LABEL mkimage-gen.manifest="rootfs.manifest"' --change 'LABEL mkimage-gen.provenance="rootfs.provenance.json"' --change 'LABEL mkimage-gen.sbom.cyclonedx="rootfs.cdx.json"' --change 'LABEL mkimage-gen.sbom.spdx="rootfs.spdx.json"' --change 'LABEL org.opencontainers.image.title="local/ubuntu-ja"')
+        ;;
+    esac
+    first=$IMAGE:${tags[0]}${ARCH_TAGS[$arch]}
+    run "$ENGINE" import "${changes[@]}" \
+      --change LABEL\ org.opencontainers.image.created="$BUILD_CREATED" --change LABEL\ org.opencontainers.image.version="$RELEASE_VERSION" \
+      "${platform[@]}" "$OUTPUT_DIR/${TARBALLS[$arch]}" "$first"
+    MADE_TAGS+=("$first")
+    for tag in "${tags[@]:1}"; do
+      run "$ENGINE" tag "$first" "$IMAGE:$tag${ARCH_TAGS[$arch]}"
+      MADE_TAGS+=("$IMAGE:$tag${ARCH_TAGS[$arch]}")
+    done
+  done
+}
+
+main() {
+  parse_args "$@"
+  if [[ -n $HOOK_STAGE ]]; then
+    die "--hook is how mmdebstrap calls a script back; this one builds with debootstrap"
+  fi
+  preflight
+  require_tool debootstrap debootstrap
+  require_tool chroot coreutils
+  require_tool mount mount
+  require_tool tar tar
+  require_tool sha256sum coreutils
+  require_tool xz xz-utils
+  require_tool docker docker.io
+  require_tool gpgv gpgv
+  require_file /usr/share/keyrings/ubuntu-archive-keyring.gpg ubuntu-keyring
+  require_file /usr/lib/apt/apt-helper apt
+  check_preflight
+  make_work_dir
+  # Only this build decides the timestamp it records, never the caller's environment.
+  unset SOURCE_DATE_EPOCH
+  [[ -z $EPOCH ]] || export SOURCE_DATE_EPOCH=$EPOCH
+  step 1/13 'release files (SOURCE_DATE_EPOCH)' release_date
+  local arch
+  for arch in "${ARCHES[@]}"; do
+    builds_arch "$arch" || continue
+    select_arch "$arch"
+    reuse_result
+    if ((REUSED)); then continue; fi
+    step 2/13 'debootstrap precise' bootstrap
+    step 3/13 'docker tweaks' write_tweaks
+    step 4/13 'divert initctl' divert_initctl
+    step 5/13 'apt sources' apt_sources
+    step 6/13 'update and dist-upgrade' apt_upgrade
+    step 7/13 locales locales
+    step 8/13 'apt clean' apt_clean
+    step 9/13 finalize finalize
+    step 10/13 tarball tarball
+    step 11/13 'manifest, SBOMs, build record, provenance' records
+    step 12/13 publish publish
+    keep_result
+  done
+  ARCH_LABEL=''
+  step 13/13 'docker import' import_image
+  report
+}
+
+# The runtime: what the steps and main call. Its first lines set the state they share.
 # ---- state: the variables the helpers and steps share, set by the options and the build ----
 DRY_RUN=0
 UNDO_TWEAKS=0
@@ -1212,721 +1929,5 @@ check_buildkit() {
   done
 }
 # ---- end of buildkit ----
-
-# ---- the steps, in the order they run; each says why it is there ----
-
-# The Release files the build reads, those of the extra repositories too, fetched before
-# it and each checked with gpgv against the keyring the build trusts it with (KEYRING,
-# or the repository's own key): the result cache compares them, the records list each
-# one's Date and sha256, and the newest Date becomes SOURCE_DATE_EPOCH, the time the
-# tarball claims for whatever the build created. No package is newer, and the same
-# mirror content gives the same value, so two builds give the same bytes. While the
-# build runs, check_apt_lists proves that apt and the bootstrap read these very files.
-release_date() {
-  local i file line stamp newest=0 keyring name names
-  local -a fetch=() detached=() dates=() stamps=() sums=() urls=() files=() prefixes=()
-  for i in "${!RELEASE_DISTS[@]}"; do
-    fetch+=("${RELEASE_DISTS[i]}/InRelease" "$WORK_DIR/InRelease-$i")
-  done
-  # One apt-helper fetches them all, side by side; an archive without InRelease has
-  # Release and its detached signature, Release.gpg, fetched next.
-  run env "${PROXY_ENV[@]}" "$APT_HELPER" -o APT::Sandbox::User=root download-file "${fetch[@]}" || true
-  for i in "${!RELEASE_DISTS[@]}"; do
-    if ((DRY_RUN)) || [[ -s $WORK_DIR/InRelease-$i ]]; then
-      urls[i]=${RELEASE_DISTS[i]}/InRelease files[i]=$WORK_DIR/InRelease-$i
-    else
-      urls[i]=${RELEASE_DISTS[i]}/Release files[i]=$WORK_DIR/Release-$i
-      detached+=("${urls[i]}" "${files[i]}" "${urls[i]}.gpg" "${files[i]}.gpg")
-    fi
-  done
-  ((${#detached[@]} == 0)) || run env "${PROXY_ENV[@]}" "$APT_HELPER" -o APT::Sandbox::User=root download-file "${detached[@]}"
-  for i in "${!RELEASE_DISTS[@]}"; do
-    keyring=$KEYRING
-    [[ -z ${RELEASE_KEYRINGS[i]} ]] || keyring=$WORK_DIR/keyring-${RELEASE_KEYRINGS[i]}.gpg
-    verify_release "${urls[i]}" "${files[i]}" "$keyring"
-  done
-  if ((DRY_RUN)); then
-    newest='<newest Release date>'
-    printf '+ write %s\n' "$BUILD_TMP/release-files"
-  else
-    for i in "${!files[@]}"; do
-      dates[i]=''
-      while IFS= read -r line; do
-        if [[ $line == 'Date: '* ]]; then
-          dates[i]=${line#Date: }
-          break
-        fi
-      done < "${files[i]}.signed"
-      [[ -n ${dates[i]} ]] || die "no Date in ${urls[i]}"
-    done
-    # One date and one sha256sum for all of them.
-    mapfile -t stamps < <(printf '%s\n' "${dates[@]}" | date -u -f - +%s)
-    ((${#stamps[@]} == ${#dates[@]})) || die "a Release file's Date is not a date: ${dates[*]}"
-    # (sha256sum starts a line with \ when it escapes the file's name.)
-    mapfile -t sums < <(sha256sum -- "${files[@]}")
-    # URL, Date, sha256 and the names apt and the bootstrap keep it under in the rootfs.
-    file=$BUILD_TMP/release-files
-    : > "$file"
-    for i in "${!files[@]}"; do
-      line=${sums[i]%% *}
-      read -r -a prefixes <<< "${RELEASE_LISTS[i]}"
-      names=''
-      for name in "${prefixes[@]}"; do names+="${names:+ }$name${urls[i]##*/}"; done
-      printf '%s\t%s\t%s\t%s\n' "${urls[i]}" "${dates[i]}" "${line#\\}" "$names" >> "$file"
-      stamp=${stamps[i]}
-      ((stamp <= newest)) || newest=$stamp
-    done
-    # The hook stages read it too, as another user in mode unshare.
-    chmod 0644 "$file"
-  fi
-  RELEASE_EPOCH=$newest
-  export SOURCE_DATE_EPOCH=$newest
-  printf 'mkimage: SOURCE_DATE_EPOCH=%s\n' "$SOURCE_DATE_EPOCH"
-}
-
-# verify_release URL FILE KEYRING: gpgv checks FILE, an InRelease (signed inline) or a
-# Release beside its FILE.gpg, against KEYRING; its signed text goes to FILE.signed. Only
-# a good signature counts (VALIDSIG), also by a key that expired since, as debootstrap
-# counts it for old releases.
-verify_release() {
-  local url=$1 file=$2 status
-  local -a args=(--status-fd 1 --ignore-time-conflict --keyring "$3")
-  if [[ $url == */InRelease ]]; then args+=(--output "$file.signed" "$file"); else args+=("$file.gpg" "$file"); fi
-  if ((DRY_RUN)); then
-    show gpgv "${args[@]}"
-    return 0
-  fi
-  status=$(gpgv "${args[@]}" 2> /dev/null || true)
-  if [[ $status != *'[GNUPG:] VALIDSIG '* || $status == *'[GNUPG:] BADSIG '* ]]; then
-    die "$url: no good signature by a key of $3; the build would not trust it either"
-  fi
-  [[ $url == */InRelease ]] || cp -- "$file" "$file.signed"
-}
-
-# debootstrap installs the variant into a fresh root filesystem from the chosen mirror.
-# minbase is the Essential packages plus apt; the network package rides along because a
-# container without `ip` cannot configure its network. dpkg skips its sync() calls
-# (DPKG_FORCE=unsafe-io) for this throwaway build.
-bootstrap() {
-  local script=/usr/share/debootstrap/scripts/$SUITE
-  # A suite newer than the host's debootstrap builds with the script its successors share.
-  [[ -e $script ]] || script=/usr/share/debootstrap/scripts/$FALLBACK_SCRIPT
-  local -a args=()
-  args+=(--verbose --arch="$ARCH" --keyring="$KEYRING" --components="$(join_by , "${COMPONENTS[@]}")")
-  args+=(--variant="$VARIANT")
-  args+=(--include="$(join_by , "${INCLUDE[@]}")")
-  # --package-cache: debootstrap keeps and reuses the .debs it downloads there.
-  [[ -z $PACKAGE_CACHE ]] || args+=(--cache-dir="$PACKAGE_CACHE")
-  [[ -z $PACKAGE_CACHE ]] || run mkdir -p "$PACKAGE_CACHE"
-  run env "${PROXY_ENV[@]}" DPKG_FORCE=unsafe-io debootstrap "${args[@]}" "$SUITE" "$ROOTFS" "$MIRROR" "$script"
-  # debootstrap keeps the Release file it checked and installed from.
-  check_apt_lists
-  mount_chroot_fs
-}
-
-# The Docker tweaks: without them package scripts try to start services, dpkg syncs
-# after every file, and every layer keeps the .debs it downloaded.
-write_tweaks() {
-  # invoke-rc.d asks this before starting a service; 101 = not allowed, so installs start no daemons
-  write_file /usr/sbin/policy-rc.d 0755 '#!/bin/sh
-exit 101
-'
-  # dpkg calls sync() after every unpack; a throwaway build does not need it and apt gets much faster
-  write_file /etc/dpkg/dpkg.cfg.d/02apt-speedup 0644 'force-unsafe-io
-'
-  # delete downloaded .debs after every dpkg run and keep no binary package caches, so no layer keeps them
-  write_file /etc/apt/apt.conf.d/no-cache 0644 'DPkg::Post-Invoke {"/bin/rm -f /var/cache/apt/archives/*.deb || true";};
-Dir::Cache::pkgcache "";
-Dir::Cache::srcpkgcache "";
-'
-  # skip translated package descriptions: smaller lists, faster updates
-  write_file /etc/apt/apt.conf.d/docker-no-languages 0644 'Acquire::Languages "none";
-'
-  # keep package lists gzipped on disk
-  write_file /etc/apt/apt.conf.d/docker-gzip-indexes 0644 'Acquire::GzipIndexes "true";
-Acquire::CompressionTypes::Order:: "gz";
-'
-  # let autoremove drop packages that are only suggested
-  write_file /etc/apt/apt.conf.d/docker-autoremove-suggests 0644 'Apt::AutoRemove::SuggestsImportant "false";
-'
-}
-
-# upstart's initctl talks to an init that does not run in a container: divert the real
-# one aside, so upgrades do not bring it back, and put a no-op in its place.
-divert_initctl() {
-  in_chroot dpkg-divert --local --rename --add /sbin/initctl
-  rootfs_link /bin/true /sbin/initctl
-}
-
-# The bootstrap writes only the release itself; add -updates and -security so the
-# image gets fixes, from the same nearby mirror.
-apt_sources() {
-  # one-line sources, the format this release writes itself
-  write_file /etc/apt/sources.list 0644 'deb http://old-releases.ubuntu.com/ubuntu precise main universe
-deb http://old-releases.ubuntu.com/ubuntu precise-updates main universe
-deb http://old-releases.ubuntu.com/ubuntu precise-security main universe
-'
-  # this release lives in the archive of ended releases, whose Release files have expired
-  write_file /etc/apt/apt.conf.d/docker-archived 0644 'Acquire::Check-Valid-Until "false";
-'
-}
-
-# Read the new sources, then bring every package up to the latest security and point release.
-apt_upgrade() {
-  in_chroot apt-get update
-  check_apt_lists
-  in_chroot apt-get -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold dist-upgrade
-}
-
-# Locales to generate, and the image's default LANG.
-locales() {
-  # Ubuntu generates locales by name with locale-gen, from the locales package.
-  in_chroot apt-get -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install --no-install-recommends locales
-  in_chroot locale-gen ja_JP.EUC-JP ja_JP.UTF-8
-  in_chroot update-locale LANG=ja_JP.UTF-8
-}
-
-# Empty apt's package cache and lists: the image does not need the .debs it was built
-# from, and derived images run apt-get update before they install, as careful Dockerfiles do.
-# apt-get clean removes only the binary caches apt is configured to keep, and the no-cache
-# tweak configures none: those the bootstrap's apt wrote before it (mmdebstrap) go by name.
-apt_clean() {
-  in_chroot apt-get clean
-  rootfs_rm /var/cache/apt/pkgcache.bin /var/cache/apt/srcpkgcache.bin
-  # The lists as the last apt-get update left them, before they go.
-  check_apt_lists
-  rootfs_rm -r '/var/lib/apt/lists/*'
-}
-
-# Leave nothing of this build or this host in the image: debootstrap copied the host's
-# resolv.conf and hostname (a container gets its own), logs and caches record the build,
-# and a machine-id must be made by each machine, not shared by every container.
-finalize() {
-  # Lists the image keeps (clean: false) are the ones the build read last.
-  check_apt_lists
-  # With --undo-tweaks, the Docker tweaks go back out: init scripts may start daemons again, dpkg syncs, apt keeps what it downloads.
-  ((UNDO_TWEAKS == 0)) || in_chroot rm -f /usr/sbin/policy-rc.d
-  ((UNDO_TWEAKS == 0)) || in_chroot rm -f /sbin/initctl
-  ((UNDO_TWEAKS == 0)) || in_chroot dpkg-divert --local --rename --remove /sbin/initctl
-  ((UNDO_TWEAKS == 0)) || in_chroot rm -f /etc/dpkg/dpkg.cfg.d/02apt-speedup
-  ((UNDO_TWEAKS == 0)) || in_chroot rm -f /etc/apt/apt.conf.d/no-cache
-  write_file /etc/resolv.conf 0644 ''
-  write_file /etc/hostname 0644 ''
-  rootfs_absent /etc/machine-id || write_file /etc/machine-id 0444 ''
-  rootfs_empty /run /tmp
-  # The patterns match in the rootfs, not here.
-  rootfs_rm /var/log/dpkg.log /var/log/alternatives.log /var/log/bootstrap.log '/var/log/apt/*.log' /var/log/apt/eipp.log.xz /var/cache/ldconfig/aux-cache /var/lib/dbus/machine-id '/var/cache/debconf/*-old' '/var/lib/dpkg/*-old'
-}
-
-# Pack the root filesystem: numeric owners, so uids stay right on any host;
-# sorted entries and mtimes clamped to SOURCE_DATE_EPOCH, so the same packages give the
-# same bytes. Written under a temporary name, published with its records.
-tarball() {
-  unmount_chroot_fs
-  local version_file
-  rootfs_resolve version_file "$VERSION_FILE"
-  read_release_version "$version_file"
-  run mkdir -p "$OUTPUT_DIR"
-  partial "$TARBALL"
-  TMP_TARBALL=$PARTIAL
-  local -a tar_args=()
-  tar_args+=(--numeric-owner --one-file-system -C "$ROOTFS")
-  # shellcheck disable=SC2054 # the commas are tar's, inside one word
-  tar_args+=(--sort=name --mtime=@"$SOURCE_DATE_EPOCH" --clamp-mtime --format=posix --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime)
-  pack_to "$TMP_TARBALL" tar "${tar_args[@]}" -c .
-  # The records list the packages from dpkg's own database in the packed tree.
-  rootfs_resolve PACKAGES_DB /var/lib/dpkg
-}
-
-# The records of this build, written beside the tarball and published with it:
-# - the package manifest: one line per installed package, tab-separated (name, version,
-#   architecture, source package, source version), sorted by name and architecture;
-# - SPDX 2.3 and CycloneDX 1.6 SBOMs of those packages, with package URLs and what
-#   each depends on;
-# - the build record: config checksum, this script's sha256 and the options that change
-#   the image, mkimage-gen and host tool versions, mirrors and extra repositories, the
-#   Release files the build read, SOURCE_DATE_EPOCH, the tarball's sha256 and size, the tags;
-# - an in-toto statement with SLSA provenance for the tarball, from the build record.
-# Only bash, sort, date and sha256sum write them, from what the build read, so the same
-# packages and Release files give the same bytes. A drift check compares the manifest
-# with the expected one here, before anything is published.
-records() {
-  local name
-  # What dpkg-query lists of each package (the plan's PACKAGE_FIELDS).
-  # shellcheck disable=SC2016 # dpkg-query's own ${Field} syntax, not the shell's
-  local fields='${Package};${Version};${Architecture};${Source};${Status};${Provides};${Pre-Depends};${Depends}\n'
-  # The tags and the creation time the import and bake use (they name the release version).
-  build_facts
-  # The tarball's sha256, read once: the records and its checksum file both name it.
-  TARBALL_SHA=$(sha256_of "$TMP_TARBALL")
-  if ((DRY_RUN)); then
-    show dpkg-query --admindir="$PACKAGES_DB" -W -f "$fields"
-    for name in "${RECORDS[@]}"; do
-      partial "$name"
-      printf '+ write %s\n' "$PARTIAL"
-    done
-    [[ -z $EXPECT_FILE ]] || show diff -u "$EXPECT_FILE" "$OUTPUT_DIR/.partial-$MANIFEST"
-    return 0
-  fi
-  # The host tools' versions, which the build record and the provenance both list, and
-  # the Release files this architecture's build read.
-  local host_tools releases
-  host_tool_versions
-  self_sha
-  host_tools=$(host_tools_json)
-  releases=$(arch_release_rows)
-  local -a pkg_name=() pkg_version=() pkg_arch=() pkg_source=() pkg_source_version=() pkg_purl=() pkg_id=() pkg_deps=()
-  # The host's dpkg-query reads the image's own database (the rootfs's, or the copy
-  # mmdebstrap handed out), so no command runs in the image for it.
-  dpkg-query --admindir="$PACKAGES_DB" -W -f "$fields" > "$WORK_DIR/packages-$ARCH"
-  read_packages "$WORK_DIR/packages-$ARCH"
-  local tarball_sha tarball_size when stamp
-  tarball_sha=$TARBALL_SHA
-  tarball_size=$(stat -c %s -- "$TMP_TARBALL")
-  stamp=${SOURCE_DATE_EPOCH:-$RELEASE_EPOCH}
-  when=$(date -u -d "@$stamp" +%Y-%m-%dT%H:%M:%SZ)
-  local -a tags=()
-  if [[ -n $ENGINE ]]; then
-    for name in "${TAGS[@]}" "${RELEASE_TAGS[@]}"; do tags+=("$IMAGE:$name${ARCH_TAGS[$ARCH]}"); done
-  fi
-  partial "$MANIFEST"
-  write_manifest > "$PARTIAL"
-  if [[ -n $EXPECT_FILE ]] && ! diff -u --label "expected $EXPECT_FILE" --label "built $MANIFEST" "$EXPECT_FILE" "$PARTIAL" >&2; then
-    die "the image's packages differ from $EXPECT_FILE (above); nothing was published. If the change is wanted: mkimage-gen refresh-manifest"
-  fi
-  partial "$SPDX"
-  write_spdx > "$PARTIAL"
-  partial "$CYCLONEDX"
-  write_cyclonedx > "$PARTIAL"
-  partial "$BUILD_RECORD"
-  write_build_record > "$PARTIAL"
-  partial "$PROVENANCE"
-  write_provenance > "$PARTIAL"
-}
-
-# dpkg's list -> the pkg_* arrays, sorted by name and architecture; only
-# installed packages count. A package's dependencies are the indices of the installed
-# packages (or providers) that satisfy each Depends and Pre-Depends group.
-read_packages() {
-  local name version arch source status provides predeps depends i j group alt dep purl repo
-  local -A by_name=() provider=() from_repository=()
-  # What the extra repositories' indexes listed (check_apt_lists): name, version, architecture, repository.
-  if [[ -f $BUILD_TMP/repository-packages-$ARCH ]]; then
-    while IFS=$'\t' read -r name version arch repo; do
-      from_repository["$name $version $arch"]=$repo
-    done < "$BUILD_TMP/repository-packages-$ARCH"
-  fi
-  while IFS=';' read -r name version arch source status provides predeps depends; do
-    [[ $status == *' installed' ]] || continue
-    i=${#pkg_name[@]}
-    pkg_name+=("$name")
-    pkg_version+=("$version")
-    pkg_arch+=("$arch")
-    if [[ $source == *' ('*')' ]]; then
-      pkg_source+=("${source%% *}")
-      dep=${source#* (}
-      pkg_source_version+=("${dep%)}")
-    else
-      pkg_source+=("${source:-$name}")
-      pkg_source_version+=("$version")
-    fi
-    # A package the distro publishes is the distro's (pkg:deb/debian/...); one an extra
-    # repository's index lists at its installed version is that repository's: its name as
-    # the vendor, its URL as repository_url, as the purl spec asks for another repository.
-    repo=${from_repository["$name $version $arch"]:-}
-    if [[ -n $repo ]]; then
-      make_purl purl "${REPOSITORIES[repo]}" "$name" "$version" arch "$arch" repository_url "${REPOSITORY_URIS[repo]}"
-    else
-      make_purl purl "$DISTRO" "$name" "$version" arch "$arch" distro "$DISTRO-$DISTRO_VERSION"
-    fi
-    pkg_purl+=("$purl")
-    pkg_id+=("SPDXRef-Package-${name//+/P}-$arch")
-    pkg_deps+=("$predeps, $depends")
-    [[ -n ${by_name[$name]:-} ]] || by_name[$name]=$i
-    local -a provided=()
-    IFS=',' read -r -a provided <<< "$provides"
-    for alt in "${provided[@]}"; do
-      alt=${alt#"${alt%%[! ]*}"}
-      alt=${alt%% *}
-      [[ -z $alt || -n ${provider[$alt]:-} ]] || provider[$alt]=$i
-    done
-  done < <(sort -t ';' -k1,1 -k3,3 -- "$1")
-  for i in "${!pkg_name[@]}"; do
-    local -a groups=() alts=() found=()
-    IFS=',' read -r -a groups <<< "${pkg_deps[i]}"
-    for group in "${groups[@]}"; do
-      IFS='|' read -r -a alts <<< "$group"
-      for alt in "${alts[@]}"; do
-        alt=${alt#"${alt%%[! ]*}"}
-        alt=${alt%% *}
-        alt=${alt%%:*}
-        [[ -n $alt ]] || continue
-        j=${by_name[$alt]:-${provider[$alt]:-}}
-        if [[ -n $j ]]; then
-          [[ $j == "$i" ]] || found[j]=1
-          break
-        fi
-      done
-    done
-    # An indexed array lists its indices in ascending order: the dependencies, sorted, once each.
-    pkg_deps[i]=${!found[*]}
-  done
-}
-
-# make_purl VAR VENDOR NAME VERSION [KEY VALUE]...: a package URL of type deb into VAR,
-# qualifiers in the order given (sorted by key, as the canonical form wants them).
-make_purl() {
-  local -n _purl=$1
-  local _part
-  purl_encode _part "$2"
-  _purl="pkg:deb/$_part"
-  purl_encode _part "$3"
-  _purl+="/$_part"
-  purl_encode _part "$4"
-  _purl+="@$_part"
-  shift 4
-  local _sep='?'
-  while (($# >= 2)); do
-    purl_encode _part "$2"
-    _purl+="$_sep$1=$_part"
-    _sep='&'
-    shift 2
-  done
-}
-
-# purl_encode VAR VALUE: VALUE percent-encoded as the purl spec's "Character encoding"
-# says, into VAR: letters, digits, '.', '-', '_', '~' and ':' stay (a colon is never
-# encoded: pkg:deb/debian/attr@1:2.4.47-2%2Bb1), every other byte becomes %XX. No
-# subshell: it runs for every part of every package.
-purl_encode() {
-  local -n _enc_out=$1
-  local _enc_s=$2 _enc_c _enc_hex LC_ALL=C
-  if [[ $_enc_s =~ ^[A-Za-z0-9._~:-]*$ ]]; then
-    _enc_out=$_enc_s
-    return 0
-  fi
-  _enc_out=''
-  while [[ -n $_enc_s ]]; do
-    _enc_c=${_enc_s:0:1}
-    _enc_s=${_enc_s:1}
-    if [[ $_enc_c == [A-Za-z0-9._~:-] ]]; then
-      _enc_out+=$_enc_c
-    else
-      printf -v _enc_hex '%%%02X' "'$_enc_c"
-      _enc_out+=$_enc_hex
-    fi
-  done
-}
-
-# name, version, architecture, source package, source version; one line each.
-write_manifest() {
-  local i
-  for i in "${!pkg_name[@]}"; do
-    printf '%s\t%s\t%s\t%s\t%s\n' "${pkg_name[i]}" "${pkg_version[i]}" "${pkg_arch[i]}" "${pkg_source[i]}" "${pkg_source_version[i]}"
-  done
-}
-
-# A UUID made from the tarball's checksum and a label: the same build, the same id.
-stable_uuid() {
-  local h
-  h=$(printf '%s %s' "$tarball_sha" "$1" | sha256sum)
-  printf '%s-%s-5%s-8%s-%s' "${h:0:8}" "${h:8:4}" "${h:13:3}" "${h:17:3}" "${h:20:12}"
-}
-
-write_spdx() {
-  local i j image name version id purl source dep
-  json_string image "$IMAGE"
-  json_string name "$IMAGE:$SUITE packages"
-  printf '{\n  "spdxVersion": "SPDX-2.3",\n  "dataLicense": "CC0-1.0",\n  "SPDXID": "SPDXRef-DOCUMENT",\n'
-  printf '  "name": %s,\n  "documentNamespace": "urn:uuid:%s",\n' "$name" "$(stable_uuid spdx)"
-  json_string name "Tool: ${GENERATOR/ /-}"
-  printf '  "creationInfo": {"created": "%s", "creators": [%s]},\n' "$when" "$name"
-  printf '  "documentDescribes": ["SPDXRef-Image"],\n  "packages": [\n'
-  json_string version "$SUITE"
-  json_string name "$TARBALL"
-  printf '    {"SPDXID": "SPDXRef-Image", "name": %s, "versionInfo": %s, "packageFileName": %s, "downloadLocation": "NOASSERTION", "filesAnalyzed": false, "primaryPackagePurpose": "OPERATING_SYSTEM", "checksums": [{"algorithm": "SHA256", "checksumValue": "%s"}]}' \
-    "$image" "$version" "$name" "$tarball_sha"
-  for i in "${!pkg_name[@]}"; do
-    json_string name "${pkg_name[i]}"
-    json_string version "${pkg_version[i]}"
-    json_string id "${pkg_id[i]}"
-    json_string purl "${pkg_purl[i]}"
-    json_string source "built from source package ${pkg_source[i]} ${pkg_source_version[i]}"
-    printf ',\n    {"SPDXID": %s, "name": %s, "versionInfo": %s, "downloadLocation": "NOASSERTION", "filesAnalyzed": false, "sourceInfo": %s, "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl", "referenceLocator": %s}]}' \
-      "$id" "$name" "$version" "$source" "$purl"
-  done
-  printf '\n  ],\n  "relationships": [\n'
-  printf '    {"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES", "relatedSpdxElement": "SPDXRef-Image"}'
-  for i in "${!pkg_name[@]}"; do
-    json_string id "${pkg_id[i]}"
-    printf ',\n    {"spdxElementId": "SPDXRef-Image", "relationshipType": "CONTAINS", "relatedSpdxElement": %s}' "$id"
-  done
-  for i in "${!pkg_name[@]}"; do
-    json_string id "${pkg_id[i]}"
-    for j in ${pkg_deps[i]}; do
-      json_string dep "${pkg_id[j]}"
-      printf ',\n    {"spdxElementId": %s, "relationshipType": "DEPENDS_ON", "relatedSpdxElement": %s}' "$id" "$dep"
-    done
-  done
-  printf '\n  ]\n}\n'
-}
-
-write_cyclonedx() {
-  local i j name version purl source tool sep list dep
-  json_string tool "${GENERATOR#* }"
-  printf '{\n  "bomFormat": "CycloneDX",\n  "specVersion": "1.6",\n  "serialNumber": "urn:uuid:%s",\n  "version": 1,\n' "$(stable_uuid cyclonedx)"
-  json_string name "$IMAGE"
-  json_string version "$SUITE"
-  printf '  "metadata": {\n    "timestamp": "%s",\n    "tools": {"components": [{"type": "application", "name": "mkimage-gen", "version": %s}]},\n' "$when" "$tool"
-  printf '    "component": {"type": "container", "bom-ref": "image", "name": %s, "version": %s, "hashes": [{"alg": "SHA-256", "content": "%s"}]}\n  },\n' \
-    "$name" "$version" "$tarball_sha"
-  printf '  "components": ['
-  sep=''
-  for i in "${!pkg_name[@]}"; do
-    json_string name "${pkg_name[i]}"
-    json_string version "${pkg_version[i]}"
-    json_string purl "${pkg_purl[i]}"
-    json_string source "${pkg_source[i]} ${pkg_source_version[i]}"
-    printf '%s\n    {"type": "library", "bom-ref": %s, "name": %s, "version": %s, "purl": %s, "properties": [{"name": "mkimage-gen:source", "value": %s}]}' \
-      "$sep" "$purl" "$name" "$version" "$purl" "$source"
-    sep=','
-  done
-  printf '\n  ],\n  "dependencies": [\n    {"ref": "image", "dependsOn": ['
-  sep=''
-  for i in "${!pkg_name[@]}"; do
-    json_string purl "${pkg_purl[i]}"
-    printf '%s%s' "$sep" "$purl"
-    sep=', '
-  done
-  printf ']}'
-  for i in "${!pkg_name[@]}"; do
-    json_string purl "${pkg_purl[i]}"
-    list=''
-    for j in ${pkg_deps[i]}; do
-      json_string dep "${pkg_purl[j]}"
-      list+="${list:+, }$dep"
-    done
-    printf ',\n    {"ref": %s, "dependsOn": [%s]}' "$purl" "$list"
-  done
-  printf '\n  ]\n}\n'
-}
-
-# A JSON list of strings, one per argument.
-json_list() {
-  local item quoted out=''
-  for item in "$@"; do
-    json_string quoted "$item"
-    out+="${out:+, }$quoted"
-  done
-  printf '[%s]' "$out"
-}
-
-# The host packages that did the build, with their versions (host_tool_versions, the
-# same lookup the result cache compares).
-host_tools_json() {
-  local pkg name version sep=''
-  host_tool_versions
-  for pkg in "${HOST_TOOL_PACKAGES[@]}"; do
-    json_string name "$pkg"
-    json_string version "${HOST_TOOL_VERSIONS[$pkg]}"
-    printf '%s{"package": %s, "version": %s}' "$sep" "$name" "$version"
-    sep=', '
-  done
-}
-
-# The Release files this architecture's build read, as release_date checked them: URL,
-# Date, sha256. Each must have been found, the same, where apt or the bootstrap keeps it
-# (check_apt_lists), or the records would name a file the build did not read.
-arch_release_rows() {
-  local url date sum names
-  while IFS=$'\t' read -r url date sum names; do
-    [[ " ${ARCH_RELEASES[$ARCH]} " == *" ${url%/*} "* ]] || continue
-    grep -qxF -- "$url" "$BUILD_TMP/release-read-$ARCH" 2> /dev/null \
-      || die "the build of $ARCH did not read $url where apt keeps it, so its records cannot name it"
-    printf '%s\t%s\t%s\n' "$url" "$date" "$sum"
-  done < "$BUILD_TMP/release-files"
-}
-
-# Those Release files as JSON objects (build record: url, date, sha256; provenance: a
-# resolved dependency).
-release_files_json() {
-  local url date sum sep=''
-  while IFS=$'\t' read -r url date sum; do
-    [[ -n $url ]] || continue
-    json_string url "$url"
-    json_string date "$date"
-    if [[ $1 == record ]]; then
-      printf '%s\n    {"url": %s, "date": %s, "sha256": "%s"}' "$sep" "$url" "$date" "$sum"
-    else
-      printf ',\n        {"uri": %s, "digest": {"sha256": "%s"}, "annotations": {"date": %s}}' "$url" "$sum" "$date"
-    fi
-    sep=','
-  done <<< "$releases"
-}
-
-# The extra repositories, by name and URL.
-repositories_json() {
-  local i name url sep=''
-  for i in "${!REPOSITORIES[@]}"; do
-    json_string name "${REPOSITORIES[i]}"
-    json_string url "${REPOSITORY_URIS[i]}"
-    printf '%s{"name": %s, "url": %s}' "$sep" "$name" "$url"
-    sep=', '
-  done
-}
-
-# The options of this run that change the image (the config's mode unless --mode).
-options_json() {
-  local mode undo=false builder=''
-  json_string mode "$BUILD_MODE"
-  ((UNDO_TWEAKS == 0)) || undo=true
-  # --buildkit: the build ran inside a BuildKit build container.
-  ((IN_BUILDKIT == 0)) || builder=', "builtOn": "buildkit"'
-  printf '{"mode": %s, "undoTweaks": %s%s}' "$mode" "$undo" "$builder"
-}
-
-# Records already written, by name and sha256 (the build record lists the SBOMs and the
-# manifest; the provenance has them and the build record as subjects).
-records_json() {
-  local i quoted sep='' line
-  local -a names=("$@") files=("${@/#/$OUTPUT_DIR/.partial-}") sums=()
-  # One sha256sum for all; it prefixes a line with \ when it escapes the file's name.
-  while read -r line; do sums+=("${line#\\}"); done < <(sha256sum -- "${files[@]}")
-  for i in "${!files[@]}"; do
-    json_string quoted "${names[i]}"
-    printf '%s\n    {"name": %s, "digest": {"sha256": "%s"}}' "$sep" "$quoted" "${sums[i]%% *}"
-    sep=','
-  done
-}
-
-write_build_record() {
-  local q config image tarball snapshot epoch version
-  json_string config "$CONFIG"
-  json_string image "$IMAGE"
-  json_string tarball "$TARBALL"
-  json_string version "$RELEASE_VERSION"
-  json_string q "$GENERATOR"
-  snapshot=null
-  [[ -z $SNAPSHOT ]] || json_string snapshot "$SNAPSHOT"
-  epoch=${SOURCE_DATE_EPOCH:-null}
-  printf '{\n  "generator": %s,\n  "config": {"from": %s, "sha256": "%s"},\n' "$q" "$config" "$CONFIG_SHA256"
-  printf '  "script": {"name": "mkimage.sh", "sha256": "%s"},\n  "options": %s,\n' "$SCRIPT_SHA" "$(options_json)"
-  json_string q "$SUITE"
-  printf '  "image": {"name": %s, "suite": %s, "version": %s, ' "$image" "$q" "$version"
-  json_string q "$DISTRO"
-  printf '"distro": %s, ' "$q"
-  json_string q "$ARCH"
-  printf '"arch": %s, ' "$q"
-  json_string q "$VARIANT"
-  printf '"variant": %s},\n' "$q"
-  printf '  "hostTools": [%s],\n' "$host_tools"
-  printf '  "mirrors": %s,\n  "repositories": [%s],\n  "snapshot": %s,\n' "$(json_list "${ARCHIVES[@]}")" "$(repositories_json)" "$snapshot"
-  printf '  "releaseFiles": [%s\n  ],\n' "$(release_files_json record)"
-  printf '  "sourceDateEpoch": %s,\n' "$epoch"
-  printf '  "tarball": {"name": %s, "sha256": "%s", "size": %s},\n' "$tarball" "$tarball_sha" "$tarball_size"
-  printf '  "records": [%s\n  ],\n' "$(records_json "$MANIFEST" "$SPDX" "$CYCLONEDX")"
-  printf '  "tags": %s\n}\n' "$(json_list "${tags[@]}")"
-}
-
-write_provenance() {
-  local tarball config q snapshot=null
-  [[ -z $SNAPSHOT ]] || json_string snapshot "$SNAPSHOT"
-  json_string tarball "$TARBALL"
-  json_string config "$CONFIG"
-  printf '{\n  "_type": "https://in-toto.io/Statement/v1",\n  "subject": [\n    {"name": %s, "digest": {"sha256": "%s"}},%s\n  ],\n' \
-    "$tarball" "$tarball_sha" "$(records_json "$MANIFEST" "$SPDX" "$CYCLONEDX" "$BUILD_RECORD")"
-  printf '  "predicateType": "https://slsa.dev/provenance/v1",\n  "predicate": {\n    "buildDefinition": {\n'
-  printf '      "buildType": "urn:mkimage-gen:mkimage.sh:v1",\n'
-  json_string q "$IMAGE"
-  printf '      "externalParameters": {"config": %s, "image": %s, ' "$config" "$q"
-  json_string q "$SUITE"
-  printf '"suite": %s, ' "$q"
-  json_string q "$ARCH"
-  printf '"arch": %s, "snapshot": %s, "options": %s, "repositories": [%s]},\n' "$q" "$snapshot" "$(options_json)" "$(repositories_json)"
-  printf '      "internalParameters": {"sourceDateEpoch": %s, "hostTools": [%s]},\n' "${SOURCE_DATE_EPOCH:-null}" "$host_tools"
-  # What the build came from: the config (its validated settings), the script generated
-  # from it, and every Release file the build read.
-  printf '      "resolvedDependencies": [\n        {"name": %s, "digest": {"sha256": "%s"}},\n' "$config" "$CONFIG_SHA256"
-  printf '        {"name": "mkimage.sh", "digest": {"sha256": "%s"}}%s' "$SCRIPT_SHA" "$(release_files_json provenance)"
-  json_string q "$GENERATOR"
-  printf '\n      ]\n    },\n    "runDetails": {"builder": {"id": "urn:mkimage-gen:mkimage.sh", "version": {"mkimage-gen": %s}}}\n  }\n}\n' "$q"
-}
-
-# Publish the tarball and its records together: see publish_outputs.
-publish() {
-  publish_outputs
-}
-
-# Import the tarball and tag it: the configured tags, then those read in the rootfs (the
-# version, its major number, the dated tag). The image runs, sets and says (labels) what
-# the base Dockerfile does, and carries its architecture.
-import_image() {
-  local arch first tag
-  local -a platform changes tags=("${TAGS[@]}" "${RELEASE_TAGS[@]}")
-  for arch in "${ARCHES[@]}"; do
-    # Its platform, and its CMD, ENV and labels (which name its own records).
-    case $arch in
-      amd64)
-        platform=(--platform linux/amd64)
-        changes=(--change 'CMD ["bash"]' --change 'ENV LANG=ja_JP.UTF-8' --change 'LABEL mkimage-gen.build-record="rootfs.build.json"' --change 'LABEL mkimage-gen.checksums="rootfs.tar.xz.sha256"' --change 'LABEL mkimage-gen.manifest="rootfs.manifest"' --change 'LABEL mkimage-gen.provenance="rootfs.provenance.json"' --change 'LABEL mkimage-gen.sbom.cyclonedx="rootfs.cdx.json"' --change 'LABEL mkimage-gen.sbom.spdx="rootfs.spdx.json"' --change 'LABEL org.opencontainers.image.title="local/ubuntu-ja"')
-        ;;
-    esac
-    first=$IMAGE:${tags[0]}${ARCH_TAGS[$arch]}
-    run "$ENGINE" import "${changes[@]}" \
-      --change LABEL\ org.opencontainers.image.created="$BUILD_CREATED" --change LABEL\ org.opencontainers.image.version="$RELEASE_VERSION" \
-      "${platform[@]}" "$OUTPUT_DIR/${TARBALLS[$arch]}" "$first"
-    MADE_TAGS+=("$first")
-    for tag in "${tags[@]:1}"; do
-      run "$ENGINE" tag "$first" "$IMAGE:$tag${ARCH_TAGS[$arch]}"
-      MADE_TAGS+=("$IMAGE:$tag${ARCH_TAGS[$arch]}")
-    done
-  done
-}
-
-main() {
-  parse_args "$@"
-  if [[ -n $HOOK_STAGE ]]; then
-    die "--hook is how mmdebstrap calls a script back; this one builds with debootstrap"
-  fi
-  preflight
-  require_tool debootstrap debootstrap
-  require_tool chroot coreutils
-  require_tool mount mount
-  require_tool tar tar
-  require_tool sha256sum coreutils
-  require_tool xz xz-utils
-  require_tool docker docker.io
-  require_tool gpgv gpgv
-  require_file /usr/share/keyrings/ubuntu-archive-keyring.gpg ubuntu-keyring
-  require_file /usr/lib/apt/apt-helper apt
-  check_preflight
-  make_work_dir
-  # Only this build decides the timestamp it records, never the caller's environment.
-  unset SOURCE_DATE_EPOCH
-  [[ -z $EPOCH ]] || export SOURCE_DATE_EPOCH=$EPOCH
-  step 1/13 'release files (SOURCE_DATE_EPOCH)' release_date
-  local arch
-  for arch in "${ARCHES[@]}"; do
-    builds_arch "$arch" || continue
-    select_arch "$arch"
-    reuse_result
-    if ((REUSED)); then continue; fi
-    step 2/13 'debootstrap precise' bootstrap
-    step 3/13 'docker tweaks' write_tweaks
-    step 4/13 'divert initctl' divert_initctl
-    step 5/13 'apt sources' apt_sources
-    step 6/13 'update and dist-upgrade' apt_upgrade
-    step 7/13 locales locales
-    step 8/13 'apt clean' apt_clean
-    step 9/13 finalize finalize
-    step 10/13 tarball tarball
-    step 11/13 'manifest, SBOMs, build record, provenance' records
-    step 12/13 publish publish
-    keep_result
-  done
-  ARCH_LABEL=''
-  step 13/13 'docker import' import_image
-  report
-}
 
 main "$@"
