@@ -1,42 +1,64 @@
-// The steps of a minimal (profile) image: an mmdebstrap build side in the work dir, then
-// the image's rootfs assembled from it in a fresh folder. Which packages, accounts and
-// files are decided here; the templates only lay out the commands.
+// The steps of a minimal (profile) image: an mmdebstrap build side in the work dir that
+// only downloads and extracts the profile's packages and what they depend on (no dpkg
+// run, no maintainer scripts), then the image's rootfs assembled from it in a fresh
+// folder. Which packages, arguments, accounts and files are decided here; the templates
+// only lay out the commands, and the ledger part takes the same argument lists.
 import { NONROOT_UID, PROFILE_GROUP, PROFILE_PASSWD } from '../releases/minimal.js';
-import { commandLedger } from './commands.js';
+import { commandLedger, type Word } from './commands.js';
 import type { LedgerWriter } from './ledger-entry.js';
 import type { Resolved } from './resolve.js';
+import { MERGED_USR_HOOK } from './script.js';
 import { packed, proxyEnv, withCache } from './shell-steps.js';
 import type { StepSpec } from './steps.js';
 
 const lines = (items: readonly string[]) => items.map((line) => `${line}\n`).join('');
 
-/** The image's CA bundle: written on the build side by ca-certificates' update-ca-certificates. */
+/** The image's CA bundle: joined by minimal_ca_bundle from ca-certificates' files, as update-ca-certificates joins them. */
 export const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+
+/** Where in the build side the extract hook lists the .debs mmdebstrap extracted (one path a line, as apt chose them). */
+export const EXTRACTED_DEBS = '/extracted-debs';
+
+/**
+ * mmdebstrap's options for the build side. The extract variant downloads the --include
+ * packages and their dependencies (apt-get install) and extracts them, nothing more: no
+ * dpkg, no maintainer scripts, no essential set. The extract hook writes the list of
+ * the .debs it extracted, from which minimal_rootfs takes each package's files and status.
+ */
+export function minimalBuildArgs(r: Resolved): Word[] {
+  const s = r.settings;
+  const args: Word[] = ['--mode=root', '--format=directory', '--variant=extract', '--arch', { ref: 'ARCH', suffix: '' }, `--keyring=${r.hostKeyring}`];
+  args.push(`--components=${s.components.join(',')}`, `--hook-dir=${MERGED_USR_HOOK}`, `--include=${r.include.join(',')}`, '--skip=cleanup/apt');
+  args.push(`--extract-hook=printf '%s\\n' $MMDEBSTRAP_ESSENTIAL > "$1${EXTRACTED_DEBS}"`);
+  // The Release files are old on purpose (a snapshot): no Valid-Until check.
+  if (r.noValidUntil.build) args.push('--aptopt=Acquire::Check-Valid-Until "false"');
+  return args;
+}
+
+/** In a build container (--buildkit) nothing may be mounted: mmdebstrap leaves /proc and /sys alone. */
+export const BUILDKIT_ARGS: readonly Word[] = ['--skip=chroot/mount'];
 
 export function minimalSteps(r: Resolved): StepSpec[] {
   const profile = r.profile!;
   const s = r.settings;
   const build = {
-    noValidUntil: r.noValidUntil.build,
+    args: minimalBuildArgs(r),
+    buildkitArgs: BUILDKIT_ARGS,
   };
   const rootfs = {
-    packages: profile.packages.map((p) => ({ name: p.name, only: p.only ?? [] })),
+    unpack: profile.packages.map((p): Word[] => [p.name, ...(p.only ?? [])]),
     caBundle: CA_BUNDLE,
+    extracted: EXTRACTED_DEBS,
     passwd: lines(PROFILE_PASSWD),
     group: lines(PROFILE_GROUP),
     uid: String(NONROOT_UID),
     reproducible: s.reproducible,
   };
   const buildLedger = (out: LedgerWriter) => {
-    const { vars, arrays, maps } = out.plan;
     const W = out.workDir;
-    const args = ['--mode=root', '--format=directory', '--variant=essential', `--arch=${out.arch}`, `--keyring=${vars.KEYRING}`];
-    args.push(`--components=${s.components.join(',')}`, `--hook-dir=${vars.MERGED_USR_HOOK}`, `--include=${arrays.INCLUDE!.join(',')}`);
-    args.push('--skip=essential/unlink', '--skip=cleanup/apt');
-    if (out.inBuildkit) args.push('--skip=chroot/mount');
-    if (build.noValidUntil) args.push('--aptopt=Acquire::Check-Valid-Until "false"');
+    const args = [...build.args, ...(out.inBuildkit ? build.buildkitArgs : [])];
     out.add('create', 'mkdir -p $PACKAGE_CACHE', withCache);
-    out.host('env', ...proxyEnv(r), `TMPDIR=${W}/tmp`, 'mmdebstrap', ...args, s.suite, `${W}/build-${out.arch}`, ...maps.APT_LINES![out.arch]!.split('\n'));
+    out.host('env', ...proxyEnv(r), `TMPDIR=${W}/tmp`, 'mmdebstrap', ...args, s.suite, `${W}/build-${out.arch}`, ...out.plan.maps.APT_LINES![out.arch]!.split('\n'));
     out.add('fetch', r.builds.find((b) => b.arch === out.arch)!.buildSources.map((src) => `${src.uri} ${src.suite}`).join(', '), { shown: false });
     out.add('read', out.symbolic(`compare the Release files in ${W}/build-${out.arch}/var/lib/apt/lists with ${W}/tmp/release-files`));
   };
@@ -47,10 +69,11 @@ export function minimalSteps(r: Resolved): StepSpec[] {
     const side = `${W}/build-${out.arch}`;
     out.host('mkdir', '-p', image, `${W}/dpkg-${out.arch}`);
     out.host('minimal_usr_links', side, image);
-    for (const p of rootfs.packages) out.host('minimal_unpack', side, image, p.name, ...p.only);
+    out.add('read', out.symbolic(`the .debs listed in ${side}${rootfs.extracted}`), { shown: false });
+    for (const words of rootfs.unpack) out.host('minimal_unpack', side, image, ...words);
     out.host('minimal_prune', image);
-    // The CA bundle: made on the build side by update-ca-certificates.
-    out.add('image-file', out.line(['install', '-D', '-m', '0644', `${side}${rootfs.caBundle}`, `${image}${rootfs.caBundle}`]), { sha256: null });
+    // The CA bundle: joined from the certificates ca-certificates' .deb gave the build side.
+    out.add('image-file', out.line(['minimal_ca_bundle', side, `${image}${rootfs.caBundle}`]), { sha256: null });
     commandLedger(
       [
         { kind: 'write', path: '/etc/passwd', mode: '0644', content: rootfs.passwd },

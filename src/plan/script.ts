@@ -80,7 +80,7 @@ const VERSION_FILES = {
   ubuntu: { path: '/etc/lsb-release', pattern: '^DISTRIB_RELEASE=\\([0-9][0-9.]*\\)$' },
 } as const;
 
-const MERGED_USR_HOOK = '/usr/share/mmdebstrap/hooks/maybe-merged-usr';
+export const MERGED_USR_HOOK = '/usr/share/mmdebstrap/hooks/maybe-merged-usr';
 const EATMYDATA_HOOK = '/usr/share/mmdebstrap/hooks/eatmydata';
 const APT_HELPER = '/usr/lib/apt/apt-helper';
 
@@ -179,7 +179,7 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
       { name: 'PROXY', value: s.proxy ?? '', comment: 'http_proxy for the build only; not written into the image' },
       { name: 'KEYRING', value: r.hostKeyring, comment: 'checks the Release files the build downloads' },
       mmdebstrap
-        ? { name: 'MERGED_USR_HOOK', value: MERGED_USR_HOOK, comment: 'merged /usr without usrmerge and perl' }
+        ? { name: 'MERGED_USR_HOOK', value: MERGED_USR_HOOK, comment: 'merged /usr without usrmerge and perl', forReader: r.profile !== null }
         : {
             name: 'FALLBACK_SCRIPT',
             value: r.distro.debootstrapFallbackScript,
@@ -211,8 +211,9 @@ export function planScript(r: Resolved, id: string, origin: Origin, importChange
       { name: 'BAKE_GROUP', value: configGroup(id), comment: 'its group in docker-bake.hcl: the targets of its base and derived images' },
     ],
     arrays: [
-      { name: 'COMPONENTS', values: s.components, comment: 'archive components' },
-      { name: 'INCLUDE', values: [...r.include, ...hookInstalls(r)], comment: 'added to the variant' },
+      // A profile's build side (src/plan/minimal.ts) holds these in its mmdebstrap arguments.
+      { name: 'COMPONENTS', values: s.components, comment: 'archive components', forReader: r.profile !== null },
+      { name: 'INCLUDE', values: [...r.include, ...hookInstalls(r)], comment: 'added to the variant', forReader: r.profile !== null },
       ...(mmdebstrap ? [] : [{ name: 'EXCLUDE', values: s.exclude, comment: 'removed from the variant' }]),
       { name: 'ARCHES', values: s.arch, comment: 'dpkg architectures, built one after the other' },
       {
