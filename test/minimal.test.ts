@@ -1,7 +1,7 @@
 // Minimal images (profile): which releases and settings a profile takes, the packages
 // each profile unpacks per release, and the steps, Dockerfile and import its plan gives.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -86,6 +86,14 @@ describe('profile: the packages per release', () => {
   it("base takes openssl's config and trust store links, not its command", () => {
     const openssl = resolve(settings(MIN)).profile!.packages.find((p) => p.name === 'openssl')!;
     expect(openssl.only).toEqual(['./etc/ssl/openssl.cnf', './usr/lib/ssl/cert.pem', './usr/lib/ssl/certs', './usr/lib/ssl/openssl.cnf']);
+  });
+
+  it("include's packages are unpacked with what they depend on; the profile's own as the profile chose them", () => {
+    const script = render({ ...MIN, include: ['libpython3.13', 'libc6'] }).find((f) => f.path === 'mkimage.sh')!.content;
+    expect(script).toContain('run minimal_unpack_depends "$build" "$ROOTFS" libpython3.13\n');
+    expect(script).not.toContain('run minimal_unpack "$build" "$ROOTFS" libpython3.13');
+    expect(script).toContain('run minimal_unpack "$build" "$ROOTFS" libc6\n');
+    expect(render(MIN).find((f) => f.path === 'mkimage.sh')!.content).not.toContain('run minimal_unpack_depends');
   });
 
   it('cc adds the GCC runtime libraries to base; include adds the config\'s packages once', () => {
@@ -228,5 +236,57 @@ describe('profile: the image side, against the Debian tools it stands in for', (
     bash('dpkg-deb -x "$1" "$2"', deb, side);
     const ours = bash(`${scriptFunction(script, 'minimal_status_entry')} minimal_status_entry "$1" "$2" demo`, side, deb);
     expect(ours).toBe(real);
+  });
+});
+
+describe('profile: include brings what it depends on', () => {
+  const script = render({ ...MIN, include: ['app'] }).find((f) => f.path === 'mkimage.sh')!.content;
+  const work = mkdtempSync(join(tmpdir(), 'mkimage-minimal-include-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  const side = join(work, 'side');
+  const image = join(work, 'image');
+  const functions = ['minimal_unpack', 'minimal_status_entry', 'minimal_unpack_depends'].map((name) => scriptFunction(script, name)).join('');
+  const bash = (program: string, ...args: string[]) =>
+    spawnSync('bash', ['-c', `set -Eeuo pipefail; die() { echo "$*" >&2; exit 1; }; ${functions} ${program}`, 'bash', ...args], { encoding: 'utf8', env: { ...process.env, BUILD_TMP: work } });
+
+  /** A .deb of its own in the build side, extracted there and listed as the extract hook lists it. */
+  function deb(name: string, fields: Record<string, string> = {}) {
+    const pkg = join(work, 'src', name);
+    mkdirSync(join(pkg, 'DEBIAN'), { recursive: true });
+    mkdirSync(join(pkg, 'usr/share/doc', name), { recursive: true });
+    mkdirSync(join(pkg, 'usr/lib', name), { recursive: true });
+    writeFileSync(join(pkg, 'usr/share/doc', name, 'copyright'), `${name}\n`);
+    writeFileSync(join(pkg, 'usr/lib', name, 'lib.so'), `${name}\n`);
+    const control = { Package: name, Version: '1.0-1', Architecture: 'all', Maintainer: 'A <a@example.org>', Description: `${name} test`, ...fields };
+    writeFileSync(join(pkg, 'DEBIAN/control'), Object.entries(control).map(([k, v]) => `${k}: ${v}\n`).join(''));
+    mkdirSync(join(side, 'debs'), { recursive: true });
+    const file = join(side, 'debs', `${name}_1.0-1_all.deb`);
+    expect(spawnSync('dpkg-deb', ['--root-owner-group', '-b', pkg, file], { encoding: 'utf8' }).status).toBe(0);
+    expect(spawnSync('dpkg-deb', ['-x', file, side]).status).toBe(0);
+    writeFileSync(join(side, 'extracted-debs'), `/debs/${name}_1.0-1_all.deb\n`, { flag: 'a' });
+  }
+
+  it('walks Depends and Pre-Depends through the extracted .debs: first alternative, virtual packages, never dpkg or debconf, stops at the profile', () => {
+    deb('app', { 'Pre-Depends': 'libpre:any', Depends: 'liba (>= 1) | libalt, debconf (>= 0.5) | debconf-2.0, virt' });
+    deb('liba', { Depends: 'profilepkg' });
+    deb('libalt');
+    deb('virtprov', { Provides: 'virt (= 1)' });
+    deb('libpre', { Depends: 'dpkg (>= 1.15.4) | install-info' });
+    deb('profilepkg', { Depends: 'libhidden' });
+    deb('libhidden');
+    deb('dpkg');
+    deb('debconf');
+    const run = bash('mkdir -p "$2"; minimal_unpack "$1" "$2" profilepkg; minimal_unpack_depends "$1" "$2" app', side, image);
+    expect(run.status, run.stderr).toBe(0);
+    expect(readdirSync(join(image, 'var/lib/dpkg/status.d')).sort()).toEqual(['app', 'liba', 'libpre', 'profilepkg', 'virtprov']);
+    expect(readdirSync(join(image, 'usr/lib')).sort()).toEqual(['app', 'liba', 'libpre', 'profilepkg', 'virtprov']);
+    expect(readFileSync(join(image, 'var/lib/dpkg/status.d/virtprov'), 'utf8')).toMatch(/^Package: virtprov\nStatus: install ok installed\n/);
+  });
+
+  it('fails, naming it, where no extracted .deb gives a dependency', () => {
+    deb('orphan', { Depends: 'missing-lib' });
+    const run = bash('mkdir -p "$2"; minimal_unpack_depends "$1" "$2" orphan', side, join(work, 'image2'));
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('orphan depends on missing-lib: the build side extracted none of it');
   });
 });

@@ -1420,6 +1420,53 @@ minimal_unpack() {
   minimal_status_entry "$build" "$deb" "$name" > "$image/var/lib/dpkg/status.d/$name"
 }
 
+# minimal_unpack_depends BUILD IMAGE PACKAGE...: each PACKAGE unpacked as minimal_unpack
+# does, with what it depends on (Depends and Pre-Depends, through the .debs the build
+# side extracted, where apt resolved them). A package already in the image ends the walk
+# there (a profile's packages come with the dependencies the profile chose), and an
+# alternative naming a package the image never holds (dpkg, apt, debconf, perl, the
+# shells: only maintainer scripts need them) is left out whole.
+minimal_unpack_depends() {
+  local build=$1 image=$2 deb name provided group alt took
+  shift 2
+  local -a never=(dpkg apt debconf perl-base perl dash bash) queue=("$@") alts
+  local -A extracted=() provider=()
+  while read -r deb; do
+    name=$(dpkg-deb -f "$build$deb" Package)
+    extracted[$name]=1
+    while read -r provided; do
+      [[ -z $provided ]] || provider[$provided]=${provider[$provided]:-$name}
+    done < <(dpkg-deb -f "$build$deb" Provides | tr ',' '\n' | sed -e 's/(.*)//' -e 's/[[:space:]]//g')
+  done < "$build"/extracted-debs
+  while ((${#queue[@]} > 0)); do
+    name=${queue[0]}
+    queue=("${queue[@]:1}")
+    [[ ! -e $image/var/lib/dpkg/status.d/$name ]] || continue
+    minimal_unpack "$build" "$image" "$name"
+    while read -r group; do
+      [[ -n $group ]] || continue
+      took=
+      IFS='|' read -r -a alts <<< "$group"
+      for alt in "${alts[@]}"; do
+        # Version relations and architecture qualifiers (:any) do not change which package it is.
+        alt=$(sed -e 's/(.*)//' -e 's/:.*//' -e 's/[[:space:]]//g' <<< "$alt")
+        if [[ " ${never[*]} " == *" $alt "* ]]; then
+          took=none
+        elif [[ -n ${extracted[$alt]:-} ]]; then
+          took=$alt
+        elif [[ -n ${provider[$alt]:-} ]]; then
+          took=${provider[$alt]}
+        else
+          continue
+        fi
+        break
+      done
+      [[ -n $took ]] || die "$name depends on $group: the build side extracted none of it"
+      [[ $took == none ]] || queue+=("$took")
+    done < <(sed -n -e 's/^Pre-Depends: //p' -e 's/^Depends: //p' "$image/var/lib/dpkg/status.d/$name" | tr ',' '\n')
+  done
+}
+
 # minimal_status_entry BUILD DEB PACKAGE: PACKAGE's entry as dpkg's status file holds it
 # once installed: the .deb's control fields, "Status: install ok installed" and its
 # Conffiles with their md5sums, in dpkg's field order (dpkg-query prints them so).

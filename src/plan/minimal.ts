@@ -3,7 +3,7 @@
 // run, no maintainer scripts), then the image's rootfs assembled from it in a fresh
 // folder. Which packages, arguments, accounts and files are decided here; the templates
 // only lay out the commands, and the ledger part takes the same argument lists.
-import { NONROOT_UID, PROFILE_GROUP, PROFILE_PASSWD } from '../releases/minimal.js';
+import { NEVER_IN_IMAGE, NONROOT_UID, PROFILE_GROUP, PROFILE_PASSWD, profilePackages } from '../releases/minimal.js';
 import { commandLedger, type Word } from './commands.js';
 import type { LedgerWriter } from './ledger-entry.js';
 import type { Resolved } from './resolve.js';
@@ -41,12 +41,17 @@ export const BUILDKIT_ARGS: readonly Word[] = ['--skip=chroot/mount'];
 export function minimalSteps(r: Resolved): StepSpec[] {
   const profile = r.profile!;
   const s = r.settings;
+  // The profile's own packages come as chosen; the config's include with what they depend on.
+  const own = new Set((profilePackages(s.distro, s.suite, profile.name) ?? []).map((p) => p.name));
   const build = {
     args: minimalBuildArgs(r),
     buildkitArgs: BUILDKIT_ARGS,
   };
   const rootfs = {
-    unpack: profile.packages.map((p): Word[] => [p.name, ...(p.only ?? [])]),
+    unpack: profile.packages.filter((p) => own.has(p.name)).map((p): Word[] => [p.name, ...(p.only ?? [])]),
+    /** The config's include: unpacked with their dependencies, found at run time in the .debs apt chose. */
+    include: profile.packages.filter((p) => !own.has(p.name)).map((p): Word => p.name),
+    never: NEVER_IN_IMAGE,
     caBundle: CA_BUNDLE,
     extracted: EXTRACTED_DEBS,
     passwd: lines(PROFILE_PASSWD),
@@ -71,6 +76,7 @@ export function minimalSteps(r: Resolved): StepSpec[] {
     out.host('minimal_usr_links', side, image);
     out.add('read', out.symbolic(`the .debs listed in ${side}${rootfs.extracted}`), { shown: false });
     for (const words of rootfs.unpack) out.host('minimal_unpack', side, image, ...words);
+    if (rootfs.include.length > 0) out.host('minimal_unpack_depends', side, image, ...rootfs.include);
     out.host('minimal_prune', image);
     // The CA bundle: joined from the certificates ca-certificates' .deb gave the build side.
     out.add('image-file', out.line(['minimal_ca_bundle', side, `${image}${rootfs.caBundle}`]), { sha256: null });

@@ -15,6 +15,15 @@ export interface ProfilePackage {
   only?: readonly string[];
 }
 
+/**
+ * What a profile image never holds, even where an included package depends on it: the
+ * package manager and its configuration front end, perl and the shells. A dependency on
+ * one of them (tzdata's debconf, readline-common's "dpkg | install-info") is needed
+ * only by maintainer scripts, which never run in the image, so the whole alternative
+ * is left out.
+ */
+export const NEVER_IN_IMAGE = ['dpkg', 'apt', 'debconf', 'perl-base', 'perl', 'dash', 'bash'] as const;
+
 interface ReleasePackages {
   distro: Distro;
   codename: string;

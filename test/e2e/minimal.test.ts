@@ -21,6 +21,8 @@ type Profile = 'static' | 'base' | 'cc';
 interface Case {
   suite: 'trixie' | 'bookworm';
   profile: Profile;
+  /** The config's include: unpacked with what they depend on. */
+  include?: string[];
 }
 const CASES: readonly Case[] = [
   { suite: 'trixie', profile: 'cc' },
@@ -28,17 +30,20 @@ const CASES: readonly Case[] = [
   { suite: 'trixie', profile: 'base' },
   { suite: 'bookworm', profile: 'cc' },
   { suite: 'bookworm', profile: 'base' },
+  // libcurl's dependencies come with it (and never debconf or perl): the host's curl runs.
+  { suite: 'trixie', profile: 'base', include: ['libcurl4t64'] },
 ];
 const DEBIAN_VERSION = { trixie: '13', bookworm: '12' } as const;
-const id = (c: Case) => `${c.suite}-${c.profile}`;
-const image = (c: Case) => `mkimage-e2e/minimal-${c.profile}:${c.suite}`;
-const withProfile = (profile: Profile) => CASES.filter((c) => c.profile === profile);
+const id = (c: Case) => `${c.suite}-${c.profile}${c.include ? '-include' : ''}`;
+const image = (c: Case) => `mkimage-e2e/minimal-${c.profile}${c.include ? '-include' : ''}:${c.suite}`;
+const withProfile = (profile: Profile) => CASES.filter((c) => c.profile === profile && !c.include);
+const WITH_INCLUDE = CASES.find((c) => c.include)!;
 const TRIXIE_STATIC = CASES.find((c) => c.suite === 'trixie' && c.profile === 'static')!;
 
 const prereq = await prerequisites();
 const RUNC = join(DOCKER_PREFIX, 'usr/bin/runc');
 if (!existsSync(RUNC)) prereq.problems.push(`${RUNC} is missing (.ci/docker-engine installs it)`);
-for (const tool of ['gcc', 'g++', 'podman']) if (!which(tool)) prereq.problems.push(`${tool} is missing (see .ci/deps)`);
+for (const tool of ['gcc', 'g++', 'podman', 'curl']) if (!which(tool)) prereq.problems.push(`${tool} is missing (see .ci/deps)`);
 if (!existsSync('/usr/include/openssl/ssl.h')) prereq.problems.push('libssl-dev is missing (see .ci/deps)');
 
 const STATIC_C = `#include <stdio.h>
@@ -115,6 +120,7 @@ describeE2E('minimal images (profile static, base, cc)', prereq, (mirrors) => {
     must('gcc', ['-static', '-O2', '-o', progs.static, src('hello.c', STATIC_C)]);
     progs.cc = join(root, 'hello-cc');
     must('g++', ['-O2', '-o', progs.cc, src('hello.cc', CC)]);
+    progs.curl = which('curl')!;
     progs.base = join(root, 'tls');
     must('gcc', ['-O2', '-o', progs.base, src('tls.c', TLS_C), '-lssl', '-lcrypto']);
     const cache = join(root, 'package-cache');
@@ -125,6 +131,7 @@ describeE2E('minimal images (profile static, base, cc)', prereq, (mirrors) => {
         suite: c.suite,
         backend: 'mmdebstrap',
         profile: c.profile,
+        ...(c.include ? { include: c.include } : {}),
         mirror: mirrors.mirror,
         securityMirror: mirrors.securityMirror,
         output: { compression: 'none', import: 'podman' },
@@ -185,6 +192,15 @@ describeE2E('minimal images (profile static, base, cc)', prereq, (mirrors) => {
     expect(bundle).toBe(readFileSync(join(pkg, 'etc/ssl/certs/ca-certificates.crt'), 'utf8'));
   });
 
+  it("include: libcurl comes with what it loads, so the host's curl runs; nothing of debconf or perl comes along", () => {
+    const run = store.podman([...RUN, '-v', `${progs.curl}:/prog:ro`, image(WITH_INCLUDE), '/prog', '--version']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^curl \S+ .* libcurl\//);
+    const packages = readFileSync(join(rendered.get(id(WITH_INCLUDE))!.dir, 'rootfs.manifest'), 'utf8').split('\n').map((l) => l.split('\t')[0]);
+    expect(packages).toEqual(expect.arrayContaining(['libcurl4t64', 'libnghttp2-14', 'libssl3t64']));
+    for (const never of ['debconf', 'perl-base', 'dpkg', 'dash', 'bash']) expect(packages).not.toContain(never);
+  });
+
   it('no image has a shell; each has USER 65532:65532 and no CMD', () => {
     for (const c of CASES) {
       const sh = store.podman([...RUN, image(c), '/bin/sh', '-c', 'true']);
@@ -222,8 +238,12 @@ describeE2E('minimal images (profile static, base, cc)', prereq, (mirrors) => {
       expect(manifest).toEqual(fromStatusD);
       // Each package keeps its copyright.
       for (const p of fromStatusD) expect(statSync(join(rootfs, 'usr/share/doc', p.split('@')[0]!, 'copyright')).isFile()).toBe(true);
-      const size = Number(store.mustPodman(['image', 'inspect', '--format', '{{.Size}}', image(c)]).trim());
-      console.log(`e2e minimal: ${id(c)} ${(size / 1e6).toFixed(2)} MB uncompressed, ${fromStatusD.length} packages, built in ${seconds.get(id(c))!.toFixed(0)}s`);
+      // podman counts the layer's tar stream; docker images counts its regular files' bytes, each inode once.
+      const tarSize = Number(store.mustPodman(['image', 'inspect', '--format', '{{.Size}}', image(c)]).trim());
+      const inodes = new Map(must('find', [rootfs, '-type', 'f', '-printf', '%i %s\\n']).trimEnd().split('\n').map((l) => l.split(' ') as [string, string]));
+      const fileBytes = [...inodes.values()].reduce((sum, size) => sum + Number(size), 0);
+      const mb = (n: number) => `${(n / 1e6).toFixed(2)} MB`;
+      console.log(`e2e minimal: ${id(c)} ${mb(fileBytes)} as docker images counts it (${mb(tarSize)} as podman does), ${fromStatusD.length} packages, built in ${seconds.get(id(c))!.toFixed(0)}s`);
     });
   });
 
