@@ -199,7 +199,7 @@ describe('mkimage.sh --buildkit (dry run, as nobody)', () => {
     expect(run.status, run.stderr).toBe(0);
     const printed = run.stdout.split('\n').filter((l) => l.startsWith('+ ') && l.includes(' mmdebstrap '));
     expect(printed).toHaveLength(1);
-    expect(printed[0]).toContain('--variant=essential');
+    expect(printed[0]).toContain('--variant=extract');
     expect(printed[0]).toContain('--skip=chroot/mount');
     expect(run.stdout).not.toMatch(/^\+ (mount|docker|podman) /m);
     const plan = planImage(minimal);

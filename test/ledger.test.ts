@@ -46,6 +46,8 @@ const extra: RenderEntry[] = [
     ),
     origin,
   },
+  // A profile image with an include: its dependencies are unpacked in one step the ledger names.
+  { id: 'profile-include', settings: validateSettings({ ...DEBIAN, suite: 'trixie', backend: 'mmdebstrap', profile: 'base', include: ['libcurl4t64'] }, 't'), origin },
   { id: 'not-reproducible', settings: validateSettings({ ...DEBIAN, reproducible: false, sourceDateEpoch: 1700000000, output: { import: 'none', compression: 'none' } }, 't'), origin },
 ];
 

@@ -1,6 +1,10 @@
 // Minimal images (profile): which releases and settings a profile takes, the packages
 // each profile unpacks per release, and the steps, Dockerfile and import its plan gives.
-import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { render } from '../src/index.js';
 import type { SettingsInput } from '../src/model/index.js';
 import { resolve } from '../src/plan/resolve.js';
@@ -64,7 +68,7 @@ describe('profile: the packages per release', () => {
     expect(ca.only).toEqual(['./usr/share/doc/ca-certificates/copyright']);
     const script = render({ ...MIN, profile: 'static' }).find((f) => f.path === 'mkimage.sh')!.content;
     expect(script).toContain('run minimal_unpack "$build" "$ROOTFS" ca-certificates ./usr/share/doc/ca-certificates/copyright\n');
-    expect(script).toContain('run install -D -m 0644 "$build"/etc/ssl/certs/ca-certificates.crt "$ca"\n');
+    expect(script).toContain('run minimal_ca_bundle "$build" "$ca"\n');
   });
 
   it('base: libssl3 on bookworm, libssl3t64 after the 64-bit time_t rename (trixie, noble)', () => {
@@ -82,6 +86,14 @@ describe('profile: the packages per release', () => {
   it("base takes openssl's config and trust store links, not its command", () => {
     const openssl = resolve(settings(MIN)).profile!.packages.find((p) => p.name === 'openssl')!;
     expect(openssl.only).toEqual(['./etc/ssl/openssl.cnf', './usr/lib/ssl/cert.pem', './usr/lib/ssl/certs', './usr/lib/ssl/openssl.cnf']);
+  });
+
+  it("include's packages are unpacked with what they depend on; the profile's own as the profile chose them", () => {
+    const script = render({ ...MIN, include: ['libpython3.13', 'libc6'] }).find((f) => f.path === 'mkimage.sh')!.content;
+    expect(script).toContain('run minimal_unpack_depends "$build" "$ROOTFS" libpython3.13\n');
+    expect(script).not.toContain('run minimal_unpack "$build" "$ROOTFS" libpython3.13');
+    expect(script).toContain('run minimal_unpack "$build" "$ROOTFS" libc6\n');
+    expect(render(MIN).find((f) => f.path === 'mkimage.sh')!.content).not.toContain('run minimal_unpack_depends');
   });
 
   it('cc adds the GCC runtime libraries to base; include adds the config\'s packages once', () => {
@@ -121,5 +133,162 @@ describe('profile: the plan', () => {
     expect(script).toContain('nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin');
     expect(script).toContain("require_tool dpkg-deb dpkg");
     expect(script).not.toContain('mmdebstrap_build()');
+  });
+});
+
+describe('profile: the build side only downloads and extracts', () => {
+  const script = render(MIN).find((f) => f.path === 'mkimage.sh')!.content;
+
+  it('mmdebstrap --variant=extract with the profile as --include: no essential set, no dpkg run', () => {
+    const fn = scriptFunction(script, 'minimal_build');
+    const args = [...fn.matchAll(/^ {2}(?:\S.* \|\| )?args\+=\((.*)\)$/gm)].map((m) => m[1]!).join(' ');
+    expect(args).toContain('--variant=extract');
+    expect(args).toContain('--include="$(join_by , "${INCLUDE[@]}")"');
+    expect(script).toContain('readonly -a INCLUDE=(base-files netbase tzdata ca-certificates libc6 libssl3t64 zlib1g libzstd1 openssl)\n');
+    // The extract hook lists the .debs mmdebstrap extracted: minimal_unpack takes each package's from there.
+    expect(args).toContain(`'--extract-hook=printf '\\''%s\\n'\\'' $MMDEBSTRAP_ESSENTIAL > "$1/extracted-debs"'`);
+    expect(script).not.toContain('--variant=essential');
+    expect(args).toContain('"--extract-hook=sync-out /var/cache/apt/archives ${PACKAGE_CACHE}"');
+  });
+});
+
+/** One function of the rendered script, to run on its own. */
+function scriptFunction(script: string, name: string): string {
+  const found = new RegExp(`^${name}\\(\\) \\{\\n[\\s\\S]*?\\n\\}\\n`, 'm').exec(script);
+  if (!found) throw new Error(`${name} is not in the script`);
+  return found[0];
+}
+
+describe('profile: the image side, against the Debian tools it stands in for', () => {
+  const script = render(MIN).find((f) => f.path === 'mkimage.sh')!.content;
+  const work = mkdtempSync(join(tmpdir(), 'mkimage-minimal-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  const bash = (program: string, ...args: string[]) => {
+    const run = spawnSync('bash', ['-c', `set -Eeuo pipefail; die() { echo "$*" >&2; exit 1; }; ${program}`, 'bash', ...args], { encoding: 'utf8', env: { ...process.env, BUILD_TMP: work } });
+    expect(run.status, run.stderr).toBe(0);
+    return run.stdout;
+  };
+
+  it("minimal_ca_bundle writes update-ca-certificates' bundle byte for byte (byte-wise order, a missing last newline added)", () => {
+    const side = join(work, 'side');
+    const certs = join(side, 'usr/share/ca-certificates');
+    cpSync('/usr/share/ca-certificates', certs, { recursive: true });
+    // A certificate without its last newline, and names whose order differs between a byte-wise and a dictionary sort.
+    const some = join(certs, 'mozilla/ISRG_Root_X1.crt');
+    writeFileSync(join(certs, 'mozilla/zz_no_last_newline.crt'), readFileSync(some, 'utf8').trimEnd());
+    copyFileSync(some, join(certs, 'mozilla/a_lower_case.crt'));
+    copyFileSync(some, join(certs, 'mozilla/B_upper_case.crt'));
+    // ca-certificates' postinst lists every certificate found, sorted, in a new /etc/ca-certificates.conf;
+    // update-ca-certificates --default adds them in the same order (find | sort), then joins them.
+    const etc = join(work, 'etc-ssl-certs');
+    mkdirSync(etc);
+    const real = spawnSync('/usr/sbin/update-ca-certificates', ['--default', '--certsconf', '/dev/null', '--certsdir', certs, '--localcertsdir', join(work, 'none'), '--etccertsdir', etc, '--hooksdir', ''], {
+      encoding: 'utf8',
+      env: { ...process.env, LC_ALL: 'C' },
+    });
+    expect(real.status, `update-ca-certificates (apt: ca-certificates): ${real.stderr}`).toBe(0);
+    const ours = join(work, 'ours', 'ca-certificates.crt');
+    bash(`${scriptFunction(script, 'minimal_ca_bundle')} minimal_ca_bundle "$1" "$2"`, side, ours);
+    const want = readFileSync(join(etc, 'ca-certificates.crt'));
+    expect(want.length).toBeGreaterThan(100_000);
+    expect(readFileSync(ours).equals(want)).toBe(true);
+  });
+
+  it("minimal_status_entry writes the entry dpkg's status holds once dpkg installed the .deb", () => {
+    const pkg = join(work, 'pkg');
+    mkdirSync(join(pkg, 'DEBIAN'), { recursive: true });
+    mkdirSync(join(pkg, 'etc/demo'), { recursive: true });
+    writeFileSync(
+      join(pkg, 'DEBIAN/control'),
+      [
+        'Package: demo',
+        'Version: 1:2.0-1',
+        'Architecture: all',
+        'Maintainer: A <a@example.org>',
+        'Installed-Size: 1',
+        'Homepage: https://example.org/',
+        'Section: misc',
+        'Priority: optional',
+        'Multi-Arch: foreign',
+        'Depends: libc6 (>= 2.36)',
+        'Description: demo package',
+        ' a longer',
+        ' .',
+        ' description',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(pkg, 'DEBIAN/conffiles'), '/etc/demo/a.conf\n/etc/demo/b.conf\n');
+    writeFileSync(join(pkg, 'etc/demo/a.conf'), 'a=1\n');
+    writeFileSync(join(pkg, 'etc/demo/b.conf'), 'b=2\n');
+    const deb = join(work, 'demo.deb');
+    bash('dpkg-deb --root-owner-group -b "$1" "$2" > /dev/null', pkg, deb);
+    // dpkg itself installs it into an empty root (no maintainer scripts to run).
+    const root = join(work, 'root');
+    const admin = join(root, 'var/lib/dpkg');
+    mkdirSync(join(admin, 'updates'), { recursive: true });
+    mkdirSync(join(admin, 'info'));
+    writeFileSync(join(admin, 'status'), '');
+    bash('dpkg --root="$1" --admindir="$2" --force-depends --force-not-root --force-script-chrootless --install "$3" > /dev/null 2>&1', root, admin, deb);
+    const real = bash('dpkg-query --admindir="$1" -s demo', admin);
+    expect(real).toMatch(/^Package: demo\nStatus: install ok installed\n/);
+    expect(real).toContain('Conffiles:\n /etc/demo/a.conf ');
+    // Ours: from the .deb and the files the build side extracted.
+    const side = join(work, 'status-side');
+    bash('dpkg-deb -x "$1" "$2"', deb, side);
+    const ours = bash(`${scriptFunction(script, 'minimal_status_entry')} minimal_status_entry "$1" "$2" demo`, side, deb);
+    expect(ours).toBe(real);
+  });
+});
+
+describe('profile: include brings what it depends on', () => {
+  const script = render({ ...MIN, include: ['app'] }).find((f) => f.path === 'mkimage.sh')!.content;
+  const work = mkdtempSync(join(tmpdir(), 'mkimage-minimal-include-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  const side = join(work, 'side');
+  const image = join(work, 'image');
+  const functions = ['minimal_unpack', 'minimal_status_entry', 'minimal_unpack_depends'].map((name) => scriptFunction(script, name)).join('');
+  const bash = (program: string, ...args: string[]) =>
+    spawnSync('bash', ['-c', `set -Eeuo pipefail; die() { echo "$*" >&2; exit 1; }; ${functions} ${program}`, 'bash', ...args], { encoding: 'utf8', env: { ...process.env, BUILD_TMP: work } });
+
+  /** A .deb of its own in the build side, extracted there and listed as the extract hook lists it. */
+  function deb(name: string, fields: Record<string, string> = {}) {
+    const pkg = join(work, 'src', name);
+    mkdirSync(join(pkg, 'DEBIAN'), { recursive: true });
+    mkdirSync(join(pkg, 'usr/share/doc', name), { recursive: true });
+    mkdirSync(join(pkg, 'usr/lib', name), { recursive: true });
+    writeFileSync(join(pkg, 'usr/share/doc', name, 'copyright'), `${name}\n`);
+    writeFileSync(join(pkg, 'usr/lib', name, 'lib.so'), `${name}\n`);
+    const control = { Package: name, Version: '1.0-1', Architecture: 'all', Maintainer: 'A <a@example.org>', Description: `${name} test`, ...fields };
+    writeFileSync(join(pkg, 'DEBIAN/control'), Object.entries(control).map(([k, v]) => `${k}: ${v}\n`).join(''));
+    mkdirSync(join(side, 'debs'), { recursive: true });
+    const file = join(side, 'debs', `${name}_1.0-1_all.deb`);
+    expect(spawnSync('dpkg-deb', ['--root-owner-group', '-b', pkg, file], { encoding: 'utf8' }).status).toBe(0);
+    expect(spawnSync('dpkg-deb', ['-x', file, side]).status).toBe(0);
+    writeFileSync(join(side, 'extracted-debs'), `/debs/${name}_1.0-1_all.deb\n`, { flag: 'a' });
+  }
+
+  it('walks Depends and Pre-Depends through the extracted .debs: first alternative, virtual packages, never dpkg or debconf, stops at the profile', () => {
+    deb('app', { 'Pre-Depends': 'libpre:any', Depends: 'liba (>= 1) | libalt, debconf (>= 0.5) | debconf-2.0, virt' });
+    deb('liba', { Depends: 'profilepkg' });
+    deb('libalt');
+    deb('virtprov', { Provides: 'virt (= 1)' });
+    deb('libpre', { Depends: 'dpkg (>= 1.15.4) | install-info' });
+    deb('profilepkg', { Depends: 'libhidden' });
+    deb('libhidden');
+    deb('dpkg');
+    deb('debconf');
+    const run = bash('mkdir -p "$2"; minimal_unpack "$1" "$2" profilepkg; minimal_unpack_depends "$1" "$2" app', side, image);
+    expect(run.status, run.stderr).toBe(0);
+    expect(readdirSync(join(image, 'var/lib/dpkg/status.d')).sort()).toEqual(['app', 'liba', 'libpre', 'profilepkg', 'virtprov']);
+    expect(readdirSync(join(image, 'usr/lib')).sort()).toEqual(['app', 'liba', 'libpre', 'profilepkg', 'virtprov']);
+    expect(readFileSync(join(image, 'var/lib/dpkg/status.d/virtprov'), 'utf8')).toMatch(/^Package: virtprov\nStatus: install ok installed\n/);
+  });
+
+  it('fails, naming it, where no extracted .deb gives a dependency', () => {
+    deb('orphan', { Depends: 'missing-lib' });
+    const run = bash('mkdir -p "$2"; minimal_unpack_depends "$1" "$2" orphan', side, join(work, 'image2'));
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('orphan depends on missing-lib: the build side extracted none of it');
   });
 });

@@ -243,27 +243,25 @@ verify_release() {
   [[ $url == */InRelease ]] || cp -- "$file" "$file.signed"
 }
 
-# The build side of a minimal image: an ordinary mmdebstrap chroot in the work dir with
-# the profile's packages and what they depend on, configured by their maintainer
-# scripts there (ca-certificates' runs update-ca-certificates, which writes the CA
-# bundle). It never becomes the image: minimal_rootfs takes the files of the profile's
-# packages from the .debs this build keeps in its apt cache (its lists stay too: the
-# records compare their Release files with the ones checked before the build).
+# The build side of a minimal image: mmdebstrap's extract variant in the work dir
+# downloads the profile's packages and what they depend on and extracts them there; no
+# dpkg and no maintainer script runs (the image needs none: minimal_rootfs joins the CA
+# bundle itself). It never becomes the image: minimal_rootfs takes each package's files
+# from the .debs the extract hook lists (its apt lists stay too: the records compare
+# their Release files with the ones checked before the build).
 minimal_build() {
   local build=$WORK_DIR/build-$ARCH
-  local -a args=(--mode=root --format=directory --variant=essential --arch="$ARCH" --keyring="$KEYRING"
-    --components="$(join_by , "${COMPONENTS[@]}")" --hook-dir="$MERGED_USR_HOOK"
-    --include="$(join_by , "${INCLUDE[@]}")" --skip=essential/unlink --skip=cleanup/apt)
+  local -a args=()
+  args+=(--mode=root --format=directory --variant=extract --arch="$ARCH" --keyring="$KEYRING" --components="$(join_by , "${COMPONENTS[@]}")" --hook-dir="$MERGED_USR_HOOK" --include="$(join_by , "${INCLUDE[@]}")" --skip=cleanup/apt)
+  # The .debs it extracted, as apt chose them: minimal_rootfs takes each package's files and status from them.
+  # shellcheck disable=SC2016 # mmdebstrap's hook shell expands them
+  args+=('--extract-hook=printf '\''%s\n'\'' $MMDEBSTRAP_ESSENTIAL > "$1/extracted-debs"')
   # In a build container (--buildkit) nothing may be mounted: mmdebstrap leaves /proc and /sys alone.
   ((IN_BUILDKIT == 0)) || args+=(--skip=chroot/mount)
-  if [[ -n $PACKAGE_CACHE ]]; then
-    # The .debs of earlier builds go in before apt downloads; this build's come back out.
-    run mkdir -p "$PACKAGE_CACHE"
-    # shellcheck disable=SC2016 # mmdebstrap's shell expands "$1", the rootfs
-    args+=('--setup-hook=mkdir -p "$1/var/cache/apt/archives"'
-      "--setup-hook=sync-in $PACKAGE_CACHE /var/cache/apt/archives/"
-      "--customize-hook=sync-out /var/cache/apt/archives $PACKAGE_CACHE")
-  fi
+  # --package-cache: the .debs of earlier builds go in before apt downloads; this build's come back out.
+  # shellcheck disable=SC2016 # mmdebstrap's shell expands "$1", the rootfs
+  [[ -z $PACKAGE_CACHE ]] || args+=('--setup-hook=mkdir -p "$1/var/cache/apt/archives"' "--setup-hook=sync-in ${PACKAGE_CACHE} /var/cache/apt/archives/" "--extract-hook=sync-out /var/cache/apt/archives ${PACKAGE_CACHE}")
+  [[ -z $PACKAGE_CACHE ]] || run mkdir -p "$PACKAGE_CACHE"
   local -a apt_lines
   mapfile -t apt_lines <<< "${APT_LINES[$ARCH]}"
   run env "${PROXY_ENV[@]}" TMPDIR="$BUILD_TMP" mmdebstrap "${args[@]}" "$SUITE" "$build" "${apt_lines[@]}"
@@ -276,8 +274,8 @@ minimal_build() {
 
 # The image: a fresh folder with the files of each profile package unpacked from its
 # .deb (no maintainer scripts: nothing runs in the image), no docs, man pages or info
-# pages but each package's copyright, the CA bundle the build side generated, the
-# accounts root, nobody and nonroot, and each package's dpkg status entry in
+# pages but each package's copyright, the CA bundle joined from ca-certificates' files,
+# the accounts root, nobody and nonroot, and each package's dpkg status entry in
 # /var/lib/dpkg/status.d/<package>, where scanners (syft, grype, trivy) find it. No
 # shell, dpkg or apt. The records list exactly the packages of status.d.
 minimal_rootfs() {
@@ -299,7 +297,7 @@ minimal_rootfs() {
   run minimal_unpack "$build" "$ROOTFS" libgomp1
   run minimal_prune "$ROOTFS"
   rootfs_dest ca /etc/ssl/certs/ca-certificates.crt
-  run install -D -m 0644 "$build"/etc/ssl/certs/ca-certificates.crt "$ca"
+  run minimal_ca_bundle "$build" "$ca"
   write_file /etc/passwd 0644 'root:x:0:0:root:/root:/sbin/nologin
 nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin
 nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin
@@ -320,9 +318,10 @@ nonroot:x:65532:
   run mkdir -p "$OUTPUT_DIR"
   partial "$TARBALL"
   TMP_TARBALL=$PARTIAL
-  local -a tar_args=(--numeric-owner --one-file-system -C "$ROOTFS")
-  tar_args+=(--sort=name --mtime="@$SOURCE_DATE_EPOCH" --clamp-mtime --format=posix
-    '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime')
+  local -a tar_args=()
+  tar_args+=(--numeric-owner --one-file-system -C "$ROOTFS")
+  # shellcheck disable=SC2054 # the commas are tar's, inside one word
+  tar_args+=(--sort=name --mtime=@"$SOURCE_DATE_EPOCH" --clamp-mtime --format=posix --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime)
   pack_to "$TMP_TARBALL" tar "${tar_args[@]}" -c .
 }
 
@@ -335,25 +334,113 @@ minimal_usr_links() {
   done
 }
 
-# minimal_unpack BUILD IMAGE PACKAGE [PATH...]: the files of PACKAGE's .deb, as the
-# build side installed it (its version and architecture from dpkg's status there),
-# into IMAGE (only PATHs, where given), and its status entry into status.d.
+# minimal_unpack BUILD IMAGE PACKAGE [PATH...]: the files of PACKAGE's .deb (the one
+# the build side extracted) into IMAGE (only PATHs, where given), its copyright, and its
+# status entry into status.d.
 minimal_unpack() {
-  local build=$1 image=$2 name=$3 fields deb doc
+  local build=$1 image=$2 name=$3 deb doc
   shift 3
-  fields=$(dpkg-query --admindir="$build/var/lib/dpkg" -W -f '${Package}_${Version}_${Architecture}' "$name")
-  # apt's file name for the version: an epoch's colon is written %3a.
-  deb=$build/var/cache/apt/archives/${fields//:/%3a}.deb
-  [[ -f $deb ]] || die "$name: its .deb ($deb) is not in the build side's apt cache"
+  # apt names a .deb <package>_<version>_<arch>.deb, and no package name holds a "_".
+  # The .debs the build side extracted, as apt chose them, in the list its extract hook wrote.
+  deb=$(grep -F -- "/${name}_" "$build"/extracted-debs) || die "$name: the build side extracted no .deb of it"
+  [[ $deb != *$'\n'* ]] || die "$name: the build side extracted more than one .deb of it"
+  deb=$build$deb
   # --keep-directory-symlink: the merged-/usr links stay links, as dpkg keeps them.
   dpkg-deb --fsys-tarfile "$deb" | tar -x --numeric-owner --keep-directory-symlink -C "$image" "$@"
-  # The copyright stays, even where the package's doc folder is a link to another's.
+  # The copyright stays, even where the package's doc folder is a link to another's
+  # (that package is a dependency, so the build side extracted it too).
   doc=$image/usr/share/doc/$name
   rm -rf -- "$doc"
   mkdir -p -- "$doc"
   cp -L -- "$build/usr/share/doc/$name/copyright" "$doc/copyright"
   mkdir -p -- "$image/var/lib/dpkg/status.d"
-  dpkg-query --admindir="$build/var/lib/dpkg" -s "$name" > "$image/var/lib/dpkg/status.d/$name"
+  minimal_status_entry "$build" "$deb" "$name" > "$image/var/lib/dpkg/status.d/$name"
+}
+
+# minimal_unpack_depends BUILD IMAGE PACKAGE...: each PACKAGE unpacked as minimal_unpack
+# does, with what it depends on (Depends and Pre-Depends, through the .debs the build
+# side extracted, where apt resolved them). A package already in the image ends the walk
+# there (a profile's packages come with the dependencies the profile chose), and an
+# alternative naming a package the image never holds (dpkg, apt, debconf, perl, the
+# shells: only maintainer scripts need them) is left out whole.
+minimal_unpack_depends() {
+  local build=$1 image=$2 deb name provided group alt took
+  shift 2
+  local -a never=(dpkg apt debconf perl-base perl dash bash) queue=("$@") alts
+  local -A extracted=() provider=()
+  while read -r deb; do
+    name=$(dpkg-deb -f "$build$deb" Package)
+    extracted[$name]=1
+    while read -r provided; do
+      [[ -z $provided ]] || provider[$provided]=${provider[$provided]:-$name}
+    done < <(dpkg-deb -f "$build$deb" Provides | tr ',' '\n' | sed -e 's/(.*)//' -e 's/[[:space:]]//g')
+  done < "$build"/extracted-debs
+  while ((${#queue[@]} > 0)); do
+    name=${queue[0]}
+    queue=("${queue[@]:1}")
+    [[ ! -e $image/var/lib/dpkg/status.d/$name ]] || continue
+    minimal_unpack "$build" "$image" "$name"
+    while read -r group; do
+      [[ -n $group ]] || continue
+      took=
+      IFS='|' read -r -a alts <<< "$group"
+      for alt in "${alts[@]}"; do
+        # Version relations and architecture qualifiers (:any) do not change which package it is.
+        alt=$(sed -e 's/(.*)//' -e 's/:.*//' -e 's/[[:space:]]//g' <<< "$alt")
+        if [[ " ${never[*]} " == *" $alt "* ]]; then
+          took=none
+        elif [[ -n ${extracted[$alt]:-} ]]; then
+          took=$alt
+        elif [[ -n ${provider[$alt]:-} ]]; then
+          took=${provider[$alt]}
+        else
+          continue
+        fi
+        break
+      done
+      [[ -n $took ]] || die "$name depends on $group: the build side extracted none of it"
+      [[ $took == none ]] || queue+=("$took")
+    done < <(sed -n -e 's/^Pre-Depends: //p' -e 's/^Depends: //p' "$image/var/lib/dpkg/status.d/$name" | tr ',' '\n')
+  done
+}
+
+# minimal_status_entry BUILD DEB PACKAGE: PACKAGE's entry as dpkg's status file holds it
+# once installed: the .deb's control fields, "Status: install ok installed" and its
+# Conffiles with their md5sums, in dpkg's field order (dpkg-query prints them so).
+minimal_status_entry() {
+  local build=$1 deb=$2 name=$3 db path sum
+  db=$(mktemp -d "$BUILD_TMP/status.XXXXXX")
+  mkdir -p -- "$db/updates" "$db/info" "$db/control"
+  dpkg-deb --control "$deb" "$db/control"
+  {
+    sed -e '/^$/d' "$db/control/control"
+    printf 'Status: install ok installed\n'
+    if [[ -s $db/control/conffiles ]]; then
+      printf 'Conffiles:\n'
+      while read -r path; do
+        sum=$(md5sum < "$build$path")
+        printf ' %s %s\n' "$path" "${sum%% *}"
+      done < "$db/control/conffiles"
+    fi
+  } > "$db/status"
+  dpkg-query --admindir="$db" -s "$name"
+  rm -rf -- "$db"
+}
+
+# minimal_ca_bundle BUILD FILE: the CA bundle as ca-certificates' own scripts make it on
+# a fresh install: its postinst enables every certificate under
+# /usr/share/ca-certificates and lists them in /etc/ca-certificates.conf sorted
+# byte-wise, and update-ca-certificates joins them in that order, adding a newline
+# where a file lacks its last one.
+minimal_ca_bundle() {
+  local dir=$1/usr/share/ca-certificates crt
+  local -a crts
+  mapfile -t crts < <(cd "$dir" && find . -type f -name '*.crt' | sed -e 's/^\.\///' | LC_ALL=C sort -u)
+  ((${#crts[@]} > 0)) || die "no certificates in $dir"
+  mkdir -p -- "${2%/*}"
+  # shellcheck disable=SC1003 # sed's "append nothing after the last line": a newline if missing
+  for crt in "${crts[@]}"; do sed -e '$a\' "$dir/$crt"; done > "$2"
+  chmod 0644 "$2"
 }
 
 # minimal_prune IMAGE: no docs, man pages, info pages or lintian overrides (each

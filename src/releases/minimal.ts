@@ -15,6 +15,15 @@ export interface ProfilePackage {
   only?: readonly string[];
 }
 
+/**
+ * What a profile image never holds, even where an included package depends on it: the
+ * package manager and its configuration front end, perl and the shells. A dependency on
+ * one of them (tzdata's debconf, readline-common's "dpkg | install-info") is needed
+ * only by maintainer scripts, which never run in the image, so the whole alternative
+ * is left out.
+ */
+export const NEVER_IN_IMAGE = ['dpkg', 'apt', 'debconf', 'perl-base', 'perl', 'dash', 'bash'] as const;
+
 interface ReleasePackages {
   distro: Distro;
   codename: string;
@@ -38,8 +47,8 @@ const ROWS: readonly ReleasePackages[] = [
 const OPENSSL_CONFIG = ['./etc/ssl/openssl.cnf', './usr/lib/ssl/cert.pem', './usr/lib/ssl/certs', './usr/lib/ssl/openssl.cnf'] as const;
 
 /**
- * Of ca-certificates, only its copyright: the image holds the bundle the build side's
- * update-ca-certificates generated (minimal_rootfs copies it), not the certificates one
+ * Of ca-certificates, only its copyright: the image holds the bundle minimal_rootfs joins
+ * from the certificates (as update-ca-certificates joins them), not the certificates one
  * by one nor the command that joins them, as distroless's images hold it.
  */
 const CA_CERTIFICATES_ONLY = ['./usr/share/doc/ca-certificates/copyright'] as const;
