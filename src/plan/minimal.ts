@@ -4,12 +4,12 @@
 // folder. Which packages, arguments, accounts and files are decided here; the templates
 // only lay out the commands, and the ledger part takes the same argument lists.
 import { NEVER_IN_IMAGE, NONROOT_UID, PROFILE_GROUP, PROFILE_PASSWD, profilePackages } from '../releases/minimal.js';
-import { commandLedger, joined, ref, setting, type Word } from './commands.js';
+import { commandLedger, joined, ref, type Word } from './commands.js';
 import type { LedgerWriter } from './ledger-entry.js';
 import type { Resolved } from './resolve.js';
 import { packed, proxyEnv, withCache } from './shell-steps.js';
 import type { StepSpec } from './steps.js';
-import { optionLines, optionWords, tarOptions, type ToolOption } from './tool-options.js';
+import { MMDEBSTRAP_ARCHIVE, optionLines, optionWords, tarOptions, type ToolOption } from './tool-options.js';
 
 const lines = (items: readonly string[]) => items.map((line) => `${line}\n`).join('');
 
@@ -31,10 +31,7 @@ export function minimalBuildOptions(r: Resolved): ToolOption[] {
         '--mode=root',
         '--format=directory',
         '--variant=extract',
-        ['--arch=', ref('ARCH')],
-        ['--keyring=', setting('KEYRING')],
-        ['--components=', joined('COMPONENTS')],
-        ['--hook-dir=', setting('MERGED_USR_HOOK')],
+        ...MMDEBSTRAP_ARCHIVE,
         ['--include=', joined('INCLUDE')],
         '--skip=cleanup/apt',
       ],

@@ -43,6 +43,14 @@ export function debootstrapOptions(r: Resolved, include: readonly string[]): Too
   ];
 }
 
+/** What every mmdebstrap call is told of the archive (architecture, keyring, components), and merged /usr without usrmerge. */
+export const MMDEBSTRAP_ARCHIVE: readonly Word[] = [
+  ['--arch=', ref('ARCH')],
+  ['--keyring=', setting('KEYRING')],
+  ['--components=', joined('COMPONENTS')],
+  ['--hook-dir=', setting('MERGED_USR_HOOK')],
+];
+
 /** What mmdebstrap is told before the hook stages (see mmdebstrapDownloads for after them). */
 export function mmdebstrapOptions(r: Resolved, include: readonly string[], how: { eatmydata: boolean; noValidUntil: boolean; keepPolicyRcD: boolean }): ToolOption[] {
   const options: ToolOption[] = [
@@ -51,10 +59,7 @@ export function mmdebstrapOptions(r: Resolved, include: readonly string[], how: 
         ['--mode=', ref('BUILD_MODE')],
         '--format=tar',
         ['--variant=', setting('VARIANT')],
-        ['--arch=', ref('ARCH')],
-        ['--keyring=', setting('KEYRING')],
-        ['--components=', joined('COMPONENTS')],
-        ['--hook-dir=', setting('MERGED_USR_HOOK')],
+        ...MMDEBSTRAP_ARCHIVE,
       ],
     },
     ...including(include),
