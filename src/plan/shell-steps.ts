@@ -83,7 +83,7 @@ export function buildStep(r: Resolved, stages: Record<string, StepCall[]> | null
       },
     };
   }
-  const options = mmdebstrapOptions(r, include, { eatmydata: usesEatmydata(r), noValidUntil: r.noValidUntil.build, keepPolicyRcD: s.tweaks.policyRcD });
+  const options = mmdebstrapOptions(include, { eatmydata: usesEatmydata(r), noValidUntil: r.noValidUntil.build, keepPolicyRcD: s.tweaks.policyRcD });
   const downloads = mmdebstrapDownloads();
   return {
     fn: 'mmdebstrap_build',

@@ -52,7 +52,7 @@ export const MMDEBSTRAP_ARCHIVE: readonly Word[] = [
 ];
 
 /** What mmdebstrap is told before the hook stages (see mmdebstrapDownloads for after them). */
-export function mmdebstrapOptions(r: Resolved, include: readonly string[], how: { eatmydata: boolean; noValidUntil: boolean; keepPolicyRcD: boolean }): ToolOption[] {
+export function mmdebstrapOptions(include: readonly string[], how: { eatmydata: boolean; noValidUntil: boolean; keepPolicyRcD: boolean }): ToolOption[] {
   const options: ToolOption[] = [
     {
       words: [
