@@ -358,7 +358,7 @@ describe('snapshot pins', () => {
     const mm = scriptPlan(settings(UBUNTU, { snapshot: at, backend: 'mmdebstrap' }));
     const aptLines = mm.maps.find((m) => m.name === 'APT_LINES')!.entries[0]!.value.split('\n');
     expect(aptLines[0]).toBe(`deb http://snapshot.ubuntu.com/ubuntu/${at} noble main universe`);
-    const words = (stepData(settings(UBUNTU, { snapshot: at, backend: 'mmdebstrap' }), 'mmdebstrap_build').options as { words: unknown[] }[]).flatMap((o) => o.words);
+    const words = (stepData(settings(UBUNTU, { snapshot: at, backend: 'mmdebstrap' }), 'mmdebstrap_build').options as { lines: { words: unknown[] }[] }).lines.flatMap((o) => o.words);
     expect(words).toContain('--aptopt=Acquire::Check-Valid-Until "false"');
   });
 

@@ -7,9 +7,9 @@ import { NEVER_IN_IMAGE, NONROOT_UID, PROFILE_GROUP, PROFILE_PASSWD, profilePack
 import { commandLedger, joined, ref, type Word } from './commands.js';
 import type { LedgerWriter } from './ledger-entry.js';
 import type { Resolved } from './resolve.js';
-import { packed, proxyEnv, withCache } from './shell-steps.js';
+import { packed, proxyEnv } from './shell-steps.js';
 import type { StepSpec } from './steps.js';
-import { MMDEBSTRAP_ARCHIVE, optionLines, optionWords, tarOptions, type ToolOption } from './tool-options.js';
+import { cacheFolderLedger, MMDEBSTRAP_ARCHIVE, optionLines, optionWords, tarOptions, type ToolOption } from './tool-options.js';
 
 const lines = (items: readonly string[]) => items.map((line) => `${line}\n`).join('');
 
@@ -80,7 +80,7 @@ export function minimalSteps(r: Resolved): StepSpec[] {
   };
   const buildLedger = (out: LedgerWriter) => {
     const W = out.workDir;
-    out.add('create', 'mkdir -p $PACKAGE_CACHE', withCache);
+    cacheFolderLedger(options, out);
     out.host('env', ...proxyEnv(r), `TMPDIR=${W}/tmp`, 'mmdebstrap', ...optionWords(options, out), s.suite, `${W}/build-${out.arch}`, ...out.plan.maps.APT_LINES![out.arch]!.split('\n'));
     out.add('fetch', r.builds.find((b) => b.arch === out.arch)!.buildSources.map((src) => `${src.uri} ${src.suite}`).join(', '), { shown: false });
     out.add('read', out.symbolic(`compare the Release files in ${W}/build-${out.arch}/var/lib/apt/lists with ${W}/tmp/release-files`));

@@ -10,7 +10,7 @@ import type { Resolved } from './resolve.js';
 import { planSlim } from './slim.js';
 import type { StepCall, StepSpec } from './steps.js';
 import { ref } from './commands.js';
-import { debootstrapOptions, mmdebstrapDownloads, mmdebstrapOptions, optionLines, optionWords, tarOptions } from './tool-options.js';
+import { cacheFolderLedger, debootstrapOptions, mmdebstrapDownloads, mmdebstrapOptions, optionLines, optionWords, tarOptions } from './tool-options.js';
 
 /** mmdebstrap's dpkg runs under eatmydata (its hook needs dpkg-architecture on the host): see mmdebstrap_build. */
 export const usesEatmydata = (r: Resolved) => r.settings.backend === 'mmdebstrap' && r.distro.eatmydata && r.profile === null;
@@ -20,7 +20,6 @@ const DEBOOTSTRAP_SCRIPTS = '/usr/share/debootstrap/scripts/';
 export const proxyEnv = (r: Resolved) => (r.settings.proxy ? [`http_proxy=${r.settings.proxy}`, `https_proxy=${r.settings.proxy}`] : []);
 const tarballOf = (out: LedgerWriter) => out.plan.maps.TARBALLS![out.arch]!;
 const recordsOf = (out: LedgerWriter) => out.plan.maps.RECORD_FILES![out.arch]!.split('\n');
-export const withCache = { when: 'with --package-cache' };
 
 /** pack_to: the tar stream through the compressor into the tarball's temporary name. */
 export function packed(out: LedgerWriter) {
@@ -74,7 +73,7 @@ export function buildStep(r: Resolved, stages: Record<string, StepCall[]> | null
       globals: { reads: [], sets: [] },
       data: { options: optionLines(options) },
       ledger: (out) => {
-        out.add('create', 'mkdir -p $PACKAGE_CACHE', withCache);
+        cacheFolderLedger(options, out);
         const mirror = out.expand([ref('MIRROR')]);
         out.host('env', ...proxyEnv(r), 'DPKG_FORCE=unsafe-io', 'debootstrap', ...optionWords(options, out), s.suite, out.rootfs, mirror, `${DEBOOTSTRAP_SCRIPTS}${s.suite}`);
         out.add('fetch', `${mirror}/dists/${s.suite}/ and the packages of the variant`, { shown: false });
@@ -93,7 +92,7 @@ export function buildStep(r: Resolved, stages: Record<string, StepCall[]> | null
     data: { options: optionLines(options), downloads: optionLines(downloads), stages },
     ledger: (out) => {
       const W = out.workDir;
-      out.add('create', 'mkdir -p $PACKAGE_CACHE', withCache);
+      cacheFolderLedger(options, out);
       const hookScript = `${W}/mkimage.sh`;
       out.add('write', out.symbolic(`install -m 0755 <this script> ${hookScript}`));
       if (s.mode === 'unshare') out.host('chmod', '0755', W);

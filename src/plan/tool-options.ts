@@ -18,9 +18,22 @@ export interface ToolOption {
   lint?: string;
 }
 
-/** What partials/tool-options.hbs lays out: one `args+=(...)` line per option. */
+const namesCache = (options: readonly ToolOption[]) => options.some((o) => o.when === 'package-cache');
+
+/**
+ * What partials/tool-options.hbs lays out: one `args+=(...)` line per option, then, where
+ * an option names the --package-cache folder, the command that makes it.
+ */
 export function optionLines(options: readonly ToolOption[]) {
-  return options.map((o) => ({ words: o.words, why: o.why ?? [], lint: o.lint ?? null, buildkit: o.when === 'buildkit', cache: o.when === 'package-cache' }));
+  return {
+    lines: options.map((o) => ({ words: o.words, why: o.why ?? [], lint: o.lint ?? null, buildkit: o.when === 'buildkit', cache: o.when === 'package-cache' })),
+    makesCache: namesCache(options),
+  };
+}
+
+/** The ledger's entry for the --package-cache folder the options name, where they name it. */
+export function cacheFolderLedger(options: readonly ToolOption[], out: LedgerWriter): void {
+  if (namesCache(options)) out.add('create', 'mkdir -p $PACKAGE_CACHE', { when: 'with --package-cache' });
 }
 
 /** The words of the options the ledger lists: those the script adds in a plain run (or --buildkit's). */

@@ -18,6 +18,7 @@ import {
   shellHeredoc,
   shellQuote,
   shellArrayItems,
+  shellBracedVariable,
   shellVariable,
 } from './quote.js';
 import { createHandlebars, loadPartials, loadTemplate } from './templates.js';
@@ -41,8 +42,8 @@ function pieceExpansion(piece: unknown): { bare: string; quoted: string } {
     const items = shellArrayItems(text(joined, 'shWords'));
     return { bare: `"$(join_by , ${items})"`, quoted: `$(join_by , ${items})` };
   }
-  const variable = shellVariable(text(ref ?? setting, 'shWords'));
-  return { bare: variable, quoted: `\${${variable.slice(2, -1)}}` };
+  const name = text(ref ?? setting, 'shWords');
+  return { bare: shellVariable(name), quoted: shellBracedVariable(name) };
 }
 
 /** Text that means itself between double quotes. */

@@ -26,6 +26,9 @@ function scriptName(name: string): string {
 /** A variable of the running script, as a word or part of one: "$ROOTFS". */
 export const shellVariable = (name: string): string => `"$${scriptName(name)}"`;
 
+/** A variable of the running script inside a double-quoted string: ${ROOTFS}. */
+export const shellBracedVariable = (name: string): string => `\${${scriptName(name)}}`;
+
 /** Every item of an array of the running script, each its own word: "${INCLUDE[@]}". */
 export const shellArrayItems = (name: string): string => `"\${${scriptName(name)}[@]}"`;
 
